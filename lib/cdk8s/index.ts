@@ -1,0 +1,6 @@
+/**
+ * cnpg-constructs for cdk8s. Loads cdk8s and constructs; never @pulumi/*.
+ */
+export * from '../core';
+export * from './extension-database';
+export * from './postgres-cluster';

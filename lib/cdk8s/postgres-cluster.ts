@@ -1,0 +1,58 @@
+import { Construct } from 'constructs';
+import { Cluster } from '../../imports/postgresql.cnpg.io';
+import { buildCluster, type ClusterModel, type PostgresClusterProps } from '../core';
+
+export type { PostgresClusterProps } from '../core';
+
+/**
+ * A CloudNativePG `Cluster`, with extension images mounted through ImageVolume.
+ *
+ * Props are validated when the construct is created; a mistake throws a `CnpgValidationError`
+ * naming this construct's path, the field and the fix. The object is named `name` (default: the id)
+ * with no hash suffix.
+ *
+ * @example
+ * new PostgresCluster(chart, 'angus', {
+ *   imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+ *   storage: { size: '1Gi' },
+ *   extensions: [ExtensionImage.pgvector('0.8.1')],
+ * });
+ */
+export class PostgresCluster extends Construct {
+  /** Name of the `Cluster` object. */
+  public readonly name: string;
+  /** The validated model (spec, PostgreSQL major, available SQL extensions). */
+  public readonly model: ClusterModel;
+  /** The generated `Cluster` API object, for escape hatches (`addJsonPatch`). */
+  public readonly apiObject: Cluster;
+
+  constructor(scope: Construct, id: string, props: PostgresClusterProps) {
+    super(scope, id);
+    this.model = buildCluster(this.node.path, id, props);
+    this.name = this.model.name;
+    this.apiObject = new Cluster(this, 'Resource', {
+      metadata: {
+        name: this.model.name,
+        namespace: this.model.namespace,
+        labels: this.model.labels ? { ...this.model.labels } : undefined,
+        annotations: this.model.annotations ? { ...this.model.annotations } : undefined,
+      },
+      spec: this.model.spec,
+    });
+  }
+
+  /** Name of the Secret CNPG creates for the application user (`<name>-app`). */
+  public get appSecretName(): string {
+    return `${this.name}-app`;
+  }
+
+  /** Name of the Secret CNPG creates for `postgres` when superuser access is enabled (`<name>-superuser`). */
+  public get superuserSecretName(): string {
+    return `${this.name}-superuser`;
+  }
+
+  /** Read-write Service (`<name>-rw`). */
+  public get readWriteServiceName(): string {
+    return `${this.name}-rw`;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * What this library knows about CloudNativePG's extension images
+ * (github.com/cloudnative-pg/postgres-extensions-containers, catalog as of 2026-08-22) and about the
+ * SQL extensions that ship in the `ghcr.io/cloudnative-pg/postgresql:<major>-minimal-<distro>` base image.
+ */
+
+/** A SQL extension (`CREATE EXTENSION <name>`) and the extensions its control file `requires`. */
+export interface SqlExtensionInfo {
+  readonly name: string;
+  /** Extensions that must exist first (CNPG creates extensions without CASCADE). */
+  readonly requires?: readonly string[];
+}
+
+/** One extension image of CNPG's catalog. */
+export interface CatalogImage {
+  /** CNPG extension name: `spec.postgresql.extensions[].name`, mounted at `/extensions/<name>`. */
+  readonly name: string;
+  /** Repository under the registry, e.g. `postgis-extension`. */
+  readonly imageName: string;
+  readonly description: string;
+  /** SQL extensions whose control files the image carries. */
+  readonly sqlExtensions: readonly SqlExtensionInfo[];
+  /**
+   * The SQL extensions to create in a database to use everything the image offers, in an order CNPG
+   * can create them in. May include base-image extensions the image's ones need (PostGIS: fuzzystrmatch).
+   */
+  readonly databaseExtensions: readonly string[];
+  /** Libraries that must be in `shared_preload_libraries` for the extension to load. */
+  readonly sharedPreloadLibraries?: readonly string[];
+  /** Directories of the image to add to LD_LIBRARY_PATH (relative to the image root). */
+  readonly ldLibraryPath?: readonly string[];
+  /** Environment variables for the postgres process (CNPG 1.29+); `${image_root}` is expanded by CNPG. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** CNPG extension names of other images that must be mounted too. */
+  readonly requiresImages?: readonly string[];
+  /** PostgreSQL parameters the extension needs in `spec.postgresql.parameters`. */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** Versions published for PostgreSQL 18 (oldest first); the last is the newest known. */
+  readonly knownVersions: readonly string[];
+  /** Only for tests and chaos experiments. */
+  readonly chaosOnly?: boolean;
+}
+
+/** The registry and organisation of CNPG's official images. */
+export const CNPG_REGISTRY = 'ghcr.io/cloudnative-pg';
+
+/** Debian releases the official extension images are built for. */
+export const EXTENSION_IMAGE_DISTROS = ['trixie', 'bookworm'] as const;
+export type Distro = (typeof EXTENSION_IMAGE_DISTROS)[number];
+
+/** PostgreSQL majors the official extension images are built for. */
+export const EXTENSION_IMAGE_MAJORS = [18] as const;
+
+export const CATALOG: Readonly<Record<string, CatalogImage>> = {
+  pgvector: {
+    name: 'pgvector',
+    imageName: 'pgvector',
+    description: 'vector data type and ivfflat and hnsw access methods',
+    sqlExtensions: [{ name: 'vector' }],
+    databaseExtensions: ['vector'],
+    knownVersions: ['0.8.1', '0.8.2', '0.8.3', '0.8.4', '0.8.5', '0.8.6'],
+  },
+  postgis: {
+    name: 'postgis',
+    imageName: 'postgis-extension',
+    description: 'PostGIS geometry, geography and raster types, topology, SFCGAL, TIGER geocoder, address standardizer',
+    sqlExtensions: [
+      { name: 'postgis' },
+      { name: 'postgis_raster', requires: ['postgis'] },
+      { name: 'postgis_sfcgal', requires: ['postgis'] },
+      { name: 'postgis_topology', requires: ['postgis'] },
+      { name: 'postgis_tiger_geocoder', requires: ['postgis', 'fuzzystrmatch'] },
+      { name: 'address_standardizer' },
+      { name: 'address_standardizer_data_us', requires: ['address_standardizer'] },
+    ],
+    // The order of CNPG Recipe 23.
+    databaseExtensions: [
+      'postgis',
+      'postgis_raster',
+      'postgis_sfcgal',
+      'fuzzystrmatch',
+      'address_standardizer',
+      'address_standardizer_data_us',
+      'postgis_tiger_geocoder',
+      'postgis_topology',
+    ],
+    ldLibraryPath: ['system'],
+    env: { GDAL_DATA: '${image_root}/share/gdal', PROJ_DATA: '${image_root}/share/proj' },
+    knownVersions: ['3.6.1', '3.6.2', '3.6.3', '3.6.4'],
+  },
+  pgrouting: {
+    name: 'pgrouting',
+    imageName: 'pgrouting',
+    description: 'geospatial routing on top of PostGIS',
+    sqlExtensions: [{ name: 'pgrouting', requires: ['postgis'] }],
+    databaseExtensions: ['pgrouting'],
+    requiresImages: ['postgis'],
+    knownVersions: ['4.0.1'],
+  },
+  'timescaledb-oss': {
+    name: 'timescaledb-oss',
+    imageName: 'timescaledb-oss',
+    description: 'TimescaleDB, Apache-2 edition (no TSL features)',
+    sqlExtensions: [{ name: 'timescaledb' }],
+    databaseExtensions: ['timescaledb'],
+    sharedPreloadLibraries: ['timescaledb'],
+    knownVersions: ['2.27.1', '2.28.0', '2.29.2'],
+  },
+  pgaudit: {
+    name: 'pgaudit',
+    imageName: 'pgaudit',
+    description: 'session and object audit logging',
+    sqlExtensions: [{ name: 'pgaudit' }],
+    databaseExtensions: ['pgaudit'],
+    sharedPreloadLibraries: ['pgaudit'],
+    knownVersions: ['18.0'],
+  },
+  'pg-ivm': {
+    name: 'pg-ivm',
+    imageName: 'pg-ivm',
+    description: 'incremental view maintenance',
+    sqlExtensions: [{ name: 'pg_ivm' }],
+    databaseExtensions: ['pg_ivm'],
+    sharedPreloadLibraries: ['pg_ivm'],
+    knownVersions: ['1.13'],
+  },
+  wal2json: {
+    name: 'wal2json',
+    imageName: 'wal2json',
+    description: 'logical decoding output plugin emitting JSON (no SQL extension)',
+    sqlExtensions: [],
+    databaseExtensions: [],
+    parameters: { wal_level: 'logical' },
+    knownVersions: ['2.6'],
+  },
+  'pg-crash': {
+    name: 'pg-crash',
+    imageName: 'pg-crash',
+    description: 'chaos testing module that crashes backends on purpose (never in production)',
+    sqlExtensions: [],
+    databaseExtensions: [],
+    sharedPreloadLibraries: ['pg_crash'],
+    knownVersions: ['0.3'],
+    chaosOnly: true,
+  },
+};
+
+/**
+ * SQL extensions shipped in CNPG's `minimal` (and `standard`/`system`) PostgreSQL 18 images: the
+ * contrib modules of the PGDG `postgresql-18` package. PL/Perl, PL/Python and PL/Tcl and their
+ * transforms are separate Debian packages and are not in the minimal image.
+ */
+export const BASE_IMAGE_EXTENSIONS: Readonly<Record<string, SqlExtensionInfo>> = Object.fromEntries(
+  [
+    'amcheck', 'autoinc', 'bloom', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dblink', 'dict_int', 'dict_xsyn',
+    'file_fdw', 'fuzzystrmatch', 'hstore', 'insert_username', 'intagg', 'intarray', 'isn', 'lo', 'ltree',
+    'moddatetime', 'pageinspect', 'pg_buffercache', 'pg_freespacemap', 'pg_logicalinspect', 'pg_prewarm',
+    'pg_stat_statements', 'pg_surgery', 'pg_trgm', 'pg_visibility', 'pg_walinspect', 'pgcrypto', 'pgrowlocks',
+    'pgstattuple', 'plpgsql', 'postgres_fdw', 'refint', 'seg', 'sslinfo', 'tablefunc', 'tcn', 'tsm_system_rows',
+    'tsm_system_time', 'unaccent', 'uuid-ossp', 'xml2',
+  ].map((name): [string, SqlExtensionInfo] => [name, { name }]).concat([['earthdistance', { name: 'earthdistance', requires: ['cube'] }]]),
+);
+
+/**
+ * Extensions CNPG itself creates and drops in every database when their libraries are preloaded or
+ * their GUC prefix appears in `spec.postgresql.parameters` ("managed extensions"). Managing them
+ * elsewhere makes CNPG and the other manager fight.
+ */
+export const CNPG_MANAGED_EXTENSIONS: readonly string[] = ['pg_stat_statements', 'auto_explain', 'pgaudit', 'pg_failover_slots'];

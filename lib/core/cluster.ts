@@ -1,0 +1,425 @@
+import type {
+  ClusterSpec,
+  ClusterSpecAffinity,
+  ClusterSpecBootstrap,
+  ClusterSpecMonitoring,
+  ClusterSpecResources,
+} from '../../imports/postgresql.cnpg.io.spec';
+import { BASE_IMAGE_EXTENSIONS, type SqlExtensionInfo } from './catalog';
+import { type Problem, nested, throwIfProblems } from './errors';
+import type { ExtensionImage } from './extension-image';
+import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
+import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName } from './names';
+import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION } from './compat';
+import { BLOCKED_PARAMETERS, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN } from './parameters';
+
+/** Storage of a cluster's PGDATA or WAL volume. */
+export interface StorageProps {
+  /** Size of the volume, a Kubernetes quantity such as `1Gi`. */
+  readonly size: string;
+  /**
+   * StorageClass of the PVC.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClass?: string;
+}
+
+/** Reference to an `ImageCatalog` or `ClusterImageCatalog` (CNPG `spec.imageCatalogRef`). */
+export interface ImageCatalogReference {
+  /** `ImageCatalog` (same namespace) or `ClusterImageCatalog`. */
+  readonly kind: 'ImageCatalog' | 'ClusterImageCatalog';
+  /** Name of the catalog. */
+  readonly name: string;
+  /** PostgreSQL major to take from the catalog. */
+  readonly major: number;
+}
+
+/** PostgreSQL configuration of a cluster. */
+export interface PostgresqlProps {
+  /**
+   * PostgreSQL parameters (`postgresql.conf`). Parameters CNPG fixes or blocks are rejected
+   * (`shared_preload_libraries`, `port`, `listen_addresses`, ...).
+   * @default - none (CNPG's defaults)
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * Libraries to preload. Libraries the mounted extension images need are added after these.
+   * @default - only those the extension images need
+   */
+  readonly sharedPreloadLibraries?: readonly string[];
+  /**
+   * `pg_hba.conf` lines, added to CNPG's.
+   * @default - none
+   */
+  readonly pgHba?: readonly string[];
+}
+
+/** Props of a PostgreSQL cluster, shared by the cdk8s construct and the Pulumi component. */
+export interface PostgresClusterProps {
+  /**
+   * Name of the `Cluster` object (a DNS label); pods are `<name>-1`, services `<name>-rw`, ...
+   * @default - the construct id (cdk8s) or resource name (Pulumi)
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the `Cluster`.
+   * @default - the chart's namespace (cdk8s) or the provider's (Pulumi)
+   */
+  readonly namespace?: string;
+  /**
+   * PostgreSQL operand image with a version tag, e.g. `ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie`.
+   * Use a `minimal` image with extension images: a bundled copy of an extension wins over the mounted one.
+   * Exactly one of `imageName` and `imageCatalogRef` is required.
+   */
+  readonly imageName?: string;
+  /**
+   * Take the operand image (and catalog extensions) from an image catalog instead of `imageName` (CNPG 1.29+
+   * for extensions). The PostgreSQL major is the catalog reference's.
+   * @default - none
+   */
+  readonly imageCatalogRef?: ImageCatalogReference;
+  /**
+   * PostgreSQL major of `imageName`, for tags that do not start with it (digest-only references).
+   * @default - parsed from the tag of `imageName`
+   */
+  readonly postgresMajor?: number;
+  /**
+   * Number of instances (1 primary + replicas).
+   * @default 1 (as CNPG)
+   */
+  readonly instances?: number;
+  /** Storage for PGDATA. */
+  readonly storage: StorageProps;
+  /**
+   * Separate storage for WAL.
+   * @default - WAL lives in PGDATA
+   */
+  readonly walStorage?: StorageProps;
+  /**
+   * Extension images to mount (`spec.postgresql.extensions`), in order. Requires PostgreSQL 18+.
+   * With an image catalog, images without a reference are taken from the catalog by name.
+   * @default - none
+   */
+  readonly extensions?: readonly ExtensionImage[];
+  /**
+   * PostgreSQL configuration.
+   * @default - CNPG's
+   */
+  readonly postgresql?: PostgresqlProps;
+  /**
+   * Let the `postgres` superuser log in; CNPG then creates the `<name>-superuser` secret.
+   * @default - not emitted (CNPG's default: false)
+   */
+  readonly enableSuperuserAccess?: boolean;
+  /**
+   * Bootstrap method.
+   * @default - not emitted: CNPG runs initdb with database `app` owned by `app`
+   */
+  readonly bootstrap?: ClusterSpecBootstrap;
+  /**
+   * Resources of the postgres container.
+   * @default - none
+   */
+  readonly resources?: ClusterSpecResources;
+  /**
+   * Scheduling.
+   * @default - CNPG's (preferred anti-affinity)
+   */
+  readonly affinity?: ClusterSpecAffinity;
+  /**
+   * Monitoring.
+   * @default - CNPG's
+   */
+  readonly monitoring?: ClusterSpecMonitoring;
+  /**
+   * Secrets to pull the operand and extension images (CNPG attaches them to the cluster's ServiceAccount).
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
+  /**
+   * Description of the cluster.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * CNPG operator version the manifests target; fields it does not support are rejected.
+   * @default '1.30.0'
+   */
+  readonly operatorVersion?: string;
+  /**
+   * Labels of the `Cluster` object.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Annotations of the `Cluster` object.
+   * @default - none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** A validated cluster: its object name, spec and what databases in it can use. */
+export interface ClusterModel {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly spec: ClusterSpec;
+  /** PostgreSQL major, when known. */
+  readonly postgresMajor?: number;
+  /** Mounted extension images. */
+  readonly extensions: readonly ExtensionImage[];
+  /** SQL extensions a database can create: base image plus mounted images, by name. */
+  readonly availableSqlExtensions: ReadonlyMap<string, AvailableSqlExtension>;
+}
+
+/** Where a SQL extension comes from. */
+export interface AvailableSqlExtension extends SqlExtensionInfo {
+  /** CNPG extension name of the image, or undefined for the base image. */
+  readonly image?: string;
+  /** Version the image provides, when known. */
+  readonly version?: string;
+}
+
+const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
+function checkStorage(field: string, s: StorageProps | undefined, required: boolean): Problem[] {
+  if (s === undefined) {
+    return required ? [{ field, message: 'is required', value: s, fix: 'set storage: { size: "1Gi" }' }] : [];
+  }
+  const out: Problem[] = [];
+  if (typeof s.size !== 'string' || !QUANTITY.test(s.size)) {
+    out.push({ field: `${field}.size`, message: 'is not a Kubernetes quantity', value: s.size, fix: 'use a size such as "1Gi" or "500Mi"' });
+  }
+  if (s.storageClass !== undefined) out.push(...checkDnsSubdomain(`${field}.storageClass`, s.storageClass, 'a StorageClass name'));
+  return out;
+}
+
+/** The operand image's PostgreSQL major and minor and distro, with the problems found. */
+function operandInfo(props: PostgresClusterProps): { major?: number; minor?: number; distro?: string; problems: Problem[] } {
+  const problems: Problem[] = [];
+  if (props.imageName !== undefined && props.imageCatalogRef !== undefined) {
+    problems.push({ field: 'imageCatalogRef', message: 'imageName and imageCatalogRef are mutually exclusive', value: props.imageCatalogRef.name, fix: 'remove one of them' });
+  }
+  if (props.imageCatalogRef) {
+    const r = props.imageCatalogRef;
+    if (r.kind !== 'ImageCatalog' && r.kind !== 'ClusterImageCatalog') {
+      problems.push({ field: 'imageCatalogRef.kind', message: 'must be ImageCatalog or ClusterImageCatalog', value: r.kind, fix: 'use "ImageCatalog" or "ClusterImageCatalog"' });
+    }
+    problems.push(...checkDnsSubdomain('imageCatalogRef.name', r.name, 'a catalog name'));
+    if (!Number.isInteger(r.major) || r.major < 10) {
+      problems.push({ field: 'imageCatalogRef.major', message: 'is not a PostgreSQL major', value: r.major, fix: 'use a major such as 18' });
+    }
+    return { major: r.major, problems };
+  }
+  if (props.imageName === undefined) {
+    problems.push({ field: 'imageName', message: 'is required (or imageCatalogRef)', value: undefined, fix: 'set imageName: "ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie"' });
+    return { major: props.postgresMajor, problems };
+  }
+  const refProblems = checkImageReference('imageName', props.imageName);
+  if (refProblems.length > 0) return { major: props.postgresMajor, problems: [...problems, ...refProblems] };
+  const ref = parseImageReference(props.imageName);
+  const tag = parseOperandImageTag(ref?.tag);
+  if (!tag && props.postgresMajor === undefined) {
+    problems.push({
+      field: 'imageName',
+      message: 'has no tag starting with the PostgreSQL version, so neither CNPG nor this library can tell its major',
+      value: props.imageName,
+      fix: 'use a tag such as "18-minimal-trixie" or "18.6-minimal-trixie" (a digest may follow: ":18-minimal-trixie@sha256:..."), or set postgresMajor',
+    });
+  }
+  if (tag && props.postgresMajor !== undefined && tag.postgresMajor !== props.postgresMajor) {
+    problems.push({ field: 'postgresMajor', message: `contradicts the tag of imageName, which says ${tag.postgresMajor}`, value: props.postgresMajor, fix: 'remove postgresMajor or fix the tag' });
+  }
+  return { major: props.postgresMajor ?? tag?.postgresMajor, minor: tag?.minor, distro: tag?.distro, problems };
+}
+
+/**
+ * Validates cluster props and builds the CNPG `Cluster` spec. Throws a `CnpgValidationError`
+ * naming `path`, every wrong field and its fix.
+ */
+export function buildCluster(path: string, defaultName: string, props: PostgresClusterProps): ClusterModel {
+  const problems: Problem[] = [];
+  const name = props.name ?? defaultName;
+  problems.push(...checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'));
+  if (props.namespace !== undefined) problems.push(...checkDnsLabel('namespace', props.namespace, 'the namespace'));
+  const operand = operandInfo(props);
+  problems.push(...operand.problems);
+  const instances = props.instances ?? 1;
+  if (!Number.isInteger(instances) || instances < 1) {
+    problems.push({ field: 'instances', message: 'must be a whole number of at least 1', value: props.instances, fix: 'use a whole number of at least 1: 1 for a single instance, 3 for a primary with two replicas' });
+  }
+  problems.push(...checkStorage('storage', props.storage, true));
+  problems.push(...checkStorage('walStorage', props.walStorage, false));
+
+  // Extension images.
+  const images = props.extensions ?? [];
+  const viaCatalog = props.imageCatalogRef !== undefined;
+  images.forEach((img, i) => {
+    problems.push(...nested(`extensions[${i}]`, img.validate(!viaCatalog)));
+  });
+  if (images.length > 0) {
+    if (operand.major !== undefined && operand.major < 18) {
+      problems.push({
+        field: viaCatalog ? 'imageCatalogRef.major' : 'imageName',
+        message: `extension images need PostgreSQL 18 or later (extension_control_path), but the cluster runs PostgreSQL ${operand.major}`,
+        value: viaCatalog ? operand.major : props.imageName,
+        fix: 'use a PostgreSQL 18 image such as "ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie", or bake the extensions into a custom operand image',
+      });
+    }
+    images.forEach((img, i) => {
+      const m = img.postgresMajor;
+      if (m === undefined) {
+        if (img.reference !== undefined && img.props.postgresMajor === undefined) {
+          problems.push({
+            field: `extensions[${i}].reference`,
+            message: 'has a tag that does not say the PostgreSQL major (CNPG tags end in -<major>-<distro>)',
+            value: img.reference,
+            fix: `set postgresMajor: ${operand.major ?? 18} on the ExtensionImage if the image is built for that major`,
+          });
+        }
+      } else if (m < 18) {
+        problems.push({ field: `extensions[${i}].reference`, message: `is built for PostgreSQL ${m}; extension images need 18 or later`, value: img.reference, fix: 'use the image built for PostgreSQL 18 (tag ...-18-<distro>)' });
+      } else if (operand.major !== undefined && m !== operand.major) {
+        problems.push({ field: `extensions[${i}].reference`, message: `is built for PostgreSQL ${m} but the cluster runs ${operand.major}`, value: img.reference, fix: `use the image built for PostgreSQL ${operand.major}` });
+      }
+      if (img.distro && operand.distro && img.distro !== operand.distro) {
+        problems.push({
+          field: `extensions[${i}].reference`,
+          message: `is built on Debian ${img.distro} but the operand image on ${operand.distro}; its libraries may not load`,
+          value: img.reference,
+          fix: `use the ${operand.distro} build of the extension image (distro: "${operand.distro}")`,
+        });
+      }
+    });
+    problems.push(...checkUnique('extensions', images, (x) => x.name, 'this extension name', 'give each image a distinct name'));
+    const dupNames = new Set(images.map((x) => x.name).filter((n, i, all) => all.indexOf(n) !== i));
+    problems.push(
+      ...checkUnique(
+        'extensions',
+        images.filter((x) => !dupNames.has(x.name)),
+        (x) => extensionVolumeName(x.name),
+        'the volume name CNPG derives ("_" becomes "-", so pg_ivm and pg-ivm are both ext-pg-ivm)',
+        'rename one of the two images',
+      ).map((p) => ({ ...p, message: `${p.message}: ${p.value}` })),
+    );
+    const names = new Set(images.map((x) => x.name));
+    images.forEach((img, i) => {
+      for (const req of img.requiresImages) {
+        if (!names.has(req)) {
+          problems.push({
+            field: `extensions[${i}]`,
+            message: `${img.name} needs the ${req} image mounted in the same cluster`,
+            value: img.name,
+            fix: `add ExtensionImage.${req === 'postgis' ? 'postgis(version)' : `fromCatalog("${req}", version)`} to extensions`,
+          });
+        }
+      }
+    });
+  }
+
+  // Parameters.
+  const userParams = props.postgresql?.parameters ?? {};
+  for (const [k, v] of Object.entries(userParams)) {
+    const f = `postgresql.parameters.${k}`;
+    if (!PARAMETER_NAME_PATTERN.test(k)) {
+      problems.push({ field: f, message: 'is not a valid parameter name', value: k, fix: 'use a name such as "work_mem" or "pg_stat_statements.max"' });
+    } else if (BLOCKED_PARAMETERS.includes(k)) {
+      problems.push({ field: f, message: 'is blocked by CNPG: the operator manages it and rejects any value', value: v, fix: 'remove it' });
+    } else if (FIXED_PARAMETERS.includes(k)) {
+      problems.push({ field: f, message: 'is fixed by CNPG and rejected in parameters', value: v, fix: PARAMETER_FIX[k] ?? 'remove it; CNPG sets it' });
+    }
+    if (typeof v !== 'string') {
+      problems.push({ field: f, message: 'must be a string (CNPG parameters are strings)', value: v, fix: `write it as "${String(v)}"` });
+    }
+  }
+  const parameters: Record<string, string> = { ...userParams };
+  images.forEach((img, i) => {
+    for (const [k, v] of Object.entries(img.parameters)) {
+      if (k in userParams && userParams[k] !== v) {
+        problems.push({
+          field: `postgresql.parameters.${k}`,
+          message: `conflicts with extensions[${i}] (${img.name}), which needs ${k} = "${v}"`,
+          value: userParams[k],
+          fix: `set it to "${v}" or remove it`,
+        });
+      }
+      parameters[k] = v;
+    }
+    if (img.catalogEntry?.name === 'wal2json') {
+      let allowList = img.outputPluginLibraries;
+      if (allowList === undefined && operand.major !== undefined && operand.major > 18) allowList = true;
+      if (allowList === undefined && operand.major === 18 && operand.minor !== undefined) allowList = operand.minor >= 6;
+      if (allowList === undefined && !('output_plugin_libraries' in userParams)) {
+        problems.push({
+          field: `extensions[${i}]`,
+          message: 'wal2json needs output_plugin_libraries from PostgreSQL 18.6 on, and that parameter is fatal before 18.6; the image tag does not say the minor',
+          value: props.imageName ?? props.imageCatalogRef?.name,
+          fix: 'use an imageName with a minor version (e.g. "...postgresql:18.6-minimal-trixie") or pass { outputPluginLibraries: true | false } to ExtensionImage.wal2json',
+        });
+      } else if (allowList) {
+        parameters.output_plugin_libraries ??= 'pgoutput, test_decoding, wal2json';
+      }
+    }
+  });
+
+  // Preload libraries: the user's, then the images', without duplicates.
+  const preload: string[] = [];
+  for (const lib of [...(props.postgresql?.sharedPreloadLibraries ?? []), ...images.flatMap((x) => x.sharedPreloadLibraries)]) {
+    if (!preload.includes(lib)) preload.push(lib);
+  }
+  (props.postgresql?.sharedPreloadLibraries ?? []).forEach((lib, i) => {
+    if (typeof lib !== 'string' || !/^[A-Za-z0-9_$./-]+$/.test(lib)) {
+      problems.push({ field: `postgresql.sharedPreloadLibraries[${i}]`, message: 'is not a library name', value: lib, fix: 'use a library name such as "pg_stat_statements"' });
+    }
+  });
+  if (props.imagePullSecrets) {
+    props.imagePullSecrets.forEach((s, i) => {
+    problems.push(...checkDnsSubdomain(`imagePullSecrets[${i}]`, s, 'a Secret name'));
+  });
+  }
+
+  const spec: ClusterSpec = {
+    imageName: props.imageName,
+    imageCatalogRef: props.imageCatalogRef ? { apiGroup: 'postgresql.cnpg.io', ...props.imageCatalogRef } : undefined,
+    instances,
+    description: props.description,
+    storage: { size: props.storage?.size, storageClass: props.storage?.storageClass },
+    walStorage: props.walStorage ? { size: props.walStorage.size, storageClass: props.walStorage.storageClass } : undefined,
+    enableSuperuserAccess: props.enableSuperuserAccess,
+    bootstrap: props.bootstrap,
+    resources: props.resources,
+    affinity: props.affinity,
+    monitoring: props.monitoring,
+    imagePullSecrets: props.imagePullSecrets?.map((n) => ({ name: n })),
+    postgresql:
+      images.length > 0 || Object.keys(parameters).length > 0 || preload.length > 0 || props.postgresql?.pgHba
+        ? {
+            parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
+            sharedPreloadLibraries: preload.length > 0 ? preload : undefined,
+            pgHba: props.postgresql?.pgHba ? [...props.postgresql.pgHba] : undefined,
+            extensions: images.length > 0 ? images.map((x) => x.toClusterExtension()) : undefined,
+          }
+        : undefined,
+  };
+  problems.push(...checkOperatorCompatibility(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, spec, 'operatorVersion'));
+  throwIfProblems(path, 'PostgresCluster', problems);
+
+  const available = new Map<string, AvailableSqlExtension>();
+  for (const ext of Object.values(BASE_IMAGE_EXTENSIONS)) available.set(ext.name, ext);
+  for (const img of images) {
+    img.sqlExtensions.forEach((s, i) => {
+      available.set(s.name, { ...s, image: img.name, version: i === 0 ? img.sqlVersion : undefined });
+    });
+  }
+  return {
+    name,
+    namespace: props.namespace,
+    labels: props.labels,
+    annotations: props.annotations,
+    spec,
+    postgresMajor: operand.major,
+    extensions: images,
+    availableSqlExtensions: available,
+  };
+}

@@ -1,0 +1,59 @@
+import type { ClusterSpec } from '../../imports/postgresql.cnpg.io.spec';
+import type { Problem } from './errors';
+
+/** The CNPG release this library targets by default. */
+export const DEFAULT_OPERATOR_VERSION = '1.30.0';
+
+export function parseVersion(v: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+function atLeast(v: [number, number, number], min: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return v[i] > min[i];
+  return true;
+}
+
+/**
+ * CNPG features by the first operator version that implements them (not just accepts them: 1.27.4
+ * and 1.28.2+ accept `bin_path`, `env` and catalog extensions in the schema but ignore them).
+ */
+export const FEATURES = {
+  imageVolumeExtensions: { since: '1.27.0', what: 'spec.postgresql.extensions (extension images)' },
+  extensionBinPath: { since: '1.29.0', what: 'extension bin_path' },
+  extensionEnv: { since: '1.29.0', what: 'extension env' },
+  catalogExtensions: { since: '1.29.0', what: 'extensions taken from an image catalog' },
+} as const;
+
+/** `_` in extension names: 1.27.3+ on the 1.27 line, 1.28.1+ on 1.28, every 1.29+. */
+function underscoreNamesSupported(v: [number, number, number]): boolean {
+  if (v[0] > 1 || v[1] >= 29) return true;
+  if (v[1] === 28) return v[2] >= 1;
+  if (v[1] === 27) return v[2] >= 3;
+  return false;
+}
+
+/** Problems for fields of `spec` the operator version cannot honour. */
+export function checkOperatorCompatibility(version: string, spec: ClusterSpec, field: string): Problem[] {
+  const v = parseVersion(version);
+  if (!v) return [{ field, message: 'is not a CNPG version', value: version, fix: 'use a version such as "1.30.0"' }];
+  const out: Problem[] = [];
+  const exts = spec.postgresql?.extensions ?? [];
+  const need = (feature: keyof typeof FEATURES, where: string) => {
+    const f = FEATURES[feature];
+    const min = parseVersion(f.since) as [number, number, number];
+    if (!atLeast(v, min)) {
+      out.push({ field: where, message: `${f.what} needs CNPG ${f.since} or later, but the target operator is ${version}`, value: version, fix: `target CNPG ${f.since}+ (operatorVersion) or remove it` });
+    }
+  };
+  if (exts.length > 0) need('imageVolumeExtensions', 'extensions');
+  exts.forEach((e, i) => {
+    if (e.binPath?.length) need('extensionBinPath', `extensions[${i}].binPath`);
+    if (e.env?.length) need('extensionEnv', `extensions[${i}].env`);
+    if (spec.imageCatalogRef && !e.image?.reference) need('catalogExtensions', `extensions[${i}]`);
+    if (e.name.includes('_') && atLeast(v, [1, 27, 0]) && !underscoreNamesSupported(v)) {
+      out.push({ field: `extensions[${i}].name`, message: `CNPG ${version} turns "_" into an invalid volume name (fixed in 1.27.3, 1.28.1, 1.29.0)`, value: e.name, fix: 'use "-" instead of "_" or target a fixed operator version' });
+    }
+  });
+  return out;
+}

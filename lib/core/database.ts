@@ -1,0 +1,228 @@
+import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
+import { CNPG_MANAGED_EXTENSIONS } from './catalog';
+import type { ClusterModel } from './cluster';
+import { type Problem, throwIfProblems } from './errors';
+import { ExtensionImage } from './extension-image';
+import { checkDnsSubdomain, checkPgIdentifier } from './names';
+
+/** Database names CNPG's CRD rejects. */
+export const RESERVED_DATABASE_NAMES: readonly string[] = ['postgres', 'template0', 'template1'];
+
+/** A SQL extension to manage in a database (CNPG `Database.spec.extensions[]`). */
+export interface DatabaseExtension {
+  /** SQL name (`CREATE EXTENSION <name>`), e.g. `vector` (not the image name `pgvector`). */
+  readonly name: string;
+  /**
+   * Version to create or update to.
+   * @default - not emitted: the control file's default version, and no update
+   */
+  readonly version?: string;
+  /**
+   * Schema to create the extension in.
+   * @default - not emitted: the first schema of the search path (`public`)
+   */
+  readonly schema?: string;
+  /**
+   * `absent` drops the extension (without CASCADE).
+   * @default - not emitted: CNPG's `present`
+   */
+  readonly ensure?: 'present' | 'absent';
+}
+
+/** What to do when an extension is listed before one it requires. */
+export type DependencyOrder = 'sort' | 'strict';
+
+/** Props of a CNPG `Database` with extensions, shared by the cdk8s construct and the Pulumi component. */
+export interface DatabaseProps {
+  /** PostgreSQL database name (not `postgres`, `template0`, `template1`). */
+  readonly name: string;
+  /** Role owning the database. */
+  readonly owner: string;
+  /**
+   * Extensions, in creation order. An `ExtensionImage` stands for all its SQL extensions
+   * (`image.databaseExtensions()`): PostGIS gives the eight of CNPG Recipe 23.
+   * @default - none
+   */
+  readonly extensions?: readonly (DatabaseExtension | ExtensionImage)[];
+  /**
+   * Name of the `Database` object.
+   * @default `<cluster name>-<database name>` (with `_` replaced by `-`)
+   */
+  readonly resourceName?: string;
+  /**
+   * Namespace of the `Database` object.
+   * @default - the cluster's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * `absent` drops the database.
+   * @default - not emitted (CNPG's `present`)
+   */
+  readonly ensure?: 'present' | 'absent';
+  /**
+   * `delete` drops the database when the `Database` object is deleted.
+   * @default - not emitted (CNPG's `retain`)
+   */
+  readonly databaseReclaimPolicy?: 'retain' | 'delete';
+  /**
+   * Extensions listed before one they require: `sort` moves them after it (a stable topological
+   * sort, so a list already in order is left as it is); `strict` fails instead.
+   * @default 'sort'
+   */
+  readonly dependencyOrder?: DependencyOrder;
+  /**
+   * Accept extensions that neither the base image nor a mounted image provides (e.g. baked into a
+   * custom operand image). Without it they are an error, because CNPG would fail at CREATE EXTENSION.
+   * @default false
+   */
+  readonly allowUnknownExtensions?: boolean;
+}
+
+export interface DatabaseModel {
+  readonly resourceName: string;
+  readonly namespace?: string;
+  readonly spec: DatabaseSpec;
+  /** The extensions in the order they are created, after dependency sorting. */
+  readonly extensions: readonly DatabaseExtension[];
+}
+
+/** Expands images into their SQL extensions. */
+export function expandExtensions(items: readonly (DatabaseExtension | ExtensionImage)[]): DatabaseExtension[] {
+  return items.flatMap((x) => (x instanceof ExtensionImage ? x.databaseExtensions() : [x]));
+}
+
+/**
+ * Stable topological sort: keeps the given order except where an extension must move after one
+ * it requires. Returns the order and the extensions that had to move.
+ */
+export function orderByDependencies<T extends { name: string }>(items: readonly T[], requires: (name: string) => readonly string[]): { ordered: T[]; moved: string[] } {
+  const pending = [...items];
+  const ordered: T[] = [];
+  const placed = new Set<string>();
+  const listed = new Set(items.map((i) => i.name));
+  const moved: string[] = [];
+  while (pending.length > 0) {
+    const idx = pending.findIndex((it) => requires(it.name).every((r) => placed.has(r) || !listed.has(r)));
+    if (idx < 0) {
+      // A cycle: leave the rest as given (the caller reports the cycle).
+      ordered.push(...pending);
+      break;
+    }
+    // Everything skipped over is listed before something it requires.
+    for (const blocked of pending.slice(0, idx)) if (!moved.includes(blocked.name)) moved.push(blocked.name);
+    const [it] = pending.splice(idx, 1);
+    ordered.push(it);
+    placed.add(it.name);
+  }
+  return { ordered, moved };
+}
+
+/**
+ * Validates database props against the cluster it lives in and builds the CNPG `Database` spec.
+ * `cluster` may be just a name (a cluster managed elsewhere): then extension availability is not checked.
+ */
+export function buildDatabase(path: string, cluster: ClusterModel | string, props: DatabaseProps): DatabaseModel {
+  const problems: Problem[] = [];
+  const clusterName = typeof cluster === 'string' ? cluster : cluster.name;
+  problems.push(...checkPgIdentifier('name', props.name, 'database name'));
+  if (RESERVED_DATABASE_NAMES.includes(props.name)) {
+    problems.push({ field: 'name', message: 'is reserved: CNPG does not manage the postgres, template0 and template1 databases', value: props.name, fix: 'choose another name, such as "app"' });
+  }
+  problems.push(...checkPgIdentifier('owner', props.owner, 'owner role'));
+  const resourceName = props.resourceName ?? `${clusterName}-${String(props.name).toLowerCase().replace(/[^a-z0-9.-]/g, '-')}`;
+  problems.push(...checkDnsSubdomain(props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName', resourceName, 'the Database object name'));
+
+  const items = props.extensions ?? [];
+  const imageProblems = items.flatMap((x, i) => (x instanceof ExtensionImage && x.sqlExtensions.length === 0 && !x.props.databaseExtensions
+    ? [{ field: `extensions[${i}]`, message: `image ${x.name} provides no SQL extension to create`, value: x.name, fix: 'list SQL extensions by name, or remove the image from the database (it stays mounted on the cluster)' }]
+    : []));
+  problems.push(...imageProblems);
+  const exts = expandExtensions(items);
+  const available = typeof cluster === 'string' ? undefined : cluster.availableSqlExtensions;
+  const seen = new Map<string, number>();
+  exts.forEach((e, i) => {
+    const f = `extensions[${i}]`;
+    problems.push(...checkPgIdentifier(`${f}.name`, e.name, 'extension name'));
+    if (e.schema !== undefined) problems.push(...checkPgIdentifier(`${f}.schema`, e.schema, 'schema name'));
+    if (e.version !== undefined && (typeof e.version !== 'string' || e.version.length === 0 || e.version.length > 63)) {
+      problems.push({ field: `${f}.version`, message: 'must be a non-empty version string', value: e.version, fix: 'use a version such as "0.8.1", or leave it out for the default version' });
+    }
+    if (e.ensure !== undefined && e.ensure !== 'present' && e.ensure !== 'absent') {
+      problems.push({ field: `${f}.ensure`, message: 'must be "present" or "absent"', value: e.ensure, fix: 'use "present" or "absent"' });
+    }
+    const first = seen.get(e.name);
+    if (first !== undefined) {
+      problems.push({ field: `${f}.name`, message: `is listed twice (also extensions[${first}]); CNPG rejects duplicates`, value: e.name, fix: 'list each extension once' });
+    } else {
+      seen.set(e.name, i);
+    }
+    if (CNPG_MANAGED_EXTENSIONS.includes(e.name) && typeof cluster !== 'string' && (cluster.spec.postgresql?.sharedPreloadLibraries ?? []).includes(e.name)) {
+      problems.push({ field: `${f}.name`, message: `CNPG creates and drops ${e.name} itself in every database when it is preloaded ("managed extensions")`, value: e.name, fix: 'remove it from the Database; CNPG manages it' });
+    }
+    if (available && e.ensure !== 'absent' && !props.allowUnknownExtensions) {
+      const a = available.get(e.name);
+      if (!a) {
+        const imgs = typeof cluster === 'string' ? [] : cluster.extensions.map((x) => x.name);
+        problems.push({
+          field: `${f}.name`,
+          message: `no image mounted on cluster ${clusterName} provides SQL extension "${e.name}" and the base image does not ship it (mounted: ${imgs.length ? imgs.join(', ') : 'none'})`,
+          value: e.name,
+          fix: `mount the image that provides it in the cluster's extensions (e.g. ExtensionImage.pgvector for "vector"), check the SQL name, or set allowUnknownExtensions if the operand image bundles it`,
+        });
+      } else if (e.version !== undefined && a.version !== undefined && a.version !== e.version) {
+        problems.push({
+          field: `${f}.version`,
+          message: `the ${a.image} image mounted on cluster ${clusterName} provides ${e.name} ${a.version}`,
+          value: e.version,
+          fix: `mount the ${a.image} image of version ${e.version} first, or ask for version "${a.version}"`,
+        });
+      }
+    }
+  });
+
+  // Dependencies: CNPG runs CREATE EXTENSION without CASCADE, in list order.
+  const requiresOf = (name: string): readonly string[] => available?.get(name)?.requires ?? [];
+  const present = exts.filter((e) => e.ensure !== 'absent');
+  const presentNames = new Set(present.map((e) => e.name));
+  present.forEach((e) => {
+    for (const r of requiresOf(e.name)) {
+      if (!presentNames.has(r) && r !== 'plpgsql') {
+        problems.push({
+          field: `extensions[${exts.indexOf(e)}].name`,
+          message: `${e.name} requires ${r}, which is not in the list; CNPG creates extensions without CASCADE, so CREATE EXTENSION ${e.name} would fail`,
+          value: e.name,
+          fix: `add { name: "${r}" } before it`,
+        });
+      }
+    }
+  });
+  const { ordered, moved } = orderByDependencies(present, requiresOf);
+  if (moved.length > 0 && props.dependencyOrder === 'strict') {
+    for (const name of moved) {
+      const reqs = requiresOf(name).filter((r) => presentNames.has(r));
+      problems.push({
+        field: `extensions[${exts.findIndex((e) => e.name === name)}].name`,
+        message: `${name} is listed before ${reqs.join(', ')}, which it requires; CNPG creates extensions in list order without CASCADE`,
+        value: name,
+        fix: `move it after ${reqs.join(', ')}, or use dependencyOrder: "sort"`,
+      });
+    }
+  }
+  if (props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict') {
+    problems.push({ field: 'dependencyOrder', message: 'must be "sort" or "strict"', value: props.dependencyOrder, fix: 'use "sort" or "strict"' });
+  }
+  throwIfProblems(path, 'ExtensionDatabase', problems);
+
+  // Absent extensions keep their place relative to each other, after the present ones
+  // (dropping cannot depend on creating).
+  const finalList = [...ordered, ...exts.filter((e) => e.ensure === 'absent')];
+  const spec: DatabaseSpec = {
+    name: props.name,
+    owner: props.owner,
+    cluster: { name: clusterName },
+    ensure: props.ensure as DatabaseSpec['ensure'],
+    databaseReclaimPolicy: props.databaseReclaimPolicy as DatabaseSpec['databaseReclaimPolicy'],
+    extensions: finalList.length > 0 ? finalList.map((e): DatabaseSpecExtensions => ({ name: e.name, version: e.version, schema: e.schema, ensure: e.ensure as DatabaseSpecExtensions['ensure'] })) : undefined,
+  };
+  return { resourceName, namespace: props.namespace ?? (typeof cluster === 'string' ? undefined : cluster.namespace), spec, extensions: finalList };
+}

@@ -1,0 +1,61 @@
+/**
+ * One thing wrong with the input of a construct, component or resource.
+ */
+export interface Problem {
+  /** The property that is wrong, as a dotted path in the props (`postgresql.parameters.port`). */
+  readonly field: string;
+  /** What is wrong, in one sentence. */
+  readonly message: string;
+  /** What the user gave. Omitted when it must not be shown (secrets). */
+  readonly value?: unknown;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * Thrown when the props of a construct or component are invalid. The message names the
+ * construct path (or Pulumi resource name), every offending field with its value, and the fix.
+ */
+export class CnpgValidationError extends Error {
+  public override readonly name = 'CnpgValidationError';
+  constructor(
+    /** Construct path (cdk8s) or resource name (Pulumi) of what was being built. */
+    public readonly path: string,
+    /** What is being built, e.g. `PostgresCluster`. */
+    public readonly what: string,
+    public readonly problems: readonly Problem[],
+  ) {
+    super(formatProblems(path, what, problems));
+  }
+}
+
+export function formatValue(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+export function formatProblem(p: Problem): string {
+  const got = 'value' in p && p.value !== undefined ? ` (got ${formatValue(p.value)})` : '';
+  return `${p.field}: ${p.message}${got}. Fix: ${p.fix}`;
+}
+
+function formatProblems(path: string, what: string, problems: readonly Problem[]): string {
+  const head = `${what} at '${path}' is invalid`;
+  if (problems.length === 1) return `${head}: ${formatProblem(problems[0])}`;
+  return `${head} (${problems.length} problems):\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`;
+}
+
+/** Throws a {@link CnpgValidationError} when `problems` is not empty. */
+export function throwIfProblems(path: string, what: string, problems: readonly Problem[]): void {
+  if (problems.length > 0) throw new CnpgValidationError(path, what, problems);
+}
+
+/** Prefixes every field of `problems` with `prefix.` (for nested props). */
+export function nested(prefix: string, problems: readonly Problem[]): Problem[] {
+  return problems.map((p) => ({ ...p, field: p.field ? `${prefix}.${p.field}` : prefix }));
+}

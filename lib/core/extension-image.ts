@@ -1,0 +1,433 @@
+import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
+import { CATALOG, CNPG_REGISTRY, type CatalogImage, type Distro, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './catalog';
+import type { Problem } from './errors';
+import { checkImageReference, parseExtensionImageTag, parseImageReference } from './image-ref';
+import { checkExtensionName, checkPgIdentifier } from './names';
+
+/** Kubernetes image pull policy of an ImageVolume. */
+export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
+/** A SQL extension an image provides, for {@link ExtensionImageProps.sqlExtensions}. */
+export interface SqlExtension {
+  /** The `CREATE EXTENSION` name, e.g. `vector`. */
+  readonly name: string;
+  /**
+   * SQL extensions that must exist before this one (its control file's `requires`).
+   * @default - none
+   */
+  readonly requires?: readonly string[];
+}
+
+/** Props of a custom {@link ExtensionImage}. Field names follow CNPG's `ExtensionConfiguration`. */
+export interface ExtensionImageProps {
+  /**
+   * CNPG extension name (`spec.postgresql.extensions[].name`): the image is mounted at
+   * `/extensions/<name>`. Pattern `^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$`, at most 59 characters.
+   * It is not the SQL name: the pgvector image is `pgvector`, its SQL extension `vector`.
+   */
+  readonly name: string;
+  /**
+   * OCI reference of the image, e.g. `ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie`, optionally
+   * pinned with `@sha256:<digest>`. Required unless the cluster takes the image from an image catalog.
+   * @default - taken from the cluster's image catalog
+   */
+  readonly reference?: string;
+  /**
+   * Pull policy of the image volume.
+   * @default - not emitted: Kubernetes uses `Always` for `:latest` and `IfNotPresent` otherwise
+   */
+  readonly pullPolicy?: ImagePullPolicy;
+  /**
+   * Directories of the image (relative to its root) added to `extension_control_path`; PostgreSQL
+   * looks for `<dir>/extension/<ext>.control`.
+   * @default - not emitted: CNPG uses `["share"]`
+   */
+  readonly extensionControlPath?: readonly string[];
+  /**
+   * Directories of the image added to `dynamic_library_path` (where `<ext>.so` lives).
+   * @default - not emitted: CNPG uses `["lib"]`
+   */
+  readonly dynamicLibraryPath?: readonly string[];
+  /**
+   * Directories of the image added to the postgres process's `LD_LIBRARY_PATH`, for shared libraries
+   * the extension links against (PostGIS: `["system"]`).
+   * @default - none
+   */
+  readonly ldLibraryPath?: readonly string[];
+  /**
+   * Directories of the image added to `PATH` (CNPG 1.29+).
+   * @default - none
+   */
+  readonly binPath?: readonly string[];
+  /**
+   * Environment variables for the postgres process (CNPG 1.29+). Values may use `${image_root}`.
+   * @default - none
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * SQL extensions the image provides, in an order they can be created in. Needed so that
+   * `ExtensionDatabase` can check that what it creates is mounted.
+   * @default - none: a database can then only create this image's extensions with `allowUnknown`
+   */
+  readonly sqlExtensions?: readonly (string | SqlExtension)[];
+  /**
+   * SQL extensions to create for "everything this image offers" (see {@link ExtensionImage.databaseExtensions}),
+   * which may include base-image extensions. Order matters: CNPG creates them in list order.
+   * @default - the names of `sqlExtensions`
+   */
+  readonly databaseExtensions?: readonly string[];
+  /**
+   * Libraries that must be in `shared_preload_libraries`; `PostgresCluster` merges them into
+   * `spec.postgresql.shared_preload_libraries`.
+   * @default - none
+   */
+  readonly sharedPreloadLibraries?: readonly string[];
+  /**
+   * CNPG extension names of other images that must be mounted in the same cluster.
+   * @default - none
+   */
+  readonly requiresImages?: readonly string[];
+  /**
+   * PostgreSQL parameters the extension needs; `PostgresCluster` adds them and fails on a conflict.
+   * @default - none
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /**
+   * PostgreSQL major the image is built for. Needed when the tag does not say it (CNPG tags end in
+   * `-<major>-<distro>`).
+   * @default - parsed from the tag
+   */
+  readonly postgresMajor?: number;
+  /**
+   * The `CREATE EXTENSION ... VERSION` of the image's main SQL extension.
+   * @default - none: the database creates the default version of the control file
+   */
+  readonly sqlVersion?: string;
+}
+
+/** Options of the catalog factories such as {@link ExtensionImage.pgvector}. */
+export interface CatalogImageOptions {
+  /**
+   * Debian release the image is built on; must match the operand image's.
+   * @default 'trixie'
+   */
+  readonly distro?: Distro;
+  /**
+   * PostgreSQL major.
+   * @default 18
+   */
+  readonly postgresMajor?: number;
+  /**
+   * Pin the image by digest: the reference becomes `<repo>:<tag>@<digest>`.
+   * @default - tag only
+   */
+  readonly digest?: string;
+  /**
+   * Full tag, for a build-timestamped tag such as `0.8.6-202608201414-18-trixie`.
+   * @default `<version>-<postgresMajor>-<distro>`
+   */
+  readonly tag?: string;
+  /**
+   * Registry and organisation, for a private mirror.
+   * @default 'ghcr.io/cloudnative-pg'
+   */
+  readonly registry?: string;
+  /**
+   * CNPG extension name, if two versions of one image must be mounted side by side.
+   * @default - the catalog name (`pgvector`, `postgis`, ...)
+   */
+  readonly name?: string;
+  /**
+   * Pull policy of the image volume.
+   * @default - not emitted (Kubernetes default)
+   */
+  readonly pullPolicy?: ImagePullPolicy;
+}
+
+/** Options of {@link ExtensionImage.postgis}. */
+export interface PostgisImageOptions extends CatalogImageOptions {
+  /**
+   * Set `GDAL_DATA` and `PROJ_DATA` to the image's data directories, as CNPG's published catalog
+   * does. Needs CNPG 1.29+; without them raster and reprojection functions fall back to built-in data.
+   * @default false (as in CNPG Recipe 23)
+   */
+  readonly dataDirectoriesEnv?: boolean;
+}
+
+/** Options of {@link ExtensionImage.wal2json}. */
+export interface Wal2jsonImageOptions extends CatalogImageOptions {
+  /**
+   * Add `output_plugin_libraries = 'pgoutput, test_decoding, wal2json'`, required from PostgreSQL 18.6
+   * on (CVE-2026-6471 allow-list) and fatal at start-up before 18.6.
+   * @default - decided by the cluster from its image's minor version; an error when the tag does not say it
+   */
+  readonly outputPluginLibraries?: boolean;
+}
+
+const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
+
+/**
+ * An extension image mounted into a CNPG cluster through ImageVolume: what goes into
+ * `spec.postgresql.extensions`, plus what the library knows about it (SQL extensions, preload
+ * libraries, companion images, parameters). Use a factory for CNPG's images, or `new` for your own.
+ *
+ * Problems in the props are reported by the cluster or database that uses the image, with its path.
+ */
+export class ExtensionImage {
+  /** pgvector: SQL extension `vector`. */
+  public static pgvector(version: string, options: CatalogImageOptions = {}): ExtensionImage {
+    return ExtensionImage.fromCatalog('pgvector', version, options);
+  }
+
+  /**
+   * PostGIS (`postgis-extension` image, mounted as `postgis`) with `ld_library_path: [system]`: SQL extensions
+   * postgis, postgis_raster, postgis_sfcgal, postgis_topology, postgis_tiger_geocoder (needs
+   * fuzzystrmatch from the base image), address_standardizer, address_standardizer_data_us.
+   */
+  public static postgis(version: string, options: PostgisImageOptions = {}): ExtensionImage {
+    const env = options.dataDirectoriesEnv ? CATALOG.postgis.env : undefined;
+    return ExtensionImage.fromCatalog('postgis', version, options, { env });
+  }
+
+  /** pgRouting; needs the PostGIS image mounted too. */
+  public static pgrouting(version: string, options: CatalogImageOptions = {}): ExtensionImage {
+    return ExtensionImage.fromCatalog('pgrouting', version, options);
+  }
+
+  /** TimescaleDB Apache-2 edition (`timescaledb-oss`): SQL extension `timescaledb`, preloaded. */
+  public static timescaledb(version: string, options: CatalogImageOptions = {}): ExtensionImage {
+    return ExtensionImage.fromCatalog('timescaledb-oss', version, options);
+  }
+
+  /** pgAudit, preloaded. */
+  public static pgaudit(version: string, options: CatalogImageOptions = {}): ExtensionImage {
+    return ExtensionImage.fromCatalog('pgaudit', version, options);
+  }
+
+  /** pg_ivm (`pg-ivm`): incremental view maintenance, preloaded. */
+  public static pgIvm(version: string, options: CatalogImageOptions = {}): ExtensionImage {
+    return ExtensionImage.fromCatalog('pg-ivm', version, options);
+  }
+
+  /** wal2json logical decoding plugin (no SQL extension); sets `wal_level: logical`. */
+  public static wal2json(version: string, options: Wal2jsonImageOptions = {}): ExtensionImage {
+    const img = ExtensionImage.fromCatalog('wal2json', version, options);
+    img.outputPluginLibraries = options.outputPluginLibraries;
+    return img;
+  }
+
+  /** pg_crash chaos module (`pg-crash`), preloaded. Never for production. */
+  public static pgCrash(version: string, options: CatalogImageOptions = {}): ExtensionImage {
+    return ExtensionImage.fromCatalog('pg-crash', version, options);
+  }
+
+  /** An image of CNPG's catalog by its CNPG extension name (`pgvector`, `timescaledb-oss`, ...). */
+  public static fromCatalog(
+    catalogName: string,
+    version: string,
+    options: CatalogImageOptions = {},
+    extra: Partial<ExtensionImageProps> = {},
+  ): ExtensionImage {
+    const entry: CatalogImage | undefined = CATALOG[catalogName];
+    if (!entry) {
+      throw new Error(`ExtensionImage.fromCatalog: unknown catalog image "${catalogName}". Known: ${Object.keys(CATALOG).join(', ')}. Use new ExtensionImage({...}) for other images.`);
+    }
+    const distro = options.distro ?? 'trixie';
+    const major = options.postgresMajor ?? 18;
+    const tag = options.tag ?? `${version}-${major}-${distro}`;
+    const registry = (options.registry ?? CNPG_REGISTRY).replace(/\/+$/, '');
+    const reference = `${registry}/${entry.imageName}:${tag}${options.digest ? `@${options.digest}` : ''}`;
+    const img = new ExtensionImage({
+      name: options.name ?? entry.name,
+      reference,
+      pullPolicy: options.pullPolicy,
+      ldLibraryPath: entry.ldLibraryPath,
+      sqlExtensions: entry.sqlExtensions,
+      databaseExtensions: entry.databaseExtensions,
+      sharedPreloadLibraries: entry.sharedPreloadLibraries,
+      requiresImages: entry.requiresImages,
+      parameters: entry.parameters,
+      postgresMajor: major,
+      sqlVersion: entry.sqlExtensions.length > 0 ? version : undefined,
+      ...extra,
+    });
+    img.catalogEntry = entry;
+    img.factoryChecks = [
+      ...(VERSION_PATTERN.test(version) ? [] : [{ field: 'version', message: 'is not a version', value: version, fix: `pass a version such as "${entry.knownVersions.at(-1)}"` }]),
+      ...((EXTENSION_IMAGE_DISTROS as readonly string[]).includes(distro)
+        ? []
+        : [{ field: 'distro', message: `CNPG builds ${entry.name} only for ${EXTENSION_IMAGE_DISTROS.join(' and ')}`, value: distro, fix: 'use "trixie" or "bookworm"' }]),
+    ];
+    return img;
+  }
+
+  /** CNPG extension name (mount directory). */
+  public readonly name: string;
+  /** OCI reference, if set. */
+  public readonly reference?: string;
+  /** SQL extensions provided by the image. */
+  public readonly sqlExtensions: readonly SqlExtensionInfo[];
+  /** Libraries to preload. */
+  public readonly sharedPreloadLibraries: readonly string[];
+  /** Other CNPG extension images that must be mounted too. */
+  public readonly requiresImages: readonly string[];
+  /** Parameters the image needs. */
+  public readonly parameters: Readonly<Record<string, string>>;
+  /** Version of the main SQL extension, when known. */
+  public readonly sqlVersion?: string;
+  /** The catalog entry, for images made by a factory. */
+  public catalogEntry?: CatalogImage;
+  /** wal2json only: see {@link Wal2jsonImageOptions.outputPluginLibraries}. */
+  public outputPluginLibraries?: boolean;
+  private factoryChecks: Problem[] = [];
+
+  constructor(public readonly props: ExtensionImageProps) {
+    this.name = props.name;
+    this.reference = props.reference;
+    this.sqlExtensions = (props.sqlExtensions ?? []).map((s) => (typeof s === 'string' ? { name: s } : s));
+    this.sharedPreloadLibraries = props.sharedPreloadLibraries ?? [];
+    this.requiresImages = props.requiresImages ?? [];
+    this.parameters = props.parameters ?? {};
+    this.sqlVersion = props.sqlVersion;
+  }
+
+  /** PostgreSQL major the image is built for: explicit, else from the tag; undefined when unknown. */
+  public get postgresMajor(): number | undefined {
+    if (this.props.postgresMajor !== undefined) return this.props.postgresMajor;
+    return parseExtensionImageTag(this.reference ? parseImageReference(this.reference)?.tag : undefined)?.postgresMajor;
+  }
+
+  /** Debian release from the tag, when it says. */
+  public get distro(): string | undefined {
+    return parseExtensionImageTag(this.reference ? parseImageReference(this.reference)?.tag : undefined)?.distro;
+  }
+
+  /**
+   * The SQL extensions to list in a `Database` to get everything the image offers, in creation
+   * order; the main one carries the image's version. For PostGIS these are the eight of Recipe 23.
+   */
+  public databaseExtensions(): { readonly name: string; readonly version?: string }[] {
+    const names = this.props.databaseExtensions ?? this.sqlExtensions.map((s) => s.name);
+    return names.map((name, i) => (i === 0 && this.sqlVersion !== undefined ? { name, version: this.sqlVersion } : { name }));
+  }
+
+  /**
+   * Problems of the image on its own (name, reference, paths, env). The cluster that mounts it adds
+   * checks against the operand image and the other extensions.
+   */
+  public validate(requireReference = true): Problem[] {
+    const p = this.props;
+    const out: Problem[] = [...this.factoryChecks, ...checkExtensionName('name', p.name)];
+    if (p.reference !== undefined || requireReference) {
+      out.push(...checkImageReference('reference', p.reference).map((x) =>
+        p.reference === undefined ? { ...x, fix: `${x.fix}, or take the image from an image catalog (imageCatalogRef)` } : x));
+    }
+    if (p.pullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(p.pullPolicy)) {
+      out.push({ field: 'pullPolicy', message: 'is not a pull policy', value: p.pullPolicy, fix: 'use "Always", "IfNotPresent" or "Never"' });
+    }
+    out.push(...checkPaths('extensionControlPath', p.extensionControlPath));
+    out.push(...checkPaths('dynamicLibraryPath', p.dynamicLibraryPath));
+    out.push(...checkPaths('ldLibraryPath', p.ldLibraryPath));
+    out.push(...checkPaths('binPath', p.binPath));
+    (p.dynamicLibraryPath ?? []).forEach((d, i) => {
+      if (d.replace(/^\.?\/+/, '').replace(/\/+$/, '') === 'system') {
+        out.push({
+          field: `dynamicLibraryPath[${i}]`,
+          message: '"system" holds the shared libraries the extension links against; PostgreSQL does not search dynamic_library_path for those (libgeos_c.so.1 => not found)',
+          value: d,
+          fix: 'move "system" to ldLibraryPath',
+        });
+      }
+    });
+    out.push(...checkEnv(p.env));
+    this.sqlExtensions.forEach((s, i) => {
+    out.push(...checkPgIdentifier(`sqlExtensions[${i}].name`, s.name, 'SQL extension name'));
+  });
+    if (p.postgresMajor !== undefined && (!Number.isInteger(p.postgresMajor) || p.postgresMajor < 10)) {
+      out.push({ field: 'postgresMajor', message: 'is not a PostgreSQL major version', value: p.postgresMajor, fix: 'use a major such as 18' });
+    }
+    if (p.sqlVersion !== undefined && !VERSION_PATTERN.test(p.sqlVersion)) {
+      out.push({ field: 'sqlVersion', message: 'is not an extension version', value: p.sqlVersion, fix: 'use a version such as "0.8.1"' });
+    }
+    return out;
+  }
+
+  /**
+   * The `spec.postgresql.extensions[]` entry, in the generated type. Fields left unset are not
+   * emitted, so CNPG's defaults apply.
+   */
+  public toClusterExtension(): ClusterSpecPostgresqlExtensions {
+    const p = this.props;
+    const image = p.reference !== undefined || p.pullPolicy !== undefined ? { reference: p.reference, pullPolicy: p.pullPolicy } : undefined;
+    return {
+      name: p.name,
+      image,
+      extensionControlPath: nonEmpty(p.extensionControlPath),
+      dynamicLibraryPath: nonEmpty(p.dynamicLibraryPath),
+      ldLibraryPath: nonEmpty(p.ldLibraryPath),
+      binPath: nonEmpty(p.binPath),
+      env: p.env && Object.keys(p.env).length > 0 ? Object.entries(p.env).map(([name, value]) => ({ name, value })) : undefined,
+    };
+  }
+}
+
+function nonEmpty(xs: readonly string[] | undefined): string[] | undefined {
+  return xs && xs.length > 0 ? [...xs] : undefined;
+}
+
+/** CNPG's rules for the path lists: non-empty, no duplicates, no escape from the image root. */
+function checkPaths(field: string, paths: readonly string[] | undefined): Problem[] {
+  if (paths === undefined) return [];
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  paths.forEach((raw, i) => {
+    const f = `${field}[${i}]`;
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      out.push({ field: f, message: 'is empty', value: raw, fix: 'remove the entry or name a directory of the image' });
+      return;
+    }
+    if (raw.startsWith('/')) {
+      out.push({
+        field: f,
+        message: 'is absolute; CNPG joins every entry to the image root /extensions/<name>',
+        value: raw,
+        fix: `write it relative to the image root: "${raw.replace(/^\/+/, '') || '.'}"`,
+      });
+    }
+    if (raw.split('/').includes('..')) {
+      out.push({ field: f, message: 'contains ".." and would escape the extension directory', value: raw, fix: 'name a directory inside the image' });
+    }
+    const norm = raw.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+    if (seen.has(norm)) out.push({ field: f, message: 'is listed twice', value: raw, fix: 'remove the duplicate' });
+    seen.add(norm);
+  });
+  return out;
+}
+
+const ENV_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const RESERVED_ENV = new Set(['POD_NAME', 'NAMESPACE', 'CLUSTER_NAME']);
+
+function checkEnv(env: Readonly<Record<string, string>> | undefined): Problem[] {
+  if (!env) return [];
+  const out: Problem[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    const f = `env.${name}`;
+    const upper = name.toUpperCase();
+    if (!ENV_NAME.test(name)) {
+      out.push({ field: f, message: 'is not a valid environment variable name', value: name, fix: 'use letters, digits and "_", not starting with a digit' });
+    } else if (upper === 'PATH' || upper === 'LD_LIBRARY_PATH') {
+      out.push({ field: f, message: `CNPG rejects ${upper} in env`, value: name, fix: upper === 'PATH' ? 'use binPath' : 'use ldLibraryPath' });
+    } else if (upper.startsWith('PG') || upper.startsWith('CNPG_') || RESERVED_ENV.has(upper)) {
+      out.push({ field: f, message: 'is reserved by CNPG (PG*, CNPG_*, POD_NAME, NAMESPACE, CLUSTER_NAME)', value: name, fix: 'choose another name' });
+    }
+    if (typeof value !== 'string' || value.length === 0) {
+      out.push({ field: f, message: 'has an empty value', value, fix: 'set a non-empty value' });
+    } else {
+      const unknown = [...value.replace(/\$\$\{/g, '').matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]).filter((v) => v !== 'image_root');
+      if (unknown.length > 0) {
+        out.push({ field: f, message: `uses unknown placeholder \${${unknown[0]}}; CNPG only expands \${image_root}`, value, fix: 'use ${image_root}, or $${...} for a literal' });
+      }
+    }
+  }
+  return out;
+}

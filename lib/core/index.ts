@@ -1,0 +1,15 @@
+/**
+ * cnpg-constructs core: the framework-free model of CloudNativePG clusters with extension images.
+ * It loads neither cdk8s nor Pulumi; `cnpg-constructs/cdk8s` and `cnpg-constructs/pulumi` build on it.
+ */
+export * from './catalog';
+export * from './cluster';
+export * from './compat';
+export * from './database';
+export * from './errors';
+export * from './extension-image';
+export * from './image-ref';
+export * from './manifest';
+export * from './names';
+export * from './parameters';
+export * from './wire';

@@ -1,0 +1,209 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+/** A Kubernetes object as plain JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** sha256 of `releases/cnpg-<version>.yaml` for the releases this library knows (see shared SOURCE.md). */
+export const KNOWN_OPERATOR_RELEASES: Readonly<Record<string, string>> = {
+  '1.30.0': 'f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88',
+};
+
+/** Environment variable naming a local copy of the release manifest (air-gapped installs, tests). */
+export const MANIFEST_ENV = 'CNPG_OPERATOR_MANIFEST';
+
+export function releaseUrl(version: string): string {
+  return `https://raw.githubusercontent.com/cloudnative-pg/cloudnative-pg/v${version}/releases/cnpg-${version}.yaml`;
+}
+
+/** Directory where downloaded manifests are kept: `$CNPG_CONSTRUCTS_CACHE`, else `$XDG_CACHE_HOME/cnpg-constructs`, else `~/.cache/cnpg-constructs`. */
+export function cacheDirectory(): string {
+  if (process.env.CNPG_CONSTRUCTS_CACHE) return process.env.CNPG_CONSTRUCTS_CACHE;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'cnpg-constructs');
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Thrown when a manifest cannot be loaded or does not match its expected hash. Nothing is written then. */
+export class OperatorManifestError extends Error {
+  public override readonly name = 'OperatorManifestError';
+}
+
+export interface ReleaseOptions {
+  /**
+   * Expected sha256 of the manifest, for a release this library does not know.
+   * @default - the hash shipped in KNOWN_OPERATOR_RELEASES
+   */
+  readonly sha256?: string;
+  /**
+   * Where to cache downloads.
+   * @default - cacheDirectory()
+   */
+  readonly cacheDir?: string;
+  /**
+   * URL to download from (a mirror). The hash is checked all the same.
+   * @default - the release file of the cloudnative-pg repository
+   */
+  readonly url?: string;
+  /**
+   * Download time limit in milliseconds.
+   * @default 60000
+   */
+  readonly timeoutMs?: number;
+}
+
+const parsedCache = new Map<string, KubeObject[]>();
+
+/**
+ * CloudNativePG's release manifest (`releases/cnpg-<version>.yaml`): CRDs, namespace, RBAC,
+ * ConfigMap, Service, Deployment and webhook configurations, parsed into objects.
+ */
+export class OperatorManifest {
+  /**
+   * The manifest from a local file (air-gapped installs). When `sha256` is given, or the file is a
+   * release this library knows, its hash is checked.
+   */
+  public static fromFile(file: string, options: { sha256?: string; version?: string } = {}): OperatorManifest {
+    let text: Buffer;
+    try {
+      text = fs.readFileSync(file);
+    } catch (e) {
+      throw new OperatorManifestError(`cannot read the CNPG operator manifest ${file}: ${(e as Error).message}. Fix: point ${MANIFEST_ENV} or OperatorManifest.fromFile at releases/cnpg-<version>.yaml`);
+    }
+    const hash = sha256(text);
+    const objects = OperatorManifest.parse(file, hash, text.toString('utf8'));
+    const version = options.version ?? detectVersion(objects);
+    const expected = options.sha256 ?? (version ? KNOWN_OPERATOR_RELEASES[version] : undefined);
+    if (expected && expected !== hash) {
+      throw new OperatorManifestError(
+        `the CNPG operator manifest ${file} has sha256 ${hash}, but release ${version ?? '?'} is ${expected}: the file was modified or is another release. Fix: use the unmodified releases/cnpg-${version ?? '<version>'}.yaml, or pass the expected sha256`,
+      );
+    }
+    return new OperatorManifest(objects, version ?? 'unknown', hash, file);
+  }
+
+  /**
+   * Release `version`: from the cache, else downloaded over HTTPS. Either way the sha256 must match
+   * the one this library ships (or `options.sha256`); a mismatch or failed download throws and
+   * nothing is cached.
+   */
+  public static release(version: string, options: ReleaseOptions = {}): OperatorManifest {
+    const expected = options.sha256 ?? KNOWN_OPERATOR_RELEASES[version];
+    if (!expected) {
+      throw new OperatorManifestError(
+        `no sha256 is known for CNPG release ${version} (known: ${Object.keys(KNOWN_OPERATOR_RELEASES).join(', ')}). Fix: pass { sha256 } from the release notes, or use OperatorManifest.fromFile`,
+      );
+    }
+    const dir = options.cacheDir ?? cacheDirectory();
+    const cached = path.join(dir, `cnpg-${version}.yaml`);
+    if (fs.existsSync(cached) && sha256(fs.readFileSync(cached)) === expected) {
+      return OperatorManifest.fromFile(cached, { sha256: expected, version });
+    }
+    const url = options.url ?? releaseUrl(version);
+    const body = download(url, options.timeoutMs ?? 60_000);
+    const got = sha256(body);
+    if (got !== expected) {
+      throw new OperatorManifestError(`the CNPG ${version} manifest downloaded from ${url} has sha256 ${got}, expected ${expected}; it was not used or cached. Fix: check the mirror or proxy, or use OperatorManifest.fromFile with a verified copy`);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, body);
+    fs.renameSync(tmp, cached);
+    return OperatorManifest.fromFile(cached, { sha256: expected, version });
+  }
+
+  /**
+   * The default source: the file named by `$CNPG_OPERATOR_MANIFEST` if set, else {@link release}.
+   */
+  public static load(version: string = '1.30.0', options: ReleaseOptions = {}): OperatorManifest {
+    const file = process.env[MANIFEST_ENV];
+    if (file) {
+      const m = OperatorManifest.fromFile(file, { sha256: options.sha256 });
+      if (m.version !== 'unknown' && m.version !== version) {
+        throw new OperatorManifestError(`${MANIFEST_ENV}=${file} holds CNPG ${m.version}, but ${version} was asked for. Fix: point ${MANIFEST_ENV} at releases/cnpg-${version}.yaml or ask for ${m.version}`);
+      }
+      return m;
+    }
+    return OperatorManifest.release(version, options);
+  }
+
+  private static parse(file: string, hash: string, text: string): KubeObject[] {
+    const key = `${file}:${hash}`;
+    const hit = parsedCache.get(key);
+    if (hit) return structuredClone(hit);
+    const docs = parseAllDocuments(text);
+    const objects: KubeObject[] = [];
+    for (const d of docs) {
+      if (d.errors.length > 0) throw new OperatorManifestError(`${file} is not valid YAML: ${d.errors[0].message}`);
+      const o = d.toJS({ maxAliasCount: -1 });
+      if (o && typeof o === 'object') objects.push(o as KubeObject);
+    }
+    if (!objects.some((o) => o.kind === 'CustomResourceDefinition')) {
+      throw new OperatorManifestError(`${file} holds no CustomResourceDefinition: it is not a CNPG release manifest`);
+    }
+    parsedCache.set(key, objects);
+    return structuredClone(objects);
+  }
+
+  private constructor(
+    /** The manifest's objects, in file order (a fresh copy per manifest). */
+    public readonly objects: readonly KubeObject[],
+    /** Operator version, from the Deployment's image tag. */
+    public readonly version: string,
+    /** sha256 of the file. */
+    public readonly sha256: string,
+    /** Where it was read from. */
+    public readonly source: string,
+  ) {}
+
+  /** The CRDs, in file order. */
+  public crds(): KubeObject[] {
+    return this.objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  }
+
+  /** The CRD of a kind of `postgresql.cnpg.io`, e.g. `Cluster`. */
+  public crd(kind: string): KubeObject {
+    const crd = this.crds().find((c) => (c.spec as { names: { kind: string } }).names.kind === kind);
+    if (!crd) throw new OperatorManifestError(`the CNPG ${this.version} manifest has no CRD for kind ${kind}`);
+    return crd;
+  }
+}
+
+function detectVersion(objects: readonly KubeObject[]): string | undefined {
+  const dep = objects.find((o) => o.kind === 'Deployment');
+  const image = (dep?.spec as { template?: { spec?: { containers?: { image?: string }[] } } } | undefined)?.template?.spec?.containers?.[0]?.image;
+  const m = image ? /:v?(\d+\.\d+\.\d+)(?:@.*)?$/.exec(image) : null;
+  return m ? m[1] : undefined;
+}
+
+/** Synchronous HTTPS GET (following redirects) in a child process, so constructs can stay synchronous. */
+function download(url: string, timeoutMs: number): Buffer {
+  if (!url.startsWith('https://')) throw new OperatorManifestError(`refusing to download the operator manifest over a non-HTTPS URL: ${url}`);
+  const script = `
+    const https = require('node:https');
+    const get = (u, left) => https.get(u, { headers: { 'user-agent': 'cnpg-constructs' } }, (res) => {
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && left > 0) { res.resume(); return get(new URL(res.headers.location, u).toString(), left - 1); }
+      if (res.statusCode !== 200) { console.error('HTTP ' + res.statusCode); process.exit(3); }
+      if (!String(res.headers.location || u).startsWith('https://') && !u.startsWith('https://')) process.exit(4);
+      res.pipe(process.stdout);
+    }).on('error', (e) => { console.error(e.message); process.exit(2); });
+    get(process.argv[1], 5);`;
+  const r = spawnSync(process.execPath, ['-e', script, url], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : (r.stderr.toString().trim() || `exit ${r.status}`);
+    throw new OperatorManifestError(`cannot download the CNPG operator manifest from ${url}: ${why}. Fix: check network access, or download it yourself and set ${MANIFEST_ENV} / use OperatorManifest.fromFile`);
+  }
+  return r.stdout;
+}

@@ -1,0 +1,107 @@
+import type { Problem } from './errors';
+
+/** CNPG's pattern for `spec.postgresql.extensions[].name` (and image catalog extension names). */
+export const EXTENSION_NAME_PATTERN = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
+/** CNPG 1.29.2+ limit: `ext-` + name must fit a 63-character volume name. */
+export const EXTENSION_NAME_MAX_LENGTH = 59;
+/** RFC 1123 label, as Kubernetes requires for names of most objects. */
+export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** RFC 1123 subdomain (object names such as Database). */
+export const DNS_SUBDOMAIN_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** PostgreSQL's identifier limit: names longer than NAMEDATALEN-1 bytes are truncated silently. */
+export const PG_IDENTIFIER_MAX_BYTES = 63;
+
+/** The Pod volume name CNPG derives from an extension name (1.27.4+/1.28.2+/1.29+). */
+export function extensionVolumeName(name: string): string {
+  return `ext-${name.replace(/_/g, '-')}`;
+}
+
+export function checkExtensionName(field: string, name: unknown): Problem[] {
+  if (typeof name !== 'string' || name.length === 0) {
+    return [{ field, message: 'an extension image needs a name', value: name, fix: 'set a lowercase name such as "pgvector"; it becomes the mount directory /extensions/<name>' }];
+  }
+  const out: Problem[] = [];
+  if (!EXTENSION_NAME_PATTERN.test(name)) {
+    out.push({
+      field,
+      message: `is not a valid CNPG extension name (pattern ${EXTENSION_NAME_PATTERN.source})`,
+      value: name,
+      fix: 'use lowercase letters, digits, "-" and "_", starting and ending with a letter or digit',
+    });
+  }
+  if (name.length > EXTENSION_NAME_MAX_LENGTH) {
+    out.push({
+      field,
+      message: `is ${name.length} characters long; CNPG allows at most ${EXTENSION_NAME_MAX_LENGTH} (the volume name "ext-<name>" must fit 63)`,
+      value: name,
+      fix: `shorten it to ${EXTENSION_NAME_MAX_LENGTH} characters or fewer`,
+    });
+  }
+  return out;
+}
+
+export function checkDnsLabel(field: string, name: unknown, what: string, max = 63): Problem[] {
+  if (typeof name !== 'string' || name.length === 0) {
+    return [{ field, message: `${what} is required`, value: name, fix: 'set a lowercase DNS label such as "angus"' }];
+  }
+  if (!DNS_LABEL_PATTERN.test(name) || name.length > max) {
+    return [{
+      field,
+      message: `${what} must be a lowercase RFC 1123 label of at most ${max} characters`,
+      value: name,
+      fix: 'use lowercase letters, digits and "-", starting and ending with a letter or digit',
+    }];
+  }
+  return [];
+}
+
+export function checkDnsSubdomain(field: string, name: unknown, what: string): Problem[] {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 253 || !DNS_SUBDOMAIN_PATTERN.test(name)) {
+    return [{
+      field,
+      message: `${what} must be a lowercase RFC 1123 subdomain of at most 253 characters`,
+      value: name,
+      fix: 'use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+    }];
+  }
+  return [];
+}
+
+/**
+ * A PostgreSQL identifier (database, role, schema, extension name) as this library accepts it:
+ * non-empty, at most 63 bytes (PostgreSQL would silently truncate a longer one) and free of NUL.
+ */
+export function checkPgIdentifier(field: string, name: unknown, what: string): Problem[] {
+  if (typeof name !== 'string' || name.length === 0) {
+    return [{ field, message: `${what} must be a non-empty string`, value: name, fix: `set the ${what}` }];
+  }
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > PG_IDENTIFIER_MAX_BYTES) {
+    return [{
+      field,
+      message: `${what} is ${bytes} bytes long; PostgreSQL truncates identifiers to ${PG_IDENTIFIER_MAX_BYTES} bytes`,
+      value: name,
+      fix: `use a name of at most ${PG_IDENTIFIER_MAX_BYTES} bytes`,
+    }];
+  }
+  if (name.includes('\u0000')) {
+    return [{ field, message: `${what} contains a NUL character`, value: name, fix: 'remove the NUL character' }];
+  }
+  return [];
+}
+
+/** Finds entries whose `key` collides; returns the problems, naming both positions. */
+export function checkUnique<T>(field: string, items: readonly T[], key: (t: T) => string, what: string, fix: string): Problem[] {
+  const seen = new Map<string, number>();
+  const out: Problem[] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    const first = seen.get(k);
+    if (first !== undefined) {
+      out.push({ field: `${field}[${i}]`, message: `${what} collides with ${field}[${first}]`, value: k, fix });
+    } else {
+      seen.set(k, i);
+    }
+  });
+  return out;
+}
