@@ -3,4 +3,6 @@
  */
 export * from '../core';
 export * from './extension-database';
+export * from './kind';
+export * from './operator';
 export * from './postgres-cluster';

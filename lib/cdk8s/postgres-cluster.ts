@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Cluster } from '../../imports/postgresql.cnpg.io';
 import { buildCluster, type ClusterModel, type PostgresClusterProps } from '../core';
+import { CnpgOperator } from './operator';
 
 export type { PostgresClusterProps } from '../core';
 
@@ -9,7 +10,8 @@ export type { PostgresClusterProps } from '../core';
  *
  * Props are validated when the construct is created; a mistake throws a `CnpgValidationError`
  * naming this construct's path, the field and the fix. The object is named `name` (default: the id)
- * with no hash suffix.
+ * with no hash suffix. Fields are checked against the operator version (`operatorVersion`, else the
+ * version of a `CnpgOperator` in the same app, else 1.30.0).
  *
  * @example
  * new PostgresCluster(chart, 'angus', {
@@ -28,7 +30,9 @@ export class PostgresCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
-    this.model = buildCluster(this.node.path, id, props);
+    // Target the operator version of a CnpgOperator in the same app, unless told otherwise.
+    const operatorVersion = props.operatorVersion ?? CnpgOperator.of(this)?.version;
+    this.model = buildCluster(this.node.path, id, { ...props, operatorVersion });
     this.name = this.model.name;
     this.apiObject = new Cluster(this, 'Resource', {
       metadata: {

@@ -10,6 +10,8 @@ export * from './errors';
 export * from './extension-image';
 export * from './image-ref';
 export * from './manifest';
+export * from './kind';
 export * from './names';
+export * from './operator';
 export * from './parameters';
 export * from './wire';

@@ -200,7 +200,7 @@ function download(url: string, timeoutMs: number): Buffer {
       res.pipe(process.stdout);
     }).on('error', (e) => { console.error(e.message); process.exit(2); });
     get(process.argv[1], 5);`;
-  const r = spawnSync(process.execPath, ['-e', script, url], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ["-e", script, url], { env: { ...process.env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : (r.stderr.toString().trim() || `exit ${r.status}`);
     throw new OperatorManifestError(`cannot download the CNPG operator manifest from ${url}: ${why}. Fix: check network access, or download it yourself and set ${MANIFEST_ENV} / use OperatorManifest.fromFile`);

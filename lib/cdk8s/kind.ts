@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { buildKindConfig, type KindClusterConfig, type KindConfigProps } from '../core';
+import { PostgresCluster } from './postgres-cluster';
+
+/** Props of {@link KindConfig}. */
+export interface KindConfigConstructProps extends Omit<KindConfigProps, 'imageVolumes'> {
+  /**
+   * File name in the app's output directory.
+   * @default 'kind-config.yaml'
+   */
+  readonly fileName?: string;
+}
+
+/**
+ * A kind cluster config (`kind.x-k8s.io/v1alpha4`) for local development: node images pinned by
+ * digest, the ImageVolume feature gate on Kubernetes 1.33/1.34, and port mappings. Written by
+ * {@link synthesize} next to the manifests. Refuses Kubernetes below 1.33 when a cluster in the app
+ * mounts extension images.
+ */
+export class KindConfig extends Construct {
+  public readonly fileName: string;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: KindConfigConstructProps = {},
+  ) {
+    super(scope, id);
+    this.fileName = props.fileName ?? 'kind-config.yaml';
+    this.node.addValidation({ validate: () => this.problems() });
+  }
+
+  /** The config; throws a `CnpgValidationError` naming this construct on bad props. */
+  public toConfig(): KindClusterConfig {
+    const imageVolumes = this.node.root.node
+      .findAll()
+      .some((c) => c instanceof PostgresCluster && (c.model.spec.postgresql?.extensions?.length ?? 0) > 0);
+    const { fileName: _f, ...props } = this.props;
+    return buildKindConfig(this.node.path, { ...props, imageVolumes });
+  }
+
+  /** The config as YAML. */
+  public toYaml(): string {
+    return stringify(this.toConfig());
+  }
+
+  private problems(): string[] {
+    try {
+      this.toConfig();
+      return [];
+    } catch (e) {
+      return [(e as Error).message];
+    }
+  }
+}
+
+/**
+ * Synthesizes the app and writes every {@link KindConfig} into its output directory. Everything is
+ * validated and rendered first: when something is wrong, nothing is written.
+ */
+export function synthesize(app: App): void {
+  const kinds = app.node.findAll().filter((c): c is KindConfig => c instanceof KindConfig);
+  const rendered = kinds.map((k) => [k.fileName, k.toYaml()] as const);
+  for (const chart of app.charts) chart.toJson(); // renders (and validates) every object before anything is written
+  app.synth();
+  for (const [file, text] of rendered) fs.writeFileSync(path.join(app.outdir, file), text);
+}

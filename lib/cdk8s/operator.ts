@@ -1,0 +1,44 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, type IConstruct } from 'constructs';
+import { buildOperatorObjects, type KubeObject, type OperatorProps } from '../core';
+
+export type { OperatorProps } from '../core';
+
+/**
+ * The CloudNativePG operator: the objects of CNPG's official release manifest (CRDs, namespace,
+ * RBAC, ConfigMap, Service, Deployment, webhook configurations), verified by sha256 and customised
+ * as parsed objects. CRDs and the namespace come first so that one `kubectl apply --server-side`
+ * of the chart works; put clusters in a chart that depends on this one.
+ */
+export class CnpgOperator extends Construct {
+  /** The first CnpgOperator in the app of `scope`, if any. */
+  public static of(scope: IConstruct): CnpgOperator | undefined {
+    return scope.node.root.node.findAll().find((c): c is CnpgOperator => c instanceof CnpgOperator);
+  }
+
+  /** CNPG version of the manifest. */
+  public readonly version: string;
+  /** Namespace of the operator. */
+  public readonly namespace: string;
+  /** The emitted API objects, in apply order. */
+  public readonly apiObjects: ApiObject[] = [];
+
+  constructor(scope: Construct, id: string, props: OperatorProps = {}) {
+    super(scope, id);
+    const objs = buildOperatorObjects(this.node.path, props);
+    this.version = objs.version;
+    this.namespace = props.namespace ?? 'cnpg-system';
+    const foundation = objs.foundation.map((o) => this.emit(o));
+    for (const o of objs.operator) {
+      const api = this.emit(o);
+      for (const f of foundation) api.node.addDependency(f);
+    }
+  }
+
+  private emit(o: KubeObject): ApiObject {
+    const { apiVersion, kind, metadata, ...rest } = o;
+    const api = new ApiObject(this, `${kind}-${metadata.name}`, { apiVersion, kind, metadata, ...rest });
+    this.apiObjects.push(api);
+    return api;
+  }
+}

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KNOWN_OPERATOR_RELEASES, OperatorManifest, OperatorManifestError, sha256 } from '../../lib/core';
+import { startHttpsServer } from '../support/https-server';
+
+const file = process.env.CNPG_OPERATOR_MANIFEST as string;
+const original = fs.readFileSync(file);
+const tmpdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-manifest-'));
+
+describe('OperatorManifest', () => {
+  test('the manifest the tests use is the verified CNPG 1.30.0 release', () => {
+    const m = OperatorManifest.load('1.30.0');
+    expect(m.version).toBe('1.30.0');
+    expect(m.sha256).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
+    expect(m.objects).toHaveLength(26);
+    expect(m.crds()).toHaveLength(11);
+    expect(m.crd('Cluster').metadata.name).toBe('clusters.postgresql.cnpg.io');
+  });
+
+  test('a tampered copy fails the hash check', () => {
+    const dir = tmpdir();
+    const tampered = path.join(dir, 'cnpg-1.30.0.yaml');
+    fs.writeFileSync(tampered, original.toString('utf8').replace('--max-concurrent-reconciles=10', '--max-concurrent-reconciles=11'));
+    expect(() => OperatorManifest.fromFile(tampered)).toThrow(/has sha256 [0-9a-f]{64}, but release 1.30.0 is f8bede43/);
+  });
+
+  test('asking for a version the file is not fails clearly', () => {
+    expect(() => OperatorManifest.load('1.29.2')).toThrow(/holds CNPG 1.30.0, but 1.29.2 was asked for/);
+  });
+
+  test('a release without a known hash is refused unless one is given', () => {
+    expect(() => OperatorManifest.release('1.31.0', { cacheDir: tmpdir() })).toThrow(/no sha256 is known for CNPG release 1.31.0/);
+  });
+
+  describe('download over HTTPS', () => {
+    const saved = { ca: process.env.NODE_EXTRA_CA_CERTS };
+    let server: Awaited<ReturnType<typeof startHttpsServer>>;
+    beforeAll(async () => {
+      server = await startHttpsServer({
+        '/good/cnpg-1.30.0.yaml': original,
+        '/evil/cnpg-1.30.0.yaml': Buffer.concat([original, Buffer.from('\n# injected\n')]),
+      });
+      process.env.NODE_EXTRA_CA_CERTS = server.caFile; // read by the download child process
+    });
+    afterAll(async () => {
+      if (saved.ca === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = saved.ca;
+      await server.close();
+    });
+
+    test('downloads, verifies and caches; the second load comes from the cache', () => {
+      const cacheDir = tmpdir();
+      const m = OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/good/cnpg-1.30.0.yaml` });
+      expect(m.sha256).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
+      expect(sha256(fs.readFileSync(path.join(cacheDir, 'cnpg-1.30.0.yaml')))).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
+      const hits = server.hits().length;
+      OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/good/cnpg-1.30.0.yaml` });
+      expect(server.hits().length).toBe(hits);
+    });
+
+    test('a tampered download is refused and nothing is cached', () => {
+      const cacheDir = tmpdir();
+      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/evil/cnpg-1.30.0.yaml` })).toThrow(OperatorManifestError);
+      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/evil/cnpg-1.30.0.yaml` })).toThrow(/expected f8bede43.*not used or cached/);
+      expect(fs.readdirSync(cacheDir)).toEqual([]);
+    });
+
+    test('a tampered cache entry is ignored and replaced by a verified download', () => {
+      const cacheDir = tmpdir();
+      fs.writeFileSync(path.join(cacheDir, 'cnpg-1.30.0.yaml'), 'kind: Nope\n');
+      const m = OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/good/cnpg-1.30.0.yaml` });
+      expect(m.sha256).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
+    });
+
+    test('a failed download is a clear error', () => {
+      expect(() => OperatorManifest.release('1.30.0', { cacheDir: tmpdir(), url: `${server.url}/missing.yaml` })).toThrow(/cannot download .*: HTTP 404\. Fix: .*CNPG_OPERATOR_MANIFEST/);
+      expect(() => OperatorManifest.release('1.30.0', { cacheDir: tmpdir(), url: 'http://127.0.0.1:1/x.yaml' })).toThrow(/non-HTTPS/);
+    });
+  });
+});
