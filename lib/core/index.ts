@@ -14,4 +14,5 @@ export * from './kind';
 export * from './names';
 export * from './operator';
 export * from './parameters';
+export * from './sql';
 export * from './wire';
