@@ -2,6 +2,7 @@ import type {
   ClusterSpec,
   ClusterSpecAffinity,
   ClusterSpecBootstrap,
+  ClusterSpecManaged,
   ClusterSpecMonitoring,
   ClusterSpecResources,
 } from '../../imports/postgresql.cnpg.io.spec';
@@ -131,6 +132,12 @@ export interface PostgresClusterProps {
    * @default - CNPG's
    */
   readonly monitoring?: ClusterSpecMonitoring;
+  /**
+   * Roles and additional Services managed by CNPG, e.g. a NodePort Service that kind's
+   * `extraPortMappings` can reach from the host.
+   * @default - none
+   */
+  readonly managed?: ClusterSpecManaged;
   /**
    * Secrets to pull the operand and extension images (CNPG attaches them to the cluster's ServiceAccount).
    * @default - none
@@ -391,6 +398,7 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     resources: props.resources,
     affinity: props.affinity,
     monitoring: props.monitoring,
+    managed: props.managed,
     imagePullSecrets: props.imagePullSecrets?.map((n) => ({ name: n })),
     postgresql:
       images.length > 0 || Object.keys(parameters).length > 0 || preload.length > 0 || props.postgresql?.pgHba

@@ -16,3 +16,5 @@ export * from './operator';
 export * from './parameters';
 export * from './sql';
 export * from './wire';
+/** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */
+export * as cnpg from '../../imports/postgresql.cnpg.io.spec';

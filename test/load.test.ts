@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+function loaded(entry: 'core' | 'cdk8s' | 'pulumi'): string[] {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'support', 'load-probe.js'), entry], { encoding: 'utf8' });
+  return JSON.parse(out).packages;
+}
+
+describe('entry points load only their own framework', () => {
+  test('cnpg-constructs (core) loads neither cdk8s nor @pulumi/*', () => {
+    const pkgs = loaded('core');
+    expect(pkgs.filter((p) => p.startsWith('@pulumi/') || p === 'cdk8s' || p === 'constructs')).toEqual([]);
+    expect(pkgs).toContain('yaml');
+  });
+
+  test('cnpg-constructs/cdk8s loads cdk8s but no @pulumi/* module', () => {
+    const pkgs = loaded('cdk8s');
+    expect(pkgs).toContain('cdk8s');
+    expect(pkgs.filter((p) => p.startsWith('@pulumi/'))).toEqual([]);
+  });
+
+  test('cnpg-constructs/pulumi loads @pulumi/* but not cdk8s', () => {
+    const pkgs = loaded('pulumi');
+    expect(pkgs).toEqual(expect.arrayContaining(['@pulumi/pulumi', '@pulumi/kubernetes']));
+    expect(pkgs.filter((p) => p === 'cdk8s' || p === 'constructs')).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+// Resource graphs of the Pulumi components under pulumi.runtime.setMocks, and the promise that
+// both front ends build the same CNPG specs from the same props.
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { Chart, Testing } from 'cdk8s';
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+const registered: Registered[] = [];
+const SECRET_SIG = '4dabf18193072939515e22adb298388d';
+
+pulumi.runtime.setMocks(
+  {
+    newResource(args) {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      if (args.type === 'kubernetes:core/v1:Secret' && args.id) {
+        return { id: args.id, state: { data: { password: Buffer.from('s3cr3t-from-cnpg').toString('base64') } } };
+      }
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  },
+  'cnpg',
+  'test',
+  false,
+);
+
+// Loaded after setMocks, as a program would be.
+import * as cdk from '../../lib/cdk8s';
+import * as pl from '../../lib/pulumi';
+
+const whenDone = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((r) => o.apply(r));
+const props = (): pl.PostgresClusterProps => ({
+  imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+  instances: 1,
+  storage: { size: '1Gi' },
+  extensions: [pl.ExtensionImage.pgvector('0.8.1'), pl.ExtensionImage.postgis('3.6.1')],
+});
+const byName = (name: string) => registered.find((r) => r.name === name) as Registered;
+const unsecret = (v: unknown): unknown => (v && typeof v === 'object' && SECRET_SIG in (v as object) ? (v as { value: unknown }).value : v);
+
+describe('Pulumi components', () => {
+  test('PostgresCluster: a component with a Cluster child whose spec equals the cdk8s one', async () => {
+    const cluster = new pl.PostgresCluster('angus', props());
+    const urn = await whenDone(cluster.cluster.urn);
+    expect(await whenDone(cluster.urn)).toMatch(/::cnpg-constructs:index:PostgresCluster::angus$/);
+    expect(urn).toMatch(/cnpg-constructs:index:PostgresCluster\$kubernetes:postgresql\.cnpg\.io\/v1:Cluster::angus-cluster$/);
+    const inputs = byName('angus-cluster').inputs;
+    expect(inputs.metadata).toEqual({ name: 'angus' });
+
+    const chart = new Chart(Testing.app(), 'x');
+    new cdk.PostgresCluster(chart, 'angus', props());
+    const fromCdk8s = Testing.synth(chart)[0];
+    expect(inputs.spec).toEqual(fromCdk8s.spec);
+    expect(inputs.apiVersion).toBe(fromCdk8s.apiVersion);
+    expect(inputs.kind).toBe('Cluster');
+  });
+
+  test('ExtensionDatabase (cnpg mode) has the same Database spec as the cdk8s construct', async () => {
+    const cluster = new pl.PostgresCluster('c2', { ...props(), name: 'angus' });
+    const db = new pl.ExtensionDatabase('app2', { cluster, name: 'app', owner: 'app', extensions: props().extensions ?? [], manageExtensionsWith: 'cnpg' });
+    await whenDone(db.database.urn);
+    const chart = new Chart(Testing.app(), 'x');
+    const c = new cdk.PostgresCluster(chart, 'angus', props());
+    new cdk.ExtensionDatabase(chart, 'app', { cluster: c, name: 'app', owner: 'app', extensions: props().extensions ?? [] });
+    const cdkDb = Testing.synth(chart).find((o) => o.kind === 'Database');
+    expect(byName('app2-database').inputs.spec).toEqual(cdkDb.spec);
+    expect(db.extensions).toBeUndefined();
+  });
+
+  test('ExtensionDatabase (provider mode): Database without extensions plus a secret PostgresExtensions', async () => {
+    const cluster = new pl.PostgresCluster('c3', { ...props(), name: 'angus3' });
+    const db = new pl.ExtensionDatabase('app3', {
+      cluster,
+      name: 'app',
+      owner: 'app',
+      extensions: props().extensions ?? [],
+      connection: { host: '127.0.0.1', port: 5432, user: 'postgres', password: 'pw-never-shown', sslMode: 'require' },
+    });
+    await whenDone(db.extensions?.urn as pulumi.Output<string>);
+    const database = byName('app3-database').inputs as { spec: Record<string, unknown> };
+    expect(database.spec).toEqual({ name: 'app', owner: 'app', cluster: { name: 'angus3' } });
+    const ext = registered.find((r) => r.name === 'app3-extensions') as Registered;
+    expect(ext.type).toBe('pulumi-nodejs:dynamic/cnpg:PostgresExtensions');
+    expect((ext.inputs.extensions as { name: string }[]).map((e) => e.name)).toEqual([
+      'vector', 'postgis', 'postgis_raster', 'postgis_sfcgal', 'fuzzystrmatch', 'address_standardizer', 'address_standardizer_data_us', 'postgis_tiger_geocoder', 'postgis_topology',
+    ]);
+    // The connection reaches the engine marked secret.
+    expect(ext.inputs.connection).toEqual({ [SECRET_SIG]: '1b47061264138c4ac30d75fd1eb44270', value: expect.objectContaining({ host: '127.0.0.1', password: 'pw-never-shown' }) });
+    // The serialized provider holds no password, and is a plain CommonJS module.
+    const provider = unsecret(ext.inputs.__provider) as string;
+    expect(provider).toContain('exports.handler');
+    expect(provider).not.toContain('pw-never-shown');
+    expect(await whenDone(db.extensions?.urn as pulumi.Output<string>)).toMatch(/cnpg-constructs:index:ExtensionDatabase\$pulumi-nodejs:dynamic\/cnpg:PostgresExtensions::app3-extensions$/);
+  });
+
+  test('CnpgOperator: the 26 release objects as children, CRDs first', async () => {
+    const op = new pl.CnpgOperator('cnpg');
+    await whenDone(op.resources[op.resources.length - 1].urn);
+    const children = registered.filter((r) => r.name.startsWith('cnpg-') && r.type.startsWith('kubernetes:'));
+    expect(children).toHaveLength(26);
+    expect(children.filter((c) => c.type === 'kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition')).toHaveLength(11);
+    // Construction (and dependsOn) order: CRDs, then the namespace, then the operator objects.
+    const kinds = await Promise.all(op.resources.map((r) => whenDone(r.kind)));
+    expect(kinds.slice(0, 12)).toEqual([...Array(11).fill('CustomResourceDefinition'), 'Namespace']);
+    expect(children.map((c) => c.type)).toContain('kubernetes:apps/v1:Deployment');
+    expect(registered.find((r) => r.name === 'cnpg')?.type).toBe('cnpg-constructs:index:CnpgOperator');
+  });
+
+  test('bad props fail before any resource is registered, naming the resource, field and fix', () => {
+    const before = registered.length;
+    expect(() => new pl.PostgresCluster('bad', { ...props(), postgresql: { parameters: { shared_preload_libraries: 'x' } } })).toThrow(
+      /PostgresCluster at 'bad' is invalid: postgresql\.parameters\.shared_preload_libraries: .*Fix: list the libraries in postgresql\.sharedPreloadLibraries/,
+    );
+    expect(() => new pl.ExtensionDatabase('nocon', { cluster: 'angus', name: 'app', owner: 'app', extensions: [{ name: 'vector' }] })).toThrow(/ExtensionDatabase at 'nocon' is invalid: connection: is required/);
+    // The component itself registers first; no Kubernetes resource or extension resource followed.
+    expect(registered.slice(before).filter((r) => !r.type.startsWith('cnpg-constructs:'))).toEqual([]);
+  });
+
+  test('the Pulumi example program builds the Recipe 23 graph', async () => {
+    const start = registered.length;
+    jest.isolateModules(() => {
+      require(path.resolve(__dirname, '..', '..', 'examples', 'pulumi', 'index.ts'));
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const mine = registered.slice(start);
+    const cluster = mine.find((r) => r.type === 'kubernetes:postgresql.cnpg.io/v1:Cluster') as Registered;
+    expect((cluster.inputs.spec as { postgresql: unknown }).postgresql).toEqual({
+      extensions: [
+        { name: 'pgvector', image: { reference: 'ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie' } },
+        { name: 'postgis', image: { reference: 'ghcr.io/cloudnative-pg/postgis-extension:3.6.1-18-trixie' }, ld_library_path: ['system'] },
+      ],
+    });
+    const ext = mine.find((r) => r.type === 'pulumi-nodejs:dynamic/cnpg:PostgresExtensions') as Registered;
+    expect(ext).toBeDefined();
+    expect((unsecret(ext.inputs.connection) as { password: string }).password).toBe('s3cr3t-from-cnpg');
+  });
+});
