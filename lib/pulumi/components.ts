@@ -13,8 +13,7 @@ import {
   type OperatorProps,
   type PostgresClusterProps,
 } from '../core';
-import type { ConnectionInfo } from './extensions-provider';
-import { PostgresExtensions } from './postgres-extensions';
+import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
 
 function customResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
   const { apiVersion, kind, metadata, ...rest } = o;
@@ -104,7 +103,7 @@ export interface ExtensionDatabaseArgs extends DatabaseProps {
    */
   readonly manageExtensionsWith?: 'provider' | 'cnpg';
   /** How the provider reaches the database; required with `manageExtensionsWith: 'provider'` and extensions. */
-  readonly connection?: pulumi.Input<ConnectionInfo>;
+  readonly connection?: pulumi.Input<ConnectionInput>;
   /**
    * Drop removed extensions with CASCADE.
    * @default false
@@ -144,7 +143,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
       this.extensions = new PostgresExtensions(
         `${name}-extensions`,
         {
-          connection: args.connection as pulumi.Input<ConnectionInfo>,
+          connection: args.connection as pulumi.Input<ConnectionInput>,
           database: model.spec.name,
           extensions: model.extensions.map((e) => ({ name: e.name, version: e.version, schema: e.schema })),
           dropCascade: args.dropCascade ?? false,

@@ -5,6 +5,9 @@ import { type ConnectionInfo, postgresExtensionsProvider } from './extensions-pr
 export type { ConnectionInfo } from './extensions-provider';
 export { postgresExtensionsProvider } from './extensions-provider';
 
+/** {@link ConnectionInfo} whose fields may be Outputs (e.g. a password read from a Secret). */
+export type ConnectionInput = { readonly [K in keyof ConnectionInfo]: pulumi.Input<ConnectionInfo[K]> };
+
 /** One extension of {@link PostgresExtensionsArgs.extensions}. */
 export interface PostgresExtensionInput {
   /** SQL name (`CREATE EXTENSION <name>`). */
@@ -30,7 +33,7 @@ export interface PostgresExtensionInput {
 /** Args of {@link PostgresExtensions}. */
 export interface PostgresExtensionsArgs {
   /** How to reach PostgreSQL; made secret by the resource (state holds it encrypted). */
-  readonly connection: pulumi.Input<ConnectionInfo>;
+  readonly connection: pulumi.Input<ConnectionInput>;
   /** Database whose extensions this resource owns. */
   readonly database: pulumi.Input<string>;
   /** The extensions, created in dependency order; removing one drops it. */

@@ -119,7 +119,7 @@ describe('create, diff, update, read, delete', () => {
   test('an extension no image provides fails, listing what is available', async () => {
     const db = await freshDatabase(pg);
     const news = (await host.check({}, inputs(db, [{ name: 'cube' }, { name: 'vector', version: '0.8.1' }]))).inputs;
-    const err = await host.create(news).catch((e: HostError) => e);
+    const err = (await host.create(news).catch((e: HostError) => e)) as HostError;
     expect(err).toBeInstanceOf(HostError);
     expect(err.message).toMatch(/extension "vector" is not available on the server \(no control file on extension_control_path: is the image that provides it mounted\?\)\. Available: .*\bboom\b.*\bcube\b.*\bearthdistance\b.*\bhstore\b/);
     expect(await extensionsIn(pg, db)).toEqual({}); // cube was not created either

@@ -1,7 +1,7 @@
 // Loads one entry point of the library from source in a fresh Node process and prints, as JSON,
 // every package it loaded and how long the require took. TypeScript files are transpiled on the fly
 // (typescript.transpileModule), so no build is needed.
-'use strict';
+
 const Module = require('node:module');
 const path = require('node:path');
 const fs = require('node:fs');
@@ -31,7 +31,7 @@ Module._load = function (request, parent, isMain) {
   })();
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(resolved);
   if (m) packages.add(m[1]);
-  return origLoad.apply(this, arguments);
+  return origLoad.call(this, request, parent, isMain);
 };
 const t0 = process.hrtime.bigint();
 require(entry);
