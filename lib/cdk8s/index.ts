@@ -3,6 +3,7 @@
  */
 export * from '../core';
 export * from './extension-database';
+export * from './image-catalog';
 export * from './kind';
 export * from './operator';
 export * from './postgres-cluster';

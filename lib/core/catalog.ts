@@ -111,7 +111,9 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
     imageName: 'pgaudit',
     description: 'session and object audit logging',
     sqlExtensions: [{ name: 'pgaudit' }],
-    databaseExtensions: ['pgaudit'],
+    // CNPG creates (and drops) pgaudit in every database itself once it is preloaded ("managed
+    // extensions"): listing it in a Database would make the two fight.
+    databaseExtensions: [],
     sharedPreloadLibraries: ['pgaudit'],
     knownVersions: ['18.0'],
   },

@@ -9,6 +9,7 @@ import type {
 import { BASE_IMAGE_EXTENSIONS, type SqlExtensionInfo } from './catalog';
 import { type Problem, nested, throwIfProblems } from './errors';
 import type { ExtensionImage } from './extension-image';
+import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName } from './names';
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION } from './compat';
@@ -78,7 +79,7 @@ export interface PostgresClusterProps {
    * for extensions). The PostgreSQL major is the catalog reference's.
    * @default - none
    */
-  readonly imageCatalogRef?: ImageCatalogReference;
+  readonly imageCatalogRef?: ImageCatalogReference | CheckedCatalogReference;
   /**
    * PostgreSQL major of `imageName`, for tags that do not start with it (digest-only references).
    * @default - parsed from the tag of `imageName`
@@ -259,9 +260,29 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   problems.push(...checkStorage('storage', props.storage, true));
   problems.push(...checkStorage('walStorage', props.walStorage, false));
 
-  // Extension images.
-  const images = props.extensions ?? [];
+  // Extension images. With an image catalog, images given by name only come from the catalog: the
+  // library then knows them through the catalog's ExtensionImage (when the catalog is in the program).
+  const requested = props.extensions ?? [];
   const viaCatalog = props.imageCatalogRef !== undefined;
+  const catalog = (props.imageCatalogRef as CheckedCatalogReference | undefined)?.catalog;
+  const catalogEntry = catalog?.images.find((e) => e.major === props.imageCatalogRef?.major);
+  if (catalog && !catalogEntry) {
+    problems.push({ field: 'imageCatalogRef.major', message: `catalog ${catalog.name} has no image for PostgreSQL ${props.imageCatalogRef?.major}`, value: props.imageCatalogRef?.major, fix: `use one of ${catalog.images.map((e) => e.major).join(', ')}` });
+  }
+  const images = requested.map((img, i) => {
+    if (!viaCatalog || img.reference !== undefined || !catalogEntry) return img;
+    const fromCatalog = (catalogEntry.extensions ?? []).find((x) => x.name === img.name);
+    if (!fromCatalog) {
+      problems.push({
+        field: `extensions[${i}]`,
+        message: `catalog ${catalog?.name} has no extension "${img.name}" for PostgreSQL ${catalogEntry.major} (it has: ${(catalogEntry.extensions ?? []).map((x) => x.name).join(', ') || 'none'})`,
+        value: img.name,
+        fix: 'add the image to the catalog, or give this extension a reference',
+      });
+      return img;
+    }
+    return img.sqlExtensions.length > 0 || img.sharedPreloadLibraries.length > 0 ? img : img.withKnowledgeOf(fromCatalog);
+  });
   images.forEach((img, i) => {
     problems.push(...nested(`extensions[${i}]`, img.validate(!viaCatalog)));
   });
@@ -388,7 +409,9 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
 
   const spec: ClusterSpec = {
     imageName: props.imageName,
-    imageCatalogRef: props.imageCatalogRef ? { apiGroup: 'postgresql.cnpg.io', ...props.imageCatalogRef } : undefined,
+    imageCatalogRef: props.imageCatalogRef
+      ? { apiGroup: 'postgresql.cnpg.io', kind: props.imageCatalogRef.kind, name: props.imageCatalogRef.name, major: props.imageCatalogRef.major }
+      : undefined,
     instances,
     description: props.description,
     storage: { size: props.storage?.size, storageClass: props.storage?.storageClass },
@@ -406,7 +429,7 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
             parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
             sharedPreloadLibraries: preload.length > 0 ? preload : undefined,
             pgHba: props.postgresql?.pgHba ? [...props.postgresql.pgHba] : undefined,
-            extensions: images.length > 0 ? images.map((x) => x.toClusterExtension()) : undefined,
+            extensions: requested.length > 0 ? requested.map((x) => x.toClusterExtension()) : undefined,
           }
         : undefined,
   };

@@ -221,6 +221,25 @@ export class ExtensionImage {
     return ExtensionImage.fromCatalog('pg-crash', version, options);
   }
 
+  /**
+   * An extension a cluster takes from its image catalog (`imageCatalogRef`), by CNPG extension name:
+   * only the name is emitted, CNPG resolves the rest from the catalog (CNPG 1.29+). What the library
+   * knows about images of that name (SQL extensions, preload libraries, companions) still applies.
+   */
+  public static fromImageCatalog(name: string): ExtensionImage {
+    const entry: CatalogImage | undefined = CATALOG[name];
+    const img = new ExtensionImage({
+      name,
+      sqlExtensions: entry?.sqlExtensions,
+      databaseExtensions: entry?.databaseExtensions,
+      sharedPreloadLibraries: entry?.sharedPreloadLibraries,
+      requiresImages: entry?.requiresImages,
+      parameters: entry?.parameters,
+    });
+    img.catalogEntry = entry;
+    return img;
+  }
+
   /** An image of CNPG's catalog by its CNPG extension name (`pgvector`, `timescaledb-oss`, ...). */
   public static fromCatalog(
     catalogName: string,
@@ -289,6 +308,27 @@ export class ExtensionImage {
     this.requiresImages = props.requiresImages ?? [];
     this.parameters = props.parameters ?? {};
     this.sqlVersion = props.sqlVersion;
+  }
+
+  /**
+   * This image (name, reference, paths as given) with the knowledge of `other` (SQL extensions, preload
+   * libraries, companions, parameters, version, major): used for images resolved from an image catalog.
+   */
+  public withKnowledgeOf(other: ExtensionImage): ExtensionImage {
+    const img = new ExtensionImage({
+      ...other.props,
+      ...Object.fromEntries(Object.entries(this.props).filter(([, v]) => v !== undefined)),
+      sqlExtensions: other.sqlExtensions,
+      databaseExtensions: other.props.databaseExtensions,
+      sharedPreloadLibraries: other.sharedPreloadLibraries,
+      requiresImages: other.requiresImages,
+      parameters: other.parameters,
+      sqlVersion: other.sqlVersion,
+      postgresMajor: other.postgresMajor,
+    });
+    img.catalogEntry = other.catalogEntry ?? this.catalogEntry;
+    img.outputPluginLibraries = this.outputPluginLibraries ?? other.outputPluginLibraries;
+    return img;
   }
 
   /** PostgreSQL major the image is built for: explicit, else from the tag; undefined when unknown. */

@@ -8,6 +8,7 @@ export * from './compat';
 export * from './database';
 export * from './errors';
 export * from './extension-image';
+export * from './image-catalog';
 export * from './image-ref';
 export * from './manifest';
 export * from './kind';

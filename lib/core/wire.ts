@@ -3,6 +3,7 @@ import {
   type DatabaseSpec,
   toJson_ClusterSpec,
   toJson_DatabaseSpec,
+  toJson_ImageCatalogSpec,
 } from '../../imports/postgresql.cnpg.io.spec';
 import type { ClusterModel } from './cluster';
 import type { DatabaseModel } from './database';
@@ -38,4 +39,9 @@ export function clusterManifest(model: ClusterModel): KubeObject {
 /** The complete `Database` object, as plain JSON. */
 export function databaseManifest(model: DatabaseModel): KubeObject {
   return { apiVersion: CNPG_API_VERSION, kind: 'Database', metadata: metadata(model.resourceName, model.namespace), spec: databaseSpecToWire(model.spec) };
+}
+
+/** The complete `ImageCatalog` / `ClusterImageCatalog` object, as plain JSON. */
+export function imageCatalogManifest(model: import('./image-catalog').ImageCatalogModel): KubeObject {
+  return { apiVersion: CNPG_API_VERSION, kind: model.kind, metadata: metadata(model.name, model.namespace), spec: toJson_ImageCatalogSpec(model.spec) ?? {} };
 }

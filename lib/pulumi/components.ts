@@ -3,12 +3,19 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   buildCluster,
   buildDatabase,
+  buildImageCatalog,
   buildOperatorObjects,
+  type CheckedCatalogReference,
+  catalogReference,
   type ClusterModel,
   clusterManifest,
   CnpgValidationError,
   type DatabaseProps,
   databaseManifest,
+  type ImageCatalogKind,
+  type ImageCatalogModel,
+  type ImageCatalogProps,
+  imageCatalogManifest,
   type KubeObject,
   type OperatorProps,
   type PostgresClusterProps,
@@ -152,5 +159,31 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
       );
     }
     this.registerOutputs({ databaseName: model.spec.name, installed: this.extensions?.installed });
+  }
+}
+
+/**
+ * A CNPG `ImageCatalog` (namespaced) or `ClusterImageCatalog`: per PostgreSQL major, the operand image and
+ * extension images clusters opt in to by name. Type token `cnpg-constructs:index:ImageCatalog`.
+ */
+export class ImageCatalog extends pulumi.ComponentResource {
+  public readonly model: ImageCatalogModel;
+  public readonly catalog: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: ImageCatalogProps & { readonly clusterScoped?: boolean }, opts?: pulumi.ComponentResourceOptions) {
+    super('cnpg-constructs:index:ImageCatalog', name, {}, opts);
+    const kind: ImageCatalogKind = args.clusterScoped ? 'ClusterImageCatalog' : 'ImageCatalog';
+    this.model = buildImageCatalog(name, name, kind, args);
+    this.catalog = customResource(`${name}-catalog`, imageCatalogManifest(this.model), { parent: this });
+    this.registerOutputs({ catalogName: this.model.name });
+  }
+
+  /** A reference for `PostgresCluster.imageCatalogRef`, checked against this catalog. */
+  public ref(major: number): CheckedCatalogReference {
+    return catalogReference(this.urnName(), this.model, major);
+  }
+
+  private urnName(): string {
+    return this.model.name;
   }
 }

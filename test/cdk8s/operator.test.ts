@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { CnpgOperator, CnpgValidationError, ExtensionImage, type KubeObject, OperatorManifest, PostgresCluster } from '../../lib/cdk8s';
 import { expectValidCnpgObjects } from '../support/crd-validator';
+import type { Loose } from '../support/loose';
 
 const upstream = OperatorManifest.load('1.30.0');
 // structuredClone makes objects of another realm under jest: compare as JSON.
@@ -10,8 +11,6 @@ const synthOperator = (props: ConstructorParameters<typeof CnpgOperator>[2] = {}
   new CnpgOperator(chart, 'cnpg', props);
   return JSON.parse(JSON.stringify(Testing.synth(chart))) as KubeObject[];
 };
-// biome-ignore lint/suspicious/noExplicitAny: the tests read deep, untyped fields of upstream manifests
-type Loose = any;
 const find = (objs: KubeObject[], kind: string) => objs.find((o) => o.kind === kind) as Loose;
 
 describe('CnpgOperator', () => {
