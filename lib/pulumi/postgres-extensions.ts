@@ -56,6 +56,14 @@ export interface PostgresExtensionsArgs {
 }
 
 /**
+ * The resource options PostgresExtensions always applies: `connection` is a secret output, so state
+ * holds it encrypted. Exported for tests (the mock monitor does not see resource options).
+ */
+export function postgresExtensionsOptions(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return pulumi.mergeOptions(opts, { additionalSecretOutputs: ['connection'] });
+}
+
+/**
  * The set of extensions of one PostgreSQL database, activated in the database itself by a Pulumi
  * dynamic provider: `CREATE EXTENSION`, `ALTER EXTENSION ... UPDATE TO` / `SET SCHEMA`, `DROP EXTENSION`,
  * in one transaction under an advisory lock, after a pre-flight that every extension and version is
@@ -78,7 +86,7 @@ export class PostgresExtensions extends pulumi.dynamic.Resource {
       postgresExtensionsProvider,
       name,
       { installed: undefined, managed: undefined, dropCascade: false, ...args, connection: pulumi.secret(args.connection) },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ['connection'] }),
+      postgresExtensionsOptions(opts),
       'cnpg',
       'PostgresExtensions',
     );
