@@ -13,10 +13,11 @@ const shared = path.resolve(root, '..', 'shared', 'cnpg', 'cnpg-1.30.0.yaml');
 const env = { ...process.env };
 if (!env.CNPG_OPERATOR_MANIFEST && fs.existsSync(shared)) env.CNPG_OPERATOR_MANIFEST = shared;
 
-const out = path.join(root, 'dist');
+// CNPG_SYNTH_OUT moves the output directory (tests); extra arguments go to `cdk8s synth` (e.g. --app).
+const out = path.resolve(root, process.env.CNPG_SYNTH_OUT ?? 'dist');
 const tmp = fs.mkdtempSync(path.join(root, '.dist-'));
 const cli = path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s');
-const r = spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade', '--output', tmp], { cwd: root, env, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade', '--output', tmp, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
 if (r.status !== 0) {
   fs.rmSync(tmp, { recursive: true, force: true });
   console.error('synth failed: dist/ was left as it was.');
@@ -24,4 +25,4 @@ if (r.status !== 0) {
 }
 fs.rmSync(out, { recursive: true, force: true });
 fs.renameSync(tmp, out);
-for (const f of fs.readdirSync(out).sort()) console.log(`  dist/${f}`);
+for (const f of fs.readdirSync(out).sort()) console.log(`  ${path.relative(root, path.join(out, f))}`);

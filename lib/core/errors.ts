@@ -40,7 +40,8 @@ export function formatValue(value: unknown): string {
 }
 
 export function formatProblem(p: Problem): string {
-  const got = 'value' in p && p.value !== undefined ? ` (got ${formatValue(p.value)})` : '';
+  // `value` absent: not to be shown (secrets); present but undefined: the user did not set it.
+  const got = !('value' in p) ? '' : p.value === undefined ? ' (not set)' : ` (got ${formatValue(p.value)})`;
   return `${p.field}: ${p.message}${got}. Fix: ${p.fix}`;
 }
 

@@ -139,7 +139,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
     }
   }
   const workers = props.workers ?? 0;
-  if (!Number.isInteger(workers) || workers < 0) problems.push({ field: 'workers', message: 'must be a whole number of at least 0', value: props.workers, fix: 'use 0 for a single node, or the number of workers' });
+  if (!Number.isInteger(workers) || workers < 0) problems.push({ field: 'workers', message: 'must be a whole number of at least 0', value: props.workers, fix: 'use a whole number of at least 0: 0 for a single node, or the number of workers' });
   const hostPorts = new Set<string>();
   (props.extraPortMappings ?? []).forEach((p, i) => {
     const f = `extraPortMappings[${i}]`;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { postgresExtensionsOptions, postgresExtensionsProvider } from '../../lib/pulumi';
 import { extensionsIn, freshDatabase, sqlExtension } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
-import { HostError, type Props, ProviderHost } from '../support/provider-host';
+import { type HostError, type Props, ProviderHost } from '../support/provider-host';
 import { makeCertificates } from '../support/tls';
 
 let pg: PgServer;

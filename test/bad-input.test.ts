@@ -1,0 +1,223 @@
+// One table of bad inputs across every entry point. Each row asserts that the error names the
+// construct path (or the property), shows the offending value, and says how to fix it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Chart, Testing } from 'cdk8s';
+import {
+  CnpgOperator,
+  CnpgValidationError,
+  type DatabaseProps,
+  ExtensionDatabase,
+  ExtensionImage,
+  type ExtensionImageProps,
+  KindConfig,
+  type KindConfigConstructProps,
+  type OperatorProps,
+  PostgresCluster,
+  type PostgresClusterProps,
+  synthesize,
+} from '../lib/cdk8s';
+import { _checkInputs } from '../lib/pulumi/extensions-provider';
+import { extensionsIn, freshDatabase, startProviderFixture } from './support/fixtures';
+import type { PgServer } from './support/pg';
+import type { Props, ProviderHost } from './support/provider-host';
+
+const IMAGE = 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie';
+const clusterBase: PostgresClusterProps = { imageName: IMAGE, storage: { size: '1Gi' } };
+const img = (p: Partial<ExtensionImageProps>) => new ExtensionImage({ name: 'myext', reference: 'registry.internal/ext/myext:1.0-18-trixie', ...p } as ExtensionImageProps);
+
+type Row =
+  | { kind: 'cluster'; props: Partial<PostgresClusterProps> }
+  | { kind: 'image'; image: () => ExtensionImage }
+  | { kind: 'database'; props: Partial<DatabaseProps>; cluster?: Partial<PostgresClusterProps> }
+  | { kind: 'operator'; props: OperatorProps }
+  | { kind: 'kind'; props: KindConfigConstructProps; cluster?: Partial<PostgresClusterProps> }
+  | { kind: 'check'; inputs: Props }
+  | { kind: 'runtime'; extensions: Props[]; setup?: string };
+
+// [title, input, where (construct path + field, or property), offending value, fix]
+const rows: [string, Row, string, string, string][] = [
+  // PostgresCluster
+  ['operand image PostgreSQL 16 with extension images', { kind: 'cluster', props: { imageName: 'ghcr.io/cloudnative-pg/postgresql:16-minimal-trixie', extensions: [ExtensionImage.pgvector('0.8.1')] } }, 'imageName', 'postgresql:16', 'PostgreSQL 18 image'],
+  ['no imageName nor imageCatalogRef', { kind: 'cluster', props: { imageName: undefined } }, 'imageName', '(not set)', 'imageName: "ghcr.io'],
+  ['imageName that is not a reference', { kind: 'cluster', props: { imageName: 'Postgres 18' } }, 'imageName', 'Postgres 18', '[registry/]repository'],
+  ['digest-only imageName without postgresMajor', { kind: 'cluster', props: { imageName: `ghcr.io/cloudnative-pg/postgresql@sha256:${'a'.repeat(64)}` } }, 'imageName', 'sha256:aaaa', 'set postgresMajor'],
+  ['postgresMajor contradicting the tag', { kind: 'cluster', props: { postgresMajor: 17 } }, 'postgresMajor', '17', 'remove postgresMajor'],
+  ['fractional instances', { kind: 'cluster', props: { instances: 1.5 } }, 'instances', '1.5', 'whole number'],
+  ['WAL storage size not a quantity', { kind: 'cluster', props: { walStorage: { size: 'ten gigs' } } }, 'walStorage.size', 'ten gigs', '"1Gi"'],
+  ['StorageClass name with capitals', { kind: 'cluster', props: { storage: { size: '1Gi', storageClass: 'Fast_SSD' } } }, 'storage.storageClass', 'Fast_SSD', 'lowercase'],
+  ['namespace not a DNS label', { kind: 'cluster', props: { namespace: 'Team A' } }, 'namespace', 'Team A', 'lowercase'],
+  ['fixed parameter ssl', { kind: 'cluster', props: { postgresql: { parameters: { ssl: 'off' } } } }, 'postgresql.parameters.ssl', 'off', 'certificates'],
+  ['blocked parameter data_directory', { kind: 'cluster', props: { postgresql: { parameters: { data_directory: '/data' } } } }, 'postgresql.parameters.data_directory', '/data', 'remove it'],
+  ['parameter value that is not a string', { kind: 'cluster', props: { postgresql: { parameters: { work_mem: 64 as unknown as string } } } }, 'postgresql.parameters.work_mem', '64', 'write it as "64"'],
+  ['preload library with a space', { kind: 'cluster', props: { postgresql: { sharedPreloadLibraries: ['pg stat'] } } }, 'postgresql.sharedPreloadLibraries[0]', 'pg stat', 'library name'],
+  ['pull secret name with capitals', { kind: 'cluster', props: { imagePullSecrets: ['Registry'] } }, 'imagePullSecrets[0]', 'Registry', 'lowercase'],
+  ['operator version that is not one', { kind: 'cluster', props: { operatorVersion: 'latest' } }, 'operatorVersion', 'latest', '"1.30.0"'],
+  ['underscore names on an operator that breaks them', { kind: 'cluster', props: { operatorVersion: '1.27.2', extensions: [ExtensionImage.pgIvm('1.13', { name: 'pg_ivm' })] } }, 'extensions[0].name', 'pg_ivm', 'use "-" instead'],
+  ['extension images on an operator without them', { kind: 'cluster', props: { operatorVersion: '1.26.1', extensions: [ExtensionImage.pgvector('0.8.1')] } }, 'extensions', '1.26.1', '1.27.0'],
+  // ExtensionImage (reported by the cluster that mounts it)
+  ['image name with a dot', { kind: 'image', image: () => img({ name: 'my.ext' }) }, 'extensions[0].name', 'my.ext', 'lowercase letters'],
+  ['image without reference and no catalog', { kind: 'image', image: () => img({ reference: undefined }) }, 'extensions[0].reference', '(not set)', 'image catalog'],
+  ['pull policy misspelt', { kind: 'image', image: () => img({ pullPolicy: 'always' as 'Always' }) }, 'extensions[0].pullPolicy', 'always', '"IfNotPresent"'],
+  ['empty path entry', { kind: 'image', image: () => img({ extensionControlPath: [''] }) }, 'extensions[0].extensionControlPath[0]', '""', 'remove the entry'],
+  ['duplicate path entry', { kind: 'image', image: () => img({ ldLibraryPath: ['system', './system'] }) }, 'extensions[0].ldLibraryPath[1]', './system', 'remove the duplicate'],
+  ['absolute bin path', { kind: 'image', image: () => img({ binPath: ['/usr/bin'] }) }, 'extensions[0].binPath[0]', '/usr/bin', '"usr/bin"'],
+  ['LD_LIBRARY_PATH in env', { kind: 'image', image: () => img({ env: { LD_LIBRARY_PATH: '/x' } }) }, 'extensions[0].env.LD_LIBRARY_PATH', 'LD_LIBRARY_PATH', 'ldLibraryPath'],
+  ['unknown placeholder in env', { kind: 'image', image: () => img({ env: { DATA: '${pgdata}/x' } }) }, 'extensions[0].env.DATA', '${pgdata}/x', '${image_root}'],
+  ['factory version that is not one', { kind: 'image', image: () => ExtensionImage.pgvector('latest') }, 'extensions[0].version', 'latest', '"0.8.6"'],
+  ['factory distro CNPG does not build', { kind: 'image', image: () => ExtensionImage.pgvector('0.8.1', { distro: 'bullseye' as 'trixie' }) }, 'extensions[0].distro', 'bullseye', '"bookworm"'],
+  ['SQL version of a custom image', { kind: 'image', image: () => img({ sqlVersion: 'v1 beta' }) }, 'extensions[0].sqlVersion', 'v1 beta', '"0.8.1"'],
+  // ExtensionDatabase
+  ['database name template0', { kind: 'database', props: { name: 'template0' } }, 'name', 'template0', '"app"'],
+  ['database name of 64 bytes', { kind: 'database', props: { name: 'd'.repeat(64) } }, 'name', 'dddd', '63 bytes'],
+  ['resourceName with capitals', { kind: 'database', props: { resourceName: 'App-DB' } }, 'resourceName', 'App-DB', 'lowercase'],
+  ['extension from an image that is not mounted', { kind: 'database', props: { extensions: [ExtensionImage.postgis('3.6.1')] } }, 'extensions[0].name', 'postgis', 'mount the image'],
+  ['ensure misspelt', { kind: 'database', props: { extensions: [{ name: 'hstore', ensure: 'gone' as 'absent' }] } }, 'extensions[0].ensure', 'gone', '"absent"'],
+  ['managed extension CNPG creates itself', { kind: 'database', props: { extensions: [{ name: 'pg_stat_statements' }] }, cluster: { postgresql: { sharedPreloadLibraries: ['pg_stat_statements'] } } }, 'extensions[0].name', 'pg_stat_statements', 'CNPG manages it'],
+  // CnpgOperator
+  ['operator replicas 0', { kind: 'operator', props: { replicas: 0, install: 'none' } }, 'replicas', '0', 'leader election'],
+  ['operator namespace with capitals', { kind: 'operator', props: { namespace: 'CNPG', install: 'none' } }, 'namespace', 'CNPG', 'lowercase'],
+  ['operator image not a reference', { kind: 'operator', props: { image: 'my registry/cnpg', install: 'none' } }, 'image', 'my registry/cnpg', '[registry/]repository'],
+  ['operator log level unknown', { kind: 'operator', props: { logLevel: 'verbose' as 'debug', install: 'none' } }, 'logLevel', 'verbose', 'error, warning, info, debug or trace'],
+  ['operator install mode unknown', { kind: 'operator', props: { install: 'some' as 'all' } }, 'install', 'some', '"crds"'],
+  ['operator CPU not a quantity', { kind: 'operator', props: { resources: { requests: { cpu: 'half' } }, install: 'none' } }, 'resources.requests.cpu', 'half', '"100m"'],
+  // Kind config
+  ['kind 1.32 with extension images', { kind: 'kind', props: { kubernetesVersion: '1.32', nodeImage: `kindest/node:v1.32.11@sha256:${'b'.repeat(64)}` }, cluster: { extensions: [ExtensionImage.pgvector('0.8.1')] } }, 'kubernetesVersion', '1.32', '"1.33" or later'],
+  ['kind version not a version', { kind: 'kind', props: { kubernetesVersion: 'latest' } }, 'kubernetesVersion', 'latest', '"1.35"'],
+  ['kind negative workers', { kind: 'kind', props: { workers: -1 } }, 'workers', '-1', 'at least 0'],
+  ['kind container port out of range', { kind: 'kind', props: { extraPortMappings: [{ containerPort: 70000 }] } }, 'extraPortMappings[0].containerPort', '70000', '30432'],
+  ['kind host port published twice', { kind: 'kind', props: { extraPortMappings: [{ containerPort: 30432, hostPort: 5432 }, { containerPort: 30433, hostPort: 5432 }] } }, 'extraPortMappings[1].hostPort', '5432', 'distinct host ports'],
+  ['kind listen address not an IP', { kind: 'kind', props: { extraPortMappings: [{ containerPort: 30432, listenAddress: 'localhost' }] } }, 'extraPortMappings[0].listenAddress', 'localhost', '"127.0.0.1"'],
+  // PostgresExtensions check
+  ['connection without host', { kind: 'check', inputs: { connection: { host: '', user: 'postgres', password: 'x' }, database: 'app', extensions: [] } }, 'connection.host', '', 'host name or address'],
+  ['sslMode misspelt', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x', sslMode: 'verify' }, database: 'app', extensions: [] } }, 'connection.sslMode', 'verify', 'verify-full'],
+  ['extensions not a list', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x' }, database: 'app', extensions: 'vector' } }, 'extensions', 'extensions', '{ name, version?, schema? }'],
+  ['version ending in -', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x' }, database: 'app', extensions: [{ name: 'vector', version: '0.8.1-' }] } }, 'extensions[0].version', '0.8.1-', 'start or end with "-"'],
+  ['statement timeout of zero', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x' }, database: 'app', extensions: [], statementTimeoutMs: 0 } }, 'statementTimeoutMs', 'statementTimeoutMs', 'positive whole number'],
+  // PostgresExtensions at run time, on real PostgreSQL 18
+  ['an extension no image provides', { kind: 'runtime', extensions: [{ name: 'vector' }] }, 'extension "vector"', 'vector', 'is the image that provides it mounted'],
+  ['a schema that does not exist', { kind: 'runtime', extensions: [{ name: 'cube', schema: 'nowhere' }] }, 'schema "nowhere"', 'nowhere', 'create it first'],
+  ['an existing extension without adopt', { kind: 'runtime', extensions: [{ name: 'hstore' }], setup: 'CREATE EXTENSION hstore' }, 'extension "hstore"', 'hstore', 'set adopt: true'],
+  ['a dependency missing from the list', { kind: 'runtime', extensions: [{ name: 'earthdistance' }] }, 'extension "earthdistance"', 'cube', 'add { name: "cube" }'],
+];
+
+let pg: PgServer;
+let host: ProviderHost;
+let connection: Props;
+beforeAll(async () => {
+  ({ pg, host, connection } = await startProviderFixture());
+});
+afterAll(() => {
+  host?.stop();
+  pg?.destroy();
+});
+
+function constructError(build: (chart: Chart) => void): CnpgValidationError {
+  const app = Testing.app();
+  const chart = new Chart(app, 'app');
+  try {
+    build(chart);
+    if (app.node.findAll().some((c) => c instanceof KindConfig)) synthesize(app);
+  } catch (e) {
+    if (e instanceof CnpgValidationError) return e;
+    throw e;
+  }
+  throw new Error('expected a CnpgValidationError');
+}
+
+test('the table has at least 40 bad inputs over all six entry points', () => {
+  expect(rows.length).toBeGreaterThanOrEqual(40);
+  expect(new Set(rows.map((r) => r[1].kind))).toEqual(new Set(['cluster', 'image', 'database', 'operator', 'kind', 'check', 'runtime']));
+});
+
+test.each(rows)('%s', async (_title, row, where, value, fix) => {
+  if (row.kind === 'check') {
+    const failures = _checkInputs(row.inputs);
+    const f = failures.find((x) => x.property === where);
+    if (!f) throw new Error(`no failure for ${where}: ${JSON.stringify(failures)}`);
+    expect(f.reason).toContain(value);
+    expect(f.reason).toContain(fix);
+    return;
+  }
+  if (row.kind === 'runtime') {
+    const db = await freshDatabase(pg);
+    if (row.setup) await pg.query(row.setup, [], db);
+    const before = await extensionsIn(pg, db);
+    const checked = await host.check({}, { connection, database: db, extensions: row.extensions });
+    expect(checked.failures).toEqual([]);
+    const err = await host.create(checked.inputs).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toContain(`nothing was changed in database ${db} at 127.0.0.1:${pg.port}/${db}`);
+    expect(err?.message).toContain(where);
+    expect(err?.message).toContain(value);
+    expect(err?.message).toContain(fix);
+    expect(await extensionsIn(pg, db)).toEqual(before);
+    return;
+  }
+  const e = constructError((chart) => {
+    switch (row.kind) {
+      case 'cluster':
+        new PostgresCluster(chart, 'db', { ...clusterBase, ...row.props } as PostgresClusterProps);
+        break;
+      case 'image':
+        new PostgresCluster(chart, 'db', { ...clusterBase, extensions: [row.image()] });
+        break;
+      case 'database': {
+        const cluster = new PostgresCluster(chart, 'db', { ...clusterBase, ...row.cluster });
+        new ExtensionDatabase(chart, 'appdb', { cluster, name: 'app', owner: 'app', ...row.props });
+        break;
+      }
+      case 'operator':
+        new CnpgOperator(chart, 'cnpg', row.props);
+        break;
+      case 'kind':
+        if (row.cluster) new PostgresCluster(chart, 'db', { ...clusterBase, ...row.cluster });
+        new KindConfig(chart.node.scope as App, 'kind', row.props);
+        break;
+    }
+  });
+  const expectedPath = { cluster: 'app/db', image: 'app/db', database: 'app/appdb', operator: 'app/cnpg', kind: 'kind' }[row.kind];
+  expect(e.path).toBe(expectedPath);
+  const line = e.message.split('\n').find((l) => l.includes(`${where}: `)) ?? e.message;
+  expect(e.message).toContain(`at '${expectedPath}'`);
+  expect(line).toContain(`${where}: `);
+  const p = e.problems.find((x) => x.field === where);
+  if (!p) throw new Error(`no problem for ${where}; got:\n${e.message}`);
+  expect(line).toContain(value);
+  expect(p.fix).toContain(fix);
+});
+
+describe('a failed synth writes nothing', () => {
+  test('synthesize(app) validates everything before writing a file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-out-'));
+    const app = new App({ outdir: path.join(dir, 'dist') });
+    const chart = new Chart(app, 'db');
+    new PostgresCluster(chart, 'angus', { ...clusterBase, extensions: [ExtensionImage.pgvector('0.8.1')] });
+    new KindConfig(app, 'kind', { kubernetesVersion: '1.32', nodeImage: `kindest/node:v1.32.11@sha256:${'c'.repeat(64)}` });
+    expect(() => synthesize(app)).toThrow(/KindConfig at 'kind' is invalid: kubernetesVersion/);
+    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+
+  test('npm run synth with a failing app leaves the previous dist/ as it was', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-dist-'));
+    fs.writeFileSync(path.join(out, 'previous.k8s.yaml'), 'kind: Previous\n');
+    const failing = path.join(out, '..', `failing-app-${process.pid}.js`);
+    fs.writeFileSync(
+      failing,
+      `const fs = require('fs'); const p = require('path');
+       fs.writeFileSync(p.join(process.env.CDK8S_OUTDIR, 'half.k8s.yaml'), 'kind: Half\\n'); // a partial write
+       throw new Error('boom while synthesizing');`,
+    );
+    const root = path.resolve(__dirname, '..');
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'synth.js'), '--app', `node ${failing}`], { cwd: root, env: { ...process.env, CNPG_SYNTH_OUT: out }, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/synth failed: dist\/ was left as it was/);
+    expect(fs.readdirSync(out)).toEqual(['previous.k8s.yaml']);
+    expect(fs.readdirSync(root).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+    expect(execFileSync('git', ['status', '--porcelain', 'dist'], { cwd: root, encoding: 'utf8' })).toBe('');
+  });
+});
