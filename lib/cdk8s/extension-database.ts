@@ -1,6 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Database } from '../../imports/postgresql.cnpg.io';
-import { buildDatabase, type DatabaseModel, type DatabaseProps } from '../core';
+import { buildDatabase, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
 import { PostgresCluster } from './postgres-cluster';
 
 /** Props of {@link ExtensionDatabase}. */
@@ -20,17 +21,16 @@ export interface ExtensionDatabaseProps extends DatabaseProps {
 export class ExtensionDatabase extends Construct {
   /** The validated model. */
   public readonly model: DatabaseModel;
-  /** The generated `Database` API object. */
-  public readonly apiObject: Database;
+  /** The `Database` API object (spec serialized once by the generated `toJson_DatabaseSpec`). */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
     super(scope, id);
     const cluster = props.cluster instanceof PostgresCluster ? props.cluster.model : props.cluster;
     this.model = buildDatabase(this.node.path, cluster, props);
-    this.apiObject = new Database(this, 'Resource', {
-      metadata: { name: this.model.resourceName, namespace: this.model.namespace },
-      spec: this.model.spec,
-    });
-    if (props.cluster instanceof PostgresCluster) this.node.addDependency(props.cluster);
+    this.apiObject = new ApiObject(this, 'Resource', { ...databaseManifest(this.model), ...Database.GVK });
+    // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
+    // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit
+    // dependency with a walk over both subtrees at synth time (a third of synth time at 1000 pairs).
   }
 }

@@ -10,10 +10,13 @@ export type { OperatorProps } from '../core';
  * as parsed objects. CRDs and the namespace come first so that one `kubectl apply --server-side`
  * of the chart works; put clusters in a chart that depends on this one.
  */
+/** The first CnpgOperator of each app, by app root: a lookup instead of a walk over the whole tree. */
+const operatorsByRoot = new WeakMap<IConstruct, CnpgOperator>();
+
 export class CnpgOperator extends Construct {
-  /** The first CnpgOperator in the app of `scope`, if any. */
+  /** The first CnpgOperator created in the app of `scope`, if any. */
   public static of(scope: IConstruct): CnpgOperator | undefined {
-    return scope.node.root.node.findAll().find((c): c is CnpgOperator => c instanceof CnpgOperator);
+    return operatorsByRoot.get(scope.node.root);
   }
 
   /** CNPG version of the manifest. */
@@ -26,6 +29,7 @@ export class CnpgOperator extends Construct {
   constructor(scope: Construct, id: string, props: OperatorProps = {}) {
     super(scope, id);
     const objs = buildOperatorObjects(this.node.path, props);
+    if (!operatorsByRoot.has(this.node.root)) operatorsByRoot.set(this.node.root, this);
     this.version = objs.version;
     this.namespace = props.namespace ?? 'cnpg-system';
     const foundation = objs.foundation.map((o) => this.emit(o));

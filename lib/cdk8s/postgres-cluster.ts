@@ -1,6 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cluster } from '../../imports/postgresql.cnpg.io';
-import { buildCluster, type ClusterModel, type PostgresClusterProps } from '../core';
+import { buildCluster, type ClusterModel, clusterManifest, type PostgresClusterProps } from '../core';
 import { CnpgOperator } from './operator';
 
 export type { PostgresClusterProps } from '../core';
@@ -25,8 +26,11 @@ export class PostgresCluster extends Construct {
   public readonly name: string;
   /** The validated model (spec, PostgreSQL major, available SQL extensions). */
   public readonly model: ClusterModel;
-  /** The generated `Cluster` API object, for escape hatches (`addJsonPatch`). */
-  public readonly apiObject: Cluster;
+  /**
+   * The `Cluster` API object, for escape hatches (`addJsonPatch`). Its spec was serialized once, at
+   * construction, by the generated `toJson_ClusterSpec` (cheaper at synth than the generated class).
+   */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
@@ -34,15 +38,7 @@ export class PostgresCluster extends Construct {
     const operatorVersion = props.operatorVersion ?? CnpgOperator.of(this)?.version;
     this.model = buildCluster(this.node.path, id, { ...props, operatorVersion });
     this.name = this.model.name;
-    this.apiObject = new Cluster(this, 'Resource', {
-      metadata: {
-        name: this.model.name,
-        namespace: this.model.namespace,
-        labels: this.model.labels ? { ...this.model.labels } : undefined,
-        annotations: this.model.annotations ? { ...this.model.annotations } : undefined,
-      },
-      spec: this.model.spec,
-    });
+    this.apiObject = new ApiObject(this, 'Resource', { ...clusterManifest(this.model), ...Cluster.GVK });
   }
 
   /** Name of the Secret CNPG creates for the application user (`<name>-app`). */

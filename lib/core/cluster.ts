@@ -177,8 +177,8 @@ export interface ClusterModel {
   readonly postgresMajor?: number;
   /** Mounted extension images. */
   readonly extensions: readonly ExtensionImage[];
-  /** SQL extensions a database can create: base image plus mounted images, by name. */
-  readonly availableSqlExtensions: ReadonlyMap<string, AvailableSqlExtension>;
+  /** A SQL extension a database in this cluster can create (mounted images first, then the base image). */
+  readonly sqlExtension: (name: string) => AvailableSqlExtension | undefined;
 }
 
 /** Where a SQL extension comes from. */
@@ -436,13 +436,21 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   problems.push(...checkOperatorCompatibility(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, spec, 'operatorVersion'));
   throwIfProblems(path, 'PostgresCluster', problems);
 
-  const available = new Map<string, AvailableSqlExtension>();
-  for (const ext of Object.values(BASE_IMAGE_EXTENSIONS)) available.set(ext.name, ext);
-  for (const img of images) {
-    img.sqlExtensions.forEach((s, i) => {
-      available.set(s.name, { ...s, image: img.name, version: i === 0 ? img.sqlVersion : undefined });
-    });
-  }
+  // The images' extensions are collected on first lookup (by a database); the base image's come
+  // from the shared table.
+  let fromImages: Map<string, AvailableSqlExtension> | undefined;
+  const sqlExtension = (n: string): AvailableSqlExtension | undefined => {
+    if (!fromImages) {
+      fromImages = new Map();
+      for (const img of images) {
+        const exts = img.sqlExtensions;
+        for (let i = 0; i < exts.length; i++) {
+          fromImages.set(exts[i].name, { name: exts[i].name, requires: exts[i].requires, image: img.name, version: i === 0 ? img.sqlVersion : undefined });
+        }
+      }
+    }
+    return fromImages.get(n) ?? (Object.hasOwn(BASE_IMAGE_EXTENSIONS, n) ? BASE_IMAGE_EXTENSIONS[n] : undefined);
+  };
   return {
     name,
     namespace: props.namespace,
@@ -451,6 +459,6 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     spec,
     postgresMajor: operand.major,
     extensions: images,
-    availableSqlExtensions: available,
+    sqlExtension,
   };
 }

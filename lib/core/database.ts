@@ -138,7 +138,7 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     : []));
   problems.push(...imageProblems);
   const exts = expandExtensions(items);
-  const available = typeof cluster === 'string' ? undefined : cluster.availableSqlExtensions;
+  const available = typeof cluster === 'string' ? undefined : cluster.sqlExtension;
   const seen = new Map<string, number>();
   exts.forEach((e, i) => {
     const f = `extensions[${i}]`;
@@ -160,7 +160,7 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
       problems.push({ field: `${f}.name`, message: `CNPG creates and drops ${e.name} itself in every database when it is preloaded ("managed extensions")`, value: e.name, fix: 'remove it from the Database; CNPG manages it' });
     }
     if (available && e.ensure !== 'absent' && !props.allowUnknownExtensions) {
-      const a = available.get(e.name);
+      const a = available(e.name);
       if (!a) {
         const imgs = typeof cluster === 'string' ? [] : cluster.extensions.map((x) => x.name);
         problems.push({
@@ -181,7 +181,7 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
   });
 
   // Dependencies: CNPG runs CREATE EXTENSION without CASCADE, in list order.
-  const requiresOf = (name: string): readonly string[] => available?.get(name)?.requires ?? [];
+  const requiresOf = (name: string): readonly string[] => available?.(name)?.requires ?? [];
   const present = exts.filter((e) => e.ensure !== 'absent');
   const presentNames = new Set(present.map((e) => e.name));
   present.forEach((e) => {

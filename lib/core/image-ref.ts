@@ -16,8 +16,20 @@ const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 
+// Platform repos mount the same few images in hundreds of clusters: parse each reference once.
+const parsed = new Map<string, ImageReference | undefined>();
+const PARSE_CACHE_LIMIT = 1024;
+
 /** Parses an image reference; returns undefined when it is not one. */
 export function parseImageReference(ref: string): ImageReference | undefined {
+  if (parsed.has(ref)) return parsed.get(ref);
+  const result = parseUncached(ref);
+  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+  parsed.set(ref, result);
+  return result;
+}
+
+function parseUncached(ref: string): ImageReference | undefined {
   const m = REFERENCE.exec(ref);
   if (!m) return undefined;
   let registry: string | undefined = m[1];

@@ -1,0 +1,86 @@
+// One synth measurement, run in its own process by bench/run.ts:
+//   node build/bench/synth-case.js <lib|raw> <pairs>
+// `lib`: PostgresCluster + ExtensionDatabase (pgvector + PostGIS) per pair; `raw`: the same objects as
+// plain cdk8s ApiObjects from literal JSON. Prints {ms, cpuMs, rssMb}: construct + synth wall and CPU
+// time, peak RSS of the process.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ExtensionDatabase, ExtensionImage, PostgresCluster } from '../lib/cdk8s';
+
+const [variant, pairsArg] = process.argv.slice(2);
+const pairs = Number(pairsArg);
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-bench-'));
+
+function lib(chart: Chart, i: number): void {
+  const pgvector = ExtensionImage.pgvector('0.8.1');
+  const postgis = ExtensionImage.postgis('3.6.1');
+  const cluster = new PostgresCluster(chart, `db${i}`, {
+    imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+    instances: 1,
+    storage: { size: '1Gi' },
+    extensions: [pgvector, postgis],
+  });
+  new ExtensionDatabase(chart, `app${i}`, { cluster, name: 'app', owner: 'app', extensions: [pgvector, postgis] });
+}
+
+function raw(chart: Chart, i: number): void {
+  new ApiObject(chart, `db${i}`, {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Cluster',
+    metadata: { name: `db${i}` },
+    spec: {
+      imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+      instances: 1,
+      storage: { size: '1Gi' },
+      postgresql: {
+        extensions: [
+          { name: 'pgvector', image: { reference: 'ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie' } },
+          { name: 'postgis', image: { reference: 'ghcr.io/cloudnative-pg/postgis-extension:3.6.1-18-trixie' }, ld_library_path: ['system'] },
+        ],
+      },
+    },
+  });
+  new ApiObject(chart, `app${i}`, {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Database',
+    metadata: { name: `db${i}-app` },
+    spec: {
+      name: 'app',
+      owner: 'app',
+      cluster: { name: `db${i}` },
+      extensions: [
+        { name: 'vector', version: '0.8.1' },
+        { name: 'postgis', version: '3.6.1' },
+        { name: 'postgis_raster' },
+        { name: 'postgis_sfcgal' },
+        { name: 'fuzzystrmatch' },
+        { name: 'address_standardizer' },
+        { name: 'address_standardizer_data_us' },
+        { name: 'postgis_tiger_geocoder' },
+        { name: 'postgis_topology' },
+      ],
+    },
+  });
+}
+
+const cpu0 = process.cpuUsage();
+// `wrapped`: raw objects, each inside a plain Construct, as construct libraries (cdk8s-plus too) do.
+function wrapped(chart: Chart, i: number): void {
+  raw(new Construct(chart, `w${i}`) as Chart, i);
+}
+
+const t0 = process.hrtime.bigint();
+const app = new App({ outdir });
+const chart = new Chart(app, 'bench');
+const build = { lib, raw, wrapped }[variant as 'lib' | 'raw' | 'wrapped'];
+for (let i = 0; i < pairs; i++) build(chart, i);
+app.synth();
+const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+const objects = fs.readFileSync(path.join(outdir, 'bench.k8s.yaml'), 'utf8').split(/^---$/m).length;
+fs.rmSync(outdir, { recursive: true, force: true });
+process.stdout.write(JSON.stringify({ ms, cpuMs, rssMb: process.resourceUsage().maxRSS / 1024, objects }));
