@@ -11,7 +11,7 @@ import { type Problem, nested, throwIfProblems } from './errors';
 import type { ExtensionImage } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
-import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName } from './names';
+import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION } from './compat';
 import { BLOCKED_PARAMETERS, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN } from './parameters';
 
@@ -189,14 +189,13 @@ export interface AvailableSqlExtension extends SqlExtensionInfo {
   readonly version?: string;
 }
 
-const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 
 function checkStorage(field: string, s: StorageProps | undefined, required: boolean): Problem[] {
   if (s === undefined) {
     return required ? [{ field, message: 'is required', value: s, fix: 'set storage: { size: "1Gi" }' }] : [];
   }
   const out: Problem[] = [];
-  if (typeof s.size !== 'string' || !QUANTITY.test(s.size)) {
+  if (typeof s.size !== 'string' || !QUANTITY_PATTERN.test(s.size)) {
     out.push({ field: `${field}.size`, message: 'is not a Kubernetes quantity', value: s.size, fix: 'use a size such as "1Gi" or "500Mi"' });
   }
   if (s.storageClass !== undefined) out.push(...checkDnsSubdomain(`${field}.storageClass`, s.storageClass, 'a StorageClass name'));

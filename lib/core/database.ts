@@ -4,6 +4,7 @@ import type { ClusterModel } from './cluster';
 import { type Problem, throwIfProblems } from './errors';
 import { ExtensionImage } from './extension-image';
 import { checkDnsSubdomain, checkPgIdentifier } from './names';
+import { stableDependencyOrder } from './sql';
 
 /** Database names CNPG's CRD rejects. */
 export const RESERVED_DATABASE_NAMES: readonly string[] = ['postgres', 'template0', 'template1'];
@@ -92,32 +93,6 @@ export function expandExtensions(items: readonly (DatabaseExtension | ExtensionI
 }
 
 /**
- * Stable topological sort: keeps the given order except where an extension must move after one
- * it requires. Returns the order and the extensions that had to move.
- */
-export function orderByDependencies<T extends { name: string }>(items: readonly T[], requires: (name: string) => readonly string[]): { ordered: T[]; moved: string[] } {
-  const pending = [...items];
-  const ordered: T[] = [];
-  const placed = new Set<string>();
-  const listed = new Set(items.map((i) => i.name));
-  const moved: string[] = [];
-  while (pending.length > 0) {
-    const idx = pending.findIndex((it) => requires(it.name).every((r) => placed.has(r) || !listed.has(r)));
-    if (idx < 0) {
-      // A cycle: leave the rest as given (the caller reports the cycle).
-      ordered.push(...pending);
-      break;
-    }
-    // Everything skipped over is listed before something it requires.
-    for (const blocked of pending.slice(0, idx)) if (!moved.includes(blocked.name)) moved.push(blocked.name);
-    const [it] = pending.splice(idx, 1);
-    ordered.push(it);
-    placed.add(it.name);
-  }
-  return { ordered, moved };
-}
-
-/**
  * Validates database props against the cluster it lives in and builds the CNPG `Database` spec.
  * `cluster` may be just a name (a cluster managed elsewhere): then extension availability is not checked.
  */
@@ -196,7 +171,10 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
       }
     }
   });
-  const { ordered, moved } = orderByDependencies(present, requiresOf);
+  const { ordered, moved, cycle } = stableDependencyOrder(present, requiresOf);
+  if (cycle.length > 0) {
+    problems.push({ field: 'extensions', message: `extensions require each other in a cycle: ${cycle.join(', ')}`, value: cycle, fix: 'check the sqlExtensions requires of custom images' });
+  }
   if (moved.length > 0 && props.dependencyOrder === 'strict') {
     for (const name of moved) {
       const reqs = requiresOf(name).filter((r) => presentNames.has(r));

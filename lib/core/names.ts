@@ -8,6 +8,9 @@ export const EXTENSION_NAME_MAX_LENGTH = 59;
 export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 subdomain (object names such as Database). */
 export const DNS_SUBDOMAIN_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A Kubernetes resource quantity (`1Gi`, `500m`, `1e3`), as apimachinery parses it. */
+export const QUANTITY_PATTERN = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
+
 /** PostgreSQL's identifier limit: names longer than NAMEDATALEN-1 bytes are truncated silently. */
 export const PG_IDENTIFIER_MAX_BYTES = 63;
 

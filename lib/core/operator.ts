@@ -1,7 +1,7 @@
 import { type Problem, throwIfProblems } from './errors';
 import { checkImageReference } from './image-ref';
 import { type KubeObject, OperatorManifest } from './manifest';
-import { checkDnsLabel, checkDnsSubdomain } from './names';
+import { checkDnsLabel, checkDnsSubdomain, QUANTITY_PATTERN } from './names';
 
 /** What of the operator to emit. */
 export type OperatorInstall = 'all' | 'crds' | 'none';
@@ -96,7 +96,6 @@ export interface OperatorObjects {
   readonly operator: KubeObject[];
 }
 
-const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
 const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
 const DEFAULT_NAMESPACE = 'cnpg-system';
 
@@ -119,7 +118,7 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   for (const kind of ['requests', 'limits'] as const) {
     for (const res of ['cpu', 'memory'] as const) {
       const v = props.resources?.[kind]?.[res];
-      if (v !== undefined && !QUANTITY.test(v)) {
+      if (v !== undefined && !QUANTITY_PATTERN.test(v)) {
         out.push({ field: `resources.${kind}.${res}`, message: 'is not a Kubernetes quantity', value: v, fix: res === 'cpu' ? 'use "100m" or "1"' : 'use "200Mi" or "1Gi"' });
       }
     }

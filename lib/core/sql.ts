@@ -124,21 +124,36 @@ export function checkExtensionRequests(extensions: unknown, isUnknown: (v: unkno
 }
 
 /**
- * Stable dependency order: each extension after those of the list it requires. Throws on a cycle.
+ * Stable dependency order: keeps the given order except where an item must move after one of the
+ * list it requires. `moved` names the items that were listed before something they require; `cycle`
+ * the items left (in the given order, at the end) because they require each other.
  */
-export function dependencyOrder<T extends { name: string }>(items: readonly T[], requires: (name: string) => readonly string[]): T[] {
+export function stableDependencyOrder<T extends { name: string }>(
+  items: readonly T[],
+  requires: (name: string) => readonly string[],
+): { ordered: T[]; moved: string[]; cycle: string[] } {
   const pending = [...items];
   const listed = new Set(items.map((i) => i.name));
   const done = new Set<string>();
-  const out: T[] = [];
+  const ordered: T[] = [];
+  const moved: string[] = [];
   while (pending.length > 0) {
     const idx = pending.findIndex((it) => requires(it.name).every((r) => done.has(r) || !listed.has(r)));
-    if (idx < 0) throw new Error(`extensions require each other in a cycle: ${pending.map((p) => p.name).join(', ')}`);
+    if (idx < 0) return { ordered: [...ordered, ...pending], moved, cycle: pending.map((p) => p.name) };
+    // Everything skipped over is listed before something it requires.
+    for (const blocked of pending.slice(0, idx)) if (!moved.includes(blocked.name)) moved.push(blocked.name);
     const [it] = pending.splice(idx, 1);
-    out.push(it);
+    ordered.push(it);
     done.add(it.name);
   }
-  return out;
+  return { ordered, moved, cycle: [] };
+}
+
+/** {@link stableDependencyOrder} that throws on a cycle. */
+export function dependencyOrder<T extends { name: string }>(items: readonly T[], requires: (name: string) => readonly string[]): T[] {
+  const { ordered, cycle } = stableDependencyOrder(items, requires);
+  if (cycle.length > 0) throw new Error(`extensions require each other in a cycle: ${cycle.join(', ')}`);
+  return ordered;
 }
 
 /** One statement of a plan. */
