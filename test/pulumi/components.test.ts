@@ -110,6 +110,25 @@ describe('Pulumi components', () => {
     expect(registered.find((r) => r.name === 'cnpg')?.type).toBe('cnpg-constructs:index:CnpgOperator');
   });
 
+  test('ImageCatalog: a ClusterImageCatalog child, and a cluster opting in to its extensions by name', async () => {
+    const catalog = new pl.ImageCatalog('minimal', {
+      clusterScoped: true,
+      images: [{ major: 18, image: 'ghcr.io/cloudnative-pg/postgresql:18.6-minimal-trixie', extensions: [pl.ExtensionImage.timescaledb('2.29.2')] }],
+    });
+    const cluster = new pl.PostgresCluster('cat-db', { imageCatalogRef: catalog.ref(18), storage: { size: '1Gi' }, extensions: [pl.ExtensionImage.fromImageCatalog('timescaledb-oss')] });
+    await whenDone(cluster.cluster.urn);
+    const cat = byName('minimal-catalog');
+    expect(cat.type).toBe('kubernetes:postgresql.cnpg.io/v1:ClusterImageCatalog');
+    expect((cat.inputs.spec as { images: { extensions: { name: string }[] }[] }).images[0].extensions[0].name).toBe('timescaledb-oss');
+    expect(byName('cat-db-cluster').inputs.spec).toEqual({
+      imageCatalogRef: { apiGroup: 'postgresql.cnpg.io', kind: 'ClusterImageCatalog', name: 'minimal', major: 18 },
+      instances: 1,
+      storage: { size: '1Gi' },
+      postgresql: { extensions: [{ name: 'timescaledb-oss' }], shared_preload_libraries: ['timescaledb'] },
+    });
+    expect(() => catalog.ref(17)).toThrow(/the catalog has no image for PostgreSQL 17/);
+  });
+
   test('bad props fail before any resource is registered, naming the resource, field and fix', () => {
     const before = registered.length;
     expect(() => new pl.PostgresCluster('bad', { ...props(), postgresql: { parameters: { shared_preload_libraries: 'x' } } })).toThrow(
