@@ -40,50 +40,37 @@ interface Row {
 
 const rows: Row[] = [];
 
-// 1. Synth
-for (const [pairs, runs] of [
-  [10, 9],
-  [100, 7],
-  [1000, 7],
-] as const) {
+/** Interleaved synth samples of two variants (each in a fresh process), as one table row. */
+function synthRow(name: string, variant: string, baseline: string, pairs: number, runs: number, goal: string, note?: string): Row {
   const lib: Sample[] = [];
   const base: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    base.push(node('synth-case.js', 'raw', String(pairs)));
-    lib.push(node('synth-case.js', 'lib', String(pairs)));
+    base.push(node('synth-case.js', baseline, String(pairs)));
+    lib.push(node('synth-case.js', variant, String(pairs)));
   }
-  rows.push({
-    case: `synth ${pairs} pairs`,
+  return {
+    case: name,
     lib: lib.map((s) => s.ms),
     base: base.map((s) => s.ms),
     libCpu: lib.map((s) => s.cpuMs ?? 0),
     baseCpu: base.map((s) => s.cpuMs ?? 0),
     rssLib: Math.max(...lib.map((s) => s.rssMb)),
     rssBase: Math.max(...base.map((s) => s.rssMb)),
-    goal: pairs === 1000 ? 'ratio ≤ 1.3, < 5000 ms' : 'ratio ≤ 1.3',
-  });
+    goal,
+    note,
+  };
 }
 
-// How much of the synth gap is just one wrapper construct per object (as every construct library has)?
-{
-  const raw: Sample[] = [];
-  const wrapped: Sample[] = [];
-  for (let i = 0; i < 5; i++) {
-    raw.push(node('synth-case.js', 'raw', '1000'));
-    wrapped.push(node('synth-case.js', 'wrapped', '1000'));
-  }
-  rows.push({
-    case: 'synth 1000: wrapper constructs only',
-    lib: wrapped.map((s) => s.ms),
-    base: raw.map((s) => s.ms),
-    libCpu: wrapped.map((s) => s.cpuMs ?? 0),
-    baseCpu: raw.map((s) => s.cpuMs ?? 0),
-    rssLib: Math.max(...wrapped.map((s) => s.rssMb)),
-    rssBase: Math.max(...raw.map((s) => s.rssMb)),
-    goal: '–',
-    note: 'raw objects each inside a plain Construct: the share of the gap any construct library pays',
-  });
+// 1. Synth
+for (const [pairs, runs] of [
+  [10, 9],
+  [100, 7],
+  [1000, 7],
+] as const) {
+  rows.push(synthRow(`synth ${pairs} pairs`, 'lib', 'raw', pairs, runs, pairs === 1000 ? 'ratio ≤ 1.3, < 5000 ms' : 'ratio ≤ 1.3'));
 }
+// How much of the synth gap is just one wrapper construct per object (as every construct library has)?
+rows.push(synthRow('synth 1000: wrapper constructs only', 'wrapped', 'raw', 1000, 5, '–', 'raw objects each inside a plain Construct: the share of the gap any construct library pays'));
 
 // 2. Activation
 const act = JSON.parse(execFileSync(process.execPath, [path.join(here, 'activation-case.js'), '7'], { cwd: root, encoding: 'utf8' })) as Record<string, number[]> & { readRoundTrips: number; rssMb: number };

@@ -48,9 +48,6 @@ export const CNPG_REGISTRY = 'ghcr.io/cloudnative-pg';
 export const EXTENSION_IMAGE_DISTROS = ['trixie', 'bookworm'] as const;
 export type Distro = (typeof EXTENSION_IMAGE_DISTROS)[number];
 
-/** PostgreSQL majors the official extension images are built for. */
-export const EXTENSION_IMAGE_MAJORS = [18] as const;
-
 export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   pgvector: {
     name: 'pgvector',

@@ -46,10 +46,6 @@ function parseUncached(ref: string): ImageReference | undefined {
   return { registry, repository, tag, digest };
 }
 
-export function formatImageReference(r: ImageReference): string {
-  return `${r.registry ? `${r.registry}/` : ''}${r.repository}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
-}
-
 export function checkImageReference(field: string, ref: unknown): Problem[] {
   if (typeof ref !== 'string' || ref.length === 0) {
     return [{ field, message: 'an image reference is required', value: ref, fix: 'set an OCI reference such as "ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie"' }];

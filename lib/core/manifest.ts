@@ -194,9 +194,13 @@ function download(url: string, timeoutMs: number): Buffer {
   const script = `
     const https = require('node:https');
     const get = (u, left) => https.get(u, { headers: { 'user-agent': 'cnpg-constructs' } }, (res) => {
-      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && left > 0) { res.resume(); return get(new URL(res.headers.location, u).toString(), left - 1); }
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && left > 0) {
+        res.resume();
+        const next = new URL(res.headers.location, u).toString();
+        if (!next.startsWith('https://')) { console.error('refused a redirect away from HTTPS to ' + next); process.exit(4); }
+        return get(next, left - 1);
+      }
       if (res.statusCode !== 200) { console.error('HTTP ' + res.statusCode); process.exit(3); }
-      if (!String(res.headers.location || u).startsWith('https://') && !u.startsWith('https://')) process.exit(4);
       res.pipe(process.stdout);
     }).on('error', (e) => { console.error(e.message); process.exit(2); });
     get(process.argv[1], 5);`;

@@ -7,6 +7,7 @@ import {
 } from '../../imports/postgresql.cnpg.io.spec';
 import type { ClusterModel } from './cluster';
 import type { DatabaseModel } from './database';
+import type { ImageCatalogModel } from './image-catalog';
 import type { KubeObject } from './manifest';
 
 /** API group/version of CNPG's kinds. */
@@ -42,6 +43,6 @@ export function databaseManifest(model: DatabaseModel): KubeObject {
 }
 
 /** The complete `ImageCatalog` / `ClusterImageCatalog` object, as plain JSON. */
-export function imageCatalogManifest(model: import('./image-catalog').ImageCatalogModel): KubeObject {
+export function imageCatalogManifest(model: ImageCatalogModel): KubeObject {
   return { apiVersion: CNPG_API_VERSION, kind: model.kind, metadata: metadata(model.name, model.namespace), spec: toJson_ImageCatalogSpec(model.spec) ?? {} };
 }

@@ -180,10 +180,6 @@ export class ImageCatalog extends pulumi.ComponentResource {
 
   /** A reference for `PostgresCluster.imageCatalogRef`, checked against this catalog. */
   public ref(major: number): CheckedCatalogReference {
-    return catalogReference(this.urnName(), this.model, major);
-  }
-
-  private urnName(): string {
-    return this.model.name;
+    return catalogReference(this.model.name, this.model, major);
   }
 }

@@ -13,7 +13,6 @@ import {
   identifierProblem,
   type InstalledExtension,
   planExtensions,
-  quoteIdent,
 } from '../core/sql';
 
 /** How the provider reaches PostgreSQL. Pass it as a secret: it holds the password. */
@@ -316,5 +315,3 @@ export const postgresExtensionsProvider: pulumi.dynamic.ResourceProvider = {
 
 /** Exported for tests: the pure input validation of `check`. */
 export const _checkInputs = checkInputs;
-/** Exported for tests: quoting used in statements. */
-export const _quoteIdent = quoteIdent;
