@@ -40,6 +40,8 @@ describe('OperatorManifest', () => {
       server = await startHttpsServer({
         '/good/cnpg-1.30.0.yaml': original,
         '/evil/cnpg-1.30.0.yaml': Buffer.concat([original, Buffer.from('\n# injected\n')]),
+        '/moved/cnpg-1.30.0.yaml': { redirect: '/good/cnpg-1.30.0.yaml' },
+        '/downgrade/cnpg-1.30.0.yaml': { redirect: 'http://127.0.0.1:1/cnpg-1.30.0.yaml' },
       });
       process.env.NODE_EXTRA_CA_CERTS = server.caFile; // read by the download child process
     });
@@ -71,6 +73,15 @@ describe('OperatorManifest', () => {
       fs.writeFileSync(path.join(cacheDir, 'cnpg-1.30.0.yaml'), 'kind: Nope\n');
       const m = OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/good/cnpg-1.30.0.yaml` });
       expect(m.sha256).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
+    });
+
+    test('redirects are followed over HTTPS, and a redirect to plain HTTP is refused', () => {
+      const m = OperatorManifest.release('1.30.0', { cacheDir: tmpdir(), url: `${server.url}/moved/cnpg-1.30.0.yaml` });
+      expect(m.sha256).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
+      expect(server.hits()).toEqual(expect.arrayContaining(['/moved/cnpg-1.30.0.yaml', '/good/cnpg-1.30.0.yaml']));
+      const cacheDir = tmpdir();
+      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/downgrade/cnpg-1.30.0.yaml` })).toThrow(/refused a redirect away from HTTPS to http:\/\/127\.0\.0\.1:1\/cnpg-1\.30\.0\.yaml/);
+      expect(fs.readdirSync(cacheDir)).toEqual([]);
     });
 
     test('a failed download is a clear error', () => {

@@ -14,20 +14,30 @@ const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFile
   fs.appendFileSync(hitsFile, req.url + '\\n');
   const file = routes[req.url];
   if (!file) { res.writeHead(404).end('not found'); return; }
+  if (file.startsWith('redirect:')) { res.writeHead(302, { location: file.slice('redirect:'.length) }).end(); return; }
   res.writeHead(200, { 'content-type': 'application/yaml' }).end(fs.readFileSync(file));
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 setTimeout(() => process.exit(0), 10 * 60 * 1000).unref();
 `;
 
-/** A local HTTPS server (separate process) with a throw-away certificate, serving files by path. */
-export async function startHttpsServer(routes: Record<string, Buffer | string>): Promise<{ url: string; caFile: string; hits: () => string[]; close: () => Promise<void> }> {
+/** A route answered with a 302 to `location` instead of a body. */
+export interface Redirect {
+  readonly redirect: string;
+}
+
+/** A local HTTPS server (separate process) with a throw-away certificate, serving files (or redirects) by path. */
+export async function startHttpsServer(routes: Record<string, Buffer | string | Redirect>): Promise<{ url: string; caFile: string; hits: () => string[]; close: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-https-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   const files: Record<string, string> = {};
   Object.entries(routes).forEach(([route, body], i) => {
+    if (typeof body === 'object' && 'redirect' in body) {
+      files[route] = `redirect:${body.redirect}`;
+      return;
+    }
     files[route] = path.join(dir, `body-${i}`);
     fs.writeFileSync(files[route], body);
   });
