@@ -283,7 +283,8 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     return img.sqlExtensions.length > 0 || img.sharedPreloadLibraries.length > 0 ? img : img.withKnowledgeOf(fromCatalog);
   });
   images.forEach((img, i) => {
-    problems.push(...nested(`extensions[${i}]`, img.validate(!viaCatalog)));
+    const found = img.validate(!viaCatalog);
+    if (found.length > 0) problems.push(...nested(`extensions[${i}]`, found));
   });
   if (images.length > 0) {
     if (operand.major !== undefined && operand.major < 18) {
@@ -435,21 +436,6 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   problems.push(...checkOperatorCompatibility(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, spec, 'operatorVersion'));
   throwIfProblems(path, 'PostgresCluster', problems);
 
-  // The images' extensions are collected on first lookup (by a database); the base image's come
-  // from the shared table.
-  let fromImages: Map<string, AvailableSqlExtension> | undefined;
-  const sqlExtension = (n: string): AvailableSqlExtension | undefined => {
-    if (!fromImages) {
-      fromImages = new Map();
-      for (const img of images) {
-        const exts = img.sqlExtensions;
-        for (let i = 0; i < exts.length; i++) {
-          fromImages.set(exts[i].name, { name: exts[i].name, requires: exts[i].requires, image: img.name, version: i === 0 ? img.sqlVersion : undefined });
-        }
-      }
-    }
-    return fromImages.get(n) ?? (Object.hasOwn(BASE_IMAGE_EXTENSIONS, n) ? BASE_IMAGE_EXTENSIONS[n] : undefined);
-  };
   return {
     name,
     namespace: props.namespace,
@@ -458,6 +444,24 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     spec,
     postgresMajor: operand.major,
     extensions: images,
-    sqlExtension,
+    sqlExtension: sqlExtensionLookup(images),
+  };
+}
+
+/**
+ * Where each SQL extension comes from: the mounted images (the last one wins, as in the pod), else
+ * the base image. A scan over a handful of entries: nothing is built or kept per cluster, and the
+ * closure holds only the images (not buildCluster's other locals).
+ */
+function sqlExtensionLookup(images: readonly ExtensionImage[]): (name: string) => AvailableSqlExtension | undefined {
+  return (name) => {
+    for (let k = images.length - 1; k >= 0; k--) {
+      const img = images[k];
+      const exts = img.sqlExtensions;
+      for (let i = exts.length - 1; i >= 0; i--) {
+        if (exts[i].name === name) return { name, requires: exts[i].requires, image: img.name, version: i === 0 ? img.sqlVersion : undefined };
+      }
+    }
+    return Object.hasOwn(BASE_IMAGE_EXTENSIONS, name) ? BASE_IMAGE_EXTENSIONS[name] : undefined;
   };
 }

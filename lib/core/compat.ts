@@ -25,6 +25,8 @@ export const FEATURES = {
   catalogExtensions: { since: '1.29.0', what: 'extensions taken from an image catalog' },
 } as const;
 
+const FEATURE_MINIMUMS = Object.fromEntries(Object.entries(FEATURES).map(([k, f]) => [k, parseVersion(f.since)])) as Record<keyof typeof FEATURES, [number, number, number]>;
+
 /** `_` in extension names: 1.27.3+ on the 1.27 line, 1.28.1+ on 1.28, every 1.29+. */
 function underscoreNamesSupported(v: [number, number, number]): boolean {
   if (v[0] > 1 || v[1] >= 29) return true;
@@ -41,8 +43,7 @@ export function checkOperatorCompatibility(version: string, spec: ClusterSpec, f
   const exts = spec.postgresql?.extensions ?? [];
   const need = (feature: keyof typeof FEATURES, where: string) => {
     const f = FEATURES[feature];
-    const min = parseVersion(f.since) as [number, number, number];
-    if (!atLeast(v, min)) {
+    if (!atLeast(v, FEATURE_MINIMUMS[feature])) {
       out.push({ field: where, message: `${f.what} needs CNPG ${f.since} or later, but the target operator is ${version}`, value: version, fix: `target CNPG ${f.since}+ (operatorVersion) or remove it` });
     }
   };

@@ -3,7 +3,7 @@ import { CNPG_MANAGED_EXTENSIONS } from './catalog';
 import type { ClusterModel } from './cluster';
 import { type Problem, throwIfProblems } from './errors';
 import { ExtensionImage } from './extension-image';
-import { checkDnsSubdomain, checkPgIdentifier } from './names';
+import { checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
 import { stableDependencyOrder } from './sql';
 
 /** Database names CNPG's CRD rejects. */
@@ -113,71 +113,74 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     : []));
   problems.push(...imageProblems);
   const exts = expandExtensions(items);
-  const available = typeof cluster === 'string' ? undefined : cluster.sqlExtension;
-  const seen = new Map<string, number>();
-  exts.forEach((e, i) => {
-    const f = `extensions[${i}]`;
-    problems.push(...checkPgIdentifier(`${f}.name`, e.name, 'extension name'));
-    if (e.schema !== undefined) problems.push(...checkPgIdentifier(`${f}.schema`, e.schema, 'schema name'));
+  const model = typeof cluster === 'string' ? undefined : cluster;
+  const available = model?.sqlExtension;
+  const preloaded = model?.spec.postgresql?.sharedPreloadLibraries ?? [];
+  const names: string[] = [];
+  // Problems are rare: field paths are only built for the entries that have one.
+  const field = (i: number, sub?: string) => `extensions[${i}]${sub ? `.${sub}` : ''}`;
+  for (let i = 0; i < exts.length; i++) {
+    const e = exts[i];
+    if (!isPgIdentifier(e.name)) problems.push(...checkPgIdentifier(field(i, 'name'), e.name, 'extension name'));
+    if (e.schema !== undefined && !isPgIdentifier(e.schema)) problems.push(...checkPgIdentifier(field(i, 'schema'), e.schema, 'schema name'));
     if (e.version !== undefined && (typeof e.version !== 'string' || e.version.length === 0 || e.version.length > 63)) {
-      problems.push({ field: `${f}.version`, message: 'must be a non-empty version string', value: e.version, fix: 'use a version such as "0.8.1", or leave it out for the default version' });
+      problems.push({ field: field(i, 'version'), message: 'must be a non-empty version string', value: e.version, fix: 'use a version such as "0.8.1", or leave it out for the default version' });
     }
     if (e.ensure !== undefined && e.ensure !== 'present' && e.ensure !== 'absent') {
-      problems.push({ field: `${f}.ensure`, message: 'must be "present" or "absent"', value: e.ensure, fix: 'use "present" or "absent"' });
+      problems.push({ field: field(i, 'ensure'), message: 'must be "present" or "absent"', value: e.ensure, fix: 'use "present" or "absent"' });
     }
-    const first = seen.get(e.name);
-    if (first !== undefined) {
-      problems.push({ field: `${f}.name`, message: `is listed twice (also extensions[${first}]); CNPG rejects duplicates`, value: e.name, fix: 'list each extension once' });
-    } else {
-      seen.set(e.name, i);
+    const first = names.indexOf(e.name);
+    if (first >= 0) {
+      problems.push({ field: field(i, 'name'), message: `is listed twice (also extensions[${first}]); CNPG rejects duplicates`, value: e.name, fix: 'list each extension once' });
     }
-    if (CNPG_MANAGED_EXTENSIONS.includes(e.name) && typeof cluster !== 'string' && (cluster.spec.postgresql?.sharedPreloadLibraries ?? []).includes(e.name)) {
-      problems.push({ field: `${f}.name`, message: `CNPG creates and drops ${e.name} itself in every database when it is preloaded ("managed extensions")`, value: e.name, fix: 'remove it from the Database; CNPG manages it' });
+    names.push(e.name);
+    if (CNPG_MANAGED_EXTENSIONS.includes(e.name) && preloaded.includes(e.name)) {
+      problems.push({ field: field(i, 'name'), message: `CNPG creates and drops ${e.name} itself in every database when it is preloaded ("managed extensions")`, value: e.name, fix: 'remove it from the Database; CNPG manages it' });
     }
     if (available && e.ensure !== 'absent' && !props.allowUnknownExtensions) {
       const a = available(e.name);
       if (!a) {
-        const imgs = typeof cluster === 'string' ? [] : cluster.extensions.map((x) => x.name);
+        const imgs = model ? model.extensions.map((x) => x.name) : [];
         problems.push({
-          field: `${f}.name`,
+          field: field(i, 'name'),
           message: `no image mounted on cluster ${clusterName} provides SQL extension "${e.name}" and the base image does not ship it (mounted: ${imgs.length ? imgs.join(', ') : 'none'})`,
           value: e.name,
           fix: `mount the image that provides it in the cluster's extensions (e.g. ExtensionImage.pgvector for "vector"), check the SQL name, or set allowUnknownExtensions if the operand image bundles it`,
         });
       } else if (e.version !== undefined && a.version !== undefined && a.version !== e.version) {
         problems.push({
-          field: `${f}.version`,
+          field: field(i, 'version'),
           message: `the ${a.image} image mounted on cluster ${clusterName} provides ${e.name} ${a.version}`,
           value: e.version,
           fix: `mount the ${a.image} image of version ${e.version} first, or ask for version "${a.version}"`,
         });
       }
     }
-  });
+  }
 
   // Dependencies: CNPG runs CREATE EXTENSION without CASCADE, in list order.
   const requiresOf = (name: string): readonly string[] => available?.(name)?.requires ?? [];
   const present = exts.filter((e) => e.ensure !== 'absent');
-  const presentNames = new Set(present.map((e) => e.name));
-  present.forEach((e) => {
+  const presentNames = present.map((e) => e.name);
+  for (const e of present) {
     for (const r of requiresOf(e.name)) {
-      if (!presentNames.has(r) && r !== 'plpgsql') {
+      if (!presentNames.includes(r) && r !== 'plpgsql') {
         problems.push({
-          field: `extensions[${exts.indexOf(e)}].name`,
+          field: field(exts.indexOf(e), 'name'),
           message: `${e.name} requires ${r}, which is not in the list; CNPG creates extensions without CASCADE, so CREATE EXTENSION ${e.name} would fail`,
           value: e.name,
           fix: `add { name: "${r}" } before it`,
         });
       }
     }
-  });
+  }
   const { ordered, moved, cycle } = stableDependencyOrder(present, requiresOf);
   if (cycle.length > 0) {
     problems.push({ field: 'extensions', message: `extensions require each other in a cycle: ${cycle.join(', ')}`, value: cycle, fix: 'check the sqlExtensions requires of custom images' });
   }
   if (moved.length > 0 && props.dependencyOrder === 'strict') {
     for (const name of moved) {
-      const reqs = requiresOf(name).filter((r) => presentNames.has(r));
+      const reqs = requiresOf(name).filter((r) => presentNames.includes(r));
       problems.push({
         field: `extensions[${exts.findIndex((e) => e.name === name)}].name`,
         message: `${name} is listed before ${reqs.join(', ')}, which it requires; CNPG creates extensions in list order without CASCADE`,
@@ -200,7 +203,8 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     cluster: { name: clusterName },
     ensure: props.ensure as DatabaseSpec['ensure'],
     databaseReclaimPolicy: props.databaseReclaimPolicy as DatabaseSpec['databaseReclaimPolicy'],
-    extensions: finalList.length > 0 ? finalList.map((e): DatabaseSpecExtensions => ({ name: e.name, version: e.version, schema: e.schema, ensure: e.ensure as DatabaseSpecExtensions['ensure'] })) : undefined,
+    // The same entries: a DatabaseExtension has exactly the fields of DatabaseSpecExtensions.
+    extensions: finalList.length > 0 ? (finalList as DatabaseSpecExtensions[]) : undefined,
   };
   return { resourceName, namespace: props.namespace ?? (typeof cluster === 'string' ? undefined : cluster.namespace), spec, extensions: finalList };
 }

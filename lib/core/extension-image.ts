@@ -1,7 +1,7 @@
 import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CATALOG, CNPG_REGISTRY, type CatalogImage, type Distro, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './catalog';
 import type { Problem } from './errors';
-import { checkImageReference, parseExtensionImageTag, parseImageReference } from './image-ref';
+import { checkImageReference, type ExtensionImageTag, parseExtensionImageTag, parseImageReference } from './image-ref';
 import { checkExtensionName, checkPgIdentifier } from './names';
 
 /** Kubernetes image pull policy of an ImageVolume. */
@@ -165,6 +165,7 @@ export interface Wal2jsonImageOptions extends CatalogImageOptions {
 }
 
 const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
+const NO_SQL_EXTENSIONS: readonly SqlExtensionInfo[] = Object.freeze([]);
 
 /**
  * An extension image mounted into a CNPG cluster through ImageVolume: what goes into
@@ -299,15 +300,21 @@ export class ExtensionImage {
   /** wal2json only: see {@link Wal2jsonImageOptions.outputPluginLibraries}. */
   public outputPluginLibraries?: boolean;
   private factoryChecks: Problem[] = [];
+  private parsedTag?: ExtensionImageTag | null;
 
   constructor(public readonly props: ExtensionImageProps) {
     this.name = props.name;
     this.reference = props.reference;
-    this.sqlExtensions = (props.sqlExtensions ?? []).map((s) => (typeof s === 'string' ? { name: s } : s));
+    const sql = props.sqlExtensions ?? NO_SQL_EXTENSIONS;
+    // Catalog entries are objects already: share their list instead of copying it per image.
+    this.sqlExtensions = sql.every((s) => typeof s !== 'string') ? (sql as readonly SqlExtensionInfo[]) : sql.map((s) => (typeof s === 'string' ? { name: s } : s));
     this.sharedPreloadLibraries = props.sharedPreloadLibraries ?? [];
     this.requiresImages = props.requiresImages ?? [];
     this.parameters = props.parameters ?? {};
     this.sqlVersion = props.sqlVersion;
+    // Set here, not later by the factories, so every image has one shape (V8 keeps optimized code).
+    this.catalogEntry = undefined;
+    this.outputPluginLibraries = undefined;
   }
 
   /**
@@ -334,12 +341,20 @@ export class ExtensionImage {
   /** PostgreSQL major the image is built for: explicit, else from the tag; undefined when unknown. */
   public get postgresMajor(): number | undefined {
     if (this.props.postgresMajor !== undefined) return this.props.postgresMajor;
-    return parseExtensionImageTag(this.reference ? parseImageReference(this.reference)?.tag : undefined)?.postgresMajor;
+    return this.tag?.postgresMajor;
   }
 
   /** Debian release from the tag, when it says. */
   public get distro(): string | undefined {
-    return parseExtensionImageTag(this.reference ? parseImageReference(this.reference)?.tag : undefined)?.distro;
+    return this.tag?.distro;
+  }
+
+  /** What the tag of `reference` says, parsed on first use (`null`: it says nothing). */
+  private get tag(): ExtensionImageTag | undefined {
+    if (this.parsedTag === undefined) {
+      this.parsedTag = parseExtensionImageTag(this.reference ? parseImageReference(this.reference)?.tag : undefined) ?? null;
+    }
+    return this.parsedTag ?? undefined;
   }
 
   /**

@@ -70,11 +70,19 @@ export function checkDnsSubdomain(field: string, name: unknown, what: string): P
   return [];
 }
 
+/** Whether {@link checkPgIdentifier} finds nothing wrong: the check without building problems. */
+export function isPgIdentifier(name: unknown): name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('\u0000')) return false;
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes: short names need no byte count.
+  return name.length * 3 <= PG_IDENTIFIER_MAX_BYTES || Buffer.byteLength(name, 'utf8') <= PG_IDENTIFIER_MAX_BYTES;
+}
+
 /**
  * A PostgreSQL identifier (database, role, schema, extension name) as this library accepts it:
  * non-empty, at most 63 bytes (PostgreSQL would silently truncate a longer one) and free of NUL.
  */
 export function checkPgIdentifier(field: string, name: unknown, what: string): Problem[] {
+  if (isPgIdentifier(name)) return [];
   if (typeof name !== 'string' || name.length === 0) {
     return [{ field, message: `${what} must be a non-empty string`, value: name, fix: `set the ${what}` }];
   }

@@ -132,21 +132,36 @@ export function stableDependencyOrder<T extends { name: string }>(
   items: readonly T[],
   requires: (name: string) => readonly string[],
 ): { ordered: T[]; moved: string[]; cycle: string[] } {
-  const pending = [...items];
-  const listed = new Set(items.map((i) => i.name));
-  const done = new Set<string>();
+  // Lists of extensions are short: arrays and linear scans allocate less than sets and maps.
+  const listed = items.map((it) => it.name);
+  // Each item's requirements that are in the list, asked for once per item.
+  const needs = listed.map((name) => requires(name).filter((r) => listed.includes(r)));
+  const taken: boolean[] = listed.map(() => false);
+  const done: string[] = [];
   const ordered: T[] = [];
   const moved: string[] = [];
-  while (pending.length > 0) {
-    const idx = pending.findIndex((it) => requires(it.name).every((r) => done.has(r) || !listed.has(r)));
-    if (idx < 0) return { ordered: [...ordered, ...pending], moved, cycle: pending.map((p) => p.name) };
+  while (ordered.length < items.length) {
+    // The first item not yet taken whose listed requirements are all done.
+    let next = -1;
+    for (let i = 0; i < items.length && next < 0; i++) {
+      if (!taken[i] && allIn(needs[i], done)) next = i;
+    }
+    if (next < 0) {
+      const rest = items.filter((_, i) => !taken[i]);
+      return { ordered: [...ordered, ...rest], moved, cycle: rest.map((p) => p.name) };
+    }
     // Everything skipped over is listed before something it requires.
-    for (const blocked of pending.slice(0, idx)) if (!moved.includes(blocked.name)) moved.push(blocked.name);
-    const [it] = pending.splice(idx, 1);
-    ordered.push(it);
-    done.add(it.name);
+    for (let i = 0; i < next; i++) if (!taken[i] && !moved.includes(listed[i])) moved.push(listed[i]);
+    taken[next] = true;
+    ordered.push(items[next]);
+    done.push(listed[next]);
   }
   return { ordered, moved, cycle: [] };
+}
+
+function allIn(names: readonly string[], among: readonly string[]): boolean {
+  for (const n of names) if (!among.includes(n)) return false;
+  return true;
 }
 
 /** {@link stableDependencyOrder} that throws on a cycle. */
