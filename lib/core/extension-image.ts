@@ -166,6 +166,9 @@ export interface Wal2jsonImageOptions extends CatalogImageOptions {
 
 const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
 const NO_SQL_EXTENSIONS: readonly SqlExtensionInfo[] = Object.freeze([]);
+/** Catalog images by factory arguments (see {@link ExtensionImage.fromCatalog}). */
+const SHARED_CATALOG_IMAGES = new Map<string, ExtensionImage>();
+const SHARED_CATALOG_IMAGES_LIMIT = 512;
 
 /**
  * An extension image mounted into a CNPG cluster through ImageVolume: what goes into
@@ -212,9 +215,7 @@ export class ExtensionImage {
 
   /** wal2json logical decoding plugin (no SQL extension); sets `wal_level: logical`. */
   public static wal2json(version: string, options: Wal2jsonImageOptions = {}): ExtensionImage {
-    const img = ExtensionImage.fromCatalog('wal2json', version, options);
-    img.outputPluginLibraries = options.outputPluginLibraries;
-    return img;
+    return ExtensionImage.fromCatalog('wal2json', version, options);
   }
 
   /** pg_crash chaos module (`pg-crash`), preloaded. Never for production. */
@@ -237,17 +238,32 @@ export class ExtensionImage {
       requiresImages: entry?.requiresImages,
       parameters: entry?.parameters,
     });
-    img.catalogEntry = entry;
+    img._catalogEntry = entry;
     return img;
   }
 
-  /** An image of CNPG's catalog by its CNPG extension name (`pgvector`, `timescaledb-oss`, ...). */
+  /**
+   * An image of CNPG's catalog by its CNPG extension name (`pgvector`, `timescaledb-oss`, ...).
+   *
+   * Images are immutable, so the same arguments give the same instance: a platform repo that writes
+   * `ExtensionImage.pgvector('0.8.1')` in hundreds of clusters builds and validates it once.
+   */
   public static fromCatalog(
     catalogName: string,
     version: string,
-    options: CatalogImageOptions = {},
+    options: CatalogImageOptions | Wal2jsonImageOptions = {},
     extra: Partial<ExtensionImageProps> = {},
   ): ExtensionImage {
+    const key = JSON.stringify([catalogName, version, options, extra]);
+    const shared = SHARED_CATALOG_IMAGES.get(key);
+    if (shared) return shared;
+    const img = ExtensionImage.newFromCatalog(catalogName, version, options, extra);
+    if (SHARED_CATALOG_IMAGES.size >= SHARED_CATALOG_IMAGES_LIMIT) SHARED_CATALOG_IMAGES.clear();
+    SHARED_CATALOG_IMAGES.set(key, img);
+    return img;
+  }
+
+  private static newFromCatalog(catalogName: string, version: string, options: CatalogImageOptions | Wal2jsonImageOptions, extra: Partial<ExtensionImageProps>): ExtensionImage {
     const entry: CatalogImage | undefined = CATALOG[catalogName];
     if (!entry) {
       throw new Error(`ExtensionImage.fromCatalog: unknown catalog image "${catalogName}". Known: ${Object.keys(CATALOG).join(', ')}. Use new ExtensionImage({...}) for other images.`);
@@ -271,7 +287,8 @@ export class ExtensionImage {
       sqlVersion: entry.sqlExtensions.length > 0 ? version : undefined,
       ...extra,
     });
-    img.catalogEntry = entry;
+    img._catalogEntry = entry;
+    if ('outputPluginLibraries' in options) img._outputPluginLibraries = options.outputPluginLibraries;
     img.factoryChecks = [
       ...(VERSION_PATTERN.test(version) ? [] : [{ field: 'version', message: 'is not a version', value: version, fix: `pass a version such as "${entry.knownVersions.at(-1)}"` }]),
       ...((EXTENSION_IMAGE_DISTROS as readonly string[]).includes(distro)
@@ -296,11 +313,20 @@ export class ExtensionImage {
   /** Version of the main SQL extension, when known. */
   public readonly sqlVersion?: string;
   /** The catalog entry, for images made by a factory. */
-  public catalogEntry?: CatalogImage;
+  public get catalogEntry(): CatalogImage | undefined {
+    return this._catalogEntry;
+  }
   /** wal2json only: see {@link Wal2jsonImageOptions.outputPluginLibraries}. */
-  public outputPluginLibraries?: boolean;
+  public get outputPluginLibraries(): boolean | undefined {
+    return this._outputPluginLibraries;
+  }
+  // Set by the factories before an image is returned; never changed afterwards.
+  private _catalogEntry: CatalogImage | undefined;
+  private _outputPluginLibraries: boolean | undefined;
   private factoryChecks: Problem[] = [];
-  private parsedTag?: ExtensionImageTag | null;
+  private readonly validated: { strict?: readonly Problem[]; lenient?: readonly Problem[] } = {};
+  private databaseList: readonly { readonly name: string; readonly version?: string }[] | undefined = undefined;
+  private parsedTag: ExtensionImageTag | null | undefined = undefined;
 
   constructor(public readonly props: ExtensionImageProps) {
     this.name = props.name;
@@ -313,8 +339,8 @@ export class ExtensionImage {
     this.parameters = props.parameters ?? {};
     this.sqlVersion = props.sqlVersion;
     // Set here, not later by the factories, so every image has one shape (V8 keeps optimized code).
-    this.catalogEntry = undefined;
-    this.outputPluginLibraries = undefined;
+    this._catalogEntry = undefined;
+    this._outputPluginLibraries = undefined;
   }
 
   /**
@@ -333,8 +359,8 @@ export class ExtensionImage {
       sqlVersion: other.sqlVersion,
       postgresMajor: other.postgresMajor,
     });
-    img.catalogEntry = other.catalogEntry ?? this.catalogEntry;
-    img.outputPluginLibraries = this.outputPluginLibraries ?? other.outputPluginLibraries;
+    img._catalogEntry = other.catalogEntry ?? this.catalogEntry;
+    img._outputPluginLibraries = this.outputPluginLibraries ?? other.outputPluginLibraries;
     return img;
   }
 
@@ -361,16 +387,29 @@ export class ExtensionImage {
    * The SQL extensions to list in a `Database` to get everything the image offers, in creation
    * order; the main one carries the image's version. For PostGIS these are the eight of Recipe 23.
    */
-  public databaseExtensions(): { readonly name: string; readonly version?: string }[] {
-    const names = this.props.databaseExtensions ?? this.sqlExtensions.map((s) => s.name);
-    return names.map((name, i) => (i === 0 && this.sqlVersion !== undefined ? { name, version: this.sqlVersion } : { name }));
+  public databaseExtensions(): readonly { readonly name: string; readonly version?: string }[] {
+    if (!this.databaseList) {
+      const names = this.props.databaseExtensions ?? this.sqlExtensions.map((s) => s.name);
+      this.databaseList = Object.freeze(names.map((name, i) => Object.freeze(i === 0 && this.sqlVersion !== undefined ? { name, version: this.sqlVersion } : { name })));
+    }
+    return this.databaseList;
   }
 
   /**
    * Problems of the image on its own (name, reference, paths, env). The cluster that mounts it adds
    * checks against the operand image and the other extensions.
    */
-  public validate(requireReference = true): Problem[] {
+  public validate(requireReference = true): readonly Problem[] {
+    const slot = requireReference ? 'strict' : 'lenient';
+    // The props are read once, at construction, like every construct's: the answer cannot change.
+    const known = this.validated[slot];
+    if (known) return known;
+    const found = Object.freeze(this.findProblems(requireReference));
+    this.validated[slot] = found;
+    return found;
+  }
+
+  private findProblems(requireReference: boolean): Problem[] {
     const p = this.props;
     const out: Problem[] = [...this.factoryChecks, ...checkExtensionName('name', p.name)];
     if (p.reference !== undefined || requireReference) {
