@@ -1,8 +1,9 @@
 // One synth measurement, run in its own process by bench/run.ts:
-//   node build/bench/synth-case.js <lib|raw> <pairs>
+//   node build/bench/synth-case.js <lib|raw|wrapped> <pairs> [warm]
 // `lib`: PostgresCluster + ExtensionDatabase (pgvector + PostGIS) per pair; `raw`: the same objects as
 // plain cdk8s ApiObjects from literal JSON. Prints {ms, cpuMs, rssMb}: construct + synth wall and CPU
-// time, peak RSS of the process.
+// time, peak RSS of the process. With `warm`, one app of 10 pairs of the same variant is built and
+// synthesized first (not timed): what is left is the per-pair cost without first-call (JIT) cost.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,7 +11,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExtensionDatabase, ExtensionImage, PostgresCluster } from '../lib/cdk8s';
 
-const [variant, pairsArg] = process.argv.slice(2);
+const [variant, pairsArg, mode] = process.argv.slice(2);
 const pairs = Number(pairsArg);
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-bench-'));
 
@@ -66,16 +67,24 @@ function raw(chart: Chart, i: number): void {
   });
 }
 
-const cpu0 = process.cpuUsage();
 // `wrapped`: raw objects, each inside a plain Construct, as construct libraries (cdk8s-plus too) do.
 function wrapped(chart: Chart, i: number): void {
   raw(new Construct(chart, `w${i}`) as Chart, i);
 }
 
+const build = { lib, raw, wrapped }[variant as 'lib' | 'raw' | 'wrapped'];
+if (mode === 'warm') {
+  const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-bench-warm-'));
+  const warmApp = new App({ outdir: warmDir });
+  const warmChart = new Chart(warmApp, 'warm');
+  for (let i = 0; i < 10; i++) build(warmChart, i);
+  warmApp.synth();
+  fs.rmSync(warmDir, { recursive: true, force: true });
+}
+const cpu0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 const app = new App({ outdir });
 const chart = new Chart(app, 'bench');
-const build = { lib, raw, wrapped }[variant as 'lib' | 'raw' | 'wrapped'];
 for (let i = 0; i < pairs; i++) build(chart, i);
 app.synth();
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
