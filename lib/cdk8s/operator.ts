@@ -4,15 +4,15 @@ import { buildOperatorObjects, type KubeObject, type OperatorProps } from '../co
 
 export type { OperatorProps } from '../core';
 
+/** The first CnpgOperator of each app, by app root: a lookup instead of a walk over the whole tree. */
+const operatorsByRoot = new WeakMap<IConstruct, CnpgOperator>();
+
 /**
  * The CloudNativePG operator: the objects of CNPG's official release manifest (CRDs, namespace,
  * RBAC, ConfigMap, Service, Deployment, webhook configurations), verified by sha256 and customised
  * as parsed objects. CRDs and the namespace come first so that one `kubectl apply --server-side`
  * of the chart works; put clusters in a chart that depends on this one.
  */
-/** The first CnpgOperator of each app, by app root: a lookup instead of a walk over the whole tree. */
-const operatorsByRoot = new WeakMap<IConstruct, CnpgOperator>();
-
 export class CnpgOperator extends Construct {
   /** The first CnpgOperator created in the app of `scope`, if any. */
   public static of(scope: IConstruct): CnpgOperator | undefined {
