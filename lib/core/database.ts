@@ -182,7 +182,7 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     for (const name of moved) {
       const reqs = requiresOf(name).filter((r) => presentNames.includes(r));
       problems.push({
-        field: `extensions[${exts.findIndex((e) => e.name === name)}].name`,
+        field: field(exts.findIndex((e) => e.name === name), 'name'),
         message: `${name} is listed before ${reqs.join(', ')}, which it requires; CNPG creates extensions in list order without CASCADE`,
         value: name,
         fix: `move it after ${reqs.join(', ')}, or use dependencyOrder: "sort"`,

@@ -320,9 +320,10 @@ export class ExtensionImage {
   public get outputPluginLibraries(): boolean | undefined {
     return this._outputPluginLibraries;
   }
-  // Set by the factories before an image is returned; never changed afterwards.
-  private _catalogEntry: CatalogImage | undefined;
-  private _outputPluginLibraries: boolean | undefined;
+  // Set by the factories before an image is returned; never changed afterwards. Every field is
+  // initialized in the constructor, so all images have one shape (V8 keeps its optimized code).
+  private _catalogEntry: CatalogImage | undefined = undefined;
+  private _outputPluginLibraries: boolean | undefined = undefined;
   private factoryChecks: Problem[] = [];
   private readonly validated: { strict?: readonly Problem[]; lenient?: readonly Problem[] } = {};
   private databaseList: readonly { readonly name: string; readonly version?: string }[] | undefined = undefined;
@@ -338,9 +339,6 @@ export class ExtensionImage {
     this.requiresImages = props.requiresImages ?? [];
     this.parameters = props.parameters ?? {};
     this.sqlVersion = props.sqlVersion;
-    // Set here, not later by the factories, so every image has one shape (V8 keeps optimized code).
-    this._catalogEntry = undefined;
-    this._outputPluginLibraries = undefined;
   }
 
   /**

@@ -7,6 +7,9 @@ import * as grpc from '@grpc/grpc-js';
 import * as pulumi from '@pulumi/pulumi';
 import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
 
+/** URN of the one resource every request is about. */
+const URN = 'urn:pulumi:test::cnpg::pulumi-nodejs:dynamic/cnpg:PostgresExtensions::x';
+
 const provrpc = require('@pulumi/pulumi/proto/provider_grpc_pb');
 const proto = require('@pulumi/pulumi/proto/provider_pb');
 
@@ -87,7 +90,7 @@ export class ProviderHost {
 
   public async check(olds: Props, news: Props): Promise<CheckResult> {
     const req = new proto.CheckRequest();
-    req.setUrn('urn:pulumi:test::cnpg::pulumi-nodejs:dynamic/cnpg:PostgresExtensions::x');
+    req.setUrn(URN);
     req.setOlds(this.struct(olds));
     req.setNews(this.struct(news));
     const res = await this.call<{ getInputs(): { toJavaScript(): Props }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>('check', req);
@@ -100,7 +103,7 @@ export class ProviderHost {
   public async diff(id: string, olds: Props, news: Props): Promise<DiffResult> {
     const req = new proto.DiffRequest();
     req.setId(id);
-    req.setUrn('urn:pulumi:test::cnpg::pulumi-nodejs:dynamic/cnpg:PostgresExtensions::x');
+    req.setUrn(URN);
     req.setOlds(this.struct(olds));
     req.setNews(this.struct(news));
     const res = await this.call<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>('diff', req);
@@ -109,7 +112,7 @@ export class ProviderHost {
 
   public async create(inputs: Props): Promise<{ id: string; outs: Props }> {
     const req = new proto.CreateRequest();
-    req.setUrn('urn:pulumi:test::cnpg::pulumi-nodejs:dynamic/cnpg:PostgresExtensions::x');
+    req.setUrn(URN);
     req.setProperties(this.struct(inputs));
     const res = await this.call<{ getId(): string; getProperties(): { toJavaScript(): Props } }>('create', req);
     return { id: res.getId(), outs: strip(res.getProperties().toJavaScript()) };
@@ -118,7 +121,7 @@ export class ProviderHost {
   public async read(id: string, props: Props): Promise<{ id: string; props: Props }> {
     const req = new proto.ReadRequest();
     req.setId(id);
-    req.setUrn('urn:pulumi:test::cnpg::pulumi-nodejs:dynamic/cnpg:PostgresExtensions::x');
+    req.setUrn(URN);
     req.setProperties(this.struct(props));
     const res = await this.call<{ getId(): string; getProperties(): { toJavaScript(): Props } | undefined }>('read', req);
     return { id: res.getId(), props: strip(res.getProperties()?.toJavaScript() ?? {}) };
@@ -127,7 +130,7 @@ export class ProviderHost {
   public async update(id: string, olds: Props, news: Props): Promise<Props> {
     const req = new proto.UpdateRequest();
     req.setId(id);
-    req.setUrn('urn:pulumi:test::cnpg::pulumi-nodejs:dynamic/cnpg:PostgresExtensions::x');
+    req.setUrn(URN);
     req.setOlds(this.struct(olds));
     req.setNews(this.struct(news));
     const res = await this.call<{ getProperties(): { toJavaScript(): Props } }>('update', req);
@@ -137,7 +140,7 @@ export class ProviderHost {
   public async delete(id: string, props: Props): Promise<void> {
     const req = new proto.DeleteRequest();
     req.setId(id);
-    req.setUrn('urn:pulumi:test::cnpg::pulumi-nodejs:dynamic/cnpg:PostgresExtensions::x');
+    req.setUrn(URN);
     req.setProperties(this.struct(props));
     await this.call('delete', req);
   }
