@@ -4,7 +4,7 @@
 // CREATE EXTENSION statements sent by a plain pg client; read: refresh of 50 managed extensions,
 // counting round trips to the server (queries sent by the client).
 import { Client } from 'pg';
-import { postgresExtensionsProvider as provider } from '../lib/pulumi/extensions-provider';
+import { postgresExtensionsProvider as provider } from '../lib/pulumi';
 import { startPostgres } from '../test/support/pg';
 
 const runs = Number(process.argv[2] ?? 7);

@@ -25,3 +25,9 @@ describe('entry points load only their own framework', () => {
     expect(pkgs.filter((p) => p === 'cdk8s' || p === 'constructs')).toEqual([]);
   });
 });
+
+test('the peer ranges the front ends name in their missing-peer error are the ones package.json declares', () => {
+  const { PEER_PACKAGES } = require('../lib/core/peers') as typeof import('../lib/core/peers');
+  const declared = require('../package.json').peerDependencies;
+  expect({ ...PEER_PACKAGES['cnpg-constructs/cdk8s'], ...PEER_PACKAGES['cnpg-constructs/pulumi'] }).toEqual(declared);
+});

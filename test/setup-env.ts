@@ -8,3 +8,6 @@ const shared = path.resolve(__dirname, '..', '..', 'shared', 'cnpg', 'cnpg-1.30.
 if (!process.env.CNPG_OPERATOR_MANIFEST && fs.existsSync(shared)) {
   process.env.CNPG_OPERATOR_MANIFEST = shared;
 }
+
+// synthesize() says where the operator manifest came from on stderr; tests that check it pass `log`.
+process.env.CNPG_CONSTRUCTS_QUIET = '1';

@@ -1,6 +1,10 @@
 /**
  * cnpg-constructs for cdk8s. Loads cdk8s and constructs; never @pulumi/*.
  */
+import { assertPeersInstalled } from '../core/peers';
+
+assertPeersInstalled('cnpg-constructs/cdk8s');
+
 export * from '../core';
 export * from './extension-database';
 export * from './image-catalog';

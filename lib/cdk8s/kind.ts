@@ -4,6 +4,7 @@ import type { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { buildKindConfig, type KindClusterConfig, type KindConfigProps } from '../core';
+import { CnpgOperator } from './operator';
 import { PostgresCluster } from './postgres-cluster';
 
 /** Props of {@link KindConfig}. */
@@ -58,14 +59,29 @@ export class KindConfig extends Construct {
   }
 }
 
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /**
+   * Where to write the one line per operator manifest that says where it came from (file, cache or
+   * download) and its sha256; `false` for none.
+   * @default - standard error, unless the environment sets CNPG_CONSTRUCTS_QUIET=1
+   */
+  readonly log?: ((line: string) => void) | false;
+}
+
 /**
  * Synthesizes the app and writes every {@link KindConfig} into its output directory. Everything is
- * validated and rendered first: when something is wrong, nothing is written.
+ * validated and rendered first: when something is wrong, nothing is written. Says, in one line per
+ * {@link CnpgOperator}, which operator manifest the output holds.
  */
-export function synthesize(app: App): void {
-  const kinds = app.node.findAll().filter((c): c is KindConfig => c instanceof KindConfig);
+export function synthesize(app: App, options: SynthesizeOptions = {}): void {
+  const all = app.node.findAll();
+  const kinds = all.filter((c): c is KindConfig => c instanceof KindConfig);
   const rendered = kinds.map((k) => [k.fileName, k.toYaml()] as const);
   for (const chart of app.charts) chart.toJson(); // renders (and validates) every object before anything is written
   app.synth();
   for (const [file, text] of rendered) fs.writeFileSync(path.join(app.outdir, file), text);
+  const log = options.log ?? (process.env.CNPG_CONSTRUCTS_QUIET === '1' ? false : (line: string) => process.stderr.write(`${line}\n`));
+  if (log === false) return;
+  for (const c of all) if (c instanceof CnpgOperator && c.manifest) log(c.manifest.describe());
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
-import { buildOperatorObjects, type KubeObject, type OperatorProps } from '../core';
+import { buildOperatorObjects, type KubeObject, type OperatorManifest, type OperatorProps } from '../core';
 
 export type { OperatorProps } from '../core';
 
@@ -25,12 +25,15 @@ export class CnpgOperator extends Construct {
   public readonly namespace: string;
   /** The emitted API objects, in apply order. */
   public readonly apiObjects: ApiObject[] = [];
+  /** The release manifest the objects come from (none with `install: 'none'`); `manifest.describe()` says from where. */
+  public readonly manifest?: OperatorManifest;
 
   constructor(scope: Construct, id: string, props: OperatorProps = {}) {
     super(scope, id);
     const objs = buildOperatorObjects(this.node.path, props);
     if (!operatorsByRoot.has(this.node.root)) operatorsByRoot.set(this.node.root, this);
     this.version = objs.version;
+    this.manifest = objs.manifest;
     this.namespace = props.namespace ?? 'cnpg-system';
     const foundation = objs.foundation.map((o) => this.emit(o));
     for (const o of objs.operator) {

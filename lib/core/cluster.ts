@@ -4,7 +4,6 @@ import type {
   ClusterSpecBootstrap,
   ClusterSpecManaged,
   ClusterSpecMonitoring,
-  ClusterSpecResources,
 } from '../../imports/postgresql.cnpg.io.spec';
 import { BASE_IMAGE_EXTENSIONS, type SqlExtensionInfo } from './catalog';
 import { type Problem, nested, throwIfProblems } from './errors';
@@ -13,6 +12,7 @@ import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION } from './compat';
+import { checkResources, clusterResources, type ResourceRequirements } from './resources';
 import { BLOCKED_PARAMETERS, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN } from './parameters';
 
 /** Storage of a cluster's PGDATA or WAL volume. */
@@ -119,10 +119,11 @@ export interface PostgresClusterProps {
    */
   readonly bootstrap?: ClusterSpecBootstrap;
   /**
-   * Resources of the postgres container.
+   * Requests and limits of the postgres container, as plain quantities:
+   * `{ requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } }`.
    * @default - none
    */
-  readonly resources?: ClusterSpecResources;
+  readonly resources?: ResourceRequirements;
   /**
    * Scheduling.
    * @default - CNPG's (preferred anti-affinity)
@@ -190,15 +191,25 @@ export interface AvailableSqlExtension extends SqlExtensionInfo {
 }
 
 
+/** Problems of a volume size (`storage.size`, `walStorage.size`). */
+export function checkStorageSize(field: string, size: unknown): Problem[] {
+  if (typeof size !== 'string' || !QUANTITY_PATTERN.test(size)) {
+    return [{ field, message: 'is not a Kubernetes quantity', value: size, fix: 'use a size such as "1Gi" or "500Mi"' }];
+  }
+  return [];
+}
+
+/** Problems of a StorageClass name. */
+export function checkStorageClass(field: string, name: unknown): Problem[] {
+  return checkDnsSubdomain(field, name, 'a StorageClass name');
+}
+
 function checkStorage(field: string, s: StorageProps | undefined, required: boolean): Problem[] {
   if (s === undefined) {
     return required ? [{ field, message: 'is required', value: s, fix: 'set storage: { size: "1Gi" }' }] : [];
   }
-  const out: Problem[] = [];
-  if (typeof s.size !== 'string' || !QUANTITY_PATTERN.test(s.size)) {
-    out.push({ field: `${field}.size`, message: 'is not a Kubernetes quantity', value: s.size, fix: 'use a size such as "1Gi" or "500Mi"' });
-  }
-  if (s.storageClass !== undefined) out.push(...checkDnsSubdomain(`${field}.storageClass`, s.storageClass, 'a StorageClass name'));
+  const out: Problem[] = [...checkStorageSize(`${field}.size`, s.size)];
+  if (s.storageClass !== undefined) out.push(...checkStorageClass(`${field}.storageClass`, s.storageClass));
   return out;
 }
 
@@ -258,6 +269,7 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   }
   problems.push(...checkStorage('storage', props.storage, true));
   problems.push(...checkStorage('walStorage', props.walStorage, false));
+  problems.push(...checkResources('resources', props.resources));
 
   // Extension images. With an image catalog, images given by name only come from the catalog: the
   // library then knows them through the catalog's ExtensionImage (when the catalog is in the program).
@@ -418,7 +430,7 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     walStorage: props.walStorage ? { size: props.walStorage.size, storageClass: props.walStorage.storageClass } : undefined,
     enableSuperuserAccess: props.enableSuperuserAccess,
     bootstrap: props.bootstrap,
-    resources: props.resources,
+    resources: clusterResources(props.resources),
     affinity: props.affinity,
     monitoring: props.monitoring,
     managed: props.managed,

@@ -15,6 +15,8 @@ export * from './kind';
 export * from './names';
 export * from './operator';
 export * from './parameters';
+export * from './peers';
+export * from './resources';
 export * from './sql';
 export * from './wire';
 /** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */

@@ -41,6 +41,18 @@ export class OperatorManifestError extends Error {
   public override readonly name = 'OperatorManifestError';
 }
 
+/** Where a manifest was read from: a file the user named, this library's cache, or a download just now. */
+export type ManifestOrigin = 'file' | 'cache' | 'download';
+
+/** The three ways to provide the manifest, for errors that end without one. */
+function waysOut(version: string): string {
+  return (
+    `Fix, one of: set ${MANIFEST_ENV}=/path/to/cnpg-${version}.yaml (the release file of cloudnative-pg v${version}); ` +
+    `pass manifest: OperatorManifest.fromFile('/path/to/cnpg-${version}.yaml'); ` +
+    `or allow one download from ${releaseUrl(version)} (it is verified and then cached in ${cacheDirectory()})`
+  );
+}
+
 export interface ReleaseOptions {
   /**
    * Expected sha256 of the manifest, for a release this library does not know.
@@ -80,7 +92,8 @@ export class OperatorManifest {
     try {
       text = fs.readFileSync(file);
     } catch (e) {
-      throw new OperatorManifestError(`cannot read the CNPG operator manifest ${file}: ${(e as Error).message}. Fix: point ${MANIFEST_ENV} or OperatorManifest.fromFile at releases/cnpg-<version>.yaml`);
+      const named = process.env[MANIFEST_ENV] === file ? ` (named by ${MANIFEST_ENV})` : '';
+      throw new OperatorManifestError(`cannot read the CNPG operator manifest ${file}${named}: ${(e as Error).message}. ${waysOut(options.version ?? '<version>')}`);
     }
     const hash = sha256(text);
     const objects = OperatorManifest.parse(file, hash, text.toString('utf8'));
@@ -91,7 +104,7 @@ export class OperatorManifest {
         `the CNPG operator manifest ${file} has sha256 ${hash}, but release ${version ?? '?'} is ${expected}: the file was modified or is another release. Fix: use the unmodified releases/cnpg-${version ?? '<version>'}.yaml, or pass the expected sha256`,
       );
     }
-    return new OperatorManifest(objects, version ?? 'unknown', hash, file);
+    return new OperatorManifest(objects, version ?? 'unknown', hash, file, 'file');
   }
 
   /**
@@ -109,10 +122,10 @@ export class OperatorManifest {
     const dir = options.cacheDir ?? cacheDirectory();
     const cached = path.join(dir, `cnpg-${version}.yaml`);
     if (fs.existsSync(cached) && sha256(fs.readFileSync(cached)) === expected) {
-      return OperatorManifest.fromFile(cached, { sha256: expected, version });
+      return OperatorManifest.fromFile(cached, { sha256: expected, version }).from('cache');
     }
     const url = options.url ?? releaseUrl(version);
-    const body = download(url, options.timeoutMs ?? 60_000);
+    const body = download(url, options.timeoutMs ?? 60_000, version);
     const got = sha256(body);
     if (got !== expected) {
       throw new OperatorManifestError(`the CNPG ${version} manifest downloaded from ${url} has sha256 ${got}, expected ${expected}; it was not used or cached. Fix: check the mirror or proxy, or use OperatorManifest.fromFile with a verified copy`);
@@ -121,7 +134,7 @@ export class OperatorManifest {
     const tmp = `${cached}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, body);
     fs.renameSync(tmp, cached);
-    return OperatorManifest.fromFile(cached, { sha256: expected, version });
+    return OperatorManifest.fromFile(cached, { sha256: expected, version }).from('download', url);
   }
 
   /**
@@ -164,9 +177,23 @@ export class OperatorManifest {
     public readonly version: string,
     /** sha256 of the file. */
     public readonly sha256: string,
-    /** Where it was read from. */
+    /** Where it was read from (a file path; for a download, the cached copy). */
     public readonly source: string,
+    /** How it was obtained: a file named by the user, the cache, or a download. */
+    public readonly origin: ManifestOrigin,
+    /** The URL, when it was downloaded. */
+    public readonly url?: string,
   ) {}
+
+  private from(origin: ManifestOrigin, url?: string): OperatorManifest {
+    return new OperatorManifest(this.objects, this.version, this.sha256, this.source, origin, url);
+  }
+
+  /** One line for logs: which release, from where, and its sha256. */
+  public describe(): string {
+    const where = this.origin === 'download' ? `downloaded from ${this.url}, cached as ${this.source}` : `${this.origin} ${this.source}`;
+    return `CNPG ${this.version} operator manifest: ${where} (sha256 ${this.sha256})`;
+  }
 
   /** The CRDs, in file order. */
   public crds(): KubeObject[] {
@@ -189,7 +216,7 @@ function detectVersion(objects: readonly KubeObject[]): string | undefined {
 }
 
 /** Synchronous HTTPS GET (following redirects) in a child process, so constructs can stay synchronous. */
-function download(url: string, timeoutMs: number): Buffer {
+function download(url: string, timeoutMs: number, version: string): Buffer {
   if (!url.startsWith('https://')) throw new OperatorManifestError(`refusing to download the operator manifest over a non-HTTPS URL: ${url}`);
   const script = `
     const https = require('node:https');
@@ -207,7 +234,7 @@ function download(url: string, timeoutMs: number): Buffer {
   const r = spawnSync(process.execPath, ["-e", script, url], { env: { ...process.env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : (r.stderr.toString().trim() || `exit ${r.status}`);
-    throw new OperatorManifestError(`cannot download the CNPG operator manifest from ${url}: ${why}. Fix: check network access, or download it yourself and set ${MANIFEST_ENV} / use OperatorManifest.fromFile`);
+    throw new OperatorManifestError(`no CNPG ${version} operator manifest: ${MANIFEST_ENV} is not set, none is cached, and the download from ${url} failed (${why}). ${waysOut(version)}`);
   }
   return r.stdout;
 }

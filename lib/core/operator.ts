@@ -1,7 +1,8 @@
 import { type Problem, throwIfProblems } from './errors';
 import { checkImageReference } from './image-ref';
 import { type KubeObject, OperatorManifest } from './manifest';
-import { checkDnsLabel, checkDnsSubdomain, QUANTITY_PATTERN } from './names';
+import { checkDnsLabel, checkDnsSubdomain } from './names';
+import { checkResources, type ResourceRequirements } from './resources';
 
 /** What of the operator to emit. */
 export type OperatorInstall = 'all' | 'crds' | 'none';
@@ -15,11 +16,6 @@ export interface Toleration {
   readonly tolerationSeconds?: number;
 }
 
-/** CPU and memory of a container. */
-export interface ResourceRequirements {
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
-}
 
 /** Options of the CNPG operator installation, applied to the parsed release manifest. */
 export interface OperatorProps {
@@ -94,6 +90,8 @@ export interface OperatorObjects {
   readonly foundation: KubeObject[];
   /** RBAC, ConfigMap, Service, Deployment, webhook configurations. */
   readonly operator: KubeObject[];
+  /** The release manifest the objects come from (none with `install: 'none'`). */
+  readonly manifest?: OperatorManifest;
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
@@ -115,14 +113,7 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
     out.push({ field: 'replicas', message: 'must be a whole number of at least 1', value: props.replicas, fix: 'use 1, or 2+ for a standby operator (leader election is on)' });
   }
-  for (const kind of ['requests', 'limits'] as const) {
-    for (const res of ['cpu', 'memory'] as const) {
-      const v = props.resources?.[kind]?.[res];
-      if (v !== undefined && !QUANTITY_PATTERN.test(v)) {
-        out.push({ field: `resources.${kind}.${res}`, message: 'is not a Kubernetes quantity', value: v, fix: res === 'cpu' ? 'use "100m" or "1"' : 'use "200Mi" or "1Gi"' });
-      }
-    }
-  }
+  out.push(...checkResources('resources', props.resources));
   if (props.logLevel !== undefined && !['error', 'warning', 'info', 'debug', 'trace'].includes(props.logLevel)) {
     out.push({ field: 'logLevel', message: 'is not a CNPG log level', value: props.logLevel, fix: 'use error, warning, info, debug or trace' });
   }
@@ -187,5 +178,5 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
     ...(install === 'all' ? objects.filter((o) => o.kind === 'Namespace') : []),
   ];
   const operator = install === 'all' ? objects.filter((o) => o.kind !== 'CustomResourceDefinition' && o.kind !== 'Namespace') : [];
-  return { version: manifest.version, foundation, operator };
+  return { version: manifest.version, foundation, operator, manifest };
 }

@@ -1,9 +1,16 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { InstalledExtension } from '../core/sql';
-import { type ConnectionInfo, postgresExtensionsProvider } from './extensions-provider';
+import * as providerModule from './provider';
+import type { ConnectionInfo } from './provider';
 
-export type { ConnectionInfo } from './extensions-provider';
-export { postgresExtensionsProvider } from './extensions-provider';
+export type { ConnectionInfo } from './provider';
+
+/**
+ * The dynamic provider of {@link PostgresExtensions}: the module `cnpg-constructs/pulumi/provider` itself.
+ * Passing the module (not an object built from it) lets Pulumi store a `require` of that module in each
+ * resource's `__provider` when the package is installed, instead of a copy of its code.
+ */
+export const postgresExtensionsProvider: pulumi.dynamic.ResourceProvider = providerModule;
 
 /** {@link ConnectionInfo} whose fields may be Outputs (e.g. a password read from a Secret). */
 export type ConnectionInput = { readonly [K in keyof ConnectionInfo]: pulumi.Input<ConnectionInfo[K]> };

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { KNOWN_OPERATOR_RELEASES, OperatorManifest, OperatorManifestError, sha256 } from '../../lib/core';
 import { startHttpsServer } from '../support/https-server';
 
-const file = process.env.CNPG_OPERATOR_MANIFEST as string;
+// The file the suite runs on: $CNPG_OPERATOR_MANIFEST (../shared in this repository), else the verified download.
+const file = OperatorManifest.load('1.30.0').source;
 const original = fs.readFileSync(file);
 const tmpdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-manifest-'));
 
@@ -16,6 +17,16 @@ describe('OperatorManifest', () => {
     expect(m.objects).toHaveLength(26);
     expect(m.crds()).toHaveLength(11);
     expect(m.crd('Cluster').metadata.name).toBe('clusters.postgresql.cnpg.io');
+  });
+
+  test('a file named by CNPG_OPERATOR_MANIFEST that is missing names the variable and the three ways out', () => {
+    const saved = process.env.CNPG_OPERATOR_MANIFEST;
+    process.env.CNPG_OPERATOR_MANIFEST = path.join(tmpdir(), 'cnpg-1.30.0.yaml');
+    try {
+      expect(() => OperatorManifest.load('1.30.0')).toThrow(/cannot read the CNPG operator manifest .*cnpg-1\.30\.0\.yaml \(named by CNPG_OPERATOR_MANIFEST\): ENOENT.*Fix, one of: set CNPG_OPERATOR_MANIFEST=.*OperatorManifest\.fromFile.*allow one download/);
+    } finally {
+      process.env.CNPG_OPERATOR_MANIFEST = saved;
+    }
   });
 
   test('a tampered copy fails the hash check', () => {
@@ -56,9 +67,12 @@ describe('OperatorManifest', () => {
       const m = OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/good/cnpg-1.30.0.yaml` });
       expect(m.sha256).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
       expect(sha256(fs.readFileSync(path.join(cacheDir, 'cnpg-1.30.0.yaml')))).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
+      expect(m.origin).toBe('download');
+      expect(m.describe()).toBe(`CNPG 1.30.0 operator manifest: downloaded from ${server.url}/good/cnpg-1.30.0.yaml, cached as ${path.join(cacheDir, 'cnpg-1.30.0.yaml')} (sha256 ${KNOWN_OPERATOR_RELEASES['1.30.0']})`);
       const hits = server.hits().length;
-      OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/good/cnpg-1.30.0.yaml` });
+      const again = OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/good/cnpg-1.30.0.yaml` });
       expect(server.hits().length).toBe(hits);
+      expect(again.describe()).toBe(`CNPG 1.30.0 operator manifest: cache ${path.join(cacheDir, 'cnpg-1.30.0.yaml')} (sha256 ${KNOWN_OPERATOR_RELEASES['1.30.0']})`);
     });
 
     test('a tampered download is refused and nothing is cached', () => {
@@ -85,7 +99,17 @@ describe('OperatorManifest', () => {
     });
 
     test('a failed download is a clear error', () => {
-      expect(() => OperatorManifest.release('1.30.0', { cacheDir: tmpdir(), url: `${server.url}/missing.yaml` })).toThrow(/cannot download .*: HTTP 404\. Fix: .*CNPG_OPERATOR_MANIFEST/);
+      let message = '';
+      try {
+        OperatorManifest.release('1.30.0', { cacheDir: tmpdir(), url: `${server.url}/missing.yaml` });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      // One message with the three ways out: the variable, fromFile, or one download (then cached).
+      expect(message).toMatch(/^no CNPG 1\.30\.0 operator manifest: CNPG_OPERATOR_MANIFEST is not set, none is cached, and the download from https:\/\/127\.0\.0\.1:\d+\/missing\.yaml failed \(HTTP 404\)\. Fix, one of: /);
+      expect(message).toContain('set CNPG_OPERATOR_MANIFEST=/path/to/cnpg-1.30.0.yaml');
+      expect(message).toContain("pass manifest: OperatorManifest.fromFile('/path/to/cnpg-1.30.0.yaml')");
+      expect(message).toMatch(/allow one download from https:\/\/raw\.githubusercontent\.com\/cloudnative-pg\/cloudnative-pg\/v1\.30\.0\/releases\/cnpg-1\.30\.0\.yaml \(it is verified and then cached in /);
       expect(() => OperatorManifest.release('1.30.0', { cacheDir: tmpdir(), url: 'http://127.0.0.1:1/x.yaml' })).toThrow(/non-HTTPS/);
     });
   });

@@ -157,4 +157,16 @@ describe('Pulumi components', () => {
     expect(ext).toBeDefined();
     expect((unsecret(ext.inputs.connection) as { password: string }).password).toBe('s3cr3t-from-cnpg');
   });
+
+  test('namespace and storage may be Outputs of other resources; the Database follows the cluster into its namespace', async () => {
+    const ns = pulumi.output('team-a');
+    const cluster = new pl.PostgresCluster('team', { ...props(), namespace: ns, storage: { size: pulumi.output('5Gi'), storageClass: pulumi.output('fast') } });
+    new pl.ExtensionDatabase('team-app', { cluster, name: 'app', owner: 'app', manageExtensionsWith: 'cnpg', extensions: [{ name: 'vector' }] });
+    await whenDone(cluster.cluster.urn);
+    await new Promise((r) => setTimeout(r, 100));
+    const c = byName('team-cluster').inputs as { metadata: { namespace: string }; spec: { storage: unknown } };
+    expect(c.metadata.namespace).toBe('team-a');
+    expect(c.spec.storage).toEqual({ size: '5Gi', storageClass: 'fast' });
+    expect((byName('team-app-database').inputs as { metadata: { namespace: string } }).metadata.namespace).toBe('team-a');
+  });
 });

@@ -1,4 +1,4 @@
-import { postgresExtensionsProvider } from '../../lib/pulumi/extensions-provider';
+import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { type PgServer, startPostgres } from './pg';
 import { ProviderHost } from './provider-host';
 

@@ -35,17 +35,40 @@ export class HostError extends Error {
   }
 }
 
+/**
+ * Property values as the engine sends them to this provider: the host answers Configure with
+ * acceptSecrets=false, so the engine unwraps secrets (`{ <sig>: <secret sig>, value }`) before it calls it.
+ */
+export function asEngineSends(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asEngineSends);
+  if (value === null || typeof value !== 'object') return value;
+  const o = value as Record<string, unknown>;
+  if (o[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return asEngineSends(o.value);
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, asEngineSends(v)]));
+}
+
 function strip(p: Props): Props {
   const { __provider, ...rest } = p;
   return rest;
 }
 
 export class ProviderHost {
+  /** Serializes `provider` as `pulumi.dynamic.Resource` does, and starts the host in this repository. */
   public static async start(provider: pulumi.dynamic.ResourceProvider): Promise<ProviderHost> {
     const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-    const hostScript = require.resolve('@pulumi/pulumi/cmd/dynamic-provider');
+    return ProviderHost.fromText(serialized.text);
+  }
+
+  /**
+   * Starts the dynamic-provider host of a project (`cwd`, default this repository) on a provider text, e.g.
+   * the `__provider` that Pulumi serialized in another project. Modules the text requires resolve from `cwd`,
+   * as when the Pulumi engine starts `pulumi-resource-pulumi-nodejs` in a project directory.
+   */
+  public static async fromText(text: string, opts: { cwd?: string } = {}): Promise<ProviderHost> {
+    const cwd = opts.cwd ?? path.resolve(__dirname, '..', '..');
+    const hostScript = require.resolve('@pulumi/pulumi/cmd/dynamic-provider', { paths: [cwd] });
     const child = spawn(process.execPath, [hostScript, '127.0.0.1:1'], {
-      cwd: path.resolve(__dirname, '..', '..'), // require('pg') in the provider resolves from here
+      cwd,
       env: { ...process.env, PULUMI_NODEJS_PROJECT: 'cnpg-test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -63,7 +86,7 @@ export class ProviderHost {
       child.once('exit', (code) => reject(new Error(`provider host exited with ${code}: ${stderr}`)));
     });
     const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, serialized.text, () => stderr);
+    return new ProviderHost(child, client, text, () => stderr);
   }
 
   private constructor(

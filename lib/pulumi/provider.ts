@@ -1,8 +1,12 @@
-// The dynamic provider behind PostgresExtensions. Pulumi serializes `postgresExtensionsProvider`
-// with its closure into the stack state and runs it in its dynamic-provider host, so this module
-// follows the rules for that: `require('pg')` inside the functions that need it, only pure helper
-// functions captured (from ../core/sql, which imports nothing), no clients or other live objects at
-// module level, no `#private`, CommonJS with an ES2020 target. Types come from `import type` only.
+// The dynamic provider behind PostgresExtensions: this module's exports ARE the provider
+// (`check`, `diff`, `create`, `update`, `read`, `delete`), and the package exports it as
+// `cnpg-constructs/pulumi/provider`. When the package is installed, Pulumi's closure serializer finds
+// this module in node_modules and stores only `require("cnpg-constructs/pulumi/provider")` in each
+// resource's `__provider` (a few hundred bytes), which the dynamic-provider host resolves from the
+// project directory. From source (this repository's tests) it serializes the module by value, so the
+// rules for that still hold: `require('pg')` inside the functions that need it, only pure helpers
+// captured (from ../core/sql, which imports nothing), no live objects at module level, no `#private`.
+// Types come from `import type` only: the host must not load @pulumi/pulumi through this module.
 import type * as pulumi from '@pulumi/pulumi';
 import type { Client, ClientConfig } from 'pg';
 import {
@@ -249,69 +253,71 @@ function sameConnectionTarget(a: ConnectionInfo, b: ConnectionInfo): boolean {
   return a.host === b.host && (a.port ?? 5432) === (b.port ?? 5432);
 }
 
-/** The dynamic provider: one instance, serialized once per program. */
-export const postgresExtensionsProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const failures = checkInputs(news);
-    if (failures.length > 0) return { inputs: news, failures };
-    return { inputs: hasUnknown(news) ? news : { ...normalize(news as unknown as PostgresExtensionsInputs), __provider: news.__provider } };
-  },
+// The provider's methods, as this module's exports (see the top of the file).
 
-  async diff(_id: string, olds: PostgresExtensionsOutputs, news: PostgresExtensionsInputs) {
-    const replaces: string[] = [];
-    if (hasUnknown(news)) return { changes: true, replaces, deleteBeforeReplace: true };
-    const n = normalize(news);
-    if (!sameConnectionTarget(olds.connection, n.connection)) replaces.push('connection');
-    if (olds.database !== n.database) replaces.push('database');
-    const installed = new Map((olds.installed ?? []).map((i) => [i.name, i]));
-    const drift = n.extensions.some((d) => {
-      const i = installed.get(d.name);
-      return !i || (d.version !== undefined && d.version !== i.version) || (d.schema !== undefined && d.schema !== i.schema);
-    });
-    const removed = (olds.managed ?? []).some((m) => !n.extensions.some((d) => d.name === m));
-    const o = normalize(olds);
-    const settings = JSON.stringify([o.extensions, o.dropCascade, o.connectTimeoutMs, o.statementTimeoutMs, o.connection]) !== JSON.stringify([n.extensions, n.dropCascade, n.connectTimeoutMs, n.statementTimeoutMs, n.connection]);
-    return { changes: replaces.length > 0 || drift || removed || settings, replaces, deleteBeforeReplace: true };
-  },
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  const failures = checkInputs(news);
+  if (failures.length > 0) return { inputs: news, failures };
+  return { inputs: hasUnknown(news) ? news : { ...normalize(news as unknown as PostgresExtensionsInputs), __provider: news.__provider } };
+}
 
-  async create(inputs: PostgresExtensionsInputs) {
-    const outs = await apply(normalize(inputs), []);
-    return { id: target(inputs), outs };
-  },
+export async function diff(_id: string, olds: PostgresExtensionsOutputs, news: PostgresExtensionsInputs): Promise<pulumi.dynamic.DiffResult> {
+  const replaces: string[] = [];
+  if (hasUnknown(news)) return { changes: true, replaces, deleteBeforeReplace: true };
+  const n = normalize(news);
+  if (!sameConnectionTarget(olds.connection, n.connection)) replaces.push('connection');
+  if (olds.database !== n.database) replaces.push('database');
+  const installed = new Map((olds.installed ?? []).map((i) => [i.name, i]));
+  const drift = n.extensions.some((d) => {
+    const i = installed.get(d.name);
+    return !i || (d.version !== undefined && d.version !== i.version) || (d.schema !== undefined && d.schema !== i.schema);
+  });
+  const removed = (olds.managed ?? []).some((m) => !n.extensions.some((d) => d.name === m));
+  const o = normalize(olds);
+  const settings = JSON.stringify([o.extensions, o.dropCascade, o.connectTimeoutMs, o.statementTimeoutMs, o.connection]) !== JSON.stringify([n.extensions, n.dropCascade, n.connectTimeoutMs, n.statementTimeoutMs, n.connection]);
+  return { changes: replaces.length > 0 || drift || removed || settings, replaces, deleteBeforeReplace: true };
+}
 
-  async update(_id: string, olds: PostgresExtensionsOutputs, news: PostgresExtensionsInputs) {
-    return { outs: await apply(normalize(news), olds.managed ?? []) };
-  },
+export async function create(inputs: PostgresExtensionsInputs): Promise<pulumi.dynamic.CreateResult> {
+  const outs = await apply(normalize(inputs), []);
+  return { id: target(inputs), outs };
+}
 
-  async read(id: string, props?: PostgresExtensionsOutputs) {
-    if (!props?.connection) return { id, props: props ?? {} };
-    const client = await connect(props);
-    try {
-      const managed = props.managed ?? [];
-      // One round trip, however many extensions are managed.
-      const r = await client.query(
-        'SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ANY($1::text[])',
-        [managed],
-      );
-      const byName = new Map(r.rows.map((x: InstalledExtension) => [x.name, x]));
-      return { id, props: { ...props, installed: managed.filter((m) => byName.has(m)).map((m) => byName.get(m) as InstalledExtension) } };
-    } catch (e) {
-      fail(`cannot read the extensions of ${target(props)}: ${(e as Error).message}`, props.connection.password);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  },
+export async function update(_id: string, olds: PostgresExtensionsOutputs, news: PostgresExtensionsInputs): Promise<pulumi.dynamic.UpdateResult> {
+  return { outs: await apply(normalize(news), olds.managed ?? []) };
+}
 
-  async delete(_id: string, props: PostgresExtensionsOutputs) {
-    try {
-      await apply({ ...normalize(props), extensions: [] }, props.managed ?? []);
-    } catch (e) {
-      // The database itself is gone: so are its extensions.
-      if ((e as Error).message.includes(`database "${props.database}" does not exist`)) return;
-      throw e;
-    }
-  },
-};
+export async function read(id: string, props?: PostgresExtensionsOutputs): Promise<pulumi.dynamic.ReadResult> {
+  if (!props?.connection) return { id, props: props ?? {} };
+  const client = await connect(props);
+  try {
+    const managed = props.managed ?? [];
+    // One round trip, however many extensions are managed.
+    const r = await client.query(
+      'SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ANY($1::text[])',
+      [managed],
+    );
+    const byName = new Map(r.rows.map((x: InstalledExtension) => [x.name, x]));
+    return { id, props: { ...props, installed: managed.filter((m) => byName.has(m)).map((m) => byName.get(m) as InstalledExtension) } };
+  } catch (e) {
+    fail(`cannot read the extensions of ${target(props)}: ${(e as Error).message}`, props.connection.password);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function remove(_id: string, props: PostgresExtensionsOutputs): Promise<void> {
+  try {
+    await apply({ ...normalize(props), extensions: [] }, props.managed ?? []);
+  } catch (e) {
+    // The database itself is gone: so are its extensions.
+    if ((e as Error).message.includes(`database "${props.database}" does not exist`)) return;
+    throw e;
+  }
+}
 
 /** Exported for tests: the pure input validation of `check`. */
 export const _checkInputs = checkInputs;
+
+/** `delete` is a reserved word for a function name, not for an export name. */
+export { remove as delete };
