@@ -97,7 +97,7 @@ const rows: [string, Row, string, string, string][] = [
   ['sslMode misspelt', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x', sslMode: 'verify' }, database: 'app', extensions: [] } }, 'connection.sslMode', 'verify', 'verify-full'],
   ['extensions not a list', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x' }, database: 'app', extensions: 'vector' } }, 'extensions', 'extensions', '{ name, version?, schema? }'],
   ['version ending in -', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x' }, database: 'app', extensions: [{ name: 'vector', version: '0.8.1-' }] } }, 'extensions[0].version', '0.8.1-', 'start or end with "-"'],
-  ['statement timeout of zero', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x' }, database: 'app', extensions: [], statementTimeoutMs: 0 } }, 'statementTimeoutMs', 'statementTimeoutMs', 'positive whole number'],
+  ['statement timeout of zero', { kind: 'check', inputs: { connection: { host: 'h', user: 'postgres', password: 'x' }, database: 'app', extensions: [], statementTimeoutMs: 0 } }, 'statementTimeoutMs', '(got 0)', 'from 1 to 2147483647'],
   // PostgresExtensions at run time, on real PostgreSQL 18
   ['an extension no image provides', { kind: 'runtime', extensions: [{ name: 'vector' }] }, 'extension "vector"', 'vector', 'is the image that provides it mounted'],
   ['a schema that does not exist', { kind: 'runtime', extensions: [{ name: 'cube', schema: 'nowhere' }] }, 'schema "nowhere"', 'nowhere', 'create it first'],
@@ -147,7 +147,7 @@ test.each(rows)('%s', async (_title, row, where, value, fix) => {
     const db = await freshDatabase(pg);
     if (row.setup) await pg.query(row.setup, [], db);
     const before = await extensionsIn(pg, db);
-    const checked = await host.check({}, { connection, database: db, extensions: row.extensions });
+    const checked = await host.check({}, { connection, database: db, extensions: row.extensions, readinessTimeoutSeconds: 0 });
     expect(checked.failures).toEqual([]);
     const err = await host.create(checked.inputs).then(
       () => undefined,

@@ -71,6 +71,36 @@ export function versionProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Problems of an extension name: an identifier, and PostgreSQL's own rule for extension names
+ * (`check_valid_extension_name` in src/backend/commands/extension.c: not empty, no "--", no leading or
+ * trailing "-", no directory separator), so that what PostgreSQL refuses is refused at preview.
+ */
+export function extensionNameProblem(value: unknown): string | undefined {
+  const p = identifierProblem(value, 'extension name');
+  if (p) return p;
+  const v = value as string;
+  if (v.includes('--') || v.startsWith('-') || v.endsWith('-')) return 'extension name must not contain "--" or start or end with "-" (PostgreSQL rule)';
+  if (/[/\\]/.test(v)) return 'extension name must not contain "/" or "\\" (PostgreSQL rule)';
+  return undefined;
+}
+
+/**
+ * SQL extensions CloudNativePG owns in every database: when any `<name>.*` parameter is set on the
+ * cluster, the operator preloads the library and runs CREATE EXTENSION in every database; when none
+ * is, the instance manager runs DROP EXTENSION on every start. Anything else that manages them fights
+ * the operator. Source: cloudnative-pg v1.30.0 `pkg/postgres/configuration.go` (`ManagedExtensions`,
+ * entries without `SkipCreateExtension`) and `internal/management/controller/instance_controller.go`
+ * (`reconcileExtensions`). `auto_explain` and `pg_failover_slots` are managed the same way but are
+ * modules only: there is no extension to create.
+ */
+export const CNPG_OWNED_EXTENSIONS: readonly string[] = ['pgaudit', 'pg_stat_statements'];
+
+/** Why an extension CNPG owns cannot be managed elsewhere, with the fix. */
+export function cnpgOwnedExtensionReason(name: string): string {
+  return `extension "${name}" is managed by CloudNativePG itself: it creates it in every database when a "${name}.*" parameter is set on the cluster, and drops it on every instance start when none is. Fix: remove it from the list and set a ${name}.* parameter in the Cluster's postgresql.parameters (e.g. ${name === 'pgaudit' ? "pgaudit.log: 'ddl'" : "pg_stat_statements.track: 'all'"})`;
+}
+
 /** Quotes an identifier by PostgreSQL's rules: double quotes, embedded quotes doubled. */
 export function quoteIdent(name: string): string {
   if (name.includes('\u0000')) throw new Error('identifier contains a NUL character');
@@ -82,6 +112,45 @@ export function quoteLiteral(value: string): string {
   if (value.includes('\u0000')) throw new Error('literal contains a NUL character');
   const body = value.replace(/'/g, "''");
   return value.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
+}
+
+/** Edit distance (case-insensitive), for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[y.length];
+}
+
+/** The allowed key closest to `key`, when it is close enough to be a likely typo. */
+export function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const a of allowed) {
+    const d = editDistance(key, a);
+    if (d < bestDistance) {
+      best = a;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** One failure per key of `obj` that is not in `allowed`, naming the closest valid key. */
+export function unknownKeys(obj: object, allowed: readonly string[], prefix?: string): CheckFailure[] {
+  const out: CheckFailure[] = [];
+  for (const k of Object.keys(obj)) {
+    if (allowed.includes(k)) continue;
+    const near = closestKey(k, allowed);
+    const property = prefix ? `${prefix}.${k}` : k;
+    out.push({ property, reason: `unknown property "${k}"${near ? `: did you mean "${near}"?` : ''} Valid: ${allowed.join(', ')}` });
+  }
+  return out;
 }
 
 /** Validates the extension list of a request; returns Pulumi-style check failures. */
@@ -98,12 +167,11 @@ export function checkExtensionRequests(extensions: unknown, isUnknown: (v: unkno
       return;
     }
     const x = e as Record<string, unknown>;
-    for (const k of Object.keys(x)) {
-      if (!['name', 'version', 'schema', 'adopt'].includes(k)) out.push({ property: `${p}.${k}`, reason: `unknown property "${k}"; use name, version, schema, adopt` });
-    }
+    out.push(...unknownKeys(x, ['name', 'version', 'schema', 'adopt'], p));
     if (!isUnknown(x.name)) {
-      const np = identifierProblem(x.name, 'extension name');
+      const np = extensionNameProblem(x.name);
       if (np) out.push({ property: `${p}.name`, reason: `${np} (got ${JSON.stringify(x.name)})` });
+      else if (CNPG_OWNED_EXTENSIONS.includes(x.name as string)) out.push({ property: `${p}.name`, reason: cnpgOwnedExtensionReason(x.name as string) });
       else {
         const first = seen.get(x.name as string);
         if (first !== undefined) out.push({ property: `${p}.name`, reason: `extension ${JSON.stringify(x.name)} is listed twice (also extensions[${first}]); list it once` });
@@ -178,6 +246,21 @@ export interface PlannedStep {
   readonly sql: string;
 }
 
+/**
+ * An object that would go with an extension that is dropped (from `pg_depend`, followed recursively):
+ * `pg_describe_object` text, the extension it is (if one) or belongs to (if a member of one).
+ */
+export interface DependentObject {
+  /** The extension being dropped that it depends on. */
+  readonly root: string;
+  /** `pg_describe_object`, e.g. `column location of table places`. */
+  readonly object: string;
+  /** The extension this object is, when it is one. */
+  readonly extension: string | null;
+  /** The extension this object is a member of, when it is one. */
+  readonly memberOf: string | null;
+}
+
 export interface PlanInput {
   readonly desired: readonly ExtensionRequest[];
   /** Names this resource manages already (created or adopted earlier). */
@@ -188,12 +271,27 @@ export interface PlanInput {
   readonly updatePaths: ReadonlyMap<string, ReadonlySet<string>>;
   readonly existingSchemas: ReadonlySet<string>;
   readonly dropCascade: boolean;
+  /** What depends on the extensions that may be dropped (see {@link dependentsSql}). */
+  readonly dependents?: readonly DependentObject[];
+}
+
+/** Objects a DROP EXTENSION ... CASCADE removes besides the extension. */
+export interface CascadedDrop {
+  readonly extension: string;
+  readonly objects: readonly string[];
 }
 
 export interface Plan {
   readonly steps: readonly PlannedStep[];
   /** Everything wrong, found before anything runs. */
   readonly errors: readonly string[];
+  /**
+   * The errors that waiting may cure: an extension or version that is not (yet) on the server, as
+   * while an image is being mounted or the pods restart. Every other error is final.
+   */
+  readonly unavailable: readonly string[];
+  /** What each cascading drop removes besides the extension (only with dropCascade). */
+  readonly cascaded: readonly CascadedDrop[];
 }
 
 function listNames(xs: readonly string[]): string {
@@ -207,6 +305,12 @@ function listNames(xs: readonly string[]): string {
  */
 export function planExtensions(input: PlanInput): Plan {
   const errors: string[] = [];
+  const unavailable: string[] = [];
+  const cascaded: CascadedDrop[] = [];
+  const waitFor = (message: string) => {
+    errors.push(message);
+    unavailable.push(message);
+  };
   const steps: PlannedStep[] = [];
   const byName = new Map<string, AvailableVersion[]>();
   for (const a of input.available) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
@@ -230,11 +334,11 @@ export function planExtensions(input: PlanInput): Plan {
     const inst = input.installed.get(d.name);
     if (!inst) {
       if (rows.length === 0) {
-        errors.push(`extension "${d.name}" is not available on the server (no control file on extension_control_path: is the image that provides it mounted?). Available: ${listNames(availableNames)}`);
+        waitFor(`extension "${d.name}" is not available on the server (no control file on extension_control_path: is the image that provides it mounted?). Available: ${listNames(availableNames)}`);
         continue;
       }
       if (d.version !== undefined && !rows.some((r) => r.version === d.version)) {
-        errors.push(`extension "${d.name}" has no version "${d.version}" on the server. Available versions: ${listNames(rows.map((r) => r.version))}`);
+        waitFor(`extension "${d.name}" has no version "${d.version}" on the server. Available versions: ${listNames(rows.map((r) => r.version))}`);
         continue;
       }
       if (d.schema !== undefined && !input.existingSchemas.has(d.schema)) {
@@ -259,7 +363,7 @@ export function planExtensions(input: PlanInput): Plan {
     }
     if (d.version !== undefined && d.version !== inst.version) {
       if (!rows.some((r) => r.version === d.version)) {
-        errors.push(`extension "${d.name}" cannot be updated to "${d.version}": the server has no such version (mount the image of that version first). Available versions: ${listNames(rows.map((r) => r.version))}`);
+        waitFor(`extension "${d.name}" cannot be updated to "${d.version}": the server has no such version (mount the image of that version first). Available versions: ${listNames(rows.map((r) => r.version))}`);
       } else if (!input.updatePaths.get(d.name)?.has(`${inst.version}->${d.version}`)) {
         errors.push(`extension "${d.name}" has no update path from "${inst.version}" to "${d.version}" (downgrades and skipped scripts are not possible). Reachable from ${inst.version}: ${listNames([...(input.updatePaths.get(d.name) ?? [])].filter((p) => p.startsWith(`${inst.version}->`)).map((p) => p.split('->')[1]))}`);
       } else {
@@ -288,8 +392,32 @@ export function planExtensions(input: PlanInput): Plan {
     errors.push((e as Error).message);
   }
 
-  // Drops: managed, no longer desired, still installed; dependents first.
+  // Drops: managed, no longer desired, still installed; dependents first. Nothing a listed extension
+  // needs, nothing this resource does not manage, and nothing else unless dropCascade says so.
   const toDrop = [...managed].filter((n) => !desiredNames.has(n) && input.installed.has(n));
+  const dropping = new Set(toDrop);
+  const owner = (d: DependentObject) => d.extension ?? d.memberOf;
+  for (const name of toDrop) {
+    const deps = (input.dependents ?? []).filter((d) => d.root === name && owner(d) !== name);
+    const neededBy = new Set<string>(deps.map(owner).filter((o): o is string => o !== null && desiredNames.has(o)));
+    for (const d of input.desired) if ((targetRow(d)?.requires ?? []).includes(name)) neededBy.add(d.name);
+    if (neededBy.size > 0) {
+      errors.push(`extension "${name}" cannot be dropped: ${[...neededBy].map((n) => `"${n}"`).join(', ')}, still in the list, need${neededBy.size === 1 ? 's' : ''} it. Keep "${name}" in the list, or remove ${neededBy.size === 1 ? 'that one' : 'those'} too`);
+      continue;
+    }
+    const foreign = [...new Set(deps.map(owner).filter((o): o is string => o !== null && !dropping.has(o)))];
+    if (foreign.length > 0) {
+      errors.push(`extension "${name}" cannot be dropped: that would also drop extension${foreign.length > 1 ? 's' : ''} ${foreign.map((n) => `"${n}"`).join(', ')}, which this resource does not manage. Drop ${foreign.length > 1 ? 'them' : 'it'} first, or add ${foreign.length > 1 ? 'them' : 'it'} to the list`);
+      continue;
+    }
+    const extra = deps.filter((d) => owner(d) === null).map((d) => d.object);
+    if (extra.length === 0) continue;
+    if (!input.dropCascade) {
+      errors.push(`extension "${name}" cannot be dropped: objects depend on it:\n      ${extra.join('\n      ')}\n    drop them first, or set dropCascade: true to drop them with it`);
+    } else {
+      cascaded.push({ extension: name, objects: extra });
+    }
+  }
   const dropOrder = dependencyOrder(
     toDrop.map((name) => ({ name })),
     (n) => byName.get(n)?.find((r) => r.version === input.installed.get(n)?.version)?.requires ?? [],
@@ -297,9 +425,81 @@ export function planExtensions(input: PlanInput): Plan {
   for (const { name } of dropOrder) {
     ordered.push({ action: 'drop', extension: name, sql: `DROP EXTENSION ${quoteIdent(name)} ${input.dropCascade ? 'CASCADE' : 'RESTRICT'}` });
   }
-  return { steps: errors.length > 0 ? [] : ordered, errors };
+  return { steps: errors.length > 0 ? [] : ordered, errors, unavailable, cascaded: errors.length > 0 ? [] : cascaded };
 }
 
 function defaultVersionOf(rows: readonly AvailableVersion[]): string | undefined {
   return rows.find((r) => r.isDefault)?.version;
 }
+
+/** `ARRAY['a','b']::text[]`, quoted as literals (for multi-statement simple queries, which take no parameters). */
+export function textArray(values: readonly string[]): string {
+  return `ARRAY[${values.map(quoteLiteral).join(', ')}]::text[]`;
+}
+
+/** Key of the transaction-scoped advisory lock (advisory locks are per database) every apply takes. */
+export const APPLY_LOCK_KEY = 'cnpg-constructs:postgres-extensions';
+
+/** The installed extensions, optionally only some, as `name, version, schema`. */
+export function installedSql(names?: readonly string[]): string {
+  return (
+    'SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema FROM pg_catalog.pg_extension e ' +
+    `JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace${names ? ` WHERE e.extname = ANY(${textArray(names)})` : ''}`
+  );
+}
+
+/** Which server and database this is: the cluster's `system_identifier` and the database's OID. */
+export const IDENTITY_SQL =
+  'SELECT s.system_identifier::text AS "serverId", d.oid::int8::text AS "databaseOid" FROM pg_catalog.pg_control_system() s, ' +
+  'pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()';
+
+/**
+ * Everything an apply needs to plan, as one multi-statement simple query (one round trip): begin, take
+ * the lock, then identity, installed, available, schemas, update paths (of `updatable`), and what depends on
+ * the extensions that may be dropped (`droppable`). Results come back in that order (see the provider).
+ */
+export function liveStateSql(updatable: readonly string[], droppable: readonly string[]): string {
+  return [
+    'BEGIN',
+    `SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(${quoteLiteral(APPLY_LOCK_KEY)}))`,
+    `SET LOCAL search_path TO "$user", public`,
+    IDENTITY_SQL,
+    installedSql(),
+    'SELECT v.name, v.version, coalesce(v.requires, \'{}\'::name[])::text[] AS requires, v.relocatable, v.schema::text AS schema, ' +
+      '(a.default_version = v.version) AS "isDefault" FROM pg_catalog.pg_available_extension_versions v JOIN pg_catalog.pg_available_extensions a ON a.name = v.name',
+    'SELECT nspname FROM pg_catalog.pg_namespace',
+    // OFFSET 0 keeps the filter below the function call: pg_extension_update_paths fails for an extension
+    // whose control file is gone (an unmounted image), and such an extension is reported by the plan instead.
+    'SELECT e.extname AS name, p.source, p.target FROM (SELECT extname, extversion FROM pg_catalog.pg_extension ' +
+      `WHERE extname = ANY(${textArray(updatable)}) AND extname IN (SELECT name FROM pg_catalog.pg_available_extensions) OFFSET 0) e ` +
+      'CROSS JOIN LATERAL pg_catalog.pg_extension_update_paths(e.extname) p WHERE p.source = e.extversion AND p.path IS NOT NULL',
+    dependentsSql(droppable),
+  ].join(';\n');
+}
+
+/**
+ * What a DROP EXTENSION ... CASCADE of each of `roots` would remove besides the extension itself: the
+ * objects that depend on it, or on one of its parts, through a normal dependency (`pg_depend.deptype =
+ * 'n'`, what RESTRICT refuses), followed recursively. Parts (members of an extension, objects with an auto
+ * or internal dependency on something that goes anyway, such as a domain's constraints or an operator
+ * family's entries) are not listed: they go with what they belong to. Each row says which extension it
+ * is, or is a member of, when it is one.
+ */
+export function dependentsSql(roots: readonly string[]): string {
+  const ext = "'pg_catalog.pg_extension'::pg_catalog.regclass";
+  return (
+    `WITH RECURSIVE roots AS (SELECT oid, extname FROM pg_catalog.pg_extension WHERE extname = ANY(${textArray(roots)})), ` +
+    `objs(classid, objid, objsubid, root, via) AS (SELECT ${ext}::oid, r.oid, 0, r.extname, 'r'::"char" FROM roots r UNION ` +
+    'SELECT d.classid, d.objid, d.objsubid, o.root, d.deptype FROM pg_catalog.pg_depend d JOIN objs o ON d.refclassid = o.classid AND d.refobjid = o.objid ' +
+    "AND (o.objsubid = 0 OR d.refobjsubid = o.objsubid) WHERE d.deptype <> 'p') " +
+    'SELECT DISTINCT o.root, pg_catalog.pg_describe_object(o.classid, o.objid, o.objsubid) AS object, ' +
+    `CASE WHEN o.classid = ${ext} THEN (SELECT x.extname FROM pg_catalog.pg_extension x WHERE x.oid = o.objid)::text END AS extension, ` +
+    '(SELECT x.extname FROM pg_catalog.pg_depend m JOIN pg_catalog.pg_extension x ON x.oid = m.refobjid WHERE m.classid = o.classid AND m.objid = o.objid ' +
+    `AND m.refclassid = ${ext} AND m.deptype = 'e' LIMIT 1)::text AS "memberOf" ` +
+    "FROM objs o WHERE o.via = 'n' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend p JOIN objs q ON p.refclassid = q.classid AND p.refobjid = q.objid " +
+    "AND q.root = o.root WHERE p.classid = o.classid AND p.objid = o.objid AND p.objsubid = o.objsubid AND p.deptype IN ('a', 'i', 'e', 'x')) ORDER BY 1, 2"
+  );
+}
+
+/** Separates the statements of the one query that applies a plan (tests split the server log on it). */
+export const STEP_SEPARATOR = '\n/* cnpg-constructs: next statement */\n';

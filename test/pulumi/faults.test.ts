@@ -64,9 +64,11 @@ test('the server stopped in the middle of an apply: nothing half-applied, and ru
   expect(await extensionsIn(pg, db)).toEqual({ quick: '1.1@public', slow: '1.0@public' });
 });
 
-test('connection refused is a clear error naming the target', async () => {
-  const err = await failure(host.create({ ...inputs('app', [{ name: 'hstore' }]), connection: { ...connection, port: 1 } }));
-  expect(err.message).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:1\/app as postgres: .*ECONNREFUSED.*reachable from where Pulumi runs/);
+test('connection refused is retried until readinessTimeoutSeconds, then a clear error naming the target and what it last saw', async () => {
+  const started = Date.now();
+  const err = await failure(host.create({ ...inputs('app', [{ name: 'hstore' }], { readinessTimeoutSeconds: 2 }), connection: { ...connection, port: 1 } }));
+  expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  expect(err.message).toMatch(/^nothing was changed in database app at 127\.0\.0\.1:1\/app: gave up after waiting 2s \(readinessTimeoutSeconds\)\. Last seen: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/app as postgres: .*ECONNREFUSED.*reachable from where Pulumi runs/);
 });
 
 test('a wrong password is a clear error that does not show it', async () => {

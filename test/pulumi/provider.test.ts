@@ -78,10 +78,10 @@ describe('create, diff, update, read, delete', () => {
     const db = await freshDatabase(pg);
     const first = await up(inputs(db, [{ name: 'hstore', version: '1.7' }]));
     const same = await host.check(first.outs, inputs(db, [{ name: 'hstore', version: '1.7' }]));
-    expect(await host.diff(first.id, first.outs, same.inputs)).toEqual({ changes: 'none', replaces: [], deleteBeforeReplace: true });
+    expect(await host.diff(first.id, first.outs, same.inputs)).toEqual({ changes: 'none', replaces: [], deleteBeforeReplace: false });
 
     const bumped = (await host.check(first.outs, inputs(db, [{ name: 'hstore', version: '1.8' }]))).inputs;
-    expect(await host.diff(first.id, first.outs, bumped)).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: true });
+    expect(await host.diff(first.id, first.outs, bumped)).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: false });
     const outs = await host.update(first.id, first.outs, bumped);
     expect(outs.installed).toEqual([{ name: 'hstore', version: '1.8', schema: 'public' }]);
     expect(await extensionsIn(pg, db)).toEqual({ hstore: '1.8@public' });
@@ -118,16 +118,17 @@ describe('create, diff, update, read, delete', () => {
 
   test('an extension no image provides fails, listing what is available', async () => {
     const db = await freshDatabase(pg);
-    const news = (await host.check({}, inputs(db, [{ name: 'cube' }, { name: 'vector', version: '0.8.1' }]))).inputs;
+    const news = (await host.check({}, inputs(db, [{ name: 'cube' }, { name: 'vector', version: '0.8.1' }], { readinessTimeoutSeconds: 0 }))).inputs;
     const err = (await host.create(news).catch((e: HostError) => e)) as HostError;
     expect(err).toBeInstanceOf(HostError);
+    expect(err.message).toMatch(/^nothing was changed in database t\w+ at 127\.0\.0\.1:\d+\/t\w+: gave up after waiting 0s \(readinessTimeoutSeconds\)\. Last seen: /);
     expect(err.message).toMatch(/extension "vector" is not available on the server \(no control file on extension_control_path: is the image that provides it mounted\?\)\. Available: .*\bboom\b.*\bcube\b.*\bearthdistance\b.*\bhstore\b/);
     expect(await extensionsIn(pg, db)).toEqual({}); // cube was not created either
   });
 
   test('a version the image does not have fails, listing its versions', async () => {
     const db = await freshDatabase(pg);
-    await expect(up(inputs(db, [{ name: 'cube', version: '9.9' }]))).rejects.toThrow(/extension "cube" has no version "9.9" on the server\. Available versions: .*1\.5/);
+    await expect(up(inputs(db, [{ name: 'cube', version: '9.9' }], { readinessTimeoutSeconds: 0 }))).rejects.toThrow(/extension "cube" has no version "9.9" on the server\. Available versions: .*1\.5/);
   });
 
   test('a failure in the middle rolls everything back', async () => {
@@ -147,16 +148,18 @@ describe('create, diff, update, read, delete', () => {
     expect(outs.managed).toEqual(['hstore']);
   });
 
-  test('removing an extension with dependents fails naming them; dropCascade drops them', async () => {
+  test('removing an extension with dependents fails before anything runs, naming them; dropCascade drops them and says what went', async () => {
     const db = await freshDatabase(pg);
     const first = await up(inputs(db, [{ name: 'hstore' }, { name: 'cube' }]));
     await pg.query('CREATE TABLE prefs (id int, data hstore)', [], db);
     const err = await change(first.id, first.outs, inputs(db, [{ name: 'cube' }])).catch((e: Error) => e);
-    expect(err.message).toMatch(/DROP EXTENSION "hstore" RESTRICT failed.*objects that depend on it:.*column data of table prefs depends on type hstore.*set dropCascade: true/s);
+    expect(err.message).toMatch(/nothing was changed in database .*extension "hstore" cannot be dropped: objects depend on it:\s+column data of table prefs\s+drop them first, or set dropCascade: true/s);
     expect(await extensionsIn(pg, db)).toEqual({ cube: '1.5@public', hstore: '1.8@public' });
     const outs = await change(first.id, first.outs, inputs(db, [{ name: 'cube' }], { dropCascade: true }));
     expect(outs.managed).toEqual(['cube']);
+    expect(outs.cascaded).toEqual([{ extension: 'hstore', objects: ['column data of table prefs'] }]);
     expect(await extensionsIn(pg, db)).toEqual({ cube: '1.5@public' });
+    expect(await pg.query('SELECT id FROM prefs', [], db)).toEqual([]); // the table stays; only the column went
   });
 
   test('a dependency neither listed nor installed is an error (nothing is created implicitly)', async () => {
@@ -164,15 +167,15 @@ describe('create, diff, update, read, delete', () => {
     await expect(up(inputs(db, [{ name: 'earthdistance' }]))).rejects.toThrow(/"earthdistance" requires "cube", which is neither installed nor in the list; add \{ name: "cube" \}/);
   });
 
-  test('changing the server or the database replaces (delete before replace); the password does not', async () => {
+  test('only another database is a replacement (created first); a new address, password or TLS setting is an update', async () => {
     const db = await freshDatabase(pg);
     const { id, outs } = await up(inputs(db, [{ name: 'cube' }]));
     const other = (await host.check(outs, inputs('otherdb', [{ name: 'cube' }]))).inputs;
-    expect(await host.diff(id, outs, other)).toEqual({ changes: 'some', replaces: ['database'], deleteBeforeReplace: true });
-    const moved = (await host.check(outs, { ...inputs(db, [{ name: 'cube' }]), connection: { ...connection, host: 'db.example' } })).inputs;
-    expect((await host.diff(id, outs, moved)).replaces).toEqual(['connection']);
-    const newPw = (await host.check(outs, { ...inputs(db, [{ name: 'cube' }]), connection: { ...connection, password: 'rotated' } })).inputs;
-    expect(await host.diff(id, outs, newPw)).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: true });
+    expect(await host.diff(id, outs, other)).toEqual({ changes: 'some', replaces: ['database'], deleteBeforeReplace: false });
+    for (const connectionChange of [{ host: 'localhost' }, { port: 6543 }, { password: 'rotated' }, { sslMode: 'require' }, { user: 'admin' }]) {
+      const news = (await host.check(outs, { ...inputs(db, [{ name: 'cube' }]), connection: { ...connection, ...connectionChange } })).inputs;
+      expect(await host.diff(id, outs, news)).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: false });
+    }
   });
 
   test('delete drops what the resource manages and nothing else', async () => {

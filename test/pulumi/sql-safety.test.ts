@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { quoteIdent, quoteLiteral } from '../../lib/core';
+import { quoteIdent, quoteLiteral, STEP_SEPARATOR } from '../../lib/core';
 import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { type PgServer, startPostgres } from '../support/pg';
 import { type Props, ProviderHost } from '../support/provider-host';
@@ -64,7 +64,8 @@ function statementsSince(offset: number): { statements: string[]; offset: number
   const statements: string[] = [];
   const re = /LOG: {2}statement: ([\s\S]*?)(?=\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d|\n?$)/g;
   // The server indents continuation lines of a multi-line statement with a tab.
-  for (let m = re.exec(slice); m; m = re.exec(slice)) statements.push(m[1].replace(/\n\t/g, '\n'));
+  // One logged query may hold several statements: the provider sends a plan as one query (one round trip).
+  for (let m = re.exec(slice); m; m = re.exec(slice)) statements.push(...m[1].replace(/\n\t/g, '\n').split(`;${STEP_SEPARATOR}`));
   return { statements, offset: log.length };
 }
 const ddl = (xs: string[]) => xs.filter((s) => /^\s*(CREATE|DROP|ALTER|GRANT|REVOKE|TRUNCATE|DELETE|INSERT|UPDATE)\b/i.test(s));
@@ -122,7 +123,7 @@ test('hostile schema names: rejected by check, or exactly CREATE EXTENSION "hsto
 test('hostile extension names: rejected by check, or a clear "not available" error with nothing run', async () => {
   await fc.assert(
     fc.asyncProperty(hostile, async (name) => {
-      const checked = await host.check({}, { connection, database: DB, extensions: [{ name }] });
+      const checked = await host.check({}, { connection, database: DB, extensions: [{ name }], readinessTimeoutSeconds: 0 });
       if (invalidIdentifier(name)) {
         expect(checked.failures.map((f) => f.property)).toEqual(['extensions[0].name']);
         expect(checked.failures[0].reason).toMatch(/extension name (must not be empty|must not contain a NUL|is \d+ bytes; PostgreSQL would truncate it to 63)/);
@@ -145,7 +146,7 @@ test('hostile extension names: rejected by check, or a clear "not available" err
 test('hostile versions: rejected by check, or a clear "no version" error with nothing run', async () => {
   await fc.assert(
     fc.asyncProperty(hostile, async (version) => {
-      const checked = await host.check({}, { connection, database: DB, extensions: [{ name: 'hstore', version }] });
+      const checked = await host.check({}, { connection, database: DB, extensions: [{ name: 'hstore', version }], readinessTimeoutSeconds: 0 });
       const bad = version.length === 0 || version.includes('\u0000') || utf8(version) > 63 || version.includes('--') || version.startsWith('-') || version.endsWith('-') || /[/\\]/.test(version);
       if (bad) {
         expect(checked.failures.map((f) => f.property)).toEqual(['extensions[0].version']);
