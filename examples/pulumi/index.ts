@@ -7,7 +7,6 @@
 // (dist/kind-config.yaml maps node port 30432 to 127.0.0.1:5432) the NodePort service below makes
 // 127.0.0.1:5432 reach the primary. Elsewhere: `kubectl port-forward svc/angus-rw 5432:5432`, or set
 // `pulumi config set pgHost <address>` / `pgPort`.
-import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { CnpgOperator, cnpg, ExtensionDatabase, ExtensionImage, PostgresCluster } from 'cnpg-constructs/pulumi';
 
@@ -30,6 +29,8 @@ const cluster = new PostgresCluster(
     // CREATE EXTENSION of untrusted extensions (PostGIS, pgvector) needs a superuser: CNPG then
     // creates the <name>-superuser secret. See docs/SECURITY.md for a least-privilege set-up.
     enableSuperuserAccess: true,
+    // Targets the operator's version, and is created once its CRDs are established and its webhook serves.
+    operator,
     managed: {
       services: {
         additional: [
@@ -44,12 +45,7 @@ const cluster = new PostgresCluster(
       },
     },
   },
-  { dependsOn: [operator] },
 );
-
-// The superuser secret CNPG creates; read once the cluster exists.
-const superuser = k8s.core.v1.Secret.get('angus-superuser', pulumi.interpolate`${namespace}/${cluster.superuserSecretName}`, { dependsOn: [cluster] });
-const password = pulumi.secret(superuser.data.apply((d) => Buffer.from(d.password, 'base64').toString('utf8')));
 
 const app = new ExtensionDatabase(
   'app',
@@ -58,15 +54,10 @@ const app = new ExtensionDatabase(
     name: 'app',
     owner: 'app',
     extensions: [pgvector, postgis],
-    connection: {
-      host: config.get('pgHost') ?? '127.0.0.1',
-      port: config.getNumber('pgPort') ?? 5432,
-      user: 'postgres',
-      password,
-      sslMode: 'require',
-    },
+    // User, password and CA from the secrets CNPG creates (secret outputs, read once the cluster is
+    // Ready); TLS verify-full against angus-rw, the name in CNPG's server certificate.
+    connection: cluster.connection({ host: config.get('pgHost') ?? '127.0.0.1', port: config.getNumber('pgPort') ?? 5432 }),
   },
-  { dependsOn: [cluster] },
 );
 
 export const clusterName = cluster.clusterName;

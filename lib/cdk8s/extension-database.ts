@@ -27,7 +27,7 @@ export class ExtensionDatabase extends Construct {
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
     super(scope, id);
     const cluster = props.cluster instanceof PostgresCluster ? props.cluster.model : props.cluster;
-    this.model = buildDatabase(this.node.path, cluster, props);
+    this.model = buildDatabase(this.node.path, cluster, props, ['cluster']);
     this.apiObject = new ApiObject(this, 'Resource', { ...databaseManifest(this.model), ...Database.GVK });
     // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
     // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
-import { buildOperatorObjects, type KubeObject, type OperatorManifest, type OperatorProps } from '../core';
+import { buildOperatorObjects, DEFAULT_OPERATOR_NAMESPACE, type KubeObject, type OperatorManifest, type OperatorProps } from '../core';
 
 export type { OperatorProps } from '../core';
 
@@ -34,7 +34,7 @@ export class CnpgOperator extends Construct {
     if (!operatorsByRoot.has(this.node.root)) operatorsByRoot.set(this.node.root, this);
     this.version = objs.version;
     this.manifest = objs.manifest;
-    this.namespace = props.namespace ?? 'cnpg-system';
+    this.namespace = props.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
     const foundation = objs.foundation.map((o) => this.emit(o));
     for (const o of objs.operator) {
       const api = this.emit(o);

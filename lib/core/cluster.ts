@@ -12,6 +12,7 @@ import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION } from './compat';
+import { checkKnownKeys, keysOf } from './keys';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
 import { BLOCKED_PARAMETERS, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN } from './parameters';
 
@@ -256,8 +257,22 @@ function operandInfo(props: PostgresClusterProps): { major?: number; minor?: num
  * Validates cluster props and builds the CNPG `Cluster` spec. Throws a `CnpgValidationError`
  * naming `path`, every wrong field and its fix.
  */
-export function buildCluster(path: string, defaultName: string, props: PostgresClusterProps): ClusterModel {
-  const problems: Problem[] = [];
+const CLUSTER_KEYS = keysOf<PostgresClusterProps>()({
+  name: true, namespace: true, imageName: true, imageCatalogRef: true, postgresMajor: true, instances: true, storage: true,
+  walStorage: true, extensions: true, postgresql: true, enableSuperuserAccess: true, bootstrap: true, resources: true,
+  affinity: true, monitoring: true, managed: true, imagePullSecrets: true, description: true, operatorVersion: true,
+  labels: true, annotations: true,
+});
+const STORAGE_KEYS = keysOf<StorageProps>()({ size: true, storageClass: true });
+const POSTGRESQL_KEYS = keysOf<PostgresqlProps>()({ parameters: true, sharedPreloadLibraries: true, pgHba: true });
+
+export function buildCluster(path: string, defaultName: string, props: PostgresClusterProps, frontEndKeys: readonly string[] = []): ClusterModel {
+  const problems: Problem[] = [
+    ...checkKnownKeys('', props, [...CLUSTER_KEYS, ...frontEndKeys]),
+    ...checkKnownKeys('storage', props.storage, STORAGE_KEYS),
+    ...checkKnownKeys('walStorage', props.walStorage, STORAGE_KEYS),
+    ...checkKnownKeys('postgresql', props.postgresql, POSTGRESQL_KEYS),
+  ];
   const name = props.name ?? defaultName;
   problems.push(...checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'));
   if (props.namespace !== undefined) problems.push(...checkDnsLabel('namespace', props.namespace, 'the namespace'));

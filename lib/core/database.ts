@@ -1,5 +1,6 @@
 import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CNPG_MANAGED_EXTENSIONS } from './catalog';
+import { checkKnownKeys, keysOf } from './keys';
 import type { ClusterModel } from './cluster';
 import { type Problem, throwIfProblems } from './errors';
 import { ExtensionImage } from './extension-image';
@@ -96,8 +97,21 @@ export function expandExtensions(items: readonly (DatabaseExtension | ExtensionI
  * Validates database props against the cluster it lives in and builds the CNPG `Database` spec.
  * `cluster` may be just a name (a cluster managed elsewhere): then extension availability is not checked.
  */
-export function buildDatabase(path: string, cluster: ClusterModel | string, props: DatabaseProps): DatabaseModel {
-  const problems: Problem[] = [];
+const DATABASE_KEYS = keysOf<DatabaseProps>()({
+  name: true, owner: true, extensions: true, resourceName: true, namespace: true, ensure: true, databaseReclaimPolicy: true,
+  dependencyOrder: true, allowUnknownExtensions: true,
+});
+const DATABASE_EXTENSION_KEYS = keysOf<DatabaseExtension>()({ name: true, version: true, schema: true, ensure: true });
+
+/**
+ * The validated model of a Database. `frontEndKeys` are the props a front end adds (e.g. `cluster`): every
+ * other unknown key is a problem.
+ */
+export function buildDatabase(path: string, cluster: ClusterModel | string, props: DatabaseProps, frontEndKeys: readonly string[] = []): DatabaseModel {
+  const problems: Problem[] = [
+    ...checkKnownKeys('', props, [...DATABASE_KEYS, ...frontEndKeys]),
+    ...(Array.isArray(props.extensions) ? props.extensions : []).flatMap((x, i) => (x instanceof ExtensionImage ? [] : checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS))),
+  ];
   const clusterName = typeof cluster === 'string' ? cluster : cluster.name;
   problems.push(...checkPgIdentifier('name', props.name, 'database name'));
   if (RESERVED_DATABASE_NAMES.includes(props.name)) {

@@ -1,3 +1,4 @@
+import { checkKnownKeys, keysOf } from './keys';
 import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CATALOG, CNPG_REGISTRY, type CatalogImage, type Distro, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './catalog';
 import type { Problem } from './errors';
@@ -104,6 +105,8 @@ export interface ExtensionImageProps {
    */
   readonly sqlVersion?: string;
 }
+
+const IMAGE_KEYS = keysOf<ExtensionImageProps>()({ name: true, reference: true, pullPolicy: true, extensionControlPath: true, dynamicLibraryPath: true, ldLibraryPath: true, binPath: true, env: true, sqlExtensions: true, databaseExtensions: true, sharedPreloadLibraries: true, requiresImages: true, parameters: true, postgresMajor: true, sqlVersion: true });
 
 /** Options of the catalog factories such as {@link ExtensionImage.pgvector}. */
 export interface CatalogImageOptions {
@@ -409,7 +412,7 @@ export class ExtensionImage {
 
   private findProblems(requireReference: boolean): Problem[] {
     const p = this.props;
-    const out: Problem[] = [...this.factoryChecks, ...checkExtensionName('name', p.name)];
+    const out: Problem[] = [...checkKnownKeys('', p, IMAGE_KEYS), ...this.factoryChecks, ...checkExtensionName('name', p.name)];
     if (p.reference !== undefined || requireReference) {
       out.push(...checkImageReference('reference', p.reference).map((x) =>
         p.reference === undefined ? { ...x, fix: `${x.fix}, or take the image from an image catalog (imageCatalogRef)` } : x));

@@ -1,3 +1,4 @@
+import { checkKnownKeys, keysOf } from './keys';
 import type { ImageCatalogSpec, ImageCatalogSpecImagesExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { type Problem, nested, throwIfProblems } from './errors';
 import type { ExtensionImage } from './extension-image';
@@ -49,8 +50,14 @@ export interface ImageCatalogModel {
   readonly images: readonly CatalogImageEntry[];
 }
 
-export function buildImageCatalog(path: string, defaultName: string, kind: ImageCatalogKind, props: ImageCatalogProps): ImageCatalogModel {
-  const problems: Problem[] = [];
+const CATALOG_KEYS = keysOf<ImageCatalogProps>()({ name: true, namespace: true, images: true, componentImages: true });
+const ENTRY_KEYS = keysOf<CatalogImageEntry>()({ major: true, image: true, extensions: true });
+
+export function buildImageCatalog(path: string, defaultName: string, kind: ImageCatalogKind, props: ImageCatalogProps, frontEndKeys: readonly string[] = []): ImageCatalogModel {
+  const problems: Problem[] = [
+    ...checkKnownKeys('', props, [...CATALOG_KEYS, ...frontEndKeys]),
+    ...(Array.isArray(props.images) ? props.images : []).flatMap((e, i) => checkKnownKeys(`images[${i}]`, e, ENTRY_KEYS)),
+  ];
   const name = props.name ?? defaultName;
   problems.push(...checkDnsSubdomain(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the catalog name'));
   if (kind === 'ClusterImageCatalog' && props.namespace !== undefined) {

@@ -1,3 +1,4 @@
+import { checkKnownKeys, keysOf } from './keys';
 import { type Problem, throwIfProblems } from './errors';
 
 /** kind releases and the node images they publish, pinned by digest (kind release notes). */
@@ -102,8 +103,12 @@ function minorOf(v: string): [number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
+const KIND_KEYS = keysOf<KindConfigProps>()({
+  kubernetesVersion: true, kindRelease: true, nodeImage: true, name: true, workers: true, extraPortMappings: true, imageVolumes: true,
+});
+
 export function buildKindConfig(path: string, props: KindConfigProps = {}): KindClusterConfig {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...checkKnownKeys('', props, KIND_KEYS)];
   const release = props.kindRelease ?? DEFAULT_KIND_RELEASE;
   const version = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const mm = minorOf(version);

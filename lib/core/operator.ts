@@ -2,6 +2,7 @@ import { type Problem, throwIfProblems } from './errors';
 import { checkImageReference } from './image-ref';
 import { type KubeObject, OperatorManifest } from './manifest';
 import { checkDnsLabel, checkDnsSubdomain } from './names';
+import { checkKnownKeys, keysOf } from './keys';
 import { checkResources, type ResourceRequirements } from './resources';
 
 /** What of the operator to emit. */
@@ -95,10 +96,16 @@ export interface OperatorObjects {
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
-const DEFAULT_NAMESPACE = 'cnpg-system';
+/** Namespace of the operator when none is given (CNPG's release manifest). */
+export const DEFAULT_OPERATOR_NAMESPACE = 'cnpg-system';
+
+const OPERATOR_KEYS = keysOf<OperatorProps>()({
+  version: true, manifest: true, install: true, namespace: true, image: true, imagePullPolicy: true, imagePullSecrets: true,
+  replicas: true, resources: true, nodeSelector: true, tolerations: true, logLevel: true,
+});
 
 export function validateOperatorProps(props: OperatorProps): Problem[] {
-  const out: Problem[] = [];
+  const out: Problem[] = [...checkKnownKeys('', props, OPERATOR_KEYS)];
   if (props.install !== undefined && !['all', 'crds', 'none'].includes(props.install)) {
     out.push({ field: 'install', message: 'must be "all", "crds" or "none"', value: props.install, fix: 'use "all" (default), "crds" or "none"' });
   }
@@ -136,7 +143,7 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
   if (props.manifest && props.version && manifest.version !== props.version) {
     throwIfProblems(path, 'CnpgOperator', [{ field: 'version', message: `contradicts the manifest, which is CNPG ${manifest.version}`, value: props.version, fix: 'remove version or pass the matching manifest' }]);
   }
-  const ns = props.namespace ?? DEFAULT_NAMESPACE;
+  const ns = props.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
   const objects = manifest.objects.map((o) => structuredClone(o));
 
   for (const o of objects) {

@@ -458,10 +458,13 @@ export const IDENTITY_SQL =
  * the lock, then identity, installed, available, schemas, update paths (of `updatable`), and what depends on
  * the extensions that may be dropped (`droppable`). Results come back in that order (see the provider).
  */
-export function liveStateSql(updatable: readonly string[], droppable: readonly string[]): string {
+export function liveStateSql(updatable: readonly string[], droppable: readonly string[], statementTimeoutMs: number): string {
   return [
     'BEGIN',
+    // The wait for the lock is bounded by lock_timeout alone (same value), so that it reports as a lock wait.
+    'SET LOCAL statement_timeout = 0',
     `SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(${quoteLiteral(APPLY_LOCK_KEY)}))`,
+    `SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`,
     `SET LOCAL search_path TO "$user", public`,
     IDENTITY_SQL,
     installedSql(),

@@ -23,6 +23,7 @@ import {
   checkDnsLabel,
   checkStorageClass,
   checkStorageSize,
+  DEFAULT_OPERATOR_NAMESPACE,
 } from '../core';
 import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
@@ -38,6 +39,71 @@ function customResource(name: string, o: KubeObject, opts: pulumi.CustomResource
 }
 
 /**
+ * The classes of @pulumi/kubernetes for the kinds in CNPG's release manifest, so that each object is
+ * registered under its real type token (`kubernetes:apps/v1:Deployment`, ...) and gets the provider's
+ * await logic for its kind: a CRD is awaited until established, the Deployment until rolled out (its pods,
+ * which serve the webhooks, ready).
+ */
+type KubeClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+const OPERATOR_KINDS: Readonly<Record<string, KubeClass>> = {
+  CustomResourceDefinition: k8s.apiextensions.v1.CustomResourceDefinition as unknown as KubeClass,
+  Namespace: k8s.core.v1.Namespace as unknown as KubeClass,
+  ServiceAccount: k8s.core.v1.ServiceAccount as unknown as KubeClass,
+  ConfigMap: k8s.core.v1.ConfigMap as unknown as KubeClass,
+  Service: k8s.core.v1.Service as unknown as KubeClass,
+  ClusterRole: k8s.rbac.v1.ClusterRole as unknown as KubeClass,
+  ClusterRoleBinding: k8s.rbac.v1.ClusterRoleBinding as unknown as KubeClass,
+  Role: k8s.rbac.v1.Role as unknown as KubeClass,
+  RoleBinding: k8s.rbac.v1.RoleBinding as unknown as KubeClass,
+  Deployment: k8s.apps.v1.Deployment as unknown as KubeClass,
+  MutatingWebhookConfiguration: k8s.admissionregistration.v1.MutatingWebhookConfiguration as unknown as KubeClass,
+  ValidatingWebhookConfiguration: k8s.admissionregistration.v1.ValidatingWebhookConfiguration as unknown as KubeClass,
+};
+
+function kubeResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const cls = OPERATOR_KINDS[o.kind];
+  if (!cls) return customResource(name, o, opts);
+  const { apiVersion: _a, kind: _k, ...args } = o;
+  return new cls(name, args, opts);
+}
+
+/**
+ * What the Pulumi Kubernetes provider waits for after creating a CNPG object (custom resources are not
+ * awaited unless annotated). JSONPath on the current status, not `condition=Ready`: that form waits for a
+ * Ready transition newer than the apply, which never comes when an update leaves an already-ready cluster
+ * ready (pulumi-kubernetes issue #4521). Conditions: cloudnative-pg v1.30.0 `api/v1/cluster_types.go`
+ * (`ConditionClusterReady = "Ready"`) and `api/v1/database_types.go` (`status.applied`).
+ */
+export const AWAIT_ANNOTATIONS = {
+  Cluster: { 'pulumi.com/waitFor': 'jsonpath={.status.conditions[?(@.type=="Ready")].status}=True' },
+  Database: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
+} as const;
+
+function awaited(o: KubeObject, kind: keyof typeof AWAIT_ANNOTATIONS): KubeObject {
+  return { ...o, metadata: { ...o.metadata, annotations: { ...AWAIT_ANNOTATIONS[kind], ...o.metadata.annotations } } };
+}
+
+/** Runs a builder, turning its validation error into the `pulumi.ResourceError` Pulumi users expect (same message, same problems). */
+function validated<T>(resource: pulumi.Resource, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof CnpgValidationError) throw new CnpgResourceError(e, resource);
+    throw e;
+  }
+}
+
+/** A {@link CnpgValidationError} as a `pulumi.ResourceError` on the component: the same message and problems. */
+export class CnpgResourceError extends pulumi.ResourceError {
+  /** Every problem found, each with field, value and fix. */
+  public readonly problems: CnpgValidationError['problems'];
+  constructor(cause: CnpgValidationError, resource: pulumi.Resource) {
+    super(cause.message, resource);
+    this.problems = cause.problems;
+  }
+}
+
+/**
  * The CloudNativePG operator from its sha256-verified release manifest, customised as parsed objects
  * (see the core `OperatorProps`). CRDs and the namespace are created first; put
  * `dependsOn: [operator]` on clusters. Type token `cnpg-constructs:index:CnpgOperator`.
@@ -47,17 +113,22 @@ export class CnpgOperator extends pulumi.ComponentResource {
   public readonly version: string;
   /** Namespace of the operator. */
   public readonly namespace: string;
-  /** Every Kubernetes resource created, in apply order. */
-  public readonly resources: k8s.apiextensions.CustomResource[] = [];
+  /** Every Kubernetes resource created, in apply order, each under its real type token. */
+  public readonly resources: pulumi.CustomResource[] = [];
+  /**
+   * What a cluster must wait for: the Deployment (awaited until its pods, which serve the webhooks, are
+   * ready) and the webhook configurations. A {@link PostgresCluster} given `operator` depends on them.
+   */
+  public readonly readiness: pulumi.CustomResource[];
 
   constructor(name: string, props: OperatorProps = {}, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:CnpgOperator', name, {}, opts);
-    const objs = buildOperatorObjects(name, props);
+    const objs = validated(this, () => buildOperatorObjects(name, props));
     this.version = objs.version;
-    this.namespace = props.namespace ?? 'cnpg-system';
-    const foundation = objs.foundation.map((o) => customResource(`${name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, { parent: this }));
+    this.namespace = props.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
+    const foundation = objs.foundation.map((o) => kubeResource(`${name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, { parent: this }));
     const operator = objs.operator.map((o) =>
-      customResource(`${name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, {
+      kubeResource(`${name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, {
         parent: this,
         dependsOn: foundation,
         // The operator injects its CA into the webhook configurations at run time.
@@ -65,6 +136,7 @@ export class CnpgOperator extends pulumi.ComponentResource {
       }),
     );
     this.resources.push(...foundation, ...operator);
+    this.readiness = [...foundation, ...operator.filter((_r, i) => /^(Deployment|MutatingWebhookConfiguration|ValidatingWebhookConfiguration)$/.test(objs.operator[i].kind))];
     this.registerOutputs({ version: this.version, namespace: this.namespace });
   }
 }
@@ -87,6 +159,12 @@ export interface StorageArgs {
  */
 export interface PostgresClusterArgs extends Omit<PostgresClusterProps, 'namespace' | 'storage' | 'walStorage'> {
   /**
+   * The operator of this program: the cluster then targets its version (like `operatorVersion`) and is
+   * created only once its CRDs are established and its Deployment (the webhook) is rolled out.
+   * @default - none: add `dependsOn` yourself when the operator is in the same program
+   */
+  readonly operator?: CnpgOperator;
+  /**
    * Namespace of the `Cluster`, e.g. `ns.metadata.name`.
    * @default - the provider's namespace
    */
@@ -103,7 +181,7 @@ export interface PostgresClusterArgs extends Omit<PostgresClusterProps, 'namespa
 /** The storage props with deferred values left out (a placeholder size), for the checks that run now. */
 function promptStorage(s: StorageArgs | undefined): StorageProps | undefined {
   if (s === undefined || s === null || typeof s !== 'object') return s as StorageProps | undefined;
-  return { size: isDeferred(s.size) ? '1Gi' : (s.size as string), storageClass: promptOrUndefined(s.storageClass) };
+  return { ...s, size: isDeferred(s.size) ? '1Gi' : (s.size as string), storageClass: promptOrUndefined(s.storageClass) };
 }
 
 /** The storage as emitted: prompt values as checked, deferred ones checked when they resolve. */
@@ -132,16 +210,27 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly superuserSecretName: string;
   /** Read-write Service (`<name>-rw`). */
   public readonly readWriteServiceName: string;
+  private readonly enableSuperuserAccess: boolean;
 
   constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:PostgresCluster', name, {}, opts);
     const what = `PostgresCluster '${name}'`;
-    this.model = buildCluster(name, name, {
-      ...args,
-      namespace: promptOrUndefined(args.namespace),
-      storage: promptStorage(args.storage) as StorageProps,
-      walStorage: promptStorage(args.walStorage),
-    });
+    const { operator, ...props } = args;
+    this.model = validated(this, () =>
+      buildCluster(
+        name,
+        name,
+        {
+          ...props,
+          operatorVersion: args.operatorVersion ?? operator?.version,
+          namespace: promptOrUndefined(args.namespace),
+          storage: promptStorage(args.storage) as StorageProps,
+          walStorage: promptStorage(args.walStorage),
+        },
+        ['operator'],
+      ),
+    );
+    this.enableSuperuserAccess = args.enableSuperuserAccess === true;
     this.clusterName = this.model.name;
     this.namespace = namespaceInput(this, what, args.namespace);
     this.appSecretName = `${this.model.name}-app`;
@@ -161,7 +250,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
           },
         }
       : manifest;
-    this.cluster = customResource(`${name}-cluster`, inputs as KubeObject, { parent: this });
+    this.cluster = customResource(`${name}-cluster`, awaited(inputs as KubeObject, 'Cluster'), { parent: this, dependsOn: operator?.readiness ?? [] });
     this.registerOutputs({
       clusterName: this.clusterName,
       appSecretName: this.appSecretName,
@@ -169,6 +258,63 @@ export class PostgresCluster extends pulumi.ComponentResource {
       readWriteServiceName: this.readWriteServiceName,
     });
   }
+
+  /**
+   * How the {@link PostgresExtensions} provider reaches this cluster, built from what CNPG creates: the user
+   * and password from the `<name>-superuser` secret (or `<name>-app` with `user: 'app'`) and the CA from
+   * `<name>-ca`, as secret outputs read once the cluster is ready; TLS `verify-full` against the name CNPG's
+   * certificate carries (`<name>-rw`), so that it holds through a port-forward on 127.0.0.1. Host and port are
+   * yours: a port-forward, a NodePort or a LoadBalancer.
+   */
+  public connection(options: ClusterConnectionOptions): ConnectionInput {
+    const role = options.user ?? 'superuser';
+    if (role !== 'superuser' && role !== 'app') {
+      throw new pulumi.ResourceError(`PostgresCluster '${this.clusterName}'.connection: user must be "superuser" or "app" (got ${JSON.stringify(role)})`, this);
+    }
+    if (role === 'superuser' && !this.enableSuperuserAccess) {
+      throw new pulumi.ResourceError(
+        `PostgresCluster '${this.clusterName}'.connection: CNPG creates the ${this.superuserSecretName} secret only with enableSuperuserAccess: true. Fix: set enableSuperuserAccess: true, or use { user: 'app' } (the app role owns its database but cannot create untrusted extensions)`,
+        this,
+      );
+    }
+    const secretName = role === 'superuser' ? this.superuserSecretName : this.appSecretName;
+    const read = (secret: string) =>
+      k8s.core.v1.Secret.get(`${this.clusterName}-${secret}`, this.namespace !== undefined ? pulumi.interpolate`${this.namespace}/${secret}` : secret, { parent: this, dependsOn: [this.cluster] });
+    const decode = (s: k8s.core.v1.Secret, key: string) => pulumi.secret(s.data.apply((d) => Buffer.from(d?.[key] ?? '', 'base64').toString('utf8')));
+    const credentials = read(secretName);
+    const ca = read(`${this.clusterName}-ca`);
+    return {
+      host: options.host,
+      port: options.port ?? 5432,
+      user: credentials.data.apply((d) => Buffer.from(d?.username ?? '', 'base64').toString('utf8')),
+      password: decode(credentials, 'password'),
+      sslMode: 'verify-full',
+      sslRootCert: decode(ca, 'ca.crt'),
+      tlsServerName: options.tlsServerName ?? this.readWriteServiceName,
+    };
+  }
+}
+
+/** Options of {@link PostgresCluster.connection}. */
+export interface ClusterConnectionOptions {
+  /** Where the provider reaches the primary from where Pulumi runs: `127.0.0.1` for a port-forward, a LoadBalancer address. */
+  readonly host: pulumi.Input<string>;
+  /**
+   * Port.
+   * @default 5432
+   */
+  readonly port?: pulumi.Input<number>;
+  /**
+   * `superuser` (the `<name>-superuser` secret; needs enableSuperuserAccess, and can create untrusted
+   * extensions such as PostGIS) or `app` (the `<name>-app` secret).
+   * @default 'superuser'
+   */
+  readonly user?: 'superuser' | 'app';
+  /**
+   * The name the server certificate is checked against.
+   * @default - `<name>-rw`, a name CNPG's server certificate carries
+   */
+  readonly tlsServerName?: pulumi.Input<string>;
 }
 
 /** Args of the Pulumi {@link ExtensionDatabase}. */
@@ -211,8 +357,11 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
   constructor(name: string, args: ExtensionDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:ExtensionDatabase', name, {}, opts);
     const mode = args.manageExtensionsWith ?? 'provider';
+    if (mode !== 'provider' && mode !== 'cnpg') {
+      throw new CnpgValidationError(name, 'ExtensionDatabase', [{ field: 'manageExtensionsWith', message: 'is not a mode', value: mode, fix: 'use "provider" (the default: PostgresExtensions runs CREATE EXTENSION from Pulumi) or "cnpg" (Database.spec.extensions)' }]);
+    }
     const cluster = args.cluster instanceof PostgresCluster ? args.cluster.model : args.cluster;
-    const model = buildDatabase(name, cluster, { ...args, namespace: promptOrUndefined(args.namespace) });
+    const model = validated(this, () => buildDatabase(name, cluster, { ...args, namespace: promptOrUndefined(args.namespace) }, ['cluster', 'manageExtensionsWith', 'connection', 'dropCascade']));
     const absent = model.extensions.filter((e) => e.ensure === 'absent');
     if (mode === 'provider' && absent.length > 0) {
       throw new CnpgValidationError(name, 'ExtensionDatabase', absent.map((e) => ({ field: 'extensions', message: `ensure: "absent" is for manageExtensionsWith: "cnpg"; the provider drops what leaves the list`, value: e.name, fix: 'remove the extension from the list' })));
@@ -223,7 +372,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
     const manifest = databaseManifest(mode === 'cnpg' ? model : { ...model, spec: { ...model.spec, extensions: undefined } });
     const namespace = namespaceInput(this, `ExtensionDatabase '${name}'`, args.namespace) ?? (args.cluster instanceof PostgresCluster ? args.cluster.namespace : undefined);
     if (isDeferred(namespace)) manifest.metadata.namespace = namespace as unknown as string;
-    this.database = customResource(`${name}-database`, manifest, {
+    this.database = customResource(`${name}-database`, awaited(manifest, 'Database'), {
       parent: this,
       dependsOn: args.cluster instanceof PostgresCluster ? [args.cluster] : [],
     });
@@ -269,7 +418,7 @@ export class ImageCatalog extends pulumi.ComponentResource {
   constructor(name: string, args: ImageCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:ImageCatalog', name, {}, opts);
     const kind: ImageCatalogKind = args.clusterScoped ? 'ClusterImageCatalog' : 'ImageCatalog';
-    this.model = buildImageCatalog(name, name, kind, { ...args, namespace: promptOrUndefined(args.namespace) });
+    this.model = validated(this, () => buildImageCatalog(name, name, kind, { ...args, namespace: promptOrUndefined(args.namespace) }, ['clusterScoped']));
     const manifest = imageCatalogManifest(this.model);
     if (isDeferred(args.namespace)) {
       if (kind === 'ClusterImageCatalog') {

@@ -312,7 +312,7 @@ async function liveState(client: Client, inputs: PostgresExtensionsInputs, manag
   const droppable = managed.filter((m) => !desired.has(m));
   let results: Rows;
   try {
-    results = (await client.query(liveStateSql(updatable, droppable))) as unknown as Rows;
+    results = (await client.query(liveStateSql(updatable, droppable, inputs.statementTimeoutMs ?? 60_000))) as unknown as Rows;
   } catch (err) {
     const e = err as PgError;
     await client.query('ROLLBACK').catch(() => undefined);
@@ -321,7 +321,7 @@ async function liveState(client: Client, inputs: PostgresExtensionsInputs, manag
     }
     fail(`cannot read the extensions of ${target(inputs)}: ${e.message}. Nothing was changed`);
   }
-  const [, , , identity, installed, available, schemas, paths, dependents] = results;
+  const [, , , , , identity, installed, available, schemas, paths, dependents] = results;
   const updatePaths = new Map<string, Set<string>>();
   for (const r of paths.rows) {
     const set = updatePaths.get(r.name as string) ?? new Set<string>();

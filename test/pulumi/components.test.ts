@@ -17,7 +17,8 @@ pulumi.runtime.setMocks(
     newResource(args) {
       registered.push({ type: args.type, name: args.name, inputs: args.inputs });
       if (args.type === 'kubernetes:core/v1:Secret' && args.id) {
-        return { id: args.id, state: { data: { password: Buffer.from('s3cr3t-from-cnpg').toString('base64') } } };
+        const b64 = (x: string) => Buffer.from(x).toString('base64');
+        return { id: args.id, state: { data: { username: b64('postgres'), password: b64('s3cr3t-from-cnpg'), 'ca.crt': b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n') } } };
       }
       return { id: `${args.name}-id`, state: args.inputs };
     },
@@ -27,6 +28,18 @@ pulumi.runtime.setMocks(
   'test',
   false,
 );
+
+// What each registration depended on (the engine creates a resource only after these): the mock monitor
+// does not pass it to newResource, so it is read from the request.
+const dependencies = new Map<string, string[]>();
+{
+  const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks');
+  const original = MockMonitor.prototype.registerResource;
+  MockMonitor.prototype.registerResource = function (req: { getName(): string; getDependenciesList(): string[] }, cb: unknown) {
+    dependencies.set(req.getName(), req.getDependenciesList());
+    return original.call(this, req, cb);
+  };
+}
 
 // Loaded after setMocks, as a program would be.
 import * as cdk from '../../lib/cdk8s';
@@ -49,7 +62,7 @@ describe('Pulumi components', () => {
     expect(await whenDone(cluster.urn)).toMatch(/::cnpg-constructs:index:PostgresCluster::angus$/);
     expect(urn).toMatch(/cnpg-constructs:index:PostgresCluster\$kubernetes:postgresql\.cnpg\.io\/v1:Cluster::angus-cluster$/);
     const inputs = byName('angus-cluster').inputs;
-    expect(inputs.metadata).toEqual({ name: 'angus' });
+    expect(inputs.metadata).toEqual({ name: 'angus', annotations: pl.AWAIT_ANNOTATIONS.Cluster });
 
     const chart = new Chart(Testing.app(), 'x');
     new cdk.PostgresCluster(chart, 'angus', props());
@@ -67,6 +80,8 @@ describe('Pulumi components', () => {
     const c = new cdk.PostgresCluster(chart, 'angus', props());
     new cdk.ExtensionDatabase(chart, 'app', { cluster: c, name: 'app', owner: 'app', extensions: props().extensions ?? [] });
     const cdkDb = Testing.synth(chart).find((o) => o.kind === 'Database');
+    // Awaited until CNPG reports it applied, before anything that depends on it (the extensions) runs.
+    expect((byName('app2-database').inputs.metadata as { annotations: unknown }).annotations).toEqual({ 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' });
     expect(byName('app2-database').inputs.spec).toEqual(cdkDb.spec);
     expect(db.extensions).toBeUndefined();
   });
@@ -97,17 +112,60 @@ describe('Pulumi components', () => {
     expect(await whenDone(db.extensions?.urn as pulumi.Output<string>)).toMatch(/cnpg-constructs:index:ExtensionDatabase\$pulumi-nodejs:dynamic\/cnpg:PostgresExtensions::app3-extensions$/);
   });
 
-  test('CnpgOperator: the 26 release objects as children, CRDs first', async () => {
+  test('CnpgOperator: the 26 release objects under their real type tokens; a cluster waits for CRDs, Deployment and webhooks', async () => {
     const op = new pl.CnpgOperator('cnpg');
-    await whenDone(op.resources[op.resources.length - 1].urn);
+    const cluster = new pl.PostgresCluster('awaited', { ...props(), operator: op });
+    await whenDone(cluster.cluster.urn);
     const children = registered.filter((r) => r.name.startsWith('cnpg-') && r.type.startsWith('kubernetes:'));
     expect(children).toHaveLength(26);
+    const types = [...new Set(children.map((c) => c.type))].sort();
+    expect(types).toEqual([
+      'kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration',
+      'kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration',
+      'kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition',
+      'kubernetes:apps/v1:Deployment',
+      'kubernetes:core/v1:ConfigMap',
+      'kubernetes:core/v1:Namespace',
+      'kubernetes:core/v1:Service',
+      'kubernetes:core/v1:ServiceAccount',
+      'kubernetes:rbac.authorization.k8s.io/v1:ClusterRole',
+      'kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding',
+    ]);
     expect(children.filter((c) => c.type === 'kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition')).toHaveLength(11);
-    // Construction (and dependsOn) order: CRDs, then the namespace, then the operator objects.
-    const kinds = await Promise.all(op.resources.map((r) => whenDone(r.kind)));
-    expect(kinds.slice(0, 12)).toEqual([...Array(11).fill('CustomResourceDefinition'), 'Namespace']);
-    expect(children.map((c) => c.type)).toContain('kubernetes:apps/v1:Deployment');
+    const urnOf = async (name: string) => whenDone(op.resources.find((r) => (r as unknown as { __name: string }).__name === name)?.urn as pulumi.Output<string>);
+    // Every operator object waits for the CRDs and the namespace.
+    const deployment = children.find((c) => c.type === 'kubernetes:apps/v1:Deployment') as Registered;
+    expect(dependencies.get(deployment.name)).toEqual(expect.arrayContaining([await urnOf('cnpg-customresourcedefinition-clusters.postgresql.cnpg.io'), await urnOf('cnpg-namespace-cnpg-system')]));
+    // The Cluster waits for the Deployment (awaited until rolled out: its pods serve the webhooks) and the webhooks.
+    const clusterDeps = dependencies.get('awaited-cluster') ?? [];
+    for (const c of children.filter((x) => /Deployment|WebhookConfiguration|CustomResourceDefinition/.test(x.type))) {
+      expect({ dependsOn: c.name, ok: clusterDeps.includes(await urnOf(c.name)) }).toEqual({ dependsOn: c.name, ok: true });
+    }
     expect(registered.find((r) => r.name === 'cnpg')?.type).toBe('cnpg-constructs:index:CnpgOperator');
+    // The cluster targets the operator's version, and is awaited until CNPG reports it Ready.
+    expect((byName('awaited-cluster').inputs.metadata as { annotations: Record<string, string> }).annotations).toEqual({
+      'pulumi.com/waitFor': 'jsonpath={.status.conditions[?(@.type=="Ready")].status}=True',
+    });
+  });
+
+  test('PostgresCluster.connection: user, password and CA from the secrets CNPG creates, verify-full against <name>-rw', async () => {
+    const cluster = new pl.PostgresCluster('conn', { ...props(), enableSuperuserAccess: true });
+    const c = cluster.connection({ host: '127.0.0.1', port: 5433 }) as Record<string, unknown>;
+    const resolved = await whenDone(pulumi.output(c));
+    expect(resolved).toEqual({
+      host: '127.0.0.1',
+      port: 5433,
+      user: 'postgres',
+      password: 's3cr3t-from-cnpg',
+      sslMode: 'verify-full',
+      sslRootCert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      tlsServerName: 'conn-rw',
+    });
+    expect(await (pulumi.output(c.password) as unknown as { isSecret: Promise<boolean> }).isSecret).toBe(true);
+    expect(await (pulumi.output(c.sslRootCert) as unknown as { isSecret: Promise<boolean> }).isSecret).toBe(true);
+    const gets = registered.filter((r) => r.type === 'kubernetes:core/v1:Secret' && r.name.startsWith('conn-'));
+    expect(gets.map((g) => g.name).sort()).toEqual(['conn-conn-ca', 'conn-conn-superuser']);
+    expect(() => new pl.PostgresCluster('nosu', props()).connection({ host: 'h' })).toThrow(/CNPG creates the nosu-superuser secret only with enableSuperuserAccess: true/);
   });
 
   test('ImageCatalog: a ClusterImageCatalog child, and a cluster opting in to its extensions by name', async () => {
@@ -135,6 +193,17 @@ describe('Pulumi components', () => {
       /PostgresCluster at 'bad' is invalid: postgresql\.parameters\.shared_preload_libraries: .*Fix: list the libraries in postgresql\.sharedPreloadLibraries/,
     );
     expect(() => new pl.ExtensionDatabase('nocon', { cluster: 'angus', name: 'app', owner: 'app', extensions: [{ name: 'vector' }] })).toThrow(/ExtensionDatabase at 'nocon' is invalid: connection: is required/);
+    // Misspelt options are errors naming the closest valid one, as a pulumi.ResourceError with the problems.
+    let err: unknown;
+    try {
+      new pl.ExtensionDatabase('typo', { cluster: 'angus', name: 'app', owner: 'app', manageExtensionWith: 'cnpg' } as never);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(pulumi.ResourceError);
+    expect((err as pl.CnpgResourceError).problems).toEqual([expect.objectContaining({ field: 'manageExtensionWith', fix: expect.stringContaining('did you mean "manageExtensionsWith"?') })]);
+    expect(() => new pl.ExtensionDatabase('bogus', { cluster: 'angus', name: 'app', owner: 'app', manageExtensionsWith: 'bogus' as 'cnpg' })).toThrow(/manageExtensionsWith: is not a mode \(got "bogus"\)/);
+    expect(() => new pl.PostgresCluster('typo2', { ...props(), storage: { size: '1Gi', storageclass: 'fast' } as never })).toThrow(/storage\.storageclass: is not a known option .*did you mean "storageClass"\?/);
     // The component itself registers first; no Kubernetes resource or extension resource followed.
     expect(registered.slice(before).filter((r) => !r.type.startsWith('cnpg-constructs:'))).toEqual([]);
   });

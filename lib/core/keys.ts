@@ -1,0 +1,30 @@
+import type { Problem } from './errors';
+import { closestKey } from './sql';
+
+/**
+ * The keys of a props type, as a list the compiler keeps complete: `keysOf<Props>()({ a: true, b: true })`
+ * fails to compile when a key of `Props` is missing or one is extra.
+ */
+export function keysOf<T>(): (all: { readonly [K in keyof Required<T>]: true }) => readonly string[] {
+  return (all) => Object.freeze(Object.keys(all));
+}
+
+/**
+ * One problem per key of `obj` that is not in `allowed` (a misspelt option would otherwise be ignored and
+ * a default used silently), naming the closest valid key. Nothing for a value that is not an object.
+ */
+export function checkKnownKeys(field: string, obj: unknown, allowed: readonly string[]): Problem[] {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [];
+  const out: Problem[] = [];
+  for (const key of Object.keys(obj)) {
+    if (allowed.includes(key)) continue;
+    const near = closestKey(key, allowed);
+    out.push({
+      field: field ? `${field}.${key}` : key,
+      message: 'is not a known option',
+      value: key,
+      fix: near ? `did you mean "${near}"? Valid: ${allowed.join(', ')}` : `use one of ${allowed.join(', ')}`,
+    });
+  }
+  return out;
+}
