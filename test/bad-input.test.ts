@@ -75,7 +75,10 @@ const rows: [string, Row, string, string, string][] = [
   ['resourceName with capitals', { kind: 'database', props: { resourceName: 'App-DB' } }, 'resourceName', 'App-DB', 'lowercase'],
   ['extension from an image that is not mounted', { kind: 'database', props: { extensions: [ExtensionImage.postgis('3.6.1')] } }, 'extensions[0].name', 'postgis', 'mount the image'],
   ['ensure misspelt', { kind: 'database', props: { extensions: [{ name: 'hstore', ensure: 'gone' as 'absent' }] } }, 'extensions[0].ensure', 'gone', '"absent"'],
-  ['managed extension CNPG creates itself', { kind: 'database', props: { extensions: [{ name: 'pg_stat_statements' }] }, cluster: { postgresql: { sharedPreloadLibraries: ['pg_stat_statements'] } } }, 'extensions[0].name', 'pg_stat_statements', 'CNPG manages it'],
+  ['managed extension CNPG creates itself', { kind: 'database', props: { extensions: [{ name: 'pg_stat_statements' }] }, cluster: { postgresql: { parameters: { 'pg_stat_statements.track': 'top' } } } }, 'extensions[0].name', 'pg_stat_statements', 'set a pg_stat_statements.* parameter'],
+  ['managed module that is no extension', { kind: 'database', props: { extensions: [{ name: 'auto_explain' }] } }, 'extensions[0].name', 'auto_explain', 'module with no SQL extension'],
+  ['managed extension only preloaded', { kind: 'cluster', props: { postgresql: { sharedPreloadLibraries: ['pg_stat_statements'] } } }, 'postgresql.sharedPreloadLibraries[0]', 'pg_stat_statements', "'pg_stat_statements.track': 'top'"],
+  ['pgaudit image without a pgaudit.* parameter', { kind: 'cluster', props: { extensions: [ExtensionImage.pgaudit('18.0')] } }, 'extensions[0]', 'pgaudit', "{ log: 'ddl' }"],
   // CnpgOperator
   ['operator replicas 0', { kind: 'operator', props: { replicas: 0, install: 'none' } }, 'replicas', '0', 'leader election'],
   ['operator namespace with capitals', { kind: 'operator', props: { namespace: 'CNPG', install: 'none' } }, 'namespace', 'CNPG', 'lowercase'],
@@ -84,6 +87,7 @@ const rows: [string, Row, string, string, string][] = [
   ['operator install mode unknown', { kind: 'operator', props: { install: 'some' as 'all' } }, 'install', 'some', '"crds"'],
   ['cluster memory not a quantity', { kind: 'cluster', props: { resources: { limits: { memory: 'lots' } } } }, 'resources.limits.memory', 'lots', '"1Gi"'],
   ['cluster resources with a misspelt key', { kind: 'cluster', props: { resources: { request: { cpu: '1' } } as never } }, 'resources.request', 'request', 'requests or limits'],
+  ['operator with two pull secrets', { kind: 'operator', props: { imagePullSecrets: ['a', 'b'], install: 'none' } }, 'imagePullSecrets', '["a","b"]', 'merge the registry credentials'],
   ['operator CPU not a quantity', { kind: 'operator', props: { resources: { requests: { cpu: 'half' } }, install: 'none' } }, 'resources.requests.cpu', 'half', '"100m"'],
   // Kind config
   ['kind 1.32 with extension images', { kind: 'kind', props: { kubernetesVersion: '1.32', nodeImage: `kindest/node:v1.32.11@sha256:${'b'.repeat(64)}` }, cluster: { extensions: [ExtensionImage.pgvector('0.8.1')] } }, 'kubernetesVersion', '1.32', '"1.33" or later'],

@@ -108,10 +108,11 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
     imageName: 'pgaudit',
     description: 'session and object audit logging',
     sqlExtensions: [{ name: 'pgaudit' }],
-    // CNPG creates (and drops) pgaudit in every database itself once it is preloaded ("managed
-    // extensions"): listing it in a Database would make the two fight.
+    // CNPG manages pgaudit through parameters (CNPG_MANAGED_MODULES): with any pgaudit.* parameter it
+    // preloads the library and creates the extension in every database, so neither a Database entry
+    // nor a preload of ours; the factory's `log` option sets pgaudit.log.
     databaseExtensions: [],
-    sharedPreloadLibraries: ['pgaudit'],
+    sharedPreloadLibraries: [],
     knownVersions: ['18.0'],
   },
   'pg-ivm': {
@@ -161,8 +162,32 @@ export const BASE_IMAGE_EXTENSIONS: Readonly<Record<string, SqlExtensionInfo>> =
 );
 
 /**
- * Extensions CNPG itself creates and drops in every database when their libraries are preloaded or
- * their GUC prefix appears in `spec.postgresql.parameters` ("managed extensions"). Managing them
- * elsewhere makes CNPG and the other manager fight.
+ * CNPG's "managed extensions": when any `<name>.*` parameter is in `spec.postgresql.parameters`, CNPG adds
+ * the library to `shared_preload_libraries` and, for those with an extension, runs CREATE EXTENSION in every
+ * database; when none is, the instance manager runs DROP EXTENSION for it in every database on each start.
+ * Preloading the library alone triggers nothing. Sources: cloudnative-pg v1.30.0
+ * `pkg/postgres/configuration.go` (`ManagedExtensions`, `IsUsed`, `setManagedSharedPreloadLibraries`) and
+ * `internal/management/controller/instance_controller.go` (`reconcileExtensions`).
  */
-export const CNPG_MANAGED_EXTENSIONS: readonly string[] = ['pg_stat_statements', 'auto_explain', 'pgaudit', 'pg_failover_slots'];
+export const CNPG_MANAGED_MODULES: readonly { readonly name: string; readonly createsExtension: boolean }[] = [
+  { name: 'pgaudit', createsExtension: true },
+  { name: 'pg_stat_statements', createsExtension: true },
+  { name: 'auto_explain', createsExtension: false },
+  { name: 'pg_failover_slots', createsExtension: false },
+];
+
+/** The names of {@link CNPG_MANAGED_MODULES}. */
+export const CNPG_MANAGED_EXTENSIONS: readonly string[] = CNPG_MANAGED_MODULES.map((m) => m.name);
+
+/** Whether CNPG turns a managed module on: a `<name>.*` parameter is set (`ManagedExtension.IsUsed`). */
+export function managedModuleEnabled(name: string, parameters: Readonly<Record<string, string>>): boolean {
+  return Object.keys(parameters).some((k) => k.startsWith(`${name}.`));
+}
+
+/** Why a managed module cannot be listed in a Database, with CNPG's way instead. */
+export function managedModuleFix(name: string): string {
+  const m = CNPG_MANAGED_MODULES.find((x) => x.name === name);
+  return m?.createsExtension
+    ? `remove it from the Database and set a ${name}.* parameter in the cluster's postgresql.parameters (e.g. ${name === 'pgaudit' ? "'pgaudit.log': 'ddl'" : "'pg_stat_statements.track': 'top'"}): CNPG then preloads it and creates it in every database`
+    : `remove it: ${name} is a module with no SQL extension; CNPG loads it when a ${name}.* parameter is set in the cluster's postgresql.parameters`;
+}

@@ -5,7 +5,7 @@ import type {
   ClusterSpecManaged,
   ClusterSpecMonitoring,
 } from '../../imports/postgresql.cnpg.io.spec';
-import { BASE_IMAGE_EXTENSIONS, type SqlExtensionInfo } from './catalog';
+import { BASE_IMAGE_EXTENSIONS, CNPG_MANAGED_MODULES, managedModuleEnabled, managedModuleFix, type SqlExtensionInfo } from './catalog';
 import { type Problem, nested, throwIfProblems } from './errors';
 import type { ExtensionImage } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
@@ -14,7 +14,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUA
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION } from './compat';
 import { checkKnownKeys, keysOf } from './keys';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
-import { BLOCKED_PARAMETERS, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN } from './parameters';
+import { BLOCKED_PARAMETERS, cnpgAdmissionValue, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN, SKIP_WAL_ARCHIVING_ANNOTATION, WAL_LEVELS } from './parameters';
 
 /** Storage of a cluster's PGDATA or WAL volume. */
 export interface StorageProps {
@@ -375,17 +375,40 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
 
   // Parameters.
   const userParams = props.postgresql?.parameters ?? {};
+  const walArchivingDisabled = props.annotations?.[SKIP_WAL_ARCHIVING_ANNOTATION] === 'enabled';
   for (const [k, v] of Object.entries(userParams)) {
     const f = `postgresql.parameters.${k}`;
     if (!PARAMETER_NAME_PATTERN.test(k)) {
       problems.push({ field: f, message: 'is not a valid parameter name', value: k, fix: 'use a name such as "work_mem" or "pg_stat_statements.max"' });
-    } else if (BLOCKED_PARAMETERS.includes(k)) {
-      problems.push({ field: f, message: 'is blocked by CNPG: the operator manages it and rejects any value', value: v, fix: 'remove it' });
-    } else if (FIXED_PARAMETERS.includes(k)) {
-      problems.push({ field: f, message: 'is fixed by CNPG and rejected in parameters', value: v, fix: PARAMETER_FIX[k] ?? 'remove it; CNPG sets it' });
+    } else if (BLOCKED_PARAMETERS.includes(k) || FIXED_PARAMETERS.includes(k)) {
+      // CNPG's webhook accepts a fixed parameter only with the value its own configuration holds (parameters.ts).
+      const accepted = cnpgAdmissionValue(k, walArchivingDisabled);
+      if (v !== accepted) {
+        const only = accepted === undefined ? 'rejected at any value' : `accepted only as ${JSON.stringify(accepted)}, the value CNPG sets itself`;
+        const what = BLOCKED_PARAMETERS.includes(k) ? 'is blocked by CNPG (the operator manages it)' : 'is fixed by CNPG';
+        problems.push({ field: f, message: `${what}: ${only}`, value: v, fix: PARAMETER_FIX[k] ?? 'remove it; CNPG sets it' });
+      }
     }
     if (typeof v !== 'string') {
       problems.push({ field: f, message: 'must be a string (CNPG parameters are strings)', value: v, fix: `write it as "${String(v)}"` });
+    } else if (/[\u0000-\u001f\u007f]/.test(v)) {
+      problems.push({ field: f, message: 'contains a newline or another control character, which postgresql.conf cannot hold', value: v, fix: 'write the value on one line without control characters' });
+    }
+  }
+  // wal_level: the webhook's rules (validateConfiguration, cloudnative-pg v1.30.0 internal/webhook/v1/cluster_webhook.go).
+  const walLevel = userParams.wal_level ?? 'logical';
+  if (!WAL_LEVELS.includes(walLevel)) {
+    problems.push({ field: 'postgresql.parameters.wal_level', message: 'is not a wal_level CNPG knows', value: walLevel, fix: 'use "logical" (CNPG\'s default), "replica" or "minimal"' });
+  } else if (walLevel === 'minimal') {
+    if (instances > 1 || !walArchivingDisabled) {
+      problems.push({
+        field: 'postgresql.parameters.wal_level',
+        message: `must be "logical" or "replica" when ${instances > 1 ? 'instances is greater than 1' : 'WAL archiving is on (archive_mode is on unless the cnpg.io/skipWalArchiving annotation is "enabled")'}`,
+        value: walLevel,
+        fix: 'use "replica" or "logical"',
+      });
+    } else if (userParams.max_wal_senders !== '0') {
+      problems.push({ field: 'postgresql.parameters.max_wal_senders', message: 'must be "0" with wal_level "minimal"', value: userParams.max_wal_senders, fix: 'set max_wal_senders: "0", or use wal_level "replica"' });
     }
   }
   const parameters: Record<string, string> = { ...userParams };
@@ -426,6 +449,17 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   (props.postgresql?.sharedPreloadLibraries ?? []).forEach((lib, i) => {
     if (typeof lib !== 'string' || !/^[A-Za-z0-9_$./-]+$/.test(lib)) {
       problems.push({ field: `postgresql.sharedPreloadLibraries[${i}]`, message: 'is not a library name', value: lib, fix: 'use a library name such as "pg_stat_statements"' });
+    } else if (CNPG_MANAGED_MODULES.some((m) => m.name === lib && m.createsExtension) && !managedModuleEnabled(lib, parameters)) {
+      // Preloading alone creates nothing, and CNPG drops the extension on every start (catalog.ts).
+      problems.push({ field: `postgresql.sharedPreloadLibraries[${i}]`, message: `preloading ${lib} alone does not give the databases the extension: CNPG creates it only when a ${lib}.* parameter is set, and drops it on every instance start otherwise`, value: lib, fix: managedModuleFix(lib).replace(/^remove it from the Database and set/, 'set') });
+    }
+  });
+  // A mounted image of a managed module (pgaudit) does nothing until CNPG sees one of its parameters.
+  images.forEach((img, i) => {
+    for (const e of img.sqlExtensions) {
+      if (CNPG_MANAGED_MODULES.some((m) => m.name === e.name) && !managedModuleEnabled(e.name, parameters)) {
+        problems.push({ field: `extensions[${i}]`, message: `CNPG loads ${e.name} and creates it in every database only when a ${e.name}.* parameter is set; none is`, value: img.name, fix: `pass { log: 'ddl' } (or another pgaudit.log value) to ExtensionImage.${img.name}, or set a ${e.name}.* parameter in postgresql.parameters` });
+      }
     }
   });
   if (props.imagePullSecrets) {

@@ -1,5 +1,5 @@
 import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
-import { CNPG_MANAGED_EXTENSIONS } from './catalog';
+import { CNPG_MANAGED_EXTENSIONS, managedModuleFix } from './catalog';
 import { checkKnownKeys, keysOf } from './keys';
 import type { ClusterModel } from './cluster';
 import { type Problem, throwIfProblems } from './errors';
@@ -129,7 +129,6 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
   const exts = expandExtensions(items);
   const model = typeof cluster === 'string' ? undefined : cluster;
   const available = model?.sqlExtension;
-  const preloaded = model?.spec.postgresql?.sharedPreloadLibraries ?? [];
   const names: string[] = [];
   // Problems are rare: field paths are only built for the entries that have one.
   const field = (i: number, sub?: string) => `extensions[${i}]${sub ? `.${sub}` : ''}`;
@@ -148,8 +147,8 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
       problems.push({ field: field(i, 'name'), message: `is listed twice (also extensions[${first}]); CNPG rejects duplicates`, value: e.name, fix: 'list each extension once' });
     }
     names.push(e.name);
-    if (CNPG_MANAGED_EXTENSIONS.includes(e.name) && preloaded.includes(e.name)) {
-      problems.push({ field: field(i, 'name'), message: `CNPG creates and drops ${e.name} itself in every database when it is preloaded ("managed extensions")`, value: e.name, fix: 'remove it from the Database; CNPG manages it' });
+    if (CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
+      problems.push({ field: field(i, 'name'), message: `is managed by CNPG through the cluster's ${e.name}.* parameters, not by Database objects (a Database entry would fight the operator, which drops it on every instance start when no such parameter is set)`, value: e.name, fix: managedModuleFix(e.name) });
     }
     if (available && e.ensure !== 'absent' && !props.allowUnknownExtensions) {
       const a = available(e.name);

@@ -157,6 +157,16 @@ export interface PostgisImageOptions extends CatalogImageOptions {
   readonly dataDirectoriesEnv?: boolean;
 }
 
+/** Options of {@link ExtensionImage.pgaudit}. */
+export interface PgauditImageOptions extends CatalogImageOptions {
+  /**
+   * `pgaudit.log` (e.g. `'ddl'`, `'write, ddl'`). CNPG turns pgaudit on (preload, CREATE EXTENSION in every
+   * database) only when a `pgaudit.*` parameter is set: this one, or one in the cluster's `postgresql.parameters`.
+   * @default - none: set a pgaudit.* parameter on the cluster
+   */
+  readonly log?: string;
+}
+
 /** Options of {@link ExtensionImage.wal2json}. */
 export interface Wal2jsonImageOptions extends CatalogImageOptions {
   /**
@@ -207,8 +217,9 @@ export class ExtensionImage {
   }
 
   /** pgAudit, preloaded. */
-  public static pgaudit(version: string, options: CatalogImageOptions = {}): ExtensionImage {
-    return ExtensionImage.fromCatalog('pgaudit', version, options);
+  public static pgaudit(version: string, options: PgauditImageOptions = {}): ExtensionImage {
+    const { log, ...rest } = options;
+    return ExtensionImage.fromCatalog('pgaudit', version, rest, log !== undefined ? { parameters: { 'pgaudit.log': log } } : {});
   }
 
   /** pg_ivm (`pg-ivm`): incremental view maintenance, preloaded. */

@@ -117,6 +117,11 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   props.imagePullSecrets?.forEach((s, i) => {
     out.push(...checkDnsSubdomain(`imagePullSecrets[${i}]`, s, 'a Secret name'));
   });
+  if ((props.imagePullSecrets?.length ?? 0) > 1) {
+    // The operator image also runs in every PostgreSQL pod (the instance manager), and CNPG copies exactly one
+    // secret, the one named by PULL_SECRET_NAME, into each cluster's namespace for it.
+    out.push({ field: 'imagePullSecrets', message: 'lists more than one secret, but CNPG passes exactly one on to the PostgreSQL pods (PULL_SECRET_NAME)', value: props.imagePullSecrets, fix: 'merge the registry credentials into one docker-registry secret and name only that one' });
+  }
   if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
     out.push({ field: 'replicas', message: 'must be a whole number of at least 1', value: props.replicas, fix: 'use 1, or 2+ for a standby operator (leader election is on)' });
   }
@@ -166,7 +171,15 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
         for (const e of manager.env ?? []) if (e.name === 'OPERATOR_IMAGE_NAME') e.value = props.image;
       }
       if (props.imagePullPolicy !== undefined) manager.imagePullPolicy = props.imagePullPolicy;
-      if (props.imagePullSecrets?.length) pod.imagePullSecrets = props.imagePullSecrets.map((name) => ({ name }));
+      if (props.imagePullSecrets?.length) {
+        pod.imagePullSecrets = props.imagePullSecrets.map((name) => ({ name }));
+        // CNPG copies the secret named by PULL_SECRET_NAME (default "cnpg-pull-secret") from the operator's namespace
+        // into each cluster's as "<cluster>-pull", for the instance manager that runs the operator image in every
+        // PostgreSQL pod (cloudnative-pg v1.30.0 internal/configuration/configuration.go `OperatorPullSecretName`,
+        // internal/controller/cluster_create.go `copyPullSecretFromOperator`). Without this, a private mirror
+        // pulls the operator but leaves the PostgreSQL pods in ImagePullBackOff.
+        manager.env = [...(manager.env ?? []).filter((e) => e.name !== 'PULL_SECRET_NAME'), { name: 'PULL_SECRET_NAME', value: props.imagePullSecrets[0] }];
+      }
       if (props.resources) {
         const cur = (manager.resources ?? {}) as { requests?: Record<string, string>; limits?: Record<string, string> };
         manager.resources = {

@@ -1,6 +1,9 @@
 /**
- * PostgreSQL parameters CloudNativePG controls (`pkg/postgres/configuration.go`, v1.30.0).
- * The admission webhook rejects them in `spec.postgresql.parameters`.
+ * PostgreSQL parameters CloudNativePG controls: `FixedConfigurationParameters` in cloudnative-pg v1.30.0
+ * `pkg/postgres/configuration.go` (split here by CNPG's own "blocked"/"fixed" labels, for the messages).
+ * The admission webhook (`validateConfiguration` in `internal/webhook/v1/cluster_webhook.go`) refuses such a
+ * parameter unless its value equals the one CNPG's own configuration holds at admission: see
+ * {@link cnpgAdmissionValue}.
  */
 
 /** Parameters CNPG refuses outright. */
@@ -36,3 +39,35 @@ export const PARAMETER_FIX: Readonly<Record<string, string>> = {
 
 /** CNPG's pattern for parameter names. */
 export const PARAMETER_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
+
+/**
+ * The value CNPG's webhook compares a fixed parameter against, or undefined when its configuration holds none
+ * at admission time (then every value is refused). The webhook builds the configuration with
+ * `CreatePostgresqlConfiguration` without mandatory settings, so what it holds for fixed parameters is
+ * `GlobalDefaultSettings` (cloudnative-pg v1.30.0 `pkg/postgres/configuration.go`: `logging_collector: on`,
+ * `log_destination: csvlog`, the log directory and file name, ...) plus `archive_mode` (`on`, or `off` with the
+ * `cnpg.io/skipWalArchiving: enabled` annotation). Parameters CNPG writes only later, into the instance's
+ * configuration (`port`, `listen_addresses`, `ssl`, `archive_command`, ...), are never there.
+ */
+export function cnpgAdmissionValue(key: string, walArchivingDisabled: boolean): string | undefined {
+  if (key === 'archive_mode') return walArchivingDisabled ? 'off' : 'on';
+  return Object.hasOwn(FIXED_DEFAULTS_AT_ADMISSION, key) ? FIXED_DEFAULTS_AT_ADMISSION[key] : undefined;
+}
+
+/** The fixed parameters among CNPG's `GlobalDefaultSettings` (v1.30.0), with their values. */
+const FIXED_DEFAULTS_AT_ADMISSION: Readonly<Record<string, string>> = {
+  logging_collector: 'on',
+  log_destination: 'csvlog',
+  log_directory: '/controller/log',
+  log_filename: 'postgres',
+  log_rotation_age: '0',
+  log_rotation_size: '0',
+  log_truncate_on_rotation: 'false',
+  shared_preload_libraries: '',
+};
+
+/** The annotation that turns WAL archiving off (`pkg/utils/labels_annotations.go`: `SkipWalArchiving`). */
+export const SKIP_WAL_ARCHIVING_ANNOTATION = 'cnpg.io/skipWalArchiving';
+
+/** The `wal_level` values CNPG knows (`WalLevelValue` in `pkg/postgres/configuration.go`). */
+export const WAL_LEVELS: readonly string[] = ['logical', 'replica', 'minimal'];

@@ -30,8 +30,9 @@ const factories: [string, () => ExtensionImage[], string, string[], string[], Re
   ['postgis', () => [ExtensionImage.postgis('3.6.4')], 'ghcr.io/cloudnative-pg/postgis-extension:3.6.4-18-trixie', ['postgis', 'postgis_raster', 'postgis_sfcgal', 'fuzzystrmatch', 'address_standardizer', 'address_standardizer_data_us', 'postgis_tiger_geocoder', 'postgis_topology'], [], undefined],
   ['pgrouting (with postgis)', () => [ExtensionImage.postgis('3.6.4'), ExtensionImage.pgrouting('4.0.1')], 'ghcr.io/cloudnative-pg/pgrouting:4.0.1-18-trixie', ['postgis', 'postgis_raster', 'postgis_sfcgal', 'fuzzystrmatch', 'address_standardizer', 'address_standardizer_data_us', 'postgis_tiger_geocoder', 'postgis_topology', 'pgrouting'], [], undefined],
   ['timescaledb', () => [ExtensionImage.timescaledb('2.29.2')], 'ghcr.io/cloudnative-pg/timescaledb-oss:2.29.2-18-trixie', ['timescaledb'], ['timescaledb'], undefined],
-  // CNPG creates pgaudit itself in every database once it is preloaded: no Database entry.
-  ['pgaudit', () => [ExtensionImage.pgaudit('18.0')], 'ghcr.io/cloudnative-pg/pgaudit:18.0-18-trixie', [], ['pgaudit'], undefined],
+  // CNPG preloads pgaudit and creates it in every database once a pgaudit.* parameter is set: no Database
+  // entry, no preload of ours.
+  ['pgaudit', () => [ExtensionImage.pgaudit('18.0', { log: 'ddl' })], 'ghcr.io/cloudnative-pg/pgaudit:18.0-18-trixie', [], [], { 'pgaudit.log': 'ddl' }],
   ['pg-ivm', () => [ExtensionImage.pgIvm('1.13')], 'ghcr.io/cloudnative-pg/pg-ivm:1.13-18-trixie', ['pg_ivm'], ['pg_ivm'], undefined],
   ['wal2json', () => [ExtensionImage.wal2json('2.6')], 'ghcr.io/cloudnative-pg/wal2json:2.6-18-trixie', [], [], { wal_level: 'logical', output_plugin_libraries: 'pgoutput, test_decoding, wal2json' }],
 ];
@@ -76,7 +77,7 @@ describe('catalog factories', () => {
       new PostgresCluster(chart, 'db', {
         imageName: IMAGE,
         storage: { size: '1Gi' },
-        postgresql: { sharedPreloadLibraries: ['pg_stat_statements', 'pgaudit'] },
+        postgresql: { sharedPreloadLibraries: ['pg_stat_statements', 'pgaudit'], parameters: { 'pg_stat_statements.track': 'top', 'pgaudit.log': 'ddl' } },
         extensions: [ExtensionImage.timescaledb('2.29.2'), ExtensionImage.pgaudit('18.0'), ExtensionImage.pgIvm('1.13')],
       });
     });

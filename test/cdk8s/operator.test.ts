@@ -57,6 +57,8 @@ describe('CnpgOperator', () => {
     expect(mgr.env.find((e: { name: string }) => e.name === 'OPERATOR_IMAGE_NAME').value).toBe('registry.internal/mirror/cloudnative-pg:1.30.0');
     expect(mgr.imagePullPolicy).toBe('IfNotPresent');
     expect(pod.imagePullSecrets).toEqual([{ name: 'mirror-creds' }]);
+    // ... and CNPG copies that secret into each cluster's namespace for the PostgreSQL pods, which run the operator image too.
+    expect(mgr.env.find((e: { name: string }) => e.name === 'PULL_SECRET_NAME').value).toBe('mirror-creds');
     expect(mgr.resources).toEqual({ requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '100m', memory: '512Mi' } });
     expect(pod.nodeSelector).toEqual({ 'node-role.kubernetes.io/infra': '' });
     expect(pod.tolerations).toEqual([{ key: 'infra', operator: 'Exists', effect: 'NoSchedule' }]);
