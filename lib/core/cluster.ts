@@ -11,7 +11,7 @@ import type { ExtensionImage } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
-import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION } from './compat';
+import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION, supportsFeature } from './compat';
 import { checkKnownKeys, keysOf } from './keys';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
 import { BLOCKED_PARAMETERS, cnpgAdmissionValue, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN, SKIP_WAL_ARCHIVING_ANNOTATION, WAL_LEVELS } from './parameters';
@@ -490,7 +490,7 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
             parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
             sharedPreloadLibraries: preload.length > 0 ? preload : undefined,
             pgHba: props.postgresql?.pgHba ? [...props.postgresql.pgHba] : undefined,
-            extensions: requested.length > 0 ? requested.map((x) => x.toClusterExtension()) : undefined,
+            extensions: requested.length > 0 ? requested.map((x) => x.toClusterExtension(supportsFeature(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, 'extensionEnv'))) : undefined,
           }
         : undefined,
   };
@@ -510,19 +510,21 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
 }
 
 /**
- * Where each SQL extension comes from: the mounted images (the last one wins, as in the pod), else
- * the base image. A scan over a handful of entries: nothing is built or kept per cluster, and the
- * closure holds only the images (not buildCluster's other locals).
+ * Where each SQL extension comes from, in PostgreSQL's search order as CNPG configures it: the instance
+ * manager writes `extension_control_path = $system:<each image's share dir, in list order>` and PostgreSQL
+ * takes the first control file it finds (cloudnative-pg v1.30.0 `pkg/postgres/configuration.go`,
+ * `setExtensionControlPath`). So the operand image's own copy wins over every mounted image, and an earlier
+ * image over a later one. A scan over a handful of entries: nothing is built or kept per cluster.
  */
 function sqlExtensionLookup(images: readonly ExtensionImage[]): (name: string) => AvailableSqlExtension | undefined {
   return (name) => {
-    for (let k = images.length - 1; k >= 0; k--) {
-      const img = images[k];
+    if (Object.hasOwn(BASE_IMAGE_EXTENSIONS, name)) return BASE_IMAGE_EXTENSIONS[name];
+    for (const img of images) {
       const exts = img.sqlExtensions;
-      for (let i = exts.length - 1; i >= 0; i--) {
+      for (let i = 0; i < exts.length; i++) {
         if (exts[i].name === name) return { name, requires: exts[i].requires, image: img.name, version: i === 0 ? img.sqlVersion : undefined };
       }
     }
-    return Object.hasOwn(BASE_IMAGE_EXTENSIONS, name) ? BASE_IMAGE_EXTENSIONS[name] : undefined;
+    return undefined;
   };
 }

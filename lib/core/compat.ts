@@ -35,6 +35,12 @@ function underscoreNamesSupported(v: [number, number, number]): boolean {
   return false;
 }
 
+/** Whether `version` (a CNPG version) implements `feature`; false for a version that does not parse. */
+export function supportsFeature(version: string, feature: keyof typeof FEATURES): boolean {
+  const v = parseVersion(version);
+  return v !== undefined && atLeast(v, FEATURE_MINIMUMS[feature]);
+}
+
 /** Problems for fields of `spec` the operator version cannot honour. */
 export function checkOperatorCompatibility(version: string, spec: ClusterSpec, field: string): Problem[] {
   const v = parseVersion(version);

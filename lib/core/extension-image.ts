@@ -1,3 +1,4 @@
+import { posix as posixPath } from 'node:path';
 import { checkKnownKeys, keysOf } from './keys';
 import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CATALOG, CNPG_REGISTRY, type CatalogImage, type Distro, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './catalog';
@@ -150,9 +151,10 @@ export interface CatalogImageOptions {
 /** Options of {@link ExtensionImage.postgis}. */
 export interface PostgisImageOptions extends CatalogImageOptions {
   /**
-   * Set `GDAL_DATA` and `PROJ_DATA` to the image's data directories, as CNPG's published catalog
-   * does. Needs CNPG 1.29+; without them raster and reprojection functions fall back to built-in data.
-   * @default false (as in CNPG Recipe 23)
+   * Set `GDAL_DATA` and `PROJ_DATA` to the image's data directories, as the image's own metadata does
+   * (cloudnative-pg/postgres-extensions-containers `postgis/metadata.hcl`, after its issue #166 "GDAL_DATA not
+   * found"). Extension `env` needs CNPG 1.29+: `true` is then an error on older operators.
+   * @default - on when the cluster targets CNPG 1.29 or later, off before (older operators ignore `env`)
    */
   readonly dataDirectoriesEnv?: boolean;
 }
@@ -202,8 +204,12 @@ export class ExtensionImage {
    * fuzzystrmatch from the base image), address_standardizer, address_standardizer_data_us.
    */
   public static postgis(version: string, options: PostgisImageOptions = {}): ExtensionImage {
-    const env = options.dataDirectoriesEnv ? CATALOG.postgis.env : undefined;
-    return ExtensionImage.fromCatalog('postgis', version, options, { env });
+    const { dataDirectoriesEnv, ...rest } = options;
+    if (dataDirectoriesEnv === undefined) {
+      // Decided by the cluster, from the operator version it targets (see toClusterExtension).
+      return ExtensionImage.fromCatalog('postgis', version, rest, {}, CATALOG.postgis.env);
+    }
+    return ExtensionImage.fromCatalog('postgis', version, rest, { env: dataDirectoriesEnv ? CATALOG.postgis.env : undefined });
   }
 
   /** pgRouting; needs the PostGIS image mounted too. */
@@ -267,11 +273,13 @@ export class ExtensionImage {
     version: string,
     options: CatalogImageOptions | Wal2jsonImageOptions = {},
     extra: Partial<ExtensionImageProps> = {},
+    envWhenSupported?: Readonly<Record<string, string>>,
   ): ExtensionImage {
-    const key = JSON.stringify([catalogName, version, options, extra]);
+    const key = JSON.stringify([catalogName, version, options, extra, envWhenSupported]);
     const shared = SHARED_CATALOG_IMAGES.get(key);
     if (shared) return shared;
     const img = ExtensionImage.newFromCatalog(catalogName, version, options, extra);
+    if (envWhenSupported) img._envWhenSupported = Object.freeze({ ...envWhenSupported });
     if (SHARED_CATALOG_IMAGES.size >= SHARED_CATALOG_IMAGES_LIMIT) SHARED_CATALOG_IMAGES.clear();
     SHARED_CATALOG_IMAGES.set(key, img);
     return img;
@@ -338,12 +346,18 @@ export class ExtensionImage {
   // initialized in the constructor, so all images have one shape (V8 keeps its optimized code).
   private _catalogEntry: CatalogImage | undefined = undefined;
   private _outputPluginLibraries: boolean | undefined = undefined;
+  private _envWhenSupported: Readonly<Record<string, string>> | undefined = undefined;
   private factoryChecks: Problem[] = [];
   private readonly validated: { strict?: readonly Problem[]; lenient?: readonly Problem[] } = {};
   private databaseList: readonly { readonly name: string; readonly version?: string }[] | undefined = undefined;
   private parsedTag: ExtensionImageTag | null | undefined = undefined;
 
-  constructor(public readonly props: ExtensionImageProps) {
+  /** The props as given, copied and frozen at construction: changing the object passed in changes nothing. */
+  public readonly props: ExtensionImageProps;
+
+  constructor(props: ExtensionImageProps) {
+    this.props = frozenCopy(props);
+    props = this.props;
     this.name = props.name;
     this.reference = props.reference;
     const sql = props.sqlExtensions ?? NO_SQL_EXTENSIONS;
@@ -462,8 +476,12 @@ export class ExtensionImage {
    * The `spec.postgresql.extensions[]` entry, in the generated type. Fields left unset are not
    * emitted, so CNPG's defaults apply.
    */
-  public toClusterExtension(): ClusterSpecPostgresqlExtensions {
-    const p = this.props;
+  /**
+   * The `spec.postgresql.extensions` entry. `envSupported`: whether the target operator honours extension `env`
+   * (CNPG 1.29+); an image whose env is the catalog's default (PostGIS data directories) emits it only then.
+   */
+  public toClusterExtension(envSupported = false): ClusterSpecPostgresqlExtensions {
+    const p = this.props.env === undefined && envSupported && this._envWhenSupported ? { ...this.props, env: this._envWhenSupported } : this.props;
     const image = p.reference !== undefined || p.pullPolicy !== undefined ? { reference: p.reference, pullPolicy: p.pullPolicy } : undefined;
     return {
       name: p.name,
@@ -477,37 +495,57 @@ export class ExtensionImage {
   }
 }
 
+/**
+ * A deep copy of plain data (objects and arrays), frozen; anything else (a class instance) is kept as it is.
+ * Catalog data is frozen already and shared, not copied.
+ */
+function frozenCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = frozenCopy(v);
+  return Object.freeze(out) as T;
+}
+
 function nonEmpty(xs: readonly string[] | undefined): string[] | undefined {
   return xs && xs.length > 0 ? [...xs] : undefined;
 }
 
-/** CNPG's rules for the path lists: non-empty, no duplicates, no escape from the image root. */
+/**
+ * CNPG's rules for the path lists, exactly as its webhook has them (cloudnative-pg v1.30.0
+ * `internal/webhook/v1/cluster_webhook.go`, `validateExtensions`/`validatePathList`): not empty, not listed
+ * twice (as written), and `filepath.Clean(path)` must not start with "..". An absolute path is accepted: the
+ * instance manager joins every entry to the image's mount point with `filepath.Join`, so "/lib" is "lib"
+ * (`pkg/postgres/configuration.go`, `absolutizePaths`).
+ */
 function checkPaths(field: string, paths: readonly string[] | undefined): Problem[] {
   if (paths === undefined) return [];
   const out: Problem[] = [];
-  const seen = new Set<string>();
+  const seen: string[] = [];
   paths.forEach((raw, i) => {
     const f = `${field}[${i}]`;
-    if (typeof raw !== 'string' || raw.trim() === '') {
+    if (typeof raw !== 'string' || raw === '') {
       out.push({ field: f, message: 'is empty', value: raw, fix: 'remove the entry or name a directory of the image' });
       return;
     }
-    if (raw.startsWith('/')) {
-      out.push({
-        field: f,
-        message: 'is absolute; CNPG joins every entry to the image root /extensions/<name>',
-        value: raw,
-        fix: `write it relative to the image root: "${raw.replace(/^\/+/, '') || '.'}"`,
-      });
+    if (seen.includes(raw)) {
+      out.push({ field: f, message: 'is listed twice', value: raw, fix: 'remove the duplicate' });
+      return;
     }
-    if (raw.split('/').includes('..')) {
-      out.push({ field: f, message: 'contains ".." and would escape the extension directory', value: raw, fix: 'name a directory inside the image' });
+    seen.push(raw);
+    if (goClean(raw).startsWith('..')) {
+      out.push({ field: f, message: 'would escape the extension directory (it cleans to a path starting with "..")', value: raw, fix: 'name a directory inside the image' });
     }
-    const norm = raw.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-    if (seen.has(norm)) out.push({ field: f, message: 'is listed twice', value: raw, fix: 'remove the duplicate' });
-    seen.add(norm);
   });
   return out;
+}
+
+/** Go's `filepath.Clean` on a Unix path: what CNPG's webhook compares. */
+function goClean(p: string): string {
+  const n = posixPath.normalize(p);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }
 
 const ENV_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

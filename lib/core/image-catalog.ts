@@ -107,7 +107,7 @@ export function buildImageCatalog(path: string, defaultName: string, kind: Image
       images: images.map((e) => ({
         major: e.major,
         image: e.image,
-        extensions: e.extensions?.length ? e.extensions.map((x) => x.toClusterExtension() as ImageCatalogSpecImagesExtensions) : undefined,
+        extensions: e.extensions?.length ? e.extensions.map((x) => x.toClusterExtension(true) as ImageCatalogSpecImagesExtensions) : undefined,
       })),
       componentImages: keys.length ? keys.map((key) => ({ key, image: props.componentImages?.[key] as string })) : undefined,
     },

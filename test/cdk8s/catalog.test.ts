@@ -105,7 +105,7 @@ describe('catalog factories', () => {
 
   test('a custom image gets the same validation', () => {
     const chart = new Chart(Testing.app(), 'c');
-    const bad = new ExtensionImage({ name: 'my_ext', reference: 'registry.internal/ext/my-ext:1.0-18-trixie', dynamicLibraryPath: ['/lib'], env: { PATH: '/bin' } });
+    const bad = new ExtensionImage({ name: 'my_ext', reference: 'registry.internal/ext/my-ext:1.0-18-trixie', dynamicLibraryPath: ['../lib'], env: { PATH: '/bin' } });
     try {
       new PostgresCluster(chart, 'db', { imageName: IMAGE, storage: { size: '1Gi' }, extensions: [bad] });
       throw new Error('expected an error');

@@ -58,10 +58,18 @@ describe('examples/cdk8s reproduces CNPG Recipe 23', () => {
   const { objects, files } = synthModule(example);
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
-  test('the Cluster "angus" has exactly the recipe spec', () => {
+  test('the Cluster "angus" has exactly the recipe spec, plus the PostGIS data directories upstream now sets', () => {
     const cluster = find('Cluster', 'angus');
     expect(cluster).toBeDefined();
-    expect(cluster?.spec).toStrictEqual(expected[0].spec);
+    // The one deliberate difference from the blog post: the PostGIS image's own metadata now sets GDAL_DATA and
+    // PROJ_DATA (postgres-extensions-containers issue #166), and CNPG 1.29+ applies extension env, so the library
+    // emits them by default for such operators (ExtensionImage.postgis dataDirectoriesEnv: false leaves them out).
+    const withEnv = structuredClone(expected[0].spec) as { postgresql: { extensions: Record<string, unknown>[] } };
+    withEnv.postgresql.extensions[1].env = [
+      { name: 'GDAL_DATA', value: '${image_root}/share/gdal' },
+      { name: 'PROJ_DATA', value: '${image_root}/share/proj' },
+    ];
+    expect(cluster?.spec).toEqual(withEnv);
     expect(cluster?.metadata).toStrictEqual({ name: 'angus' });
   });
 

@@ -219,7 +219,15 @@ describe('Pulumi components', () => {
     expect((cluster.inputs.spec as { postgresql: unknown }).postgresql).toEqual({
       extensions: [
         { name: 'pgvector', image: { reference: 'ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie' } },
-        { name: 'postgis', image: { reference: 'ghcr.io/cloudnative-pg/postgis-extension:3.6.1-18-trixie' }, ld_library_path: ['system'] },
+        {
+          name: 'postgis',
+          image: { reference: 'ghcr.io/cloudnative-pg/postgis-extension:3.6.1-18-trixie' },
+          ld_library_path: ['system'],
+          env: [
+            { name: 'GDAL_DATA', value: '${image_root}/share/gdal' },
+            { name: 'PROJ_DATA', value: '${image_root}/share/proj' },
+          ],
+        },
       ],
     });
     const ext = mine.find((r) => r.type === 'pulumi-nodejs:dynamic/cnpg:PostgresExtensions') as Registered;
