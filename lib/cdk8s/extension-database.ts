@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Database } from '../../imports/postgresql.cnpg.io';
 import { buildDatabase, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
@@ -27,7 +27,11 @@ export class ExtensionDatabase extends Construct {
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
     super(scope, id);
     const cluster = props.cluster instanceof PostgresCluster ? props.cluster.model : props.cluster;
-    this.model = buildDatabase(this.node.path, cluster, props, ['cluster']);
+    // A Database follows its cluster's namespace (emitted explicitly, so the chart's is not stamped on it). A
+    // cluster without one lands in kubectl's namespace: a chart namespace here could then be another one.
+    const chartNamespace = Chart.of(this).namespace;
+    const namespace = props.namespace ?? (typeof cluster !== 'string' && cluster.namespace === undefined ? chartNamespace : undefined);
+    this.model = buildDatabase(this.node.path, cluster, { ...props, ...(namespace !== undefined ? { namespace } : {}) }, ['cluster']);
     this.apiObject = new ApiObject(this, 'Resource', { ...databaseManifest(this.model), ...Database.GVK });
     // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
     // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { keepClusterScoped } from './cluster-scoped';
 import { ClusterImageCatalog as ClusterImageCatalogObject, ImageCatalog as ImageCatalogObject } from '../../imports/postgresql.cnpg.io';
 import {
   buildImageCatalog,
@@ -19,7 +20,7 @@ abstract class CatalogConstruct extends Construct {
     super(scope, id);
     this.model = buildImageCatalog(this.node.path, id, kind, props);
     const Obj = kind === 'ImageCatalog' ? ImageCatalogObject : ClusterImageCatalogObject;
-    new Obj(this, 'Resource', { metadata: { name: this.model.name, namespace: this.model.namespace }, spec: this.model.spec });
+    keepClusterScoped(new Obj(this, 'Resource', { metadata: { name: this.model.name, namespace: this.model.namespace }, spec: this.model.spec }));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
+import { keepClusterScoped } from './cluster-scoped';
 import { buildOperatorObjects, DEFAULT_OPERATOR_NAMESPACE, type KubeObject, type OperatorManifest, type OperatorProps } from '../core';
 
 export type { OperatorProps } from '../core';
@@ -44,7 +45,7 @@ export class CnpgOperator extends Construct {
 
   private emit(o: KubeObject): ApiObject {
     const { apiVersion, kind, metadata, ...rest } = o;
-    const api = new ApiObject(this, `${kind}-${metadata.name}`, { apiVersion, kind, metadata, ...rest });
+    const api = keepClusterScoped(new ApiObject(this, `${kind}-${metadata.name}`, { apiVersion, kind, metadata, ...rest }));
     this.apiObjects.push(api);
     return api;
   }

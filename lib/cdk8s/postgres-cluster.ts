@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cluster } from '../../imports/postgresql.cnpg.io';
 import { buildCluster, type ClusterModel, clusterManifest, type PostgresClusterProps } from '../core';
@@ -36,7 +36,9 @@ export class PostgresCluster extends Construct {
     super(scope, id);
     // Target the operator version of a CnpgOperator in the same app, unless told otherwise.
     const operatorVersion = props.operatorVersion ?? CnpgOperator.of(this)?.version;
-    this.model = buildCluster(this.node.path, id, { ...props, operatorVersion });
+    // The chart's namespace is the cluster's when none is given: the model knows it, so that its databases follow.
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    this.model = buildCluster(this.node.path, id, { ...props, operatorVersion, ...(namespace !== undefined ? { namespace } : {}) });
     this.name = this.model.name;
     this.apiObject = new ApiObject(this, 'Resource', { ...clusterManifest(this.model), ...Cluster.GVK });
   }

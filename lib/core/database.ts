@@ -118,6 +118,7 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     problems.push({ field: 'name', message: 'is reserved: CNPG does not manage the postgres, template0 and template1 databases', value: props.name, fix: 'choose another name, such as "app"' });
   }
   problems.push(...checkPgIdentifier('owner', props.owner, 'owner role'));
+  if (typeof cluster !== 'string') problems.push(...checkDatabaseNamespace(props.namespace, cluster.namespace, cluster.name));
   const resourceName = props.resourceName ?? `${clusterName}-${String(props.name).toLowerCase().replace(/[^a-z0-9.-]/g, '-')}`;
   problems.push(...checkDnsSubdomain(props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName', resourceName, 'the Database object name'));
 
@@ -220,4 +221,19 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     extensions: finalList.length > 0 ? (finalList as DatabaseSpecExtensions[]) : undefined,
   };
   return { resourceName, namespace: props.namespace ?? (typeof cluster === 'string' ? undefined : cluster.namespace), spec, extensions: finalList };
+}
+
+/**
+ * A Database is reconciled only in its cluster's namespace: `spec.cluster` is a LocalObjectReference
+ * (cloudnative-pg v1.30.0 `api/v1/database_types.go`, `ClusterRef corev1.LocalObjectReference`), resolved in the
+ * Database's own namespace. `databaseNamespace` undefined: it follows the cluster.
+ */
+export function checkDatabaseNamespace(databaseNamespace: string | undefined, clusterNamespace: string | undefined, clusterName: string): Problem[] {
+  if (databaseNamespace === undefined || databaseNamespace === clusterNamespace) return [];
+  return [{
+    field: 'namespace',
+    message: `must be the namespace of cluster ${clusterName} (${clusterNamespace ?? 'none given: the namespace of kubectl\'s context'}): CNPG looks for the cluster of a Database in the Database's own namespace`,
+    value: databaseNamespace,
+    fix: 'leave namespace out (the Database follows its cluster), or put the cluster in that namespace',
+  }];
 }

@@ -33,7 +33,7 @@ export interface ImageCatalogProps {
   /** One entry per PostgreSQL major (1 to 8, majors unique). */
   readonly images: readonly CatalogImageEntry[];
   /**
-   * Component images by key, e.g. `{ pgbouncer: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1' }` (CNPG 1.30+).
+   * Component images by key, e.g. `{ pgbouncer: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1' }` (CNPG 1.28.4+, 1.29.2+ and 1.30+: `api/v1/imagecatalog_types.go` at those tags).
    * @default - none
    */
   readonly componentImages?: Readonly<Record<string, string>>;

@@ -95,7 +95,9 @@ export interface OperatorObjects {
   readonly manifest?: OperatorManifest;
 }
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
+/** Kinds this library emits that are cluster-scoped: they must carry no namespace (a GitOps tool would show drift forever). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ClusterImageCatalog']);
+const CLUSTER_SCOPED = CLUSTER_SCOPED_KINDS;
 /** Namespace of the operator when none is given (CNPG's release manifest). */
 export const DEFAULT_OPERATOR_NAMESPACE = 'cnpg-system';
 
