@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Database } from '../../imports/postgresql.cnpg.io';
 import { buildDatabase, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
 import { PostgresCluster } from './postgres-cluster';
+import { effectiveNamespace, registerClaims } from './uniqueness';
 
 /** Props of {@link ExtensionDatabase}. */
 export interface ExtensionDatabaseProps extends DatabaseProps {
@@ -38,3 +39,13 @@ export class ExtensionDatabase extends Construct {
     // dependency with a walk over both subtrees at synth time (a third of synth time at 1000 pairs).
   }
 }
+
+// One Database object per name and namespace, and one per database of a cluster (checked by synthesize()).
+registerClaims(ExtensionDatabase, (d) => {
+  const ns = effectiveNamespace(d, d.model.namespace);
+  const cluster = d.model.spec.cluster.name;
+  return [
+    { key: `Database/${ns}/${d.model.resourceName}`, what: `Database object (${d.model.resourceName} in namespace "${ns}"; names such as "app_db" and "app-db" map to one)`, field: 'resourceName', value: d.model.resourceName, fix: 'set resourceName to tell them apart, or use one ExtensionDatabase' },
+    { key: `DatabaseOf/${ns}/${cluster}/${d.model.spec.name}`, what: `database ${d.model.spec.name} of cluster ${cluster}`, field: 'name', value: d.model.spec.name, fix: 'manage each database of a cluster from one ExtensionDatabase' },
+  ];
+});

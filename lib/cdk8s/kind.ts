@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import type { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { buildKindConfig, type KindClusterConfig, type KindConfigProps } from '../core';
+import { buildKindConfig, CnpgValidationError, type KindClusterConfig, type KindConfigProps } from '../core';
 import { CnpgOperator } from './operator';
 import { PostgresCluster } from './postgres-cluster';
+import { checkUniqueness, registerClaims } from './uniqueness';
 
 /** Props of {@link KindConfig}. */
 export interface KindConfigConstructProps extends Omit<KindConfigProps, 'imageVolumes'> {
@@ -32,6 +33,10 @@ export class KindConfig extends Construct {
   ) {
     super(scope, id);
     this.fileName = props.fileName ?? 'kind-config.yaml';
+    // A plain file name in the output directory: no directory, no "..", nothing written outside it.
+    if (typeof this.fileName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(this.fileName)) {
+      throw new CnpgValidationError(this.node.path, 'KindConfig', [{ field: 'fileName', message: 'must be a file name ending in .yaml or .yml, without a directory', value: this.fileName, fix: 'use a name such as "kind-config.yaml"' }]);
+    }
     this.node.addValidation({ validate: () => this.problems() });
   }
 
@@ -75,6 +80,7 @@ export interface SynthesizeOptions {
  * {@link CnpgOperator}, which operator manifest the output holds.
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): void {
+  checkUniqueness(app);
   const all = app.node.findAll();
   const kinds = all.filter((c): c is KindConfig => c instanceof KindConfig);
   const rendered = kinds.map((k) => [k.fileName, k.toYaml()] as const);
@@ -85,3 +91,6 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): void {
   if (log === false) return;
   for (const c of all) if (c instanceof CnpgOperator && c.manifest) log(c.manifest.describe());
 }
+
+// Two kind configs written to one file: the second would overwrite the first.
+registerClaims(KindConfig, (k) => [{ key: `file/${k.fileName}`, what: `file (${k.fileName})`, field: 'fileName', value: k.fileName, fix: 'give each KindConfig its own fileName' }]);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Cluster } from '../../imports/postgresql.cnpg.io';
 import { buildCluster, type ClusterModel, clusterManifest, type PostgresClusterProps } from '../core';
 import { CnpgOperator } from './operator';
+import { effectiveNamespace, registerClaims } from './uniqueness';
 
 export type { PostgresClusterProps } from '../core';
 
@@ -58,3 +59,9 @@ export class PostgresCluster extends Construct {
     return `${this.name}-rw`;
   }
 }
+
+// Two Cluster objects with one name in one namespace: Kubernetes keeps one (checked by synthesize()).
+registerClaims(PostgresCluster, (c) => {
+  const ns = effectiveNamespace(c, c.model.namespace);
+  return [{ key: `Cluster/${ns}/${c.name}`, what: `Cluster (${c.name} in namespace "${ns}")`, field: 'name', value: c.name, fix: 'give each cluster its own name (or namespace)' }];
+});

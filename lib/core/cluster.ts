@@ -7,12 +7,13 @@ import type {
 } from '../../imports/postgresql.cnpg.io.spec';
 import { BASE_IMAGE_EXTENSIONS, CNPG_MANAGED_MODULES, managedModuleEnabled, managedModuleFix, type SqlExtensionInfo } from './catalog';
 import { type Problem, nested, throwIfProblems } from './errors';
-import type { ExtensionImage } from './extension-image';
+import { ExtensionImage } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION, supportsFeature } from './compat';
 import { checkKnownKeys, keysOf } from './keys';
+import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
 import { BLOCKED_PARAMETERS, cnpgAdmissionValue, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN, SKIP_WAL_ARCHIVING_ANNOTATION, WAL_LEVELS } from './parameters';
 
@@ -197,6 +198,9 @@ export function checkStorageSize(field: string, size: unknown): Problem[] {
   if (typeof size !== 'string' || !QUANTITY_PATTERN.test(size)) {
     return [{ field, message: 'is not a Kubernetes quantity', value: size, fix: 'use a size such as "1Gi" or "500Mi"' }];
   }
+  if (Number.parseFloat(size.replace(/^\+/, '')) === 0) {
+    return [{ field, message: 'is zero: a PersistentVolumeClaim needs a size larger than 0', value: size, fix: 'use a size such as "1Gi"' }];
+  }
   return [];
 }
 
@@ -266,7 +270,21 @@ const CLUSTER_KEYS = keysOf<PostgresClusterProps>()({
 const STORAGE_KEYS = keysOf<StorageProps>()({ size: true, storageClass: true });
 const POSTGRESQL_KEYS = keysOf<PostgresqlProps>()({ parameters: true, sharedPreloadLibraries: true, pgHba: true });
 
+const CLUSTER_TYPES: Readonly<Record<string, RuntimeType>> = {
+  name: 'string', namespace: 'string', imageName: 'string', imageCatalogRef: 'object', postgresMajor: 'int32', instances: 'int32',
+  storage: 'object', walStorage: 'object', extensions: { instanceOf: ExtensionImage, name: 'ExtensionImage', arrayOf: true },
+  postgresql: 'object', enableSuperuserAccess: 'boolean', bootstrap: 'object', resources: 'object', affinity: 'object',
+  monitoring: 'object', managed: 'object', imagePullSecrets: 'stringArray', description: 'string', operatorVersion: 'string',
+  labels: 'stringMap', annotations: 'stringMap',
+};
+const POSTGRESQL_TYPES: Readonly<Record<string, RuntimeType>> = { parameters: 'stringMap', sharedPreloadLibraries: 'stringArray', pgHba: 'stringArray' };
+
 export function buildCluster(path: string, defaultName: string, props: PostgresClusterProps, frontEndKeys: readonly string[] = []): ClusterModel {
+  // Wrong runtime types first: the checks below assume the declared types.
+  throwIfProblems(path, 'PostgresCluster', [
+    ...checkRuntimeTypes('', props, CLUSTER_TYPES),
+    ...checkRuntimeTypes('postgresql', props?.postgresql, POSTGRESQL_TYPES),
+  ]);
   const problems: Problem[] = [
     ...checkKnownKeys('', props, [...CLUSTER_KEYS, ...frontEndKeys]),
     ...checkKnownKeys('storage', props.storage, STORAGE_KEYS),

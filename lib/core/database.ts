@@ -1,6 +1,8 @@
 import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CNPG_MANAGED_EXTENSIONS, managedModuleFix } from './catalog';
 import { checkKnownKeys, keysOf } from './keys';
+import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
+import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
 import { type Problem, throwIfProblems } from './errors';
 import { ExtensionImage } from './extension-image';
@@ -107,7 +109,19 @@ const DATABASE_EXTENSION_KEYS = keysOf<DatabaseExtension>()({ name: true, versio
  * The validated model of a Database. `frontEndKeys` are the props a front end adds (e.g. `cluster`): every
  * other unknown key is a problem.
  */
+const DATABASE_TYPES: Readonly<Record<string, RuntimeType>> = {
+  name: 'string', owner: 'string', extensions: 'array', resourceName: 'string', namespace: 'string', allowUnknownExtensions: 'boolean',
+};
+
 export function buildDatabase(path: string, cluster: ClusterModel | string, props: DatabaseProps, frontEndKeys: readonly string[] = []): DatabaseModel {
+  throwIfProblems(path, 'ExtensionDatabase', [
+    ...checkRuntimeTypes('', props, DATABASE_TYPES),
+    ...(Array.isArray(props?.extensions) ? props.extensions : []).flatMap((x, i) =>
+      x instanceof ExtensionImage || (x !== null && typeof x === 'object' && !Array.isArray(x))
+        ? []
+        : [{ field: `extensions[${i}]`, message: 'must be an ExtensionImage or { name, version?, schema?, ensure? }', value: x, fix: "use { name: 'vector' } or ExtensionImage.pgvector('0.8.1')" }],
+    ),
+  ]);
   const problems: Problem[] = [
     ...checkKnownKeys('', props, [...DATABASE_KEYS, ...frontEndKeys]),
     ...(Array.isArray(props.extensions) ? props.extensions : []).flatMap((x, i) => (x instanceof ExtensionImage ? [] : checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS))),
@@ -137,9 +151,9 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     const e = exts[i];
     if (!isPgIdentifier(e.name)) problems.push(...checkPgIdentifier(field(i, 'name'), e.name, 'extension name'));
     if (e.schema !== undefined && !isPgIdentifier(e.schema)) problems.push(...checkPgIdentifier(field(i, 'schema'), e.schema, 'schema name'));
-    if (e.version !== undefined && (typeof e.version !== 'string' || e.version.length === 0 || e.version.length > 63)) {
-      problems.push({ field: field(i, 'version'), message: 'must be a non-empty version string', value: e.version, fix: 'use a version such as "0.8.1", or leave it out for the default version' });
-    }
+    // One version rule for the whole library: PostgreSQL's (sql.ts), which the provider applies too.
+    const vp = e.version === undefined ? undefined : versionProblem(e.version);
+    if (vp) problems.push({ field: field(i, 'version'), message: vp, value: e.version, fix: 'use a version such as "0.8.1", or leave it out for the default version' });
     if (e.ensure !== undefined && e.ensure !== 'present' && e.ensure !== 'absent') {
       problems.push({ field: field(i, 'ensure'), message: 'must be "present" or "absent"', value: e.ensure, fix: 'use "present" or "absent"' });
     }

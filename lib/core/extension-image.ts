@@ -1,5 +1,6 @@
 import { posix as posixPath } from 'node:path';
 import { checkKnownKeys, keysOf } from './keys';
+import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CATALOG, CNPG_REGISTRY, type CatalogImage, type Distro, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './catalog';
 import type { Problem } from './errors';
@@ -107,6 +108,11 @@ export interface ExtensionImageProps {
   readonly sqlVersion?: string;
 }
 
+const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = {
+  name: 'string', reference: 'string', pullPolicy: 'string', extensionControlPath: 'stringArray', dynamicLibraryPath: 'stringArray',
+  ldLibraryPath: 'stringArray', binPath: 'stringArray', env: 'stringMap', sqlExtensions: 'array', databaseExtensions: 'stringArray',
+  sharedPreloadLibraries: 'stringArray', requiresImages: 'stringArray', parameters: 'stringMap', postgresMajor: 'int32', sqlVersion: 'string',
+};
 const IMAGE_KEYS = keysOf<ExtensionImageProps>()({ name: true, reference: true, pullPolicy: true, extensionControlPath: true, dynamicLibraryPath: true, ldLibraryPath: true, binPath: true, env: true, sqlExtensions: true, databaseExtensions: true, sharedPreloadLibraries: true, requiresImages: true, parameters: true, postgresMajor: true, sqlVersion: true });
 
 /** Options of the catalog factories such as {@link ExtensionImage.pgvector}. */
@@ -311,7 +317,14 @@ export class ExtensionImage {
     });
     img._catalogEntry = entry;
     if ('outputPluginLibraries' in options) img._outputPluginLibraries = options.outputPluginLibraries;
+    const tagged = options.tag !== undefined ? parseExtensionImageTag(options.tag) : undefined;
     img.factoryChecks = [
+      ...(tagged && tagged.postgresMajor !== major
+        ? [{ field: 'tag', message: `says PostgreSQL ${tagged.postgresMajor}, but the image is for PostgreSQL ${major} (postgresMajor)`, value: options.tag, fix: `use a tag built for PostgreSQL ${major} ("...-${major}-${distro}"), or set postgresMajor: ${tagged.postgresMajor} on a cluster of that major` }]
+        : []),
+      ...(tagged && tagged.distro !== distro
+        ? [{ field: 'tag', message: `says ${tagged.distro}, but distro is ${distro}`, value: options.tag, fix: `set distro: "${tagged.distro}" or use a ${distro} tag` }]
+        : []),
       ...(VERSION_PATTERN.test(version) ? [] : [{ field: 'version', message: 'is not a version', value: version, fix: `pass a version such as "${entry.knownVersions.at(-1)}"` }]),
       ...((EXTENSION_IMAGE_DISTROS as readonly string[]).includes(distro)
         ? []
@@ -360,12 +373,13 @@ export class ExtensionImage {
     props = this.props;
     this.name = props.name;
     this.reference = props.reference;
-    const sql = props.sqlExtensions ?? NO_SQL_EXTENSIONS;
+    // Wrong runtime types are reported by validate(); nothing here may throw on them.
+    const sql = Array.isArray(props.sqlExtensions) ? props.sqlExtensions : NO_SQL_EXTENSIONS;
     // Catalog entries are objects already: share their list instead of copying it per image.
     this.sqlExtensions = sql.every((s) => typeof s !== 'string') ? (sql as readonly SqlExtensionInfo[]) : sql.map((s) => (typeof s === 'string' ? { name: s } : s));
-    this.sharedPreloadLibraries = props.sharedPreloadLibraries ?? [];
-    this.requiresImages = props.requiresImages ?? [];
-    this.parameters = props.parameters ?? {};
+    this.sharedPreloadLibraries = Array.isArray(props.sharedPreloadLibraries) ? props.sharedPreloadLibraries : [];
+    this.requiresImages = Array.isArray(props.requiresImages) ? props.requiresImages : [];
+    this.parameters = props.parameters !== null && typeof props.parameters === 'object' ? props.parameters : {};
     this.sqlVersion = props.sqlVersion;
   }
 
@@ -437,6 +451,8 @@ export class ExtensionImage {
 
   private findProblems(requireReference: boolean): Problem[] {
     const p = this.props;
+    const typed = checkRuntimeTypes('', p, IMAGE_TYPES);
+    if (typed.length > 0) return typed;
     const out: Problem[] = [...checkKnownKeys('', p, IMAGE_KEYS), ...this.factoryChecks, ...checkExtensionName('name', p.name)];
     if (p.reference !== undefined || requireReference) {
       out.push(...checkImageReference('reference', p.reference).map((x) =>

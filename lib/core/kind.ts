@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { checkKnownKeys, keysOf } from './keys';
+import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { type Problem, throwIfProblems } from './errors';
 
 /** kind releases and the node images they publish, pinned by digest (kind release notes). */
@@ -107,10 +109,17 @@ const KIND_KEYS = keysOf<KindConfigProps>()({
   kubernetesVersion: true, kindRelease: true, nodeImage: true, name: true, workers: true, extraPortMappings: true, imageVolumes: true,
 });
 
+const KIND_TYPES: Readonly<Record<string, RuntimeType>> = {
+  kubernetesVersion: 'string', kindRelease: 'string', nodeImage: 'string', name: 'string', workers: 'int32', extraPortMappings: 'array', imageVolumes: 'boolean',
+};
+
 export function buildKindConfig(path: string, props: KindConfigProps = {}): KindClusterConfig {
+  throwIfProblems(path, 'KindConfig', checkRuntimeTypes('', props, KIND_TYPES));
   const problems: Problem[] = [...checkKnownKeys('', props, KIND_KEYS)];
   const release = props.kindRelease ?? DEFAULT_KIND_RELEASE;
-  const version = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  // Without kubernetesVersion, a node image's own version decides (the feature gate must match the node).
+  const imageMinor = typeof props.nodeImage === 'string' ? /:v(\d+\.\d+)(?:\.\d+)?(?:@|$)/.exec(props.nodeImage)?.[1] : undefined;
+  const version = props.kubernetesVersion ?? imageMinor ?? DEFAULT_KUBERNETES_VERSION;
   const mm = minorOf(version);
   const table = KIND_NODE_IMAGES[release];
   if (!table) {
@@ -132,6 +141,16 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   if (image !== undefined && !/@sha256:[0-9a-f]{64}$/.test(image)) {
     problems.push({ field: 'nodeImage', message: 'is not pinned by digest; the tag alone may name an image built for another kind release', value: image, fix: 'append @sha256:<digest> from the kind release notes' });
   }
+  // The feature gate follows kubernetesVersion: a node image of another minor would get the wrong one.
+  const nodeMinor = imageMinor;
+  if (nodeMinor !== undefined && mm && nodeMinor !== minorKey) {
+    problems.push({
+      field: 'nodeImage',
+      message: `is Kubernetes ${nodeMinor}, but kubernetesVersion is ${minorKey}: the ImageVolume feature gate is decided from kubernetesVersion`,
+      value: props.nodeImage,
+      fix: `set kubernetesVersion: "${nodeMinor}", or use a node image of Kubernetes ${minorKey}`,
+    });
+  }
   if (image === undefined && table && mm) {
     image = table[minorKey];
     if (!image) {
@@ -151,7 +170,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
     if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) problems.push({ field: `${f}.containerPort`, message: 'must be a port from 1 to 65535', value: p.containerPort, fix: 'use the NodePort of the service, e.g. 30432' });
     if (p.hostPort !== undefined && (!Number.isInteger(p.hostPort) || p.hostPort < 0 || p.hostPort > 65535)) problems.push({ field: `${f}.hostPort`, message: 'must be a port from 0 to 65535', value: p.hostPort, fix: 'use a free host port, e.g. 5432' });
     if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) problems.push({ field: `${f}.protocol`, message: 'must be TCP, UDP or SCTP', value: p.protocol, fix: 'use "TCP"' });
-    if (p.listenAddress !== undefined && !/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/.test(p.listenAddress)) problems.push({ field: `${f}.listenAddress`, message: 'is not an IP address', value: p.listenAddress, fix: 'use "127.0.0.1" or "0.0.0.0"' });
+    if (p.listenAddress !== undefined && !isIP(p.listenAddress)) problems.push({ field: `${f}.listenAddress`, message: 'is not an IP address', value: p.listenAddress, fix: 'use "127.0.0.1" or "0.0.0.0"' });
     if (p.hostPort) {
       const key = `${p.listenAddress ?? '0.0.0.0'}:${p.hostPort}/${p.protocol ?? 'TCP'}`;
       if (hostPorts.has(key)) problems.push({ field: `${f}.hostPort`, message: 'is published twice', value: p.hostPort, fix: 'use distinct host ports' });

@@ -3,6 +3,7 @@ import { checkImageReference } from './image-ref';
 import { type KubeObject, OperatorManifest } from './manifest';
 import { checkDnsLabel, checkDnsSubdomain } from './names';
 import { checkKnownKeys, keysOf } from './keys';
+import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { checkResources, type ResourceRequirements } from './resources';
 
 /** What of the operator to emit. */
@@ -106,7 +107,14 @@ const OPERATOR_KEYS = keysOf<OperatorProps>()({
   replicas: true, resources: true, nodeSelector: true, tolerations: true, logLevel: true,
 });
 
+const OPERATOR_TYPES: Readonly<Record<string, RuntimeType>> = {
+  version: 'string', install: 'string', namespace: 'string', image: 'string', imagePullPolicy: 'string', imagePullSecrets: 'stringArray',
+  replicas: 'int32', resources: 'object', nodeSelector: 'stringMap', tolerations: 'array', logLevel: 'string',
+};
+
 export function validateOperatorProps(props: OperatorProps): Problem[] {
+  const typed = checkRuntimeTypes('', props, OPERATOR_TYPES);
+  if (typed.length > 0) return typed;
   const out: Problem[] = [...checkKnownKeys('', props, OPERATOR_KEYS)];
   if (props.install !== undefined && !['all', 'crds', 'none'].includes(props.install)) {
     out.push({ field: 'install', message: 'must be "all", "crds" or "none"', value: props.install, fix: 'use "all" (default), "crds" or "none"' });
