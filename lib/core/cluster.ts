@@ -14,6 +14,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUA
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION, supportsFeature } from './compat';
 import { checkKnownKeys, keysOf } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
+import { hasControlCharacters } from './sql';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
 import { BLOCKED_PARAMETERS, cnpgAdmissionValue, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN, SKIP_WAL_ARCHIVING_ANNOTATION, WAL_LEVELS } from './parameters';
 
@@ -409,7 +410,7 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     }
     if (typeof v !== 'string') {
       problems.push({ field: f, message: 'must be a string (CNPG parameters are strings)', value: v, fix: `write it as "${String(v)}"` });
-    } else if (/[\u0000-\u001f\u007f]/.test(v)) {
+    } else if (hasControlCharacters(v)) {
       problems.push({ field: f, message: 'contains a newline or another control character, which postgresql.conf cannot hold', value: v, fix: 'write the value on one line without control characters' });
     }
   }

@@ -101,6 +101,12 @@ export function cnpgOwnedExtensionReason(name: string): string {
   return `extension "${name}" is managed by CloudNativePG itself: it creates it in every database when a "${name}.*" parameter is set on the cluster, and drops it on every instance start when none is. Fix: remove it from the list and set a ${name}.* parameter in the Cluster's postgresql.parameters (e.g. ${name === 'pgaudit' ? "pgaudit.log: 'ddl'" : "pg_stat_statements.track: 'all'"})`;
 }
 
+/** Whether a string holds a control character (a newline included): such values fit no config line or host name. */
+export function hasControlCharacters(s: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+  return /[\u0000-\u001f\u007f]/.test(s);
+}
+
 /** Quotes an identifier by PostgreSQL's rules: double quotes, embedded quotes doubled. */
 export function quoteIdent(name: string): string {
   if (name.includes('\u0000')) throw new Error('identifier contains a NUL character');

@@ -21,6 +21,7 @@ import {
   checkExtensionRequests,
   type DependentObject,
   type ExtensionRequest,
+  hasControlCharacters,
   IDENTITY_SQL,
   identifierProblem,
   type InstalledExtension,
@@ -115,8 +116,7 @@ function checkConnection(c: Record<string, unknown>): CheckFailure[] {
   const out: CheckFailure[] = unknownKeys(c, CONNECTION_KEYS, 'connection');
   if (!isUnknown(c.host)) {
     if (typeof c.host !== 'string' || c.host.length === 0) out.push({ property: 'connection.host', reason: 'connection.host must be a host name or address' });
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-    else if (/[\u0000-\u001f\u007f\s]/.test(c.host)) out.push({ property: 'connection.host', reason: `connection.host must not contain spaces or control characters (got ${JSON.stringify(c.host)})` });
+    else if (hasControlCharacters(c.host) || /\s/.test(c.host)) out.push({ property: 'connection.host', reason: `connection.host must not contain spaces or control characters (got ${JSON.stringify(c.host)})` });
   }
   if (known(c.port) && !(Number.isInteger(c.port) && (c.port as number) > 0 && (c.port as number) < 65536)) {
     out.push({ property: 'connection.port', reason: `connection.port must be a port from 1 to 65535 (got ${JSON.stringify(c.port)})` });
