@@ -1,9 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { App } from 'cdk8s';
-import { Construct } from 'constructs';
+import { type App, ApiObject } from 'cdk8s';
+import { Construct, type IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { buildKindConfig, CnpgValidationError, type KindClusterConfig, type KindConfigProps } from '../core';
+import {
+  buildKindConfig,
+  CnpgValidationError,
+  DEFAULT_OPERATOR_VERSION,
+  type KindClusterConfig,
+  type KindConfigProps,
+  type KubeObject,
+  OperatorManifest,
+  objectId,
+  validateCnpgObject,
+} from '../core';
 import { CnpgOperator } from './operator';
 import { PostgresCluster } from './postgres-cluster';
 import { checkUniqueness, registerClaims } from './uniqueness';
@@ -72,6 +82,13 @@ export interface SynthesizeOptions {
    * @default - standard error, unless the environment sets CNPG_CONSTRUCTS_QUIET=1
    */
   readonly log?: ((line: string) => void) | false;
+  /**
+   * Validate every CNPG object against the CRDs of the targeted operator release (OpenAPI schema and CEL
+   * rules, offline), so that an object broken through an escape hatch (`addJsonPatch`, a hand-built
+   * `ApiObject`) fails here, naming the construct, the field and the rule, and nothing is written.
+   * @default true (the CRDs come from the app's CnpgOperator, else OperatorManifest.load())
+   */
+  readonly validate?: boolean;
 }
 
 /**
@@ -85,6 +102,7 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): void {
   const kinds = all.filter((c): c is KindConfig => c instanceof KindConfig);
   const rendered = kinds.map((k) => [k.fileName, k.toYaml()] as const);
   for (const chart of app.charts) chart.toJson(); // renders (and validates) every object before anything is written
+  if (options.validate !== false) validateAgainstCrds(all);
   app.synth();
   for (const [file, text] of rendered) fs.writeFileSync(path.join(app.outdir, file), text);
   const log = options.log ?? (process.env.CNPG_CONSTRUCTS_QUIET === '1' ? false : (line: string) => process.stderr.write(`${line}\n`));
@@ -94,3 +112,25 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): void {
 
 // Two kind configs written to one file: the second would overwrite the first.
 registerClaims(KindConfig, (k) => [{ key: `file/${k.fileName}`, what: `file (${k.fileName})`, field: 'fileName', value: k.fileName, fix: 'give each KindConfig its own fileName' }]);
+
+/** Every CNPG object of the app against its CRD; the first object that fails throws, with all its problems. */
+function validateAgainstCrds(all: readonly IConstruct[]): void {
+  const apis = all.filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.apiVersion.startsWith('postgresql.cnpg.io/'));
+  if (apis.length === 0) return;
+  const operator = all.find((c): c is CnpgOperator => c instanceof CnpgOperator);
+  const manifest = operator?.manifest ?? OperatorManifest.load(operator?.version ?? DEFAULT_OPERATOR_VERSION);
+  for (const api of apis) {
+    const obj = api.toJson() as KubeObject;
+    const errors = validateCnpgObject(obj, manifest);
+    if (errors.length === 0) continue;
+    throw new CnpgValidationError(
+      api.node.path,
+      objectId(obj),
+      errors.map((e) => ({
+        field: e.path,
+        message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`,
+        fix: 'check the props and any escape hatch (addJsonPatch, a hand-built ApiObject) that changed this object',
+      })),
+    );
+  }
+}
