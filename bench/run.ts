@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { OperatorManifest } from '../lib/core/manifest';
 
 const root = path.resolve(__dirname, '..', '..');
 const here = __dirname;
@@ -102,6 +103,28 @@ for (const [name, mod, baseline] of [
   rows.push({ case: name, lib: lib.map((s) => s.ms), base: base.map((s) => s.ms), rssLib: Math.max(...lib.map((s) => s.rssMb)), rssBase: Math.max(...base.map((s) => s.rssMb)), goal: '–', note: `baseline: require('${baseline}')` });
 }
 
+// 4. Offline validation of 1,000 objects (a fresh process each), with CEL rules against schema-only.
+{
+  const manifestFile = process.env.CNPG_OPERATOR_MANIFEST ?? OperatorManifest.load('1.30.0').source;
+  const lib: Sample[] = [];
+  const base: Sample[] = [];
+  for (let i = 0; i < 5; i++) {
+    base.push(node('validate-case.js', 'schema', '1000', manifestFile));
+    lib.push(node('validate-case.js', 'full', '1000', manifestFile));
+  }
+  rows.push({
+    case: 'validate 1000 objects',
+    lib: lib.map((s) => s.ms),
+    base: base.map((s) => s.ms),
+    libCpu: lib.map((s) => s.cpuMs ?? 0),
+    baseCpu: base.map((s) => s.cpuMs ?? 0),
+    rssLib: Math.max(...lib.map((s) => s.rssMb)),
+    rssBase: Math.max(...base.map((s) => s.rssMb)),
+    goal: '< 2000 ms',
+    note: 'cnpg-constructs validate (schema + CEL + semantic checks, YAML parsing included) against the same walk without CEL',
+  });
+}
+
 const header = '| case | library median (spread) ms | baseline median (spread) ms | ratio | CPU ratio | peak RSS lib / base MB | goal | note |\n|---|---|---|---|---|---|---|---|';
 const lines = rows.map((r) => {
   const ratio = median(r.lib) / median(r.base);
@@ -139,6 +162,9 @@ ${table}
 - **read 50 extensions**: \`pulumi refresh\` of a resource managing 50 extensions, against one plain query;
   round trips are counted by wrapping \`pg.Client.prototype.query\`.
 - **require**: loading an entry point in a fresh process, against loading its framework alone.
+- **validate 1000 objects**: \`cnpg-constructs validate\` on one file of 500 Clusters and 500 Databases (YAML
+  parsing, CRD schema, CEL rules, the library's checks) in a fresh process, against the same schema walk without
+  CEL rules (what schema-only validators check).
 
 ## What was found and changed (profiling with \`node --cpu-prof\` on synth 1000 pairs)
 

@@ -43,6 +43,8 @@ if (staging) {
   fs.mkdirSync(staging, { recursive: true });
   for (const f of fs.readdirSync(tmp)) fs.copyFileSync(path.join(tmp, f), path.join(staging, f));
 }
+// What cdk8s-cli asks the app for its validation report (construct paths) is not part of the output.
+fs.rmSync(path.join(tmp, 'construct-metadata.json'), { force: true });
 const old = `${out}.old-${process.pid}`;
 if (fs.existsSync(out)) fs.renameSync(out, old);
 fs.renameSync(tmp, out);

@@ -19,6 +19,8 @@ export * from './peers';
 export * from './resources';
 export * from './sql';
 export * from './validator';
+export * from './yaml-checks';
+export * from './cdk8s-validation';
 export * from './wire';
 /** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */
 export * as cnpg from '../../imports/postgresql.cnpg.io.spec';

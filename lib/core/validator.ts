@@ -109,7 +109,16 @@ function applyDefaults(v: Record<string, unknown>, s: Schema): Record<string, un
   return out;
 }
 
-export function validateAgainstSchema(value: unknown, schema: Schema, path = ''): SchemaError[] {
+/** Options of the validation. */
+export interface ValidateOptions {
+  /**
+   * Evaluate the `x-kubernetes-validations` CEL rules (schema-only tools such as kubeconform do not).
+   * @default true
+   */
+  readonly cel?: boolean;
+}
+
+export function validateAgainstSchema(value: unknown, schema: Schema, path = '', options: ValidateOptions = {}): SchemaError[] {
   const errs: SchemaError[] = [];
   const err = (message: string, p = path) => errs.push({ path: p || '<root>', message });
   if (value === null) {
@@ -123,9 +132,9 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '')
     return errs;
   }
   if (schema.anyOf && !schema['x-kubernetes-int-or-string']) {
-    if (!schema.anyOf.some((b) => validateAgainstSchema(value, b, path).length === 0)) err('matches none of anyOf');
+    if (!schema.anyOf.some((b) => validateAgainstSchema(value, b, path, options).length === 0)) err('matches none of anyOf');
   }
-  for (const b of schema.allOf ?? []) errs.push(...validateAgainstSchema(value, b, path));
+  for (const b of schema.allOf ?? []) errs.push(...validateAgainstSchema(value, b, path, options));
   if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
     err(`must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
   }
@@ -152,7 +161,7 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '')
       });
     }
     if (schema.items) value.forEach((x, i) => {
-    errs.push(...validateAgainstSchema(x, schema.items as Schema, `${path}[${i}]`));
+    errs.push(...validateAgainstSchema(x, schema.items as Schema, `${path}[${i}]`, options));
   });
   } else if (isObject(value)) {
     const obj = applyDefaults(value, schema);
@@ -165,13 +174,13 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '')
     if (schema.maxProperties !== undefined && n > schema.maxProperties) err(`must have at most ${schema.maxProperties} properties`);
     for (const [k, v] of Object.entries(obj)) {
       const p = `${path}.${k}`;
-      if (props[k]) errs.push(...validateAgainstSchema(v, props[k], p));
-      else if (typeof schema.additionalProperties === 'object') errs.push(...validateAgainstSchema(v, schema.additionalProperties, p));
+      if (props[k]) errs.push(...validateAgainstSchema(v, props[k], p, options));
+      else if (typeof schema.additionalProperties === 'object') errs.push(...validateAgainstSchema(v, schema.additionalProperties, p, options));
       else if (schema.additionalProperties === true || preserve || schema['x-kubernetes-embedded-resource']) continue;
       else err(`unknown field "${k}"`, p);
     }
   }
-  for (const rule of schema['x-kubernetes-validations'] ?? []) {
+  for (const rule of options.cel === false ? [] : (schema['x-kubernetes-validations'] ?? [])) {
     if (/\boldSelf\b/.test(rule.rule)) continue;
     let ok: unknown;
     try {
@@ -180,7 +189,8 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '')
       ok = e;
     }
     if (ok !== true && celModule().isCelError(ok)) {
-      errs.push({ path: path || '<root>', message: `CEL rule failed to evaluate: ${(ok as Error).message}`, rule: rule.rule });
+      // The API server rejects an object whose rule cannot be evaluated (e.g. "no such key"), with the rule's message.
+      errs.push({ path: path || '<root>', message: `${rule.message ?? 'failed rule'} (the rule could not be evaluated: ${(ok as Error).message})`, rule: rule.rule });
     } else if (ok !== true) {
       errs.push({ path: path || '<root>', message: rule.message ?? 'failed rule', rule: rule.rule });
     }
@@ -196,7 +206,7 @@ export function isCnpgObject(obj: unknown): obj is KubeObject {
 }
 
 /** Validates a CNPG object against its CRD in `manifest` (the operator release the object targets). */
-export function validateCnpgObject(obj: KubeObject, manifest: OperatorManifest): SchemaError[] {
+export function validateCnpgObject(obj: KubeObject, manifest: OperatorManifest, options: ValidateOptions = {}): SchemaError[] {
   const [group, version] = String(obj.apiVersion).split('/');
   const crd = manifest.crds().find((c) => {
     const spec = c.spec as { group: string; names: { kind: string } };
@@ -210,7 +220,7 @@ export function validateCnpgObject(obj: KubeObject, manifest: OperatorManifest):
   const name = obj.metadata?.name;
   if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) errs.push({ path: '.metadata.name', message: `invalid object name ${JSON.stringify(name)}` });
   const { metadata: _m, ...rest } = obj;
-  errs.push(...validateAgainstSchema({ ...rest, metadata: {} }, v.schema.openAPIV3Schema));
+  errs.push(...validateAgainstSchema({ ...rest, metadata: {} }, v.schema.openAPIV3Schema, '', options));
   return errs;
 }
 

@@ -144,6 +144,9 @@ describe('with the peers, as a platform repository', () => {
     expect(cluster.spec.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } });
     expect(cluster.spec.postgresql.extensions.map((e) => e.name)).toEqual(['pgvector', 'postgis']);
     expect(objects.find((o) => o.kind === 'Database')?.spec?.extensions).toHaveLength(9);
+    // The package's command, as installed (npx resolves its bin), on what was just synthesized.
+    const npx = run('npx', ['--no-install', 'cnpg-constructs', 'validate', '--manifest', manifest, `dist-${variant}`], { cwd: dir });
+    expect(npx).toMatch(/^valid: 2 CNPG object\(s\) checked against CNPG 1\.30\.0, 26 other object\(s\) skipped/);
   });
 
   test('a chart type-checks with moduleResolution bundler', () => {

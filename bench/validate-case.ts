@@ -1,0 +1,43 @@
+// Validate a file of N CNPG objects (half Clusters, half Databases) in a fresh process:
+// node build/bench/validate-case.js <full|schema> <N> <manifest>. "full" is `cnpg-constructs validate` (schema and
+// CEL rules and the library's checks, YAML parsing included); "schema" the same walk without CEL, what
+// schema-only validators do.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { runValidate } from '../lib/cli/validate';
+import { OperatorManifest } from '../lib/core/manifest';
+import { validateCnpgObject } from '../lib/core/validator';
+
+const [mode, nArg, manifestFile] = process.argv.slice(2);
+const n = Number(nArg);
+const docs: string[] = [];
+for (let i = 0; i < n; i++) {
+  const name = `c${i >> 1}`;
+  docs.push(
+    stringify(
+      i % 2 === 0
+        ? { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name, namespace: 'db' }, spec: { instances: 1, imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie', storage: { size: '1Gi' }, postgresql: { extensions: [{ name: 'pgvector', image: { reference: 'ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie' } }] } } }
+        : { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Database', metadata: { name: `${name}-app`, namespace: 'db' }, spec: { name: 'app', owner: 'app', cluster: { name }, extensions: [{ name: 'vector', version: '0.8.1' }] } },
+    ),
+  );
+}
+const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-bench-validate-')), 'objects.yaml');
+fs.writeFileSync(file, docs.join('---\n'));
+const c0 = process.cpuUsage();
+const t0 = process.hrtime.bigint();
+(async () => {
+  if (mode === 'full') {
+    const code = await runValidate(['--manifest', manifestFile, file], { stdin: async () => '', stdout: () => undefined, stderr: (s) => process.stderr.write(s), cwd: process.cwd() });
+    if (code !== 0) throw new Error(`validate exited ${code}`);
+  } else {
+    const manifest = OperatorManifest.fromFile(manifestFile);
+    for (const d of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      if (validateCnpgObject(d.toJS(), manifest, { cel: false }).length > 0) throw new Error('invalid');
+    }
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.resourceUsage().maxRSS / 1024 }));
+})();
