@@ -183,6 +183,8 @@ export interface ClusterModel {
   readonly extensions: readonly ExtensionImage[];
   /** A SQL extension a database in this cluster can create (mounted images first, then the base image). */
   readonly sqlExtension: (name: string) => AvailableSqlExtension | undefined;
+  /** The CNPG version the cluster was checked against. */
+  readonly operatorVersion: string;
 }
 
 /** Where a SQL extension comes from. */
@@ -523,6 +525,7 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     annotations: props.annotations,
     spec,
     postgresMajor: operand.major,
+    operatorVersion: props.operatorVersion ?? DEFAULT_OPERATOR_VERSION,
     extensions: images,
     sqlExtension: sqlExtensionLookup(images),
   };

@@ -24,6 +24,10 @@ import {
   checkStorageClass,
   checkStorageSize,
   DEFAULT_OPERATOR_NAMESPACE,
+  DEFAULT_OPERATOR_VERSION,
+  OperatorManifest,
+  objectId,
+  validateCnpgObject,
 } from '../core';
 import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
@@ -83,6 +87,32 @@ function awaited(o: KubeObject, kind: keyof typeof AWAIT_ANNOTATIONS): KubeObjec
   return { ...o, metadata: { ...o.metadata, annotations: { ...AWAIT_ANNOTATIONS[kind], ...o.metadata.annotations } } };
 }
 
+/** The manifests a program validated against, by operator version (loading one reads and hashes a 1 MB file). */
+const manifests = new Map<string, OperatorManifest>();
+
+/**
+ * Validates an object this component is about to register against the CRDs of the operator it targets
+ * (schema and CEL rules, offline), like synthesize() does for cdk8s; values that are Outputs are checked by
+ * the API server instead. Throws a CnpgResourceError naming the field and the rule.
+ */
+function checkAgainstCrds(resource: pulumi.Resource, name: string, object: KubeObject, operator: CnpgOperator | undefined, version: string | undefined): void {
+  const deferred = (v: unknown): boolean => pulumi.Output.isInstance(v) || v instanceof Promise || (typeof v === 'object' && v !== null && Object.values(v).some(deferred));
+  if (deferred(object)) return;
+  const key = operator?.manifest?.sha256 ?? version ?? DEFAULT_OPERATOR_VERSION;
+  let manifest = operator?.manifest ?? manifests.get(key);
+  if (!manifest) {
+    manifest = validated(resource, () => OperatorManifest.load(version ?? DEFAULT_OPERATOR_VERSION));
+    manifests.set(key, manifest);
+  }
+  const errors = validateCnpgObject(object, manifest);
+  if (errors.length > 0) {
+    throw new CnpgResourceError(
+      new CnpgValidationError(name, objectId(object), errors.map((e) => ({ field: e.path, message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`, fix: 'check the args' }))),
+      resource,
+    );
+  }
+}
+
 /** Runs a builder, turning its validation error into the `pulumi.ResourceError` Pulumi users expect (same message, same problems). */
 function validated<T>(resource: pulumi.Resource, build: () => T): T {
   try {
@@ -120,11 +150,14 @@ export class CnpgOperator extends pulumi.ComponentResource {
    * ready) and the webhook configurations. A {@link PostgresCluster} given `operator` depends on them.
    */
   public readonly readiness: pulumi.CustomResource[];
+  /** The release manifest the objects come from (none with `install: 'none'`). */
+  public readonly manifest?: OperatorManifest;
 
   constructor(name: string, props: OperatorProps = {}, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:CnpgOperator', name, {}, opts);
     const objs = validated(this, () => buildOperatorObjects(name, props));
     this.version = objs.version;
+    this.manifest = objs.manifest;
     this.namespace = props.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
     const foundation = objs.foundation.map((o) => kubeResource(`${name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, { parent: this }));
     const operator = objs.operator.map((o) =>
@@ -250,6 +283,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
           },
         }
       : manifest;
+    checkAgainstCrds(this, name, inputs as KubeObject, operator, args.operatorVersion ?? operator?.version);
     this.cluster = customResource(`${name}-cluster`, awaited(inputs as KubeObject, 'Cluster'), { parent: this, dependsOn: operator?.readiness ?? [] });
     this.registerOutputs({
       clusterName: this.clusterName,
@@ -372,6 +406,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
     const manifest = databaseManifest(mode === 'cnpg' ? model : { ...model, spec: { ...model.spec, extensions: undefined } });
     const namespace = namespaceInput(this, `ExtensionDatabase '${name}'`, args.namespace) ?? (args.cluster instanceof PostgresCluster ? args.cluster.namespace : undefined);
     if (isDeferred(namespace)) manifest.metadata.namespace = namespace as unknown as string;
+    checkAgainstCrds(this, name, manifest, undefined, args.cluster instanceof PostgresCluster ? args.cluster.model.operatorVersion : undefined);
     this.database = customResource(`${name}-database`, awaited(manifest, 'Database'), {
       parent: this,
       dependsOn: args.cluster instanceof PostgresCluster ? [args.cluster] : [],

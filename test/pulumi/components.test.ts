@@ -204,6 +204,10 @@ describe('Pulumi components', () => {
     expect((err as pl.CnpgResourceError).problems).toEqual([expect.objectContaining({ field: 'manageExtensionWith', fix: expect.stringContaining('did you mean "manageExtensionsWith"?') })]);
     expect(() => new pl.ExtensionDatabase('bogus', { cluster: 'angus', name: 'app', owner: 'app', manageExtensionsWith: 'bogus' as 'cnpg' })).toThrow(/manageExtensionsWith: is not a mode \(got "bogus"\)/);
     expect(() => new pl.PostgresCluster('typo2', { ...props(), storage: { size: '1Gi', storageclass: 'fast' } as never })).toThrow(/storage\.storageclass: is not a known option .*did you mean "storageClass"\?/);
+    // Pass-through specs the builders do not model are checked against the CRDs (CEL rules included) before registering.
+    expect(() => new pl.PostgresCluster('cel', { ...props(), bootstrap: { initdb: { builtinLocale: 'C' } } })).toThrow(
+      /Cluster\/cel at 'cel' is invalid: \.spec\.bootstrap\.initdb: builtinLocale is only available when localeProvider is set to `builtin` .*CEL rule: .*the CNPG 1\.30\.0 CRD refuses it/,
+    );
     // The component itself registers first; no Kubernetes resource or extension resource followed.
     expect(registered.slice(before).filter((r) => !r.type.startsWith('cnpg-constructs:'))).toEqual([]);
   });
