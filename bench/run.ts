@@ -70,6 +70,8 @@ for (const [pairs, runs] of [
 ] as const) {
   rows.push(synthRow(`synth ${pairs} pairs`, 'lib', 'raw', pairs, runs, pairs === 1000 ? 'ratio ≤ 1.3, < 5000 ms' : 'ratio ≤ 1.3'));
 }
+// What synthesize() adds: every CNPG object checked against the CRDs (schema + CEL) before anything is written.
+rows.push(synthRow('synth 1000 pairs with synthesize() (CRD validation)', 'lib', 'raw', 1000, 5, '–', 'the library\'s synthesize(app): app.synth() plus schema and CEL validation of the 2000 CNPG objects', ['validated']));
 // How much of the gap at 10 pairs is first-call cost? The same, after one app of 10 pairs in the process.
 rows.push(synthRow('synth 10 pairs, after a first app', 'lib', 'raw', 10, 9, '–', 'both sides built and synthesized 10 pairs first (untimed): the per-pair cost without first-call compilation', ['warm']));
 // How much of the synth gap is just one wrapper construct per object (as every construct library has)?

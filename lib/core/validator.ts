@@ -102,11 +102,26 @@ function toCel(v: unknown, s: Schema | undefined): unknown {
 }
 
 function applyDefaults(v: Record<string, unknown>, s: Schema): Record<string, unknown> {
-  const out = { ...v };
-  for (const [k, ps] of Object.entries(s.properties ?? {})) {
-    if (out[k] === undefined && ps.default !== undefined) out[k] = structuredClone(ps.default);
+  let out = v;
+  for (const k in s.properties ?? {}) {
+    const d = (s.properties as Record<string, Schema>)[k].default;
+    if (v[k] === undefined && d !== undefined) {
+      if (out === v) out = { ...v };
+      out[k] = structuredClone(d);
+    }
   }
   return out;
+}
+
+const patterns = new Map<string, RegExp>();
+/** A CRD's pattern compiled once per process. */
+function pattern(p: string): RegExp {
+  let r = patterns.get(p);
+  if (!r) {
+    r = new RegExp(p, 'u');
+    patterns.set(p, r);
+  }
+  return r;
 }
 
 /** Options of the validation. */
@@ -140,8 +155,9 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '',
   }
   let self = value;
   if (typeof value === 'string') {
-    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) err(`must match ${schema.pattern}, got ${JSON.stringify(value)}`);
-    const len = [...value].length;
+    if (schema.pattern && !pattern(schema.pattern).test(value)) err(`must match ${schema.pattern}, got ${JSON.stringify(value)}`);
+    // Characters, not UTF-16 units, as the API server counts them; plain ASCII needs no split.
+    const len = /^[\x00-\x7f]*$/.test(value) ? value.length : [...value].length;
     if (schema.minLength !== undefined && len < schema.minLength) err(`must be at least ${schema.minLength} characters`);
     if (schema.maxLength !== undefined && len > schema.maxLength) err(`must be at most ${schema.maxLength} characters, got ${len}`);
   } else if (typeof value === 'number') {
@@ -207,21 +223,40 @@ export function isCnpgObject(obj: unknown): obj is KubeObject {
 
 /** Validates a CNPG object against its CRD in `manifest` (the operator release the object targets). */
 export function validateCnpgObject(obj: KubeObject, manifest: OperatorManifest, options: ValidateOptions = {}): SchemaError[] {
-  const [group, version] = String(obj.apiVersion).split('/');
-  const crd = manifest.crds().find((c) => {
-    const spec = c.spec as { group: string; names: { kind: string } };
-    return spec.group === group && spec.names.kind === obj.kind;
-  });
-  if (!crd) return [{ path: '.kind', message: `CNPG ${manifest.version} has no CRD for ${obj.apiVersion} ${obj.kind}` }];
-  const versions = (crd.spec as { versions: { name: string; served: boolean; schema: { openAPIV3Schema: Schema } }[] }).versions;
-  const v = versions.find((x) => x.name === version && x.served);
-  if (!v) return [{ path: '.apiVersion', message: `version ${version} is not served by the ${obj.kind} CRD` }];
   const errs: SchemaError[] = [];
   const name = obj.metadata?.name;
   if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) errs.push({ path: '.metadata.name', message: `invalid object name ${JSON.stringify(name)}` });
   const { metadata: _m, ...rest } = obj;
-  errs.push(...validateAgainstSchema({ ...rest, metadata: {} }, v.schema.openAPIV3Schema, '', options));
-  return errs;
+  // Fleets repeat the same spec under many names: each distinct object body is walked once per manifest.
+  const key = `${options.cel === false ? 0 : 1}${JSON.stringify(rest)}`;
+  let byBody = results.get(manifest);
+  if (!byBody) {
+    byBody = new Map();
+    results.set(manifest, byBody);
+  }
+  let found = byBody.get(key);
+  if (!found) {
+    found = validateBody(rest, manifest, options);
+    if (byBody.size >= RESULT_CACHE_LIMIT) byBody.clear();
+    byBody.set(key, found);
+  }
+  return errs.length === 0 ? [...found] : [...errs, ...found];
+}
+
+const RESULT_CACHE_LIMIT = 10_000;
+const results = new WeakMap<OperatorManifest, Map<string, readonly SchemaError[]>>();
+
+function validateBody(rest: Omit<KubeObject, 'metadata'>, manifest: OperatorManifest, options: ValidateOptions): readonly SchemaError[] {
+  const [group, version] = String(rest.apiVersion).split('/');
+  const crd = manifest.crds().find((c) => {
+    const spec = c.spec as { group: string; names: { kind: string } };
+    return spec.group === group && spec.names.kind === rest.kind;
+  });
+  if (!crd) return [{ path: '.kind', message: `CNPG ${manifest.version} has no CRD for ${rest.apiVersion} ${rest.kind}` }];
+  const versions = (crd.spec as { versions: { name: string; served: boolean; schema: { openAPIV3Schema: Schema } }[] }).versions;
+  const v = versions.find((x) => x.name === version && x.served);
+  if (!v) return [{ path: '.apiVersion', message: `version ${version} is not served by the ${rest.kind} CRD` }];
+  return Object.freeze(validateAgainstSchema({ ...rest, metadata: {} }, v.schema.openAPIV3Schema, '', options));
 }
 
 /** `kind/namespace/name` (or `kind/name`) of an object, for findings. */
