@@ -156,8 +156,8 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '',
   let self = value;
   if (typeof value === 'string') {
     if (schema.pattern && !pattern(schema.pattern).test(value)) err(`must match ${schema.pattern}, got ${JSON.stringify(value)}`);
-    // Characters, not UTF-16 units, as the API server counts them; plain ASCII needs no split.
-    const len = /^[\x00-\x7f]*$/.test(value) ? value.length : [...value].length;
+    // Characters (code points), not UTF-16 units, as the API server counts them: only surrogate pairs differ.
+    const len = /[\uD800-\uDFFF]/.test(value) ? [...value].length : value.length;
     if (schema.minLength !== undefined && len < schema.minLength) err(`must be at least ${schema.minLength} characters`);
     if (schema.maxLength !== undefined && len > schema.maxLength) err(`must be at most ${schema.maxLength} characters, got ${len}`);
   } else if (typeof value === 'number') {
