@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cluster } from '../../imports/postgresql.cnpg.io';
-import { buildCluster, type ClusterModel, clusterManifest, type PostgresClusterProps } from '../core';
+import { buildCluster, type ClusterModel, clusterManifest, clusterObjectNames, type PostgresClusterProps } from '../core';
 import { CnpgOperator } from './operator';
 import { effectiveNamespace, registerClaims } from './uniqueness';
 
@@ -46,17 +46,17 @@ export class PostgresCluster extends Construct {
 
   /** Name of the Secret CNPG creates for the application user (`<name>-app`). */
   public get appSecretName(): string {
-    return `${this.name}-app`;
+    return clusterObjectNames(this.name).appSecret;
   }
 
   /** Name of the Secret CNPG creates for `postgres` when superuser access is enabled (`<name>-superuser`). */
   public get superuserSecretName(): string {
-    return `${this.name}-superuser`;
+    return clusterObjectNames(this.name).superuserSecret;
   }
 
   /** Read-write Service (`<name>-rw`). */
   public get readWriteServiceName(): string {
-    return `${this.name}-rw`;
+    return clusterObjectNames(this.name).readWriteService;
   }
 }
 

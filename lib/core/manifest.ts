@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { DEFAULT_OPERATOR_VERSION } from './compat';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -140,7 +141,7 @@ export class OperatorManifest {
   /**
    * The default source: the file named by `$CNPG_OPERATOR_MANIFEST` if set, else {@link release}.
    */
-  public static load(version: string = '1.30.0', options: ReleaseOptions = {}): OperatorManifest {
+  public static load(version: string = DEFAULT_OPERATOR_VERSION, options: ReleaseOptions = {}): OperatorManifest {
     const file = process.env[MANIFEST_ENV];
     if (file) {
       const m = OperatorManifest.fromFile(file, { sha256: options.sha256 });

@@ -116,3 +116,17 @@ export function checkUnique<T>(field: string, items: readonly T[], key: (t: T) =
   });
   return out;
 }
+
+/**
+ * Names of the objects CNPG creates for a cluster, from its suffixes (cloudnative-pg v1.30.0
+ * `api/v1/cluster_types.go`: `ApplicationUserSecretSuffix`, `SuperUserSecretSuffix`, `ServiceReadWriteSuffix`,
+ * `DefaultServerCaSecretSuffix`: `<name>-ca`, unless the cluster brings its own CA).
+ */
+export function clusterObjectNames(cluster: string): {
+  readonly appSecret: string;
+  readonly superuserSecret: string;
+  readonly caSecret: string;
+  readonly readWriteService: string;
+} {
+  return { appSecret: `${cluster}-app`, superuserSecret: `${cluster}-superuser`, caSecret: `${cluster}-ca`, readWriteService: `${cluster}-rw` };
+}

@@ -1,3 +1,4 @@
+import { DEFAULT_OPERATOR_VERSION } from './compat';
 import { type Problem, throwIfProblems } from './errors';
 import { checkImageReference } from './image-ref';
 import { type KubeObject, OperatorManifest } from './manifest';
@@ -151,7 +152,7 @@ type PodSpec = { containers: Container[]; imagePullSecrets?: { name: string }[];
  */
 export function buildOperatorObjects(path: string, props: OperatorProps = {}): OperatorObjects {
   throwIfProblems(path, 'CnpgOperator', validateOperatorProps(props));
-  const version = props.version ?? props.manifest?.version ?? '1.30.0';
+  const version = props.version ?? props.manifest?.version ?? DEFAULT_OPERATOR_VERSION;
   const install = props.install ?? 'all';
   if (install === 'none') return { version, foundation: [], operator: [] };
   const manifest = props.manifest ?? OperatorManifest.load(version);

@@ -23,6 +23,7 @@ import {
   checkDnsLabel,
   checkStorageClass,
   checkStorageSize,
+  clusterObjectNames,
   DEFAULT_OPERATOR_NAMESPACE,
   DEFAULT_OPERATOR_VERSION,
   OperatorManifest,
@@ -266,9 +267,10 @@ export class PostgresCluster extends pulumi.ComponentResource {
     this.enableSuperuserAccess = args.enableSuperuserAccess === true;
     this.clusterName = this.model.name;
     this.namespace = namespaceInput(this, what, args.namespace);
-    this.appSecretName = `${this.model.name}-app`;
-    this.superuserSecretName = `${this.model.name}-superuser`;
-    this.readWriteServiceName = `${this.model.name}-rw`;
+    const names = clusterObjectNames(this.model.name);
+    this.appSecretName = names.appSecret;
+    this.superuserSecretName = names.superuserSecret;
+    this.readWriteServiceName = names.readWriteService;
     const manifest = clusterManifest(this.model);
     const spec = manifest.spec as Record<string, unknown>;
     const deferred = isDeferred(args.namespace) || [args.storage, args.walStorage].some((s) => s && (isDeferred(s.size) || isDeferred(s.storageClass)));
@@ -316,7 +318,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
       k8s.core.v1.Secret.get(`${this.clusterName}-${secret}`, this.namespace !== undefined ? pulumi.interpolate`${this.namespace}/${secret}` : secret, { parent: this, dependsOn: [this.cluster] });
     const decode = (s: k8s.core.v1.Secret, key: string) => pulumi.secret(s.data.apply((d) => Buffer.from(d?.[key] ?? '', 'base64').toString('utf8')));
     const credentials = read(secretName);
-    const ca = read(`${this.clusterName}-ca`);
+    const ca = read(clusterObjectNames(this.clusterName).caSecret);
     return {
       host: options.host,
       port: options.port ?? 5432,
