@@ -6,5 +6,9 @@ import { assertPeersInstalled } from '../core/peers';
 assertPeersInstalled('cnpg-constructs/pulumi');
 
 export * from '../core';
-export * from './components';
+export * from './extension-database';
+export * from './image-catalog';
+export { AWAIT_ANNOTATIONS, CnpgResourceError } from './kube';
+export * from './operator';
+export * from './postgres-cluster';
 export * from './postgres-extensions';

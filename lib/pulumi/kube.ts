@@ -1,0 +1,113 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  CnpgValidationError,
+  type KubeObject,
+  checkDnsLabel,
+  DEFAULT_OPERATOR_VERSION,
+  OperatorManifest,
+  objectId,
+  validateCnpgObject,
+} from '../core';
+import { checkedWhenKnown, isDeferred } from './inputs';
+
+/** A namespace checked now when known now, else when it resolves. */
+export function namespaceInput(resource: pulumi.Resource, what: string, ns: pulumi.Input<string> | undefined): pulumi.Input<string> | undefined {
+  return isDeferred(ns) ? checkedWhenKnown(resource, what, 'namespace', ns as pulumi.Input<string>, (f, v) => checkDnsLabel(f, v, 'the namespace')) : ns;
+}
+
+export function customResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
+  const { apiVersion, kind, metadata, ...rest } = o;
+  return new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, ...rest }, opts);
+}
+
+/**
+ * The classes of @pulumi/kubernetes for the kinds in CNPG's release manifest, so that each object is
+ * registered under its real type token (`kubernetes:apps/v1:Deployment`, ...) and gets the provider's
+ * await logic for its kind: a CRD is awaited until established, the Deployment until rolled out (its pods,
+ * which serve the webhooks, ready).
+ */
+type KubeClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+const OPERATOR_KINDS: Readonly<Record<string, KubeClass>> = {
+  CustomResourceDefinition: k8s.apiextensions.v1.CustomResourceDefinition as unknown as KubeClass,
+  Namespace: k8s.core.v1.Namespace as unknown as KubeClass,
+  ServiceAccount: k8s.core.v1.ServiceAccount as unknown as KubeClass,
+  ConfigMap: k8s.core.v1.ConfigMap as unknown as KubeClass,
+  Service: k8s.core.v1.Service as unknown as KubeClass,
+  ClusterRole: k8s.rbac.v1.ClusterRole as unknown as KubeClass,
+  ClusterRoleBinding: k8s.rbac.v1.ClusterRoleBinding as unknown as KubeClass,
+  Role: k8s.rbac.v1.Role as unknown as KubeClass,
+  RoleBinding: k8s.rbac.v1.RoleBinding as unknown as KubeClass,
+  Deployment: k8s.apps.v1.Deployment as unknown as KubeClass,
+  MutatingWebhookConfiguration: k8s.admissionregistration.v1.MutatingWebhookConfiguration as unknown as KubeClass,
+  ValidatingWebhookConfiguration: k8s.admissionregistration.v1.ValidatingWebhookConfiguration as unknown as KubeClass,
+};
+
+export function kubeResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const cls = OPERATOR_KINDS[o.kind];
+  if (!cls) return customResource(name, o, opts);
+  const { apiVersion: _a, kind: _k, ...args } = o;
+  return new cls(name, args, opts);
+}
+
+/**
+ * What the Pulumi Kubernetes provider waits for after creating a CNPG object (custom resources are not
+ * awaited unless annotated). JSONPath on the current status, not `condition=Ready`: that form waits for a
+ * Ready transition newer than the apply, which never comes when an update leaves an already-ready cluster
+ * ready (pulumi-kubernetes issue #4521). Conditions: cloudnative-pg v1.30.0 `api/v1/cluster_types.go`
+ * (`ConditionClusterReady = "Ready"`) and `api/v1/database_types.go` (`status.applied`).
+ */
+export const AWAIT_ANNOTATIONS = {
+  Cluster: { 'pulumi.com/waitFor': 'jsonpath={.status.conditions[?(@.type=="Ready")].status}=True' },
+  Database: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
+} as const;
+
+export function awaited(o: KubeObject, kind: keyof typeof AWAIT_ANNOTATIONS): KubeObject {
+  return { ...o, metadata: { ...o.metadata, annotations: { ...AWAIT_ANNOTATIONS[kind], ...o.metadata.annotations } } };
+}
+
+/** The manifests a program validated against, by operator version (loading one reads and hashes a 1 MB file). */
+const manifests = new Map<string, OperatorManifest>();
+
+/**
+ * Validates an object this component is about to register against the CRDs of the operator it targets
+ * (schema and CEL rules, offline), like synthesize() does for cdk8s; values that are Outputs are checked by
+ * the API server instead. Throws a CnpgResourceError naming the field and the rule.
+ */
+export function checkAgainstCrds(resource: pulumi.Resource, name: string, object: KubeObject, operator: { readonly manifest?: OperatorManifest } | undefined, version: string | undefined): void {
+  const deferred = (v: unknown): boolean => pulumi.Output.isInstance(v) || v instanceof Promise || (typeof v === 'object' && v !== null && Object.values(v).some(deferred));
+  if (deferred(object)) return;
+  const key = operator?.manifest?.sha256 ?? version ?? DEFAULT_OPERATOR_VERSION;
+  let manifest = operator?.manifest ?? manifests.get(key);
+  if (!manifest) {
+    manifest = validated(resource, () => OperatorManifest.load(version ?? DEFAULT_OPERATOR_VERSION));
+    manifests.set(key, manifest);
+  }
+  const errors = validateCnpgObject(object, manifest);
+  if (errors.length > 0) {
+    throw new CnpgResourceError(
+      new CnpgValidationError(name, objectId(object), errors.map((e) => ({ field: e.path, message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`, fix: 'check the args' }))),
+      resource,
+    );
+  }
+}
+
+/** Runs a builder, turning its validation error into the `pulumi.ResourceError` Pulumi users expect (same message, same problems). */
+export function validated<T>(resource: pulumi.Resource, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof CnpgValidationError) throw new CnpgResourceError(e, resource);
+    throw e;
+  }
+}
+
+/** A {@link CnpgValidationError} as a `pulumi.ResourceError` on the component: the same message and problems. */
+export class CnpgResourceError extends pulumi.ResourceError {
+  /** Every problem found, each with field, value and fix. */
+  public readonly problems: CnpgValidationError['problems'];
+  constructor(cause: CnpgValidationError, resource: pulumi.Resource) {
+    super(cause.message, resource);
+    this.problems = cause.problems;
+  }
+}

@@ -1,0 +1,195 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  buildCluster,
+  type ClusterModel,
+  clusterManifest,
+  type KubeObject,
+  type PostgresClusterProps,
+  type StorageProps,
+  checkStorageClass,
+  checkStorageSize,
+  clusterObjectNames,
+} from '../core';
+import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
+import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
+import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';
+import type { CnpgOperator } from './operator';
+
+/** Storage of the Pulumi {@link PostgresCluster}: the size and class may come from other resources or config. */
+export interface StorageArgs {
+  /** Size of the volume, a Kubernetes quantity such as `1Gi`; checked when it is known. */
+  readonly size: pulumi.Input<string>;
+  /**
+   * StorageClass of the PVC.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClass?: pulumi.Input<string>;
+}
+
+/**
+ * Args of the Pulumi {@link PostgresCluster}: the shared props, where the namespace and the storage may be
+ * Outputs of other resources (`namespace: ns.metadata.name`). Fields that are checked against each other at
+ * preview (name, images, extensions, parameters) are plain values.
+ */
+export interface PostgresClusterArgs extends Omit<PostgresClusterProps, 'namespace' | 'storage' | 'walStorage'> {
+  /**
+   * The operator of this program: the cluster then targets its version (like `operatorVersion`) and is
+   * created only once its CRDs are established and its Deployment (the webhook) is rolled out.
+   * @default - none: add `dependsOn` yourself when the operator is in the same program
+   */
+  readonly operator?: CnpgOperator;
+  /**
+   * Namespace of the `Cluster`, e.g. `ns.metadata.name`.
+   * @default - the provider's namespace
+   */
+  readonly namespace?: pulumi.Input<string>;
+  /** Storage for PGDATA. */
+  readonly storage: StorageArgs;
+  /**
+   * Separate storage for WAL.
+   * @default - WAL lives in PGDATA
+   */
+  readonly walStorage?: StorageArgs;
+}
+
+/** The storage props with deferred values left out (a placeholder size), for the checks that run now. */
+function promptStorage(s: StorageArgs | undefined): StorageProps | undefined {
+  if (s === undefined || s === null || typeof s !== 'object') return s as StorageProps | undefined;
+  return { ...s, size: isDeferred(s.size) ? '1Gi' : (s.size as string), storageClass: promptOrUndefined(s.storageClass) };
+}
+
+/** The storage as emitted: prompt values as checked, deferred ones checked when they resolve. */
+function storageInput(resource: pulumi.Resource, what: string, field: string, s: StorageArgs): Record<string, pulumi.Input<string>> {
+  const size = isDeferred(s.size) ? checkedWhenKnown(resource, what, `${field}.size`, s.size, checkStorageSize) : s.size;
+  const cls = isDeferred(s.storageClass) ? checkedWhenKnown(resource, what, `${field}.storageClass`, s.storageClass as pulumi.Input<string>, checkStorageClass) : s.storageClass;
+  return { size, ...(cls !== undefined ? { storageClass: cls } : {}) };
+}
+
+/**
+ * A CloudNativePG `Cluster` with extension images, validated before anything is sent (errors name the
+ * resource, the field and the fix). Type token `cnpg-constructs:index:PostgresCluster`.
+ */
+export class PostgresCluster extends pulumi.ComponentResource {
+  /** The validated model (its `namespace` is undefined when the namespace is an Output). */
+  public readonly model: ClusterModel;
+  /** The `Cluster` custom resource. */
+  public readonly cluster: k8s.apiextensions.CustomResource;
+  /** Name of the Cluster object. */
+  public readonly clusterName: string;
+  /** Namespace of the Cluster object as given (an Output when it comes from another resource). */
+  public readonly namespace?: pulumi.Input<string>;
+  /** Secret with the `app` user's credentials and URIs (`<name>-app`). */
+  public readonly appSecretName: string;
+  /** Secret with the `postgres` superuser's credentials (`<name>-superuser`, only with enableSuperuserAccess). */
+  public readonly superuserSecretName: string;
+  /** Read-write Service (`<name>-rw`). */
+  public readonly readWriteServiceName: string;
+  private readonly enableSuperuserAccess: boolean;
+
+  constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('cnpg-constructs:index:PostgresCluster', name, {}, opts);
+    const what = `PostgresCluster '${name}'`;
+    const { operator, ...props } = args;
+    this.model = validated(this, () =>
+      buildCluster(
+        name,
+        name,
+        {
+          ...props,
+          operatorVersion: args.operatorVersion ?? operator?.version,
+          namespace: promptOrUndefined(args.namespace),
+          storage: promptStorage(args.storage) as StorageProps,
+          walStorage: promptStorage(args.walStorage),
+        },
+        ['operator'],
+      ),
+    );
+    this.enableSuperuserAccess = args.enableSuperuserAccess === true;
+    this.clusterName = this.model.name;
+    this.namespace = namespaceInput(this, what, args.namespace);
+    const names = clusterObjectNames(this.model.name);
+    this.appSecretName = names.appSecret;
+    this.superuserSecretName = names.superuserSecret;
+    this.readWriteServiceName = names.readWriteService;
+    const manifest = clusterManifest(this.model);
+    const spec = manifest.spec as Record<string, unknown>;
+    const deferred = isDeferred(args.namespace) || [args.storage, args.walStorage].some((s) => s && (isDeferred(s.size) || isDeferred(s.storageClass)));
+    const inputs = deferred
+      ? {
+          ...manifest,
+          metadata: { ...manifest.metadata, ...(this.namespace !== undefined ? { namespace: this.namespace } : {}) },
+          spec: {
+            ...spec,
+            storage: storageInput(this, what, 'storage', args.storage),
+            ...(args.walStorage ? { walStorage: storageInput(this, what, 'walStorage', args.walStorage) } : {}),
+          },
+        }
+      : manifest;
+    checkAgainstCrds(this, name, inputs as KubeObject, operator, args.operatorVersion ?? operator?.version);
+    this.cluster = customResource(`${name}-cluster`, awaited(inputs as KubeObject, 'Cluster'), { parent: this, dependsOn: operator?.readiness ?? [] });
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      appSecretName: this.appSecretName,
+      superuserSecretName: this.superuserSecretName,
+      readWriteServiceName: this.readWriteServiceName,
+    });
+  }
+
+  /**
+   * How the {@link PostgresExtensions} provider reaches this cluster, built from what CNPG creates: the user
+   * and password from the `<name>-superuser` secret (or `<name>-app` with `user: 'app'`) and the CA from
+   * `<name>-ca`, as secret outputs read once the cluster is ready; TLS `verify-full` against the name CNPG's
+   * certificate carries (`<name>-rw`), so that it holds through a port-forward on 127.0.0.1. Host and port are
+   * yours: a port-forward, a NodePort or a LoadBalancer.
+   */
+  public connection(options: ClusterConnectionOptions): ConnectionInput {
+    const role = options.user ?? 'superuser';
+    if (role !== 'superuser' && role !== 'app') {
+      throw new pulumi.ResourceError(`PostgresCluster '${this.clusterName}'.connection: user must be "superuser" or "app" (got ${JSON.stringify(role)})`, this);
+    }
+    if (role === 'superuser' && !this.enableSuperuserAccess) {
+      throw new pulumi.ResourceError(
+        `PostgresCluster '${this.clusterName}'.connection: CNPG creates the ${this.superuserSecretName} secret only with enableSuperuserAccess: true. Fix: set enableSuperuserAccess: true, or use { user: 'app' } (the app role owns its database but cannot create untrusted extensions)`,
+        this,
+      );
+    }
+    const secretName = role === 'superuser' ? this.superuserSecretName : this.appSecretName;
+    const read = (secret: string) =>
+      k8s.core.v1.Secret.get(`${this.clusterName}-${secret}`, this.namespace !== undefined ? pulumi.interpolate`${this.namespace}/${secret}` : secret, { parent: this, dependsOn: [this.cluster] });
+    const decode = (s: k8s.core.v1.Secret, key: string) => pulumi.secret(s.data.apply((d) => Buffer.from(d?.[key] ?? '', 'base64').toString('utf8')));
+    const credentials = read(secretName);
+    const ca = read(clusterObjectNames(this.clusterName).caSecret);
+    return {
+      host: options.host,
+      port: options.port ?? 5432,
+      user: credentials.data.apply((d) => Buffer.from(d?.username ?? '', 'base64').toString('utf8')),
+      password: decode(credentials, 'password'),
+      sslMode: 'verify-full',
+      sslRootCert: decode(ca, 'ca.crt'),
+      tlsServerName: options.tlsServerName ?? this.readWriteServiceName,
+    };
+  }
+}
+
+/** Options of {@link PostgresCluster.connection}. */
+export interface ClusterConnectionOptions {
+  /** Where the provider reaches the primary from where Pulumi runs: `127.0.0.1` for a port-forward, a LoadBalancer address. */
+  readonly host: pulumi.Input<string>;
+  /**
+   * Port.
+   * @default 5432
+   */
+  readonly port?: pulumi.Input<number>;
+  /**
+   * `superuser` (the `<name>-superuser` secret; needs enableSuperuserAccess, and can create untrusted
+   * extensions such as PostGIS) or `app` (the `<name>-app` secret).
+   * @default 'superuser'
+   */
+  readonly user?: 'superuser' | 'app';
+  /**
+   * The name the server certificate is checked against.
+   * @default - `<name>-rw`, a name CNPG's server certificate carries
+   */
+  readonly tlsServerName?: pulumi.Input<string>;
+}
