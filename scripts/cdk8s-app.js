@@ -35,8 +35,8 @@ try {
   require(path.join(root, 'build', 'examples', 'cdk8s', 'main.js'));
 } catch (e) {
   fs.rmSync(tmp, { recursive: true, force: true });
-  const known = ['CnpgValidationError', 'OperatorManifestError', 'MissingPeerError'].includes(e && e.name);
-  fail(known ? `${e.name}: ${e.message}` : (e && e.stack) || String(e));
+  const known = ['CnpgValidationError', 'OperatorManifestError', 'MissingPeerError'].includes(e?.name);
+  fail(known ? `${e.name}: ${e.message}` : e?.stack || String(e));
 }
 
 if (staging) {

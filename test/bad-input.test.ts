@@ -1,6 +1,5 @@
 // One table of bad inputs across every entry point. Each row asserts that the error names the
 // construct path (or the property), shows the offending value, and says how to fix it.
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
