@@ -41,13 +41,13 @@ interface Row {
 
 const rows: Row[] = [];
 
-/** Interleaved synth samples of two variants (each in a fresh process), as one table row. */
-function synthRow(name: string, variant: string, baseline: string, pairs: number, runs: number, goal: string, note?: string, mode: string[] = []): Row {
+/** Interleaved samples of a library case and its baseline (each in a fresh process), as one table row. */
+function interleavedRow(name: string, script: string, libArgs: string[], baseArgs: string[], runs: number, goal: string, note?: string): Row {
   const lib: Sample[] = [];
   const base: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    base.push(node('synth-case.js', baseline, String(pairs), ...mode));
-    lib.push(node('synth-case.js', variant, String(pairs), ...mode));
+    base.push(node(script, ...baseArgs));
+    lib.push(node(script, ...libArgs));
   }
   return {
     case: name,
@@ -60,6 +60,11 @@ function synthRow(name: string, variant: string, baseline: string, pairs: number
     goal,
     note,
   };
+}
+
+/** Interleaved synth samples of two variants, as one table row. */
+function synthRow(name: string, variant: string, baseline: string, pairs: number, runs: number, goal: string, note?: string, mode: string[] = []): Row {
+  return interleavedRow(name, 'synth-case.js', [variant, String(pairs), ...mode], [baseline, String(pairs), ...mode], runs, goal, note);
 }
 
 // 1. Synth
@@ -106,26 +111,11 @@ for (const [name, mod, baseline] of [
 }
 
 // 4. Offline validation of 1,000 objects (a fresh process each), with CEL rules against schema-only.
-{
-  const manifestFile = process.env.CNPG_OPERATOR_MANIFEST ?? OperatorManifest.load('1.30.0').source;
-  const lib: Sample[] = [];
-  const base: Sample[] = [];
-  for (let i = 0; i < 5; i++) {
-    base.push(node('validate-case.js', 'schema', '1000', manifestFile));
-    lib.push(node('validate-case.js', 'full', '1000', manifestFile));
-  }
-  rows.push({
-    case: 'validate 1000 objects',
-    lib: lib.map((s) => s.ms),
-    base: base.map((s) => s.ms),
-    libCpu: lib.map((s) => s.cpuMs ?? 0),
-    baseCpu: base.map((s) => s.cpuMs ?? 0),
-    rssLib: Math.max(...lib.map((s) => s.rssMb)),
-    rssBase: Math.max(...base.map((s) => s.rssMb)),
-    goal: '< 2000 ms',
-    note: 'cnpg-constructs validate (schema + CEL + semantic checks, YAML parsing included) against the same walk without CEL',
-  });
-}
+const manifestFile = process.env.CNPG_OPERATOR_MANIFEST ?? OperatorManifest.load('1.30.0').source;
+rows.push(
+  interleavedRow('validate 1000 objects', 'validate-case.js', ['full', '1000', manifestFile], ['schema', '1000', manifestFile], 5, '< 2000 ms',
+    'cnpg-constructs validate (schema + CEL + semantic checks, YAML parsing included) against the same walk without CEL'),
+);
 
 const header = '| case | library median (spread) ms | baseline median (spread) ms | ratio | CPU ratio | peak RSS lib / base MB | goal | note |\n|---|---|---|---|---|---|---|---|';
 const lines = rows.map((r) => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { postgresExtensionsOptions, postgresExtensionsProvider } from '../../lib/pulumi';
 import { extensionsIn, freshDatabase, sqlExtension } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
-import { type HostError, type Props, ProviderHost } from '../support/provider-host';
+import { type HostError, hostFailure, type Props, ProviderHost } from '../support/provider-host';
 import { makeCertificates } from '../support/tls';
 
 let pg: PgServer;
@@ -41,11 +41,7 @@ const record = <T>(x: T): T => {
   return x;
 };
 async function failure(p: Promise<unknown>): Promise<HostError> {
-  const e = await p.then(
-    () => undefined,
-    (err: HostError) => err,
-  );
-  if (!e) throw new Error('expected a failure');
+  const e = await hostFailure(p);
   record(e.message);
   return e;
 }

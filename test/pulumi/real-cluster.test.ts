@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { extensionsIn, freshDatabase, sqlExtension } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
-import { type HostError, type Props, ProviderHost } from '../support/provider-host';
+import { hostFailure, type Props, ProviderHost } from '../support/provider-host';
 import { makeCertificates } from '../support/tls';
 
 jest.setTimeout(120_000);
@@ -43,14 +43,7 @@ function mountLate(): void {
 function unmountLate(): void {
   for (const f of fs.readdirSync(lateDir())) if (f !== '.keep') fs.rmSync(path.join(lateDir(), f));
 }
-async function failure(p: Promise<unknown>): Promise<HostError> {
-  const e = await p.then(
-    () => undefined,
-    (err: HostError) => err,
-  );
-  if (!e) throw new Error('expected a failure');
-  return e;
-}
+const failure = hostFailure;
 
 /** check → create, as the engine does. */
 async function up(news: Props): Promise<{ id: string; outs: Props }> {

@@ -173,3 +173,13 @@ export class ProviderHost {
     this.child.kill();
   }
 }
+
+/** The HostError a provider call failed with; fails the test when the call succeeded. */
+export async function hostFailure(p: Promise<unknown>): Promise<HostError> {
+  const e = await p.then(
+    () => undefined,
+    (err: HostError) => err,
+  );
+  if (!e) throw new Error('expected a failure');
+  return e;
+}
