@@ -28,20 +28,20 @@ export function customResource(name: string, o: KubeObject, opts: pulumi.CustomR
  * which serve the webhooks, ready).
  */
 type KubeClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
-const OPERATOR_KINDS: Readonly<Record<string, KubeClass>> = {
-  CustomResourceDefinition: k8s.apiextensions.v1.CustomResourceDefinition as unknown as KubeClass,
-  Namespace: k8s.core.v1.Namespace as unknown as KubeClass,
-  ServiceAccount: k8s.core.v1.ServiceAccount as unknown as KubeClass,
-  ConfigMap: k8s.core.v1.ConfigMap as unknown as KubeClass,
-  Service: k8s.core.v1.Service as unknown as KubeClass,
-  ClusterRole: k8s.rbac.v1.ClusterRole as unknown as KubeClass,
-  ClusterRoleBinding: k8s.rbac.v1.ClusterRoleBinding as unknown as KubeClass,
-  Role: k8s.rbac.v1.Role as unknown as KubeClass,
-  RoleBinding: k8s.rbac.v1.RoleBinding as unknown as KubeClass,
-  Deployment: k8s.apps.v1.Deployment as unknown as KubeClass,
-  MutatingWebhookConfiguration: k8s.admissionregistration.v1.MutatingWebhookConfiguration as unknown as KubeClass,
-  ValidatingWebhookConfiguration: k8s.admissionregistration.v1.ValidatingWebhookConfiguration as unknown as KubeClass,
-};
+const OPERATOR_KINDS = {
+  CustomResourceDefinition: k8s.apiextensions.v1.CustomResourceDefinition,
+  Namespace: k8s.core.v1.Namespace,
+  ServiceAccount: k8s.core.v1.ServiceAccount,
+  ConfigMap: k8s.core.v1.ConfigMap,
+  Service: k8s.core.v1.Service,
+  ClusterRole: k8s.rbac.v1.ClusterRole,
+  ClusterRoleBinding: k8s.rbac.v1.ClusterRoleBinding,
+  Role: k8s.rbac.v1.Role,
+  RoleBinding: k8s.rbac.v1.RoleBinding,
+  Deployment: k8s.apps.v1.Deployment,
+  MutatingWebhookConfiguration: k8s.admissionregistration.v1.MutatingWebhookConfiguration,
+  ValidatingWebhookConfiguration: k8s.admissionregistration.v1.ValidatingWebhookConfiguration,
+} as unknown as Readonly<Record<string, KubeClass>>;
 
 export function kubeResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
   const cls = OPERATOR_KINDS[o.kind];
