@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OperatorManifest } from '../lib/core/manifest';
+import { OperatorManifest } from '../lib/core/operator-manifest';
 
 const root = path.resolve(__dirname, '..', '..');
 const here = __dirname;

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { runValidate } from '../lib/cli/validate';
-import { OperatorManifest } from '../lib/core/manifest';
+import { OperatorManifest } from '../lib/core/operator-manifest';
 import { validateCnpgObject } from '../lib/core/validator';
 
 const [mode, nArg, manifestFile] = process.argv.slice(2);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_OPERATOR_VERSION } from '../core/compat';
-import { type KubeObject, OperatorManifest } from '../core/manifest';
+import { type KubeObject, OperatorManifest } from '../core/operator-manifest';
 import { isCnpgObject, objectId, validateCnpgObject } from '../core/validator';
 import { semanticFindings } from '../core/yaml-checks';
 

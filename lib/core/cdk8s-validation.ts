@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_OPERATOR_VERSION } from './compat';
-import { type KubeObject, OperatorManifest } from './manifest';
+import { type KubeObject, OperatorManifest } from './operator-manifest';
 import { isCnpgObject, objectId, validateCnpgObject } from './validator';
 import { semanticFindings } from './yaml-checks';
 

@@ -5,7 +5,7 @@ import type {
   ClusterSpecManaged,
   ClusterSpecMonitoring,
 } from '../../imports/postgresql.cnpg.io.spec';
-import { BASE_IMAGE_EXTENSIONS, CNPG_MANAGED_MODULES, managedModuleEnabled, managedModuleFix, type SqlExtensionInfo } from './catalog';
+import { BASE_IMAGE_EXTENSIONS, CNPG_MANAGED_MODULES, managedModuleEnabled, managedModuleFix, type SqlExtensionInfo } from './extension-catalog';
 import { type Problem, nested, throwIfProblems } from './errors';
 import { ExtensionImage } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
@@ -471,7 +471,7 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     if (typeof lib !== 'string' || !/^[A-Za-z0-9_$./-]+$/.test(lib)) {
       problems.push({ field: `postgresql.sharedPreloadLibraries[${i}]`, message: 'is not a library name', value: lib, fix: 'use a library name such as "pg_stat_statements"' });
     } else if (CNPG_MANAGED_MODULES.some((m) => m.name === lib && m.createsExtension) && !managedModuleEnabled(lib, parameters)) {
-      // Preloading alone creates nothing, and CNPG drops the extension on every start (catalog.ts).
+      // Preloading alone creates nothing, and CNPG drops the extension on every start (extension-catalog.ts).
       problems.push({ field: `postgresql.sharedPreloadLibraries[${i}]`, message: `preloading ${lib} alone does not give the databases the extension: CNPG creates it only when a ${lib}.* parameter is set, and drops it on every instance start otherwise`, value: lib, fix: managedModuleFix(lib).replace(/^remove it from the Database and set/, 'set') });
     }
   });

@@ -1,5 +1,5 @@
 import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
-import { CNPG_MANAGED_EXTENSIONS, managedModuleFix } from './catalog';
+import { CNPG_MANAGED_EXTENSIONS, managedModuleFix } from './extension-catalog';
 import { checkKnownKeys, keysOf } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { versionProblem } from './sql';

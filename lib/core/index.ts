@@ -2,7 +2,7 @@
  * cnpg-constructs core: the framework-free model of CloudNativePG clusters with extension images.
  * It loads neither cdk8s nor Pulumi; `cnpg-constructs/cdk8s` and `cnpg-constructs/pulumi` build on it.
  */
-export * from './catalog';
+export * from './extension-catalog';
 export * from './cluster';
 export * from './compat';
 export * from './database';
@@ -10,7 +10,7 @@ export * from './errors';
 export * from './extension-image';
 export * from './image-catalog';
 export * from './image-ref';
-export * from './manifest';
+export * from './operator-manifest';
 export * from './kind';
 export * from './names';
 export * from './operator';
@@ -21,6 +21,6 @@ export * from './sql';
 export * from './validator';
 export * from './yaml-checks';
 export * from './cdk8s-validation';
-export * from './wire';
+export * from './manifests';
 /** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */
 export * as cnpg from '../../imports/postgresql.cnpg.io.spec';

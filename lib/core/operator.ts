@@ -1,7 +1,7 @@
 import { DEFAULT_OPERATOR_VERSION } from './compat';
 import { type Problem, throwIfProblems } from './errors';
 import { checkImageReference } from './image-ref';
-import { type KubeObject, OperatorManifest } from './manifest';
+import { type KubeObject, OperatorManifest } from './operator-manifest';
 import { checkDnsLabel, checkDnsSubdomain } from './names';
 import { checkKnownKeys, keysOf } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';

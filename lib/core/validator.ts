@@ -5,7 +5,7 @@
 // update and are skipped). The CRDs come from the operator's release manifest (OperatorManifest), so the
 // rules are those of the operator version the objects target. Used by synthesize(), the Pulumi components,
 // the `cnpg-constructs validate` command, the cdk8s validation plugin and this repository's tests.
-import type { KubeObject, OperatorManifest } from './manifest';
+import type { KubeObject, OperatorManifest } from './operator-manifest';
 
 type Schema = {
   type?: string;

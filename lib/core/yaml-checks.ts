@@ -1,8 +1,8 @@
 // The library's own checks that apply to plain YAML (hand-written, or from Helm/Kustomize), beyond what the
 // CRD schemas express: what CNPG's webhook or PostgreSQL would refuse later, found from the objects alone.
-import { BASE_IMAGE_EXTENSIONS, CATALOG, CNPG_MANAGED_EXTENSIONS } from './catalog';
+import { BASE_IMAGE_EXTENSIONS, CATALOG, CNPG_MANAGED_EXTENSIONS } from './extension-catalog';
 import { parseExtensionImageTag, parseImageReference, parseOperandImageTag } from './image-ref';
-import type { KubeObject } from './manifest';
+import type { KubeObject } from './operator-manifest';
 import { extensionVolumeName } from './names';
 
 /** A semantic finding: which object, which field, what is wrong and how to fix it. */

@@ -8,7 +8,7 @@ import {
 import type { ClusterModel } from './cluster';
 import type { DatabaseModel } from './database';
 import type { ImageCatalogModel } from './image-catalog';
-import type { KubeObject } from './manifest';
+import type { KubeObject } from './operator-manifest';
 
 /** API group/version of CNPG's kinds. */
 export const CNPG_API_VERSION = 'postgresql.cnpg.io/v1';
