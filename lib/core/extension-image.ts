@@ -5,7 +5,7 @@ import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.c
 import { CATALOG, CNPG_REGISTRY, type CatalogImage, type Distro, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './extension-catalog';
 import type { Problem } from './errors';
 import { checkImageReference, type ExtensionImageTag, parseExtensionImageTag, parseImageReference } from './image-ref';
-import { checkExtensionName, checkPgIdentifier } from './names';
+import { checkExtensionName, checkPgIdentifier, PULL_POLICIES } from './names';
 
 /** Kubernetes image pull policy of an ImageVolume. */
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -458,7 +458,7 @@ export class ExtensionImage {
       out.push(...checkImageReference('reference', p.reference).map((x) =>
         p.reference === undefined ? { ...x, fix: `${x.fix}, or take the image from an image catalog (imageCatalogRef)` } : x));
     }
-    if (p.pullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(p.pullPolicy)) {
+    if (p.pullPolicy !== undefined && !PULL_POLICIES.includes(p.pullPolicy)) {
       out.push({ field: 'pullPolicy', message: 'is not a pull policy', value: p.pullPolicy, fix: 'use "Always", "IfNotPresent" or "Never"' });
     }
     out.push(...checkPaths('extensionControlPath', p.extensionControlPath));

@@ -1,4 +1,5 @@
 import type { Problem } from './errors';
+import { identifierProblem, MAX_IDENTIFIER_BYTES } from './sql';
 
 /** CNPG's pattern for `spec.postgresql.extensions[].name` (and image catalog extension names). */
 export const EXTENSION_NAME_PATTERN = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
@@ -6,13 +7,15 @@ export const EXTENSION_NAME_PATTERN = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 export const EXTENSION_NAME_MAX_LENGTH = 59;
 /** RFC 1123 label, as Kubernetes requires for names of most objects. */
 export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Kubernetes' image pull policies. */
+export const PULL_POLICIES: readonly string[] = ['Always', 'IfNotPresent', 'Never'];
 /** RFC 1123 subdomain (object names such as Database). */
 export const DNS_SUBDOMAIN_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A Kubernetes resource quantity (`1Gi`, `500m`, `1e3`), as apimachinery parses it. */
 export const QUANTITY_PATTERN = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 
 /** PostgreSQL's identifier limit: names longer than NAMEDATALEN-1 bytes are truncated silently. */
-export const PG_IDENTIFIER_MAX_BYTES = 63;
+export const PG_IDENTIFIER_MAX_BYTES = MAX_IDENTIFIER_BYTES;
 
 /** The Pod volume name CNPG derives from an extension name (1.27.4+/1.28.2+/1.29+). */
 export function extensionVolumeName(name: string): string {
@@ -72,33 +75,19 @@ export function checkDnsSubdomain(field: string, name: unknown, what: string): P
 
 /** Whether {@link checkPgIdentifier} finds nothing wrong: the check without building problems. */
 export function isPgIdentifier(name: unknown): name is string {
-  if (typeof name !== 'string' || name.length === 0 || name.includes('\u0000')) return false;
-  // A UTF-16 code unit takes at most 3 UTF-8 bytes: short names need no byte count.
-  return name.length * 3 <= PG_IDENTIFIER_MAX_BYTES || Buffer.byteLength(name, 'utf8') <= PG_IDENTIFIER_MAX_BYTES;
+  return identifierProblem(name, 'name') === undefined;
 }
 
 /**
- * A PostgreSQL identifier (database, role, schema, extension name) as this library accepts it:
- * non-empty, at most 63 bytes (PostgreSQL would silently truncate a longer one) and free of NUL.
+ * A PostgreSQL identifier (database, role, schema, extension name) as this library accepts it: the one
+ * rule of `sql.ts` (non-empty, at most 63 bytes, which PostgreSQL would silently truncate, free of NUL), which
+ * the provider applies too, as a Problem.
  */
 export function checkPgIdentifier(field: string, name: unknown, what: string): Problem[] {
-  if (isPgIdentifier(name)) return [];
-  if (typeof name !== 'string' || name.length === 0) {
-    return [{ field, message: `${what} must be a non-empty string`, value: name, fix: `set the ${what}` }];
-  }
-  const bytes = Buffer.byteLength(name, 'utf8');
-  if (bytes > PG_IDENTIFIER_MAX_BYTES) {
-    return [{
-      field,
-      message: `${what} is ${bytes} bytes long; PostgreSQL truncates identifiers to ${PG_IDENTIFIER_MAX_BYTES} bytes`,
-      value: name,
-      fix: `use a name of at most ${PG_IDENTIFIER_MAX_BYTES} bytes`,
-    }];
-  }
-  if (name.includes('\u0000')) {
-    return [{ field, message: `${what} contains a NUL character`, value: name, fix: 'remove the NUL character' }];
-  }
-  return [];
+  const p = identifierProblem(name, what);
+  if (p === undefined) return [];
+  const fix = typeof name !== 'string' || name.length === 0 ? `set the ${what}` : name.includes('\u0000') ? 'remove the NUL character' : `use a name of at most ${PG_IDENTIFIER_MAX_BYTES} bytes`;
+  return [{ field, message: p, value: name, fix }];
 }
 
 /** Finds entries whose `key` collides; returns the problems, naming both positions. */

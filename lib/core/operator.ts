@@ -2,7 +2,7 @@ import { DEFAULT_OPERATOR_VERSION } from './compat';
 import { type Problem, throwIfProblems } from './errors';
 import { checkImageReference } from './image-ref';
 import { type KubeObject, OperatorManifest } from './operator-manifest';
-import { checkDnsLabel, checkDnsSubdomain } from './names';
+import { checkDnsLabel, checkDnsSubdomain, PULL_POLICIES } from './names';
 import { checkKnownKeys, keysOf } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { checkResources, type ResourceRequirements } from './resources';
@@ -122,7 +122,7 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   }
   if (props.namespace !== undefined) out.push(...checkDnsLabel('namespace', props.namespace, 'the operator namespace'));
   if (props.image !== undefined) out.push(...checkImageReference('image', props.image));
-  if (props.imagePullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(props.imagePullPolicy)) {
+  if (props.imagePullPolicy !== undefined && !PULL_POLICIES.includes(props.imagePullPolicy)) {
     out.push({ field: 'imagePullPolicy', message: 'is not a pull policy', value: props.imagePullPolicy, fix: 'use "Always", "IfNotPresent" or "Never"' });
   }
   props.imagePullSecrets?.forEach((s, i) => {

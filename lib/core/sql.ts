@@ -56,7 +56,8 @@ export function identifierProblem(value: unknown, what: string): string | undefi
   if (typeof value !== 'string') return `${what} must be a string`;
   if (value.length === 0) return `${what} must not be empty`;
   if (value.includes('\u0000')) return `${what} must not contain a NUL character`;
-  if (utf8Length(value) > MAX_IDENTIFIER_BYTES) return `${what} is ${utf8Length(value)} bytes; PostgreSQL would truncate it to ${MAX_IDENTIFIER_BYTES}`;
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes: short names need no byte count.
+  if (value.length * 3 > MAX_IDENTIFIER_BYTES && utf8Length(value) > MAX_IDENTIFIER_BYTES) return `${what} is ${utf8Length(value)} bytes; PostgreSQL would truncate it to ${MAX_IDENTIFIER_BYTES}`;
   return undefined;
 }
 
