@@ -28,7 +28,12 @@ function countQueries(): { count: () => number; reset: () => void } {
     n++;
     return orig.apply(this, args);
   };
-  return { count: () => n, reset: () => { n = 0; } };
+  return {
+    count: () => n,
+    reset: () => {
+      n = 0;
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
       const res = await provider.read?.(created.id, created.outs);
       out.readLib.push(Number(process.hrtime.bigint() - t) / 1e6);
       readRoundTrips = counter.count();
-      if ((res?.props?.installed as unknown[]).length !== 50) throw new Error('read did not see 50 extensions');
+      if (((res?.props?.installed as unknown[] | undefined)?.length ?? 0) !== 50) throw new Error('read did not see 50 extensions');
       t = process.hrtime.bigint();
       const c = new Client({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: d3 });
       await c.connect();

@@ -17,7 +17,9 @@ interface Sample {
 }
 
 function node(script: string, ...args: string[]): Sample {
-  return JSON.parse(execFileSync(process.execPath, [path.join(here, script), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }));
+  return JSON.parse(
+    execFileSync(process.execPath, [path.join(here, script), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }),
+  );
 }
 
 const median = (xs: number[]) => {
@@ -42,7 +44,15 @@ interface Row {
 const rows: Row[] = [];
 
 /** Interleaved samples of a library case and its baseline (each in a fresh process), as one table row. */
-function interleavedRow(name: string, script: string, libArgs: string[], baseArgs: string[], runs: number, goal: string, note?: string): Row {
+function interleavedRow(
+  name: string,
+  script: string,
+  libArgs: string[],
+  baseArgs: string[],
+  runs: number,
+  goal: string,
+  note?: string,
+): Row {
   const lib: Sample[] = [];
   const base: Sample[] = [];
   for (let i = 0; i < runs; i++) {
@@ -63,7 +73,16 @@ function interleavedRow(name: string, script: string, libArgs: string[], baseArg
 }
 
 /** Interleaved synth samples of two variants, as one table row. */
-function synthRow(name: string, variant: string, baseline: string, pairs: number, runs: number, goal: string, note?: string, mode: string[] = []): Row {
+function synthRow(
+  name: string,
+  variant: string,
+  baseline: string,
+  pairs: number,
+  runs: number,
+  goal: string,
+  note?: string,
+  mode: string[] = [],
+): Row {
   return interleavedRow(name, 'synth-case.js', [variant, String(pairs), ...mode], [baseline, String(pairs), ...mode], runs, goal, note);
 }
 
@@ -76,15 +95,56 @@ for (const [pairs, runs] of [
   rows.push(synthRow(`synth ${pairs} pairs`, 'lib', 'raw', pairs, runs, pairs === 1000 ? 'ratio ≤ 1.3, < 5000 ms' : 'ratio ≤ 1.3'));
 }
 // What synthesize() adds: every CNPG object checked against the CRDs (schema + CEL) before anything is written.
-rows.push(synthRow('synth 1000 pairs with synthesize() (CRD validation)', 'lib', 'raw', 1000, 5, '–', 'the library\'s synthesize(app): app.synth() plus schema and CEL validation of the 2000 CNPG objects', ['validated']));
+rows.push(
+  synthRow(
+    'synth 1000 pairs with synthesize() (CRD validation)',
+    'lib',
+    'raw',
+    1000,
+    5,
+    '–',
+    "the library's synthesize(app): app.synth() plus schema and CEL validation of the 2000 CNPG objects",
+    ['validated'],
+  ),
+);
 // How much of the gap at 10 pairs is first-call cost? The same, after one app of 10 pairs in the process.
-rows.push(synthRow('synth 10 pairs, after a first app', 'lib', 'raw', 10, 9, '–', 'both sides built and synthesized 10 pairs first (untimed): the per-pair cost without first-call compilation', ['warm']));
+rows.push(
+  synthRow(
+    'synth 10 pairs, after a first app',
+    'lib',
+    'raw',
+    10,
+    9,
+    '–',
+    'both sides built and synthesized 10 pairs first (untimed): the per-pair cost without first-call compilation',
+    ['warm'],
+  ),
+);
 // How much of the synth gap is just one wrapper construct per object (as every construct library has)?
-rows.push(synthRow('synth 1000: wrapper constructs only', 'wrapped', 'raw', 1000, 5, '–', 'raw objects each inside a plain Construct: the share of the gap any construct library pays'));
+rows.push(
+  synthRow(
+    'synth 1000: wrapper constructs only',
+    'wrapped',
+    'raw',
+    1000,
+    5,
+    '–',
+    'raw objects each inside a plain Construct: the share of the gap any construct library pays',
+  ),
+);
 
 // 2. Activation
-const act = JSON.parse(execFileSync(process.execPath, [path.join(here, 'activation-case.js'), '7'], { cwd: root, encoding: 'utf8' })) as Record<string, number[]> & { readRoundTrips: number; rssMb: number };
-rows.push({ case: 'create 8 extensions', lib: act.createLib, base: act.createRaw, rssLib: act.rssMb, rssBase: act.rssMb, goal: 'ratio ≤ 1.5' });
+const act = JSON.parse(
+  execFileSync(process.execPath, [path.join(here, 'activation-case.js'), '7'], { cwd: root, encoding: 'utf8' }),
+) as Record<string, number[]> & { readRoundTrips: number; rssMb: number };
+rows.push({
+  case: 'create 8 extensions',
+  lib: act.createLib,
+  base: act.createRaw,
+  rssLib: act.rssMb,
+  rssBase: act.rssMb,
+  goal: 'ratio ≤ 1.5',
+});
 rows.push({
   case: 'read 50 extensions',
   lib: act.readLib,
@@ -107,17 +167,33 @@ for (const [name, mod, baseline] of [
     base.push(load([baseline], 1)[0]);
     lib.push(load([mod], 1)[0]);
   }
-  rows.push({ case: name, lib: lib.map((s) => s.ms), base: base.map((s) => s.ms), rssLib: Math.max(...lib.map((s) => s.rssMb)), rssBase: Math.max(...base.map((s) => s.rssMb)), goal: '–', note: `baseline: require('${baseline}')` });
+  rows.push({
+    case: name,
+    lib: lib.map((s) => s.ms),
+    base: base.map((s) => s.ms),
+    rssLib: Math.max(...lib.map((s) => s.rssMb)),
+    rssBase: Math.max(...base.map((s) => s.rssMb)),
+    goal: '–',
+    note: `baseline: require('${baseline}')`,
+  });
 }
 
 // 4. Offline validation of 1,000 objects (a fresh process each), with CEL rules against schema-only.
 const manifestFile = process.env.CNPG_OPERATOR_MANIFEST ?? OperatorManifest.load('1.30.0').source;
 rows.push(
-  interleavedRow('validate 1000 objects', 'validate-case.js', ['full', '1000', manifestFile], ['schema', '1000', manifestFile], 5, '< 2000 ms',
-    'cnpg-constructs validate (schema + CEL + semantic checks, YAML parsing included) against the same walk without CEL'),
+  interleavedRow(
+    'validate 1000 objects',
+    'validate-case.js',
+    ['full', '1000', manifestFile],
+    ['schema', '1000', manifestFile],
+    5,
+    '< 2000 ms',
+    'cnpg-constructs validate (schema + CEL + semantic checks, YAML parsing included) against the same walk without CEL',
+  ),
 );
 
-const header = '| case | library median (spread) ms | baseline median (spread) ms | ratio | CPU ratio | peak RSS lib / base MB | goal | note |\n|---|---|---|---|---|---|---|---|';
+const header =
+  '| case | library median (spread) ms | baseline median (spread) ms | ratio | CPU ratio | peak RSS lib / base MB | goal | note |\n|---|---|---|---|---|---|---|---|';
 const lines = rows.map((r) => {
   const ratio = median(r.lib) / median(r.base);
   const cpuRatio = r.libCpu && r.baseCpu ? (median(r.libCpu) / median(r.baseCpu)).toFixed(2) : '–';

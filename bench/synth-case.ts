@@ -39,7 +39,11 @@ function raw(chart: Chart, i: number): void {
       postgresql: {
         extensions: [
           { name: 'pgvector', image: { reference: 'ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie' } },
-          { name: 'postgis', image: { reference: 'ghcr.io/cloudnative-pg/postgis-extension:3.6.1-18-trixie' }, ld_library_path: ['system'] },
+          {
+            name: 'postgis',
+            image: { reference: 'ghcr.io/cloudnative-pg/postgis-extension:3.6.1-18-trixie' },
+            ld_library_path: ['system'],
+          },
         ],
       },
     },

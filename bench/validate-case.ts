@@ -18,8 +18,23 @@ for (let i = 0; i < n; i++) {
   docs.push(
     stringify(
       i % 2 === 0
-        ? { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name, namespace: 'db' }, spec: { instances: 1, imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie', storage: { size: '1Gi' }, postgresql: { extensions: [{ name: 'pgvector', image: { reference: 'ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie' } }] } } }
-        : { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Database', metadata: { name: `${name}-app`, namespace: 'db' }, spec: { name: 'app', owner: 'app', cluster: { name }, extensions: [{ name: 'vector', version: '0.8.1' }] } },
+        ? {
+            apiVersion: 'postgresql.cnpg.io/v1',
+            kind: 'Cluster',
+            metadata: { name, namespace: 'db' },
+            spec: {
+              instances: 1,
+              imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+              storage: { size: '1Gi' },
+              postgresql: { extensions: [{ name: 'pgvector', image: { reference: 'ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie' } }] },
+            },
+          }
+        : {
+            apiVersion: 'postgresql.cnpg.io/v1',
+            kind: 'Database',
+            metadata: { name: `${name}-app`, namespace: 'db' },
+            spec: { name: 'app', owner: 'app', cluster: { name }, extensions: [{ name: 'vector', version: '0.8.1' }] },
+          },
     ),
   );
 }
@@ -29,7 +44,12 @@ const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 (async () => {
   if (mode === 'full') {
-    const code = await runValidate(['--manifest', manifestFile, file], { stdin: async () => '', stdout: () => undefined, stderr: (s) => process.stderr.write(s), cwd: process.cwd() });
+    const code = await runValidate(['--manifest', manifestFile, file], {
+      stdin: async () => '',
+      stdout: () => undefined,
+      stderr: (s) => process.stderr.write(s),
+      cwd: process.cwd(),
+    });
     if (code !== 0) throw new Error(`validate exited ${code}`);
   } else {
     const manifest = OperatorManifest.fromFile(manifestFile);

@@ -26,7 +26,10 @@ function fail(message) {
   process.exit(1);
 }
 
-const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { cwd: root, encoding: 'utf8' });
+const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
+  cwd: root,
+  encoding: 'utf8',
+});
 if (tsc.status !== 0) fail(`the project does not compile:\n${tsc.stdout}${tsc.stderr}`);
 
 const tmp = fs.mkdtempSync(path.join(root, '.dist-'));
@@ -49,4 +52,4 @@ const old = `${out}.old-${process.pid}`;
 if (fs.existsSync(out)) fs.renameSync(out, old);
 fs.renameSync(tmp, out);
 fs.rmSync(old, { recursive: true, force: true });
-process.stderr.write(`synthesized into ${path.relative(process.cwd(), out) || out}/: ${fs.readdirSync(out).sort().join(", ")}\n`);
+process.stderr.write(`synthesized into ${path.relative(process.cwd(), out) || out}/: ${fs.readdirSync(out).sort().join(', ')}\n`);

@@ -4,14 +4,7 @@
 //   dist/0001-angus.k8s.yaml          cluster "angus" with pgvector and PostGIS images, database "app"
 // `npm run synth` writes them; see the README for kind create cluster / kubectl apply.
 import { App, Chart } from 'cdk8s';
-import {
-  CnpgOperator,
-  ExtensionDatabase,
-  ExtensionImage,
-  KindConfig,
-  PostgresCluster,
-  synthesize,
-} from 'cnpg-constructs/cdk8s';
+import { CnpgOperator, ExtensionDatabase, ExtensionImage, KindConfig, PostgresCluster, synthesize } from 'cnpg-constructs/cdk8s';
 
 const app = new App();
 

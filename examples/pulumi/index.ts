@@ -18,47 +18,41 @@ const operator = new CnpgOperator('cnpg', { version: '1.30.0' });
 const pgvector = ExtensionImage.pgvector('0.8.1');
 const postgis = ExtensionImage.postgis('3.6.1');
 
-const cluster = new PostgresCluster(
-  'angus',
-  {
-    namespace,
-    imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
-    instances: 1,
-    storage: { size: '1Gi' },
-    extensions: [pgvector, postgis],
-    // CREATE EXTENSION of untrusted extensions (PostGIS, pgvector) needs a superuser: CNPG then
-    // creates the <name>-superuser secret. See docs/SECURITY.md for a least-privilege set-up.
-    enableSuperuserAccess: true,
-    // Targets the operator's version, and is created once its CRDs are established and its webhook serves.
-    operator,
-    managed: {
-      services: {
-        additional: [
-          {
-            selectorType: cnpg.ClusterSpecManagedServicesAdditionalSelectorType.RW,
-            serviceTemplate: {
-              metadata: { name: 'angus-rw-nodeport' },
-              spec: { type: 'NodePort', ports: [{ name: 'postgres', port: 5432, nodePort: 30432 }] },
-            },
+const cluster = new PostgresCluster('angus', {
+  namespace,
+  imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+  instances: 1,
+  storage: { size: '1Gi' },
+  extensions: [pgvector, postgis],
+  // CREATE EXTENSION of untrusted extensions (PostGIS, pgvector) needs a superuser: CNPG then
+  // creates the <name>-superuser secret. See docs/SECURITY.md for a least-privilege set-up.
+  enableSuperuserAccess: true,
+  // Targets the operator's version, and is created once its CRDs are established and its webhook serves.
+  operator,
+  managed: {
+    services: {
+      additional: [
+        {
+          selectorType: cnpg.ClusterSpecManagedServicesAdditionalSelectorType.RW,
+          serviceTemplate: {
+            metadata: { name: 'angus-rw-nodeport' },
+            spec: { type: 'NodePort', ports: [{ name: 'postgres', port: 5432, nodePort: 30432 }] },
           },
-        ],
-      },
+        },
+      ],
     },
   },
-);
+});
 
-const app = new ExtensionDatabase(
-  'app',
-  {
-    cluster,
-    name: 'app',
-    owner: 'app',
-    extensions: [pgvector, postgis],
-    // User, password and CA from the secrets CNPG creates (secret outputs, read once the cluster is
-    // Ready); TLS verify-full against angus-rw, the name in CNPG's server certificate.
-    connection: cluster.connection({ host: config.get('pgHost') ?? '127.0.0.1', port: config.getNumber('pgPort') ?? 5432 }),
-  },
-);
+const app = new ExtensionDatabase('app', {
+  cluster,
+  name: 'app',
+  owner: 'app',
+  extensions: [pgvector, postgis],
+  // User, password and CA from the secrets CNPG creates (secret outputs, read once the cluster is
+  // Ready); TLS verify-full against angus-rw, the name in CNPG's server certificate.
+  connection: cluster.connection({ host: config.get('pgHost') ?? '127.0.0.1', port: config.getNumber('pgPort') ?? 5432 }),
+});
 
 export const clusterName = cluster.clusterName;
 export const appSecret = cluster.appSecretName;

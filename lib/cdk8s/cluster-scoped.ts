@@ -6,6 +6,7 @@ import { CLUSTER_SCOPED_KINDS } from '../core';
  * (the API server drops it, and GitOps tools then show drift forever). Removes it again for such kinds.
  */
 export function keepClusterScoped(api: ApiObject): ApiObject {
-  if (CLUSTER_SCOPED_KINDS.has(api.kind) && Chart.of(api).namespace !== undefined) api.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  if (CLUSTER_SCOPED_KINDS.has(api.kind) && Chart.of(api).namespace !== undefined)
+    api.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   return api;
 }

@@ -45,7 +45,19 @@ registerClaims(ExtensionDatabase, (d) => {
   const ns = effectiveNamespace(d, d.model.namespace);
   const cluster = d.model.spec.cluster.name;
   return [
-    { key: `Database/${ns}/${d.model.resourceName}`, what: `Database object (${d.model.resourceName} in namespace "${ns}"; names such as "app_db" and "app-db" map to one)`, field: 'resourceName', value: d.model.resourceName, fix: 'set resourceName to tell them apart, or use one ExtensionDatabase' },
-    { key: `DatabaseOf/${ns}/${cluster}/${d.model.spec.name}`, what: `database ${d.model.spec.name} of cluster ${cluster}`, field: 'name', value: d.model.spec.name, fix: 'manage each database of a cluster from one ExtensionDatabase' },
+    {
+      key: `Database/${ns}/${d.model.resourceName}`,
+      what: `Database object (${d.model.resourceName} in namespace "${ns}"; names such as "app_db" and "app-db" map to one)`,
+      field: 'resourceName',
+      value: d.model.resourceName,
+      fix: 'set resourceName to tell them apart, or use one ExtensionDatabase',
+    },
+    {
+      key: `DatabaseOf/${ns}/${cluster}/${d.model.spec.name}`,
+      what: `database ${d.model.spec.name} of cluster ${cluster}`,
+      field: 'name',
+      value: d.model.spec.name,
+      fix: 'manage each database of a cluster from one ExtensionDatabase',
+    },
   ];
 });

@@ -20,7 +20,9 @@ abstract class CatalogConstruct extends Construct {
     super(scope, id);
     this.model = buildImageCatalog(this.node.path, id, kind, props);
     const Obj = kind === 'ImageCatalog' ? ImageCatalogObject : ClusterImageCatalogObject;
-    keepClusterScoped(new Obj(this, 'Resource', { metadata: { name: this.model.name, namespace: this.model.namespace }, spec: this.model.spec }));
+    keepClusterScoped(
+      new Obj(this, 'Resource', { metadata: { name: this.model.name, namespace: this.model.namespace }, spec: this.model.spec }),
+    );
   }
 
   /**

@@ -45,7 +45,14 @@ export class KindConfig extends Construct {
     this.fileName = props.fileName ?? 'kind-config.yaml';
     // A plain file name in the output directory: no directory, no "..", nothing written outside it.
     if (typeof this.fileName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(this.fileName)) {
-      throw new CnpgValidationError(this.node.path, 'KindConfig', [{ field: 'fileName', message: 'must be a file name ending in .yaml or .yml, without a directory', value: this.fileName, fix: 'use a name such as "kind-config.yaml"' }]);
+      throw new CnpgValidationError(this.node.path, 'KindConfig', [
+        {
+          field: 'fileName',
+          message: 'must be a file name ending in .yaml or .yml, without a directory',
+          value: this.fileName,
+          fix: 'use a name such as "kind-config.yaml"',
+        },
+      ]);
     }
     this.node.addValidation({ validate: () => this.problems() });
   }
@@ -111,7 +118,15 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): void {
 }
 
 // Two kind configs written to one file: the second would overwrite the first.
-registerClaims(KindConfig, (k) => [{ key: `file/${k.fileName}`, what: `file (${k.fileName})`, field: 'fileName', value: k.fileName, fix: 'give each KindConfig its own fileName' }]);
+registerClaims(KindConfig, (k) => [
+  {
+    key: `file/${k.fileName}`,
+    what: `file (${k.fileName})`,
+    field: 'fileName',
+    value: k.fileName,
+    fix: 'give each KindConfig its own fileName',
+  },
+]);
 
 /** Every CNPG object of the app against its CRD; the first object that fails throws, with all its problems. */
 function validateAgainstCrds(all: readonly IConstruct[]): void {

@@ -63,5 +63,13 @@ export class PostgresCluster extends Construct {
 // Two Cluster objects with one name in one namespace: Kubernetes keeps one (checked by synthesize()).
 registerClaims(PostgresCluster, (c) => {
   const ns = effectiveNamespace(c, c.model.namespace);
-  return [{ key: `Cluster/${ns}/${c.name}`, what: `Cluster (${c.name} in namespace "${ns}")`, field: 'name', value: c.name, fix: 'give each cluster its own name (or namespace)' }];
+  return [
+    {
+      key: `Cluster/${ns}/${c.name}`,
+      what: `Cluster (${c.name} in namespace "${ns}")`,
+      field: 'name',
+      value: c.name,
+      fix: 'give each cluster its own name (or namespace)',
+    },
+  ];
 });

@@ -2,7 +2,7 @@
 // The package's command: `cnpg-constructs <command> ...` (npx cnpg-constructs validate dist/).
 import { runValidate } from './validate';
 
-const COMMANDS = 'commands:\n  validate <files|dirs|->...   check CNPG objects in YAML against the operator\'s CRDs (see validate --help)';
+const COMMANDS = "commands:\n  validate <files|dirs|->...   check CNPG objects in YAML against the operator's CRDs (see validate --help)";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -17,7 +17,9 @@ async function main(argv: string[]): Promise<number> {
     cwd: process.cwd(),
   };
   if (command === 'validate') return runValidate(rest.includes('--help') ? [] : rest, io);
-  process.stderr.write(`${command === undefined || command === '--help' ? '' : `cnpg-constructs: unknown command ${JSON.stringify(command)}\n`}usage: cnpg-constructs <command>\n${COMMANDS}\n`);
+  process.stderr.write(
+    `${command === undefined || command === '--help' ? '' : `cnpg-constructs: unknown command ${JSON.stringify(command)}\n`}usage: cnpg-constructs <command>\n${COMMANDS}\n`,
+  );
   return command === '--help' ? 0 : 2;
 }
 

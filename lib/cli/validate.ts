@@ -120,7 +120,9 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   }
   let report: ValidateReport;
   try {
-    const manifest = args.manifest ? OperatorManifest.fromFile(path.resolve(io.cwd, args.manifest), { version: args.version }) : OperatorManifest.load(args.version ?? DEFAULT_OPERATOR_VERSION);
+    const manifest = args.manifest
+      ? OperatorManifest.fromFile(path.resolve(io.cwd, args.manifest), { version: args.version })
+      : OperatorManifest.load(args.version ?? DEFAULT_OPERATOR_VERSION);
     const files = expand(args.inputs, io.cwd);
     const schema: Finding[] = [];
     const documents: { file: string; index: number; object: KubeObject }[] = [];
@@ -142,7 +144,14 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
           }
           documents.push({ file: shown, index, object: o });
           for (const e of validateCnpgObject(o, manifest)) {
-            schema.push({ file: shown, document: index, object: objectId(o), path: e.path, message: e.message, ...(e.rule ? { rule: e.rule } : {}) });
+            schema.push({
+              file: shown,
+              document: index,
+              object: objectId(o),
+              path: e.path,
+              message: e.message,
+              ...(e.rule ? { rule: e.rule } : {}),
+            });
           }
         }
       });
@@ -152,7 +161,16 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       const d = where.get(f.object) as (typeof documents)[number];
       return { file: d.file, document: d.index, object: objectId(f.object), path: f.path, message: f.message, fix: f.fix };
     });
-    report = { operatorVersion: manifest.version, manifest: manifest.describe(), files: files.length, documents: count, validated: documents.length, skipped, schema, semantic };
+    report = {
+      operatorVersion: manifest.version,
+      manifest: manifest.describe(),
+      files: files.length,
+      documents: count,
+      validated: documents.length,
+      skipped,
+      schema,
+      semantic,
+    };
   } catch (e) {
     const hint = (e as Error).name === 'OperatorManifestError' ? ' (on the command line: --manifest <file>)' : '';
     io.stderr(`cnpg-constructs validate: could not run: ${(e as Error).message}${hint}\n`);
@@ -162,8 +180,10 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
   if (args.output === 'json') {
     io.stdout(`${JSON.stringify({ valid: !failed, ...report }, null, 2)}\n`);
   } else {
-    const line = (f: Finding) => `${f.file}:${f.document} ${f.object} ${f.path}: ${f.message}${f.rule ? ` [CEL: ${f.rule}]` : ''}${f.fix ? `. Fix: ${f.fix}` : ''}\n`;
-    if (report.schema.length > 0) io.stdout(`CRD schema (CNPG ${report.operatorVersion}):\n${report.schema.map((f) => `  ${line(f)}`).join('')}`);
+    const line = (f: Finding) =>
+      `${f.file}:${f.document} ${f.object} ${f.path}: ${f.message}${f.rule ? ` [CEL: ${f.rule}]` : ''}${f.fix ? `. Fix: ${f.fix}` : ''}\n`;
+    if (report.schema.length > 0)
+      io.stdout(`CRD schema (CNPG ${report.operatorVersion}):\n${report.schema.map((f) => `  ${line(f)}`).join('')}`);
     if (report.semantic.length > 0) io.stdout(`cnpg-constructs checks:\n${report.semantic.map((f) => `  ${line(f)}`).join('')}`);
     io.stdout(
       `${failed ? 'invalid' : 'valid'}: ${report.validated} CNPG object(s) checked against CNPG ${report.operatorVersion}, ${report.skipped} other object(s) skipped, ` +

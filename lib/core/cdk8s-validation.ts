@@ -12,7 +12,12 @@ import { semanticFindings } from './yaml-checks';
 export interface Cdk8sValidationContext {
   readonly manifests: readonly string[];
   readonly report: {
-    addViolation(v: { ruleName: string; recommendation: string; fix: string; violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[] }): void;
+    addViolation(v: {
+      ruleName: string;
+      recommendation: string;
+      fix: string;
+      violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[];
+    }): void;
     submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;
   };
   readonly logger?: { log(message: string): void };
@@ -49,7 +54,9 @@ export class CnpgValidation {
   public async validate(context: Cdk8sValidationContext): Promise<void> {
     const p = this.properties;
     const file = p.manifest ?? (p.manifestIfPresent && fs.existsSync(p.manifestIfPresent) ? p.manifestIfPresent : undefined);
-    const manifest = file ? OperatorManifest.fromFile(file, { version: p.operatorVersion }) : OperatorManifest.load(p.operatorVersion ?? DEFAULT_OPERATOR_VERSION);
+    const manifest = file
+      ? OperatorManifest.fromFile(file, { version: p.operatorVersion })
+      : OperatorManifest.load(p.operatorVersion ?? DEFAULT_OPERATOR_VERSION);
     const objects: { object: KubeObject; file: string }[] = [];
     for (const file of context.manifests) {
       for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
@@ -64,11 +71,20 @@ export class CnpgValidation {
       rules.set(rule, r);
     };
     for (const { object, file } of objects) {
-      for (const e of validateCnpgObject(object, manifest)) add(`CNPG ${manifest.version} CRD: ${e.message}${e.rule ? ` [CEL: ${e.rule}]` : ''}`, 'make the object match the CRD (check the props and any escape hatch)', object, file, e.path);
+      for (const e of validateCnpgObject(object, manifest))
+        add(
+          `CNPG ${manifest.version} CRD: ${e.message}${e.rule ? ` [CEL: ${e.rule}]` : ''}`,
+          'make the object match the CRD (check the props and any escape hatch)',
+          object,
+          file,
+          e.path,
+        );
     }
     const fileOf = new Map(objects.map((x) => [x.object, x.file]));
-    for (const f of semanticFindings(objects.map((x) => x.object))) add(`cnpg-constructs: ${f.message}`, f.fix, f.object, fileOf.get(f.object) as string, f.path);
-    for (const [ruleName, r] of rules) context.report.addViolation({ ruleName, recommendation: ruleName, fix: r.fix, violatingResources: r.resources });
+    for (const f of semanticFindings(objects.map((x) => x.object)))
+      add(`cnpg-constructs: ${f.message}`, f.fix, f.object, fileOf.get(f.object) as string, f.path);
+    for (const [ruleName, r] of rules)
+      context.report.addViolation({ ruleName, recommendation: ruleName, fix: r.fix, violatingResources: r.resources });
     context.logger?.log(`checked ${objects.length} CNPG object(s) against CNPG ${manifest.version}`);
     context.report.submit(rules.size === 0 ? 'success' : 'failure', { operatorVersion: manifest.version, objects: String(objects.length) });
   }

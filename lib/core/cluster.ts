@@ -5,7 +5,13 @@ import type {
   ClusterSpecManaged,
   ClusterSpecMonitoring,
 } from '../../imports/postgresql.cnpg.io.spec';
-import { BASE_IMAGE_EXTENSIONS, CNPG_MANAGED_MODULES, managedModuleEnabled, managedModuleFix, type SqlExtensionInfo } from './extension-catalog';
+import {
+  BASE_IMAGE_EXTENSIONS,
+  CNPG_MANAGED_MODULES,
+  managedModuleEnabled,
+  managedModuleFix,
+  type SqlExtensionInfo,
+} from './extension-catalog';
 import { type Problem, nested, throwIfProblems } from './errors';
 import { ExtensionImage } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
@@ -16,7 +22,15 @@ import { checkKnownKeys, keysOf } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { hasControlCharacters } from './sql';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
-import { BLOCKED_PARAMETERS, cnpgAdmissionValue, FIXED_PARAMETERS, PARAMETER_FIX, PARAMETER_NAME_PATTERN, SKIP_WAL_ARCHIVING_ANNOTATION, WAL_LEVELS } from './parameters';
+import {
+  BLOCKED_PARAMETERS,
+  cnpgAdmissionValue,
+  FIXED_PARAMETERS,
+  PARAMETER_FIX,
+  PARAMETER_NAME_PATTERN,
+  SKIP_WAL_ARCHIVING_ANNOTATION,
+  WAL_LEVELS,
+} from './parameters';
 
 /** Storage of a cluster's PGDATA or WAL volume. */
 export interface StorageProps {
@@ -195,14 +209,15 @@ export interface AvailableSqlExtension extends SqlExtensionInfo {
   readonly version?: string;
 }
 
-
 /** Problems of a volume size (`storage.size`, `walStorage.size`). */
 export function checkStorageSize(field: string, size: unknown): Problem[] {
   if (typeof size !== 'string' || !QUANTITY_PATTERN.test(size)) {
     return [{ field, message: 'is not a Kubernetes quantity', value: size, fix: 'use a size such as "1Gi" or "500Mi"' }];
   }
   if (Number.parseFloat(size.replace(/^\+/, '')) === 0) {
-    return [{ field, message: 'is zero: a PersistentVolumeClaim needs a size larger than 0', value: size, fix: 'use a size such as "1Gi"' }];
+    return [
+      { field, message: 'is zero: a PersistentVolumeClaim needs a size larger than 0', value: size, fix: 'use a size such as "1Gi"' },
+    ];
   }
   return [];
 }
@@ -225,21 +240,41 @@ function checkStorage(field: string, s: StorageProps | undefined, required: bool
 function operandInfo(props: PostgresClusterProps): { major?: number; minor?: number; distro?: string; problems: Problem[] } {
   const problems: Problem[] = [];
   if (props.imageName !== undefined && props.imageCatalogRef !== undefined) {
-    problems.push({ field: 'imageCatalogRef', message: 'imageName and imageCatalogRef are mutually exclusive', value: props.imageCatalogRef.name, fix: 'remove one of them' });
+    problems.push({
+      field: 'imageCatalogRef',
+      message: 'imageName and imageCatalogRef are mutually exclusive',
+      value: props.imageCatalogRef.name,
+      fix: 'remove one of them',
+    });
   }
   if (props.imageCatalogRef) {
     const r = props.imageCatalogRef;
     if (r.kind !== 'ImageCatalog' && r.kind !== 'ClusterImageCatalog') {
-      problems.push({ field: 'imageCatalogRef.kind', message: 'must be ImageCatalog or ClusterImageCatalog', value: r.kind, fix: 'use "ImageCatalog" or "ClusterImageCatalog"' });
+      problems.push({
+        field: 'imageCatalogRef.kind',
+        message: 'must be ImageCatalog or ClusterImageCatalog',
+        value: r.kind,
+        fix: 'use "ImageCatalog" or "ClusterImageCatalog"',
+      });
     }
     problems.push(...checkDnsSubdomain('imageCatalogRef.name', r.name, 'a catalog name'));
     if (!Number.isInteger(r.major) || r.major < 10) {
-      problems.push({ field: 'imageCatalogRef.major', message: 'is not a PostgreSQL major', value: r.major, fix: 'use a major such as 18' });
+      problems.push({
+        field: 'imageCatalogRef.major',
+        message: 'is not a PostgreSQL major',
+        value: r.major,
+        fix: 'use a major such as 18',
+      });
     }
     return { major: r.major, problems };
   }
   if (props.imageName === undefined) {
-    problems.push({ field: 'imageName', message: 'is required (or imageCatalogRef)', value: undefined, fix: 'set imageName: "ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie"' });
+    problems.push({
+      field: 'imageName',
+      message: 'is required (or imageCatalogRef)',
+      value: undefined,
+      fix: 'set imageName: "ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie"',
+    });
     return { major: props.postgresMajor, problems };
   }
   const refProblems = checkImageReference('imageName', props.imageName);
@@ -255,7 +290,12 @@ function operandInfo(props: PostgresClusterProps): { major?: number; minor?: num
     });
   }
   if (tag && props.postgresMajor !== undefined && tag.postgresMajor !== props.postgresMajor) {
-    problems.push({ field: 'postgresMajor', message: `contradicts the tag of imageName, which says ${tag.postgresMajor}`, value: props.postgresMajor, fix: 'remove postgresMajor or fix the tag' });
+    problems.push({
+      field: 'postgresMajor',
+      message: `contradicts the tag of imageName, which says ${tag.postgresMajor}`,
+      value: props.postgresMajor,
+      fix: 'remove postgresMajor or fix the tag',
+    });
   }
   return { major: props.postgresMajor ?? tag?.postgresMajor, minor: tag?.minor, distro: tag?.distro, problems };
 }
@@ -265,24 +305,66 @@ function operandInfo(props: PostgresClusterProps): { major?: number; minor?: num
  * naming `path`, every wrong field and its fix.
  */
 const CLUSTER_KEYS = keysOf<PostgresClusterProps>()({
-  name: true, namespace: true, imageName: true, imageCatalogRef: true, postgresMajor: true, instances: true, storage: true,
-  walStorage: true, extensions: true, postgresql: true, enableSuperuserAccess: true, bootstrap: true, resources: true,
-  affinity: true, monitoring: true, managed: true, imagePullSecrets: true, description: true, operatorVersion: true,
-  labels: true, annotations: true,
+  name: true,
+  namespace: true,
+  imageName: true,
+  imageCatalogRef: true,
+  postgresMajor: true,
+  instances: true,
+  storage: true,
+  walStorage: true,
+  extensions: true,
+  postgresql: true,
+  enableSuperuserAccess: true,
+  bootstrap: true,
+  resources: true,
+  affinity: true,
+  monitoring: true,
+  managed: true,
+  imagePullSecrets: true,
+  description: true,
+  operatorVersion: true,
+  labels: true,
+  annotations: true,
 });
 const STORAGE_KEYS = keysOf<StorageProps>()({ size: true, storageClass: true });
 const POSTGRESQL_KEYS = keysOf<PostgresqlProps>()({ parameters: true, sharedPreloadLibraries: true, pgHba: true });
 
 const CLUSTER_TYPES: Readonly<Record<string, RuntimeType>> = {
-  name: 'string', namespace: 'string', imageName: 'string', imageCatalogRef: 'object', postgresMajor: 'int32', instances: 'int32',
-  storage: 'object', walStorage: 'object', extensions: { instanceOf: ExtensionImage, name: 'ExtensionImage', arrayOf: true },
-  postgresql: 'object', enableSuperuserAccess: 'boolean', bootstrap: 'object', resources: 'object', affinity: 'object',
-  monitoring: 'object', managed: 'object', imagePullSecrets: 'stringArray', description: 'string', operatorVersion: 'string',
-  labels: 'stringMap', annotations: 'stringMap',
+  name: 'string',
+  namespace: 'string',
+  imageName: 'string',
+  imageCatalogRef: 'object',
+  postgresMajor: 'int32',
+  instances: 'int32',
+  storage: 'object',
+  walStorage: 'object',
+  extensions: { instanceOf: ExtensionImage, name: 'ExtensionImage', arrayOf: true },
+  postgresql: 'object',
+  enableSuperuserAccess: 'boolean',
+  bootstrap: 'object',
+  resources: 'object',
+  affinity: 'object',
+  monitoring: 'object',
+  managed: 'object',
+  imagePullSecrets: 'stringArray',
+  description: 'string',
+  operatorVersion: 'string',
+  labels: 'stringMap',
+  annotations: 'stringMap',
 };
-const POSTGRESQL_TYPES: Readonly<Record<string, RuntimeType>> = { parameters: 'stringMap', sharedPreloadLibraries: 'stringArray', pgHba: 'stringArray' };
+const POSTGRESQL_TYPES: Readonly<Record<string, RuntimeType>> = {
+  parameters: 'stringMap',
+  sharedPreloadLibraries: 'stringArray',
+  pgHba: 'stringArray',
+};
 
-export function buildCluster(path: string, defaultName: string, props: PostgresClusterProps, frontEndKeys: readonly string[] = []): ClusterModel {
+export function buildCluster(
+  path: string,
+  defaultName: string,
+  props: PostgresClusterProps,
+  frontEndKeys: readonly string[] = [],
+): ClusterModel {
   // Wrong runtime types first: the checks below assume the declared types.
   throwIfProblems(path, 'PostgresCluster', [
     ...checkRuntimeTypes('', props, CLUSTER_TYPES),
@@ -301,7 +383,12 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   problems.push(...operand.problems);
   const instances = props.instances ?? 1;
   if (!Number.isInteger(instances) || instances < 1) {
-    problems.push({ field: 'instances', message: 'must be a whole number of at least 1', value: props.instances, fix: 'use a whole number of at least 1: 1 for a single instance, 3 for a primary with two replicas' });
+    problems.push({
+      field: 'instances',
+      message: 'must be a whole number of at least 1',
+      value: props.instances,
+      fix: 'use a whole number of at least 1: 1 for a single instance, 3 for a primary with two replicas',
+    });
   }
   problems.push(...checkStorage('storage', props.storage, true));
   problems.push(...checkStorage('walStorage', props.walStorage, false));
@@ -314,7 +401,12 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   const catalog = (props.imageCatalogRef as CheckedCatalogReference | undefined)?.catalog;
   const catalogEntry = catalog?.images.find((e) => e.major === props.imageCatalogRef?.major);
   if (catalog && !catalogEntry) {
-    problems.push({ field: 'imageCatalogRef.major', message: `catalog ${catalog.name} has no image for PostgreSQL ${props.imageCatalogRef?.major}`, value: props.imageCatalogRef?.major, fix: `use one of ${catalog.images.map((e) => e.major).join(', ')}` });
+    problems.push({
+      field: 'imageCatalogRef.major',
+      message: `catalog ${catalog.name} has no image for PostgreSQL ${props.imageCatalogRef?.major}`,
+      value: props.imageCatalogRef?.major,
+      fix: `use one of ${catalog.images.map((e) => e.major).join(', ')}`,
+    });
   }
   const images = requested.map((img, i) => {
     if (!viaCatalog || img.reference !== undefined || !catalogEntry) return img;
@@ -355,9 +447,19 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
           });
         }
       } else if (m < 18) {
-        problems.push({ field: `extensions[${i}].reference`, message: `is built for PostgreSQL ${m}; extension images need 18 or later`, value: img.reference, fix: 'use the image built for PostgreSQL 18 (tag ...-18-<distro>)' });
+        problems.push({
+          field: `extensions[${i}].reference`,
+          message: `is built for PostgreSQL ${m}; extension images need 18 or later`,
+          value: img.reference,
+          fix: 'use the image built for PostgreSQL 18 (tag ...-18-<distro>)',
+        });
       } else if (operand.major !== undefined && m !== operand.major) {
-        problems.push({ field: `extensions[${i}].reference`, message: `is built for PostgreSQL ${m} but the cluster runs ${operand.major}`, value: img.reference, fix: `use the image built for PostgreSQL ${operand.major}` });
+        problems.push({
+          field: `extensions[${i}].reference`,
+          message: `is built for PostgreSQL ${m} but the cluster runs ${operand.major}`,
+          value: img.reference,
+          fix: `use the image built for PostgreSQL ${operand.major}`,
+        });
       }
       if (img.distro && operand.distro && img.distro !== operand.distro) {
         problems.push({
@@ -400,12 +502,18 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   for (const [k, v] of Object.entries(userParams)) {
     const f = `postgresql.parameters.${k}`;
     if (!PARAMETER_NAME_PATTERN.test(k)) {
-      problems.push({ field: f, message: 'is not a valid parameter name', value: k, fix: 'use a name such as "work_mem" or "pg_stat_statements.max"' });
+      problems.push({
+        field: f,
+        message: 'is not a valid parameter name',
+        value: k,
+        fix: 'use a name such as "work_mem" or "pg_stat_statements.max"',
+      });
     } else if (BLOCKED_PARAMETERS.includes(k) || FIXED_PARAMETERS.includes(k)) {
       // CNPG's webhook accepts a fixed parameter only with the value its own configuration holds (parameters.ts).
       const accepted = cnpgAdmissionValue(k, walArchivingDisabled);
       if (v !== accepted) {
-        const only = accepted === undefined ? 'rejected at any value' : `accepted only as ${JSON.stringify(accepted)}, the value CNPG sets itself`;
+        const only =
+          accepted === undefined ? 'rejected at any value' : `accepted only as ${JSON.stringify(accepted)}, the value CNPG sets itself`;
         const what = BLOCKED_PARAMETERS.includes(k) ? 'is blocked by CNPG (the operator manages it)' : 'is fixed by CNPG';
         problems.push({ field: f, message: `${what}: ${only}`, value: v, fix: PARAMETER_FIX[k] ?? 'remove it; CNPG sets it' });
       }
@@ -413,13 +521,23 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
     if (typeof v !== 'string') {
       problems.push({ field: f, message: 'must be a string (CNPG parameters are strings)', value: v, fix: `write it as "${String(v)}"` });
     } else if (hasControlCharacters(v)) {
-      problems.push({ field: f, message: 'contains a newline or another control character, which postgresql.conf cannot hold', value: v, fix: 'write the value on one line without control characters' });
+      problems.push({
+        field: f,
+        message: 'contains a newline or another control character, which postgresql.conf cannot hold',
+        value: v,
+        fix: 'write the value on one line without control characters',
+      });
     }
   }
   // wal_level: the webhook's rules (validateConfiguration, cloudnative-pg v1.30.0 internal/webhook/v1/cluster_webhook.go).
   const walLevel = userParams.wal_level ?? 'logical';
   if (!WAL_LEVELS.includes(walLevel)) {
-    problems.push({ field: 'postgresql.parameters.wal_level', message: 'is not a wal_level CNPG knows', value: walLevel, fix: 'use "logical" (CNPG\'s default), "replica" or "minimal"' });
+    problems.push({
+      field: 'postgresql.parameters.wal_level',
+      message: 'is not a wal_level CNPG knows',
+      value: walLevel,
+      fix: 'use "logical" (CNPG\'s default), "replica" or "minimal"',
+    });
   } else if (walLevel === 'minimal') {
     if (instances > 1 || !walArchivingDisabled) {
       problems.push({
@@ -429,7 +547,12 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
         fix: 'use "replica" or "logical"',
       });
     } else if (userParams.max_wal_senders !== '0') {
-      problems.push({ field: 'postgresql.parameters.max_wal_senders', message: 'must be "0" with wal_level "minimal"', value: userParams.max_wal_senders, fix: 'set max_wal_senders: "0", or use wal_level "replica"' });
+      problems.push({
+        field: 'postgresql.parameters.max_wal_senders',
+        message: 'must be "0" with wal_level "minimal"',
+        value: userParams.max_wal_senders,
+        fix: 'set max_wal_senders: "0", or use wal_level "replica"',
+      });
     }
   }
   const parameters: Record<string, string> = { ...userParams };
@@ -452,7 +575,8 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
       if (allowList === undefined && !('output_plugin_libraries' in userParams)) {
         problems.push({
           field: `extensions[${i}]`,
-          message: 'wal2json needs output_plugin_libraries from PostgreSQL 18.6 on, and that parameter is fatal before 18.6; the image tag does not say the minor',
+          message:
+            'wal2json needs output_plugin_libraries from PostgreSQL 18.6 on, and that parameter is fatal before 18.6; the image tag does not say the minor',
           value: props.imageName ?? props.imageCatalogRef?.name,
           fix: 'use an imageName with a minor version (e.g. "...postgresql:18.6-minimal-trixie") or pass { outputPluginLibraries: true | false } to ExtensionImage.wal2json',
         });
@@ -469,30 +593,50 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
   }
   (props.postgresql?.sharedPreloadLibraries ?? []).forEach((lib, i) => {
     if (typeof lib !== 'string' || !/^[A-Za-z0-9_$./-]+$/.test(lib)) {
-      problems.push({ field: `postgresql.sharedPreloadLibraries[${i}]`, message: 'is not a library name', value: lib, fix: 'use a library name such as "pg_stat_statements"' });
+      problems.push({
+        field: `postgresql.sharedPreloadLibraries[${i}]`,
+        message: 'is not a library name',
+        value: lib,
+        fix: 'use a library name such as "pg_stat_statements"',
+      });
     } else if (CNPG_MANAGED_MODULES.some((m) => m.name === lib && m.createsExtension) && !managedModuleEnabled(lib, parameters)) {
       // Preloading alone creates nothing, and CNPG drops the extension on every start (extension-catalog.ts).
-      problems.push({ field: `postgresql.sharedPreloadLibraries[${i}]`, message: `preloading ${lib} alone does not give the databases the extension: CNPG creates it only when a ${lib}.* parameter is set, and drops it on every instance start otherwise`, value: lib, fix: managedModuleFix(lib).replace(/^remove it from the Database and set/, 'set') });
+      problems.push({
+        field: `postgresql.sharedPreloadLibraries[${i}]`,
+        message: `preloading ${lib} alone does not give the databases the extension: CNPG creates it only when a ${lib}.* parameter is set, and drops it on every instance start otherwise`,
+        value: lib,
+        fix: managedModuleFix(lib).replace(/^remove it from the Database and set/, 'set'),
+      });
     }
   });
   // A mounted image of a managed module (pgaudit) does nothing until CNPG sees one of its parameters.
   images.forEach((img, i) => {
     for (const e of img.sqlExtensions) {
       if (CNPG_MANAGED_MODULES.some((m) => m.name === e.name) && !managedModuleEnabled(e.name, parameters)) {
-        problems.push({ field: `extensions[${i}]`, message: `CNPG loads ${e.name} and creates it in every database only when a ${e.name}.* parameter is set; none is`, value: img.name, fix: `pass { log: 'ddl' } (or another pgaudit.log value) to ExtensionImage.${img.name}, or set a ${e.name}.* parameter in postgresql.parameters` });
+        problems.push({
+          field: `extensions[${i}]`,
+          message: `CNPG loads ${e.name} and creates it in every database only when a ${e.name}.* parameter is set; none is`,
+          value: img.name,
+          fix: `pass { log: 'ddl' } (or another pgaudit.log value) to ExtensionImage.${img.name}, or set a ${e.name}.* parameter in postgresql.parameters`,
+        });
       }
     }
   });
   if (props.imagePullSecrets) {
     props.imagePullSecrets.forEach((s, i) => {
-    problems.push(...checkDnsSubdomain(`imagePullSecrets[${i}]`, s, 'a Secret name'));
-  });
+      problems.push(...checkDnsSubdomain(`imagePullSecrets[${i}]`, s, 'a Secret name'));
+    });
   }
 
   const spec: ClusterSpec = {
     imageName: props.imageName,
     imageCatalogRef: props.imageCatalogRef
-      ? { apiGroup: 'postgresql.cnpg.io', kind: props.imageCatalogRef.kind, name: props.imageCatalogRef.name, major: props.imageCatalogRef.major }
+      ? {
+          apiGroup: 'postgresql.cnpg.io',
+          kind: props.imageCatalogRef.kind,
+          name: props.imageCatalogRef.name,
+          major: props.imageCatalogRef.major,
+        }
       : undefined,
     instances,
     description: props.description,
@@ -511,7 +655,12 @@ export function buildCluster(path: string, defaultName: string, props: PostgresC
             parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
             sharedPreloadLibraries: preload.length > 0 ? preload : undefined,
             pgHba: props.postgresql?.pgHba ? [...props.postgresql.pgHba] : undefined,
-            extensions: requested.length > 0 ? requested.map((x) => x.toClusterExtension(supportsFeature(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, 'extensionEnv'))) : undefined,
+            extensions:
+              requested.length > 0
+                ? requested.map((x) =>
+                    x.toClusterExtension(supportsFeature(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, 'extensionEnv')),
+                  )
+                : undefined,
           }
         : undefined,
   };
@@ -544,7 +693,8 @@ function sqlExtensionLookup(images: readonly ExtensionImage[]): (name: string) =
     for (const img of images) {
       const exts = img.sqlExtensions;
       for (let i = 0; i < exts.length; i++) {
-        if (exts[i].name === name) return { name, requires: exts[i].requires, image: img.name, version: i === 0 ? img.sqlVersion : undefined };
+        if (exts[i].name === name)
+          return { name, requires: exts[i].requires, image: img.name, version: i === 0 ? img.sqlVersion : undefined };
       }
     }
     return undefined;

@@ -25,7 +25,10 @@ export const FEATURES = {
   catalogExtensions: { since: '1.29.0', what: 'extensions taken from an image catalog' },
 } as const;
 
-const FEATURE_MINIMUMS = Object.fromEntries(Object.entries(FEATURES).map(([k, f]) => [k, parseVersion(f.since)])) as Record<keyof typeof FEATURES, [number, number, number]>;
+const FEATURE_MINIMUMS = Object.fromEntries(Object.entries(FEATURES).map(([k, f]) => [k, parseVersion(f.since)])) as Record<
+  keyof typeof FEATURES,
+  [number, number, number]
+>;
 
 /** `_` in extension names: 1.27.3+ on the 1.27 line, 1.28.1+ on 1.28, every 1.29+. */
 function underscoreNamesSupported(v: [number, number, number]): boolean {
@@ -50,7 +53,12 @@ export function checkOperatorCompatibility(version: string, spec: ClusterSpec, f
   const need = (feature: keyof typeof FEATURES, where: string) => {
     const f = FEATURES[feature];
     if (!atLeast(v, FEATURE_MINIMUMS[feature])) {
-      out.push({ field: where, message: `${f.what} needs CNPG ${f.since} or later, but the target operator is ${version}`, value: version, fix: `target CNPG ${f.since}+ (operatorVersion) or remove it` });
+      out.push({
+        field: where,
+        message: `${f.what} needs CNPG ${f.since} or later, but the target operator is ${version}`,
+        value: version,
+        fix: `target CNPG ${f.since}+ (operatorVersion) or remove it`,
+      });
     }
   };
   if (exts.length > 0) need('imageVolumeExtensions', 'extensions');
@@ -59,7 +67,12 @@ export function checkOperatorCompatibility(version: string, spec: ClusterSpec, f
     if (e.env?.length) need('extensionEnv', `extensions[${i}].env`);
     if (spec.imageCatalogRef && !e.image?.reference) need('catalogExtensions', `extensions[${i}]`);
     if (e.name.includes('_') && atLeast(v, [1, 27, 0]) && !underscoreNamesSupported(v)) {
-      out.push({ field: `extensions[${i}].name`, message: `CNPG ${version} turns "_" into an invalid volume name (fixed in 1.27.3, 1.28.1, 1.29.0)`, value: e.name, fix: 'use "-" instead of "_" or target a fixed operator version' });
+      out.push({
+        field: `extensions[${i}].name`,
+        message: `CNPG ${version} turns "_" into an invalid volume name (fixed in 1.27.3, 1.28.1, 1.29.0)`,
+        value: e.name,
+        fix: 'use "-" instead of "_" or target a fixed operator version',
+      });
     }
   });
   return out;

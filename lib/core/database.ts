@@ -100,8 +100,15 @@ export function expandExtensions(items: readonly (DatabaseExtension | ExtensionI
  * `cluster` may be just a name (a cluster managed elsewhere): then extension availability is not checked.
  */
 const DATABASE_KEYS = keysOf<DatabaseProps>()({
-  name: true, owner: true, extensions: true, resourceName: true, namespace: true, ensure: true, databaseReclaimPolicy: true,
-  dependencyOrder: true, allowUnknownExtensions: true,
+  name: true,
+  owner: true,
+  extensions: true,
+  resourceName: true,
+  namespace: true,
+  ensure: true,
+  databaseReclaimPolicy: true,
+  dependencyOrder: true,
+  allowUnknownExtensions: true,
 });
 const DATABASE_EXTENSION_KEYS = keysOf<DatabaseExtension>()({ name: true, version: true, schema: true, ensure: true });
 
@@ -110,36 +117,79 @@ const DATABASE_EXTENSION_KEYS = keysOf<DatabaseExtension>()({ name: true, versio
  * other unknown key is a problem.
  */
 const DATABASE_TYPES: Readonly<Record<string, RuntimeType>> = {
-  name: 'string', owner: 'string', extensions: 'array', resourceName: 'string', namespace: 'string', allowUnknownExtensions: 'boolean',
+  name: 'string',
+  owner: 'string',
+  extensions: 'array',
+  resourceName: 'string',
+  namespace: 'string',
+  allowUnknownExtensions: 'boolean',
 };
 
-export function buildDatabase(path: string, cluster: ClusterModel | string, props: DatabaseProps, frontEndKeys: readonly string[] = []): DatabaseModel {
+export function buildDatabase(
+  path: string,
+  cluster: ClusterModel | string,
+  props: DatabaseProps,
+  frontEndKeys: readonly string[] = [],
+): DatabaseModel {
   throwIfProblems(path, 'ExtensionDatabase', [
     ...checkRuntimeTypes('', props, DATABASE_TYPES),
     ...(Array.isArray(props?.extensions) ? props.extensions : []).flatMap((x, i) =>
       x instanceof ExtensionImage || (x !== null && typeof x === 'object' && !Array.isArray(x))
         ? []
-        : [{ field: `extensions[${i}]`, message: 'must be an ExtensionImage or { name, version?, schema?, ensure? }', value: x, fix: "use { name: 'vector' } or ExtensionImage.pgvector('0.8.1')" }],
+        : [
+            {
+              field: `extensions[${i}]`,
+              message: 'must be an ExtensionImage or { name, version?, schema?, ensure? }',
+              value: x,
+              fix: "use { name: 'vector' } or ExtensionImage.pgvector('0.8.1')",
+            },
+          ],
     ),
   ]);
   const problems: Problem[] = [
     ...checkKnownKeys('', props, [...DATABASE_KEYS, ...frontEndKeys]),
-    ...(Array.isArray(props.extensions) ? props.extensions : []).flatMap((x, i) => (x instanceof ExtensionImage ? [] : checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS))),
+    ...(Array.isArray(props.extensions) ? props.extensions : []).flatMap((x, i) =>
+      x instanceof ExtensionImage ? [] : checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS),
+    ),
   ];
   const clusterName = typeof cluster === 'string' ? cluster : cluster.name;
   problems.push(...checkPgIdentifier('name', props.name, 'database name'));
   if (RESERVED_DATABASE_NAMES.includes(props.name)) {
-    problems.push({ field: 'name', message: 'is reserved: CNPG does not manage the postgres, template0 and template1 databases', value: props.name, fix: 'choose another name, such as "app"' });
+    problems.push({
+      field: 'name',
+      message: 'is reserved: CNPG does not manage the postgres, template0 and template1 databases',
+      value: props.name,
+      fix: 'choose another name, such as "app"',
+    });
   }
   problems.push(...checkPgIdentifier('owner', props.owner, 'owner role'));
   if (typeof cluster !== 'string') problems.push(...checkDatabaseNamespace(props.namespace, cluster.namespace, cluster.name));
-  const resourceName = props.resourceName ?? `${clusterName}-${String(props.name).toLowerCase().replace(/[^a-z0-9.-]/g, '-')}`;
-  problems.push(...checkDnsSubdomain(props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName', resourceName, 'the Database object name'));
+  const resourceName =
+    props.resourceName ??
+    `${clusterName}-${String(props.name)
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, '-')}`;
+  problems.push(
+    ...checkDnsSubdomain(
+      props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName',
+      resourceName,
+      'the Database object name',
+    ),
+  );
 
   const items = props.extensions ?? [];
-  const imageProblems = items.flatMap((x, i) => (x instanceof ExtensionImage && x.sqlExtensions.length === 0 && !x.props.databaseExtensions
-    ? [{ field: `extensions[${i}]`, message: `image ${x.name} provides no SQL extension to create`, value: x.name, fix: 'list SQL extensions by name, or remove the image from the database (it stays mounted on the cluster)' }]
-    : []));
+  const imageProblems = items.flatMap((x, i) =>
+    x instanceof ExtensionImage && x.sqlExtensions.length === 0 && !x.props.databaseExtensions
+      ? [
+          {
+            field: `extensions[${i}]`,
+            message: `image ${x.name} provides no SQL extension to create`,
+            value: x.name,
+            fix: 'list SQL extensions by name, or remove the image from the database (it stays mounted on the cluster)',
+          },
+        ]
+      : [],
+  );
   problems.push(...imageProblems);
   const exts = expandExtensions(items);
   const model = typeof cluster === 'string' ? undefined : cluster;
@@ -150,20 +200,42 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
   for (let i = 0; i < exts.length; i++) {
     const e = exts[i];
     if (!isPgIdentifier(e.name)) problems.push(...checkPgIdentifier(field(i, 'name'), e.name, 'extension name'));
-    if (e.schema !== undefined && !isPgIdentifier(e.schema)) problems.push(...checkPgIdentifier(field(i, 'schema'), e.schema, 'schema name'));
+    if (e.schema !== undefined && !isPgIdentifier(e.schema))
+      problems.push(...checkPgIdentifier(field(i, 'schema'), e.schema, 'schema name'));
     // One version rule for the whole library: PostgreSQL's (sql.ts), which the provider applies too.
     const vp = e.version === undefined ? undefined : versionProblem(e.version);
-    if (vp) problems.push({ field: field(i, 'version'), message: vp, value: e.version, fix: 'use a version such as "0.8.1", or leave it out for the default version' });
+    if (vp)
+      problems.push({
+        field: field(i, 'version'),
+        message: vp,
+        value: e.version,
+        fix: 'use a version such as "0.8.1", or leave it out for the default version',
+      });
     if (e.ensure !== undefined && e.ensure !== 'present' && e.ensure !== 'absent') {
-      problems.push({ field: field(i, 'ensure'), message: 'must be "present" or "absent"', value: e.ensure, fix: 'use "present" or "absent"' });
+      problems.push({
+        field: field(i, 'ensure'),
+        message: 'must be "present" or "absent"',
+        value: e.ensure,
+        fix: 'use "present" or "absent"',
+      });
     }
     const first = names.indexOf(e.name);
     if (first >= 0) {
-      problems.push({ field: field(i, 'name'), message: `is listed twice (also extensions[${first}]); CNPG rejects duplicates`, value: e.name, fix: 'list each extension once' });
+      problems.push({
+        field: field(i, 'name'),
+        message: `is listed twice (also extensions[${first}]); CNPG rejects duplicates`,
+        value: e.name,
+        fix: 'list each extension once',
+      });
     }
     names.push(e.name);
     if (CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
-      problems.push({ field: field(i, 'name'), message: `is managed by CNPG through the cluster's ${e.name}.* parameters, not by Database objects (a Database entry would fight the operator, which drops it on every instance start when no such parameter is set)`, value: e.name, fix: managedModuleFix(e.name) });
+      problems.push({
+        field: field(i, 'name'),
+        message: `is managed by CNPG through the cluster's ${e.name}.* parameters, not by Database objects (a Database entry would fight the operator, which drops it on every instance start when no such parameter is set)`,
+        value: e.name,
+        fix: managedModuleFix(e.name),
+      });
     }
     if (available && e.ensure !== 'absent' && !props.allowUnknownExtensions) {
       const a = available(e.name);
@@ -204,13 +276,21 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
   }
   const { ordered, moved, cycle } = stableDependencyOrder(present, requiresOf);
   if (cycle.length > 0) {
-    problems.push({ field: 'extensions', message: `extensions require each other in a cycle: ${cycle.join(', ')}`, value: cycle, fix: 'check the sqlExtensions requires of custom images' });
+    problems.push({
+      field: 'extensions',
+      message: `extensions require each other in a cycle: ${cycle.join(', ')}`,
+      value: cycle,
+      fix: 'check the sqlExtensions requires of custom images',
+    });
   }
   if (moved.length > 0 && props.dependencyOrder === 'strict') {
     for (const name of moved) {
       const reqs = requiresOf(name).filter((r) => presentNames.includes(r));
       problems.push({
-        field: field(exts.findIndex((e) => e.name === name), 'name'),
+        field: field(
+          exts.findIndex((e) => e.name === name),
+          'name',
+        ),
         message: `${name} is listed before ${reqs.join(', ')}, which it requires; CNPG creates extensions in list order without CASCADE`,
         value: name,
         fix: `move it after ${reqs.join(', ')}, or use dependencyOrder: "sort"`,
@@ -218,7 +298,12 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     }
   }
   if (props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict') {
-    problems.push({ field: 'dependencyOrder', message: 'must be "sort" or "strict"', value: props.dependencyOrder, fix: 'use "sort" or "strict"' });
+    problems.push({
+      field: 'dependencyOrder',
+      message: 'must be "sort" or "strict"',
+      value: props.dependencyOrder,
+      fix: 'use "sort" or "strict"',
+    });
   }
   throwIfProblems(path, 'ExtensionDatabase', problems);
 
@@ -234,7 +319,12 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
     // The same entries: a DatabaseExtension has exactly the fields of DatabaseSpecExtensions.
     extensions: finalList.length > 0 ? (finalList as DatabaseSpecExtensions[]) : undefined,
   };
-  return { resourceName, namespace: props.namespace ?? (typeof cluster === 'string' ? undefined : cluster.namespace), spec, extensions: finalList };
+  return {
+    resourceName,
+    namespace: props.namespace ?? (typeof cluster === 'string' ? undefined : cluster.namespace),
+    spec,
+    extensions: finalList,
+  };
 }
 
 /**
@@ -242,12 +332,18 @@ export function buildDatabase(path: string, cluster: ClusterModel | string, prop
  * (cloudnative-pg v1.30.0 `api/v1/database_types.go`, `ClusterRef corev1.LocalObjectReference`), resolved in the
  * Database's own namespace. `databaseNamespace` undefined: it follows the cluster.
  */
-export function checkDatabaseNamespace(databaseNamespace: string | undefined, clusterNamespace: string | undefined, clusterName: string): Problem[] {
+export function checkDatabaseNamespace(
+  databaseNamespace: string | undefined,
+  clusterNamespace: string | undefined,
+  clusterName: string,
+): Problem[] {
   if (databaseNamespace === undefined || databaseNamespace === clusterNamespace) return [];
-  return [{
-    field: 'namespace',
-    message: `must be the namespace of cluster ${clusterName} (${clusterNamespace ?? 'none given: the namespace of kubectl\'s context'}): CNPG looks for the cluster of a Database in the Database's own namespace`,
-    value: databaseNamespace,
-    fix: 'leave namespace out (the Database follows its cluster), or put the cluster in that namespace',
-  }];
+  return [
+    {
+      field: 'namespace',
+      message: `must be the namespace of cluster ${clusterName} (${clusterNamespace ?? "none given: the namespace of kubectl's context"}): CNPG looks for the cluster of a Database in the Database's own namespace`,
+      value: databaseNamespace,
+      fix: 'leave namespace out (the Database follows its cluster), or put the cluster in that namespace',
+    },
+  ];
 }

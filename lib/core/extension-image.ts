@@ -2,7 +2,14 @@ import { posix as posixPath } from 'node:path';
 import { checkKnownKeys, keysOf } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
-import { CATALOG, CNPG_REGISTRY, type CatalogImage, type Distro, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './extension-catalog';
+import {
+  CATALOG,
+  CNPG_REGISTRY,
+  type CatalogImage,
+  type Distro,
+  EXTENSION_IMAGE_DISTROS,
+  type SqlExtensionInfo,
+} from './extension-catalog';
 import type { Problem } from './errors';
 import { checkImageReference, type ExtensionImageTag, parseExtensionImageTag, parseImageReference } from './image-ref';
 import { checkExtensionName, checkPgIdentifier, PULL_POLICIES } from './names';
@@ -109,11 +116,39 @@ export interface ExtensionImageProps {
 }
 
 const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = {
-  name: 'string', reference: 'string', pullPolicy: 'string', extensionControlPath: 'stringArray', dynamicLibraryPath: 'stringArray',
-  ldLibraryPath: 'stringArray', binPath: 'stringArray', env: 'stringMap', sqlExtensions: 'array', databaseExtensions: 'stringArray',
-  sharedPreloadLibraries: 'stringArray', requiresImages: 'stringArray', parameters: 'stringMap', postgresMajor: 'int32', sqlVersion: 'string',
+  name: 'string',
+  reference: 'string',
+  pullPolicy: 'string',
+  extensionControlPath: 'stringArray',
+  dynamicLibraryPath: 'stringArray',
+  ldLibraryPath: 'stringArray',
+  binPath: 'stringArray',
+  env: 'stringMap',
+  sqlExtensions: 'array',
+  databaseExtensions: 'stringArray',
+  sharedPreloadLibraries: 'stringArray',
+  requiresImages: 'stringArray',
+  parameters: 'stringMap',
+  postgresMajor: 'int32',
+  sqlVersion: 'string',
 };
-const IMAGE_KEYS = keysOf<ExtensionImageProps>()({ name: true, reference: true, pullPolicy: true, extensionControlPath: true, dynamicLibraryPath: true, ldLibraryPath: true, binPath: true, env: true, sqlExtensions: true, databaseExtensions: true, sharedPreloadLibraries: true, requiresImages: true, parameters: true, postgresMajor: true, sqlVersion: true });
+const IMAGE_KEYS = keysOf<ExtensionImageProps>()({
+  name: true,
+  reference: true,
+  pullPolicy: true,
+  extensionControlPath: true,
+  dynamicLibraryPath: true,
+  ldLibraryPath: true,
+  binPath: true,
+  env: true,
+  sqlExtensions: true,
+  databaseExtensions: true,
+  sharedPreloadLibraries: true,
+  requiresImages: true,
+  parameters: true,
+  postgresMajor: true,
+  sqlVersion: true,
+});
 
 /** Options of the catalog factories such as {@link ExtensionImage.pgvector}. */
 export interface CatalogImageOptions {
@@ -291,10 +326,17 @@ export class ExtensionImage {
     return img;
   }
 
-  private static newFromCatalog(catalogName: string, version: string, options: CatalogImageOptions | Wal2jsonImageOptions, extra: Partial<ExtensionImageProps>): ExtensionImage {
+  private static newFromCatalog(
+    catalogName: string,
+    version: string,
+    options: CatalogImageOptions | Wal2jsonImageOptions,
+    extra: Partial<ExtensionImageProps>,
+  ): ExtensionImage {
     const entry: CatalogImage | undefined = CATALOG[catalogName];
     if (!entry) {
-      throw new Error(`ExtensionImage.fromCatalog: unknown catalog image "${catalogName}". Known: ${Object.keys(CATALOG).join(', ')}. Use new ExtensionImage({...}) for other images.`);
+      throw new Error(
+        `ExtensionImage.fromCatalog: unknown catalog image "${catalogName}". Known: ${Object.keys(CATALOG).join(', ')}. Use new ExtensionImage({...}) for other images.`,
+      );
     }
     const distro = options.distro ?? 'trixie';
     const major = options.postgresMajor ?? 18;
@@ -320,15 +362,45 @@ export class ExtensionImage {
     const tagged = options.tag !== undefined ? parseExtensionImageTag(options.tag) : undefined;
     img.factoryChecks = [
       ...(tagged && tagged.postgresMajor !== major
-        ? [{ field: 'tag', message: `says PostgreSQL ${tagged.postgresMajor}, but the image is for PostgreSQL ${major} (postgresMajor)`, value: options.tag, fix: `use a tag built for PostgreSQL ${major} ("...-${major}-${distro}"), or set postgresMajor: ${tagged.postgresMajor} on a cluster of that major` }]
+        ? [
+            {
+              field: 'tag',
+              message: `says PostgreSQL ${tagged.postgresMajor}, but the image is for PostgreSQL ${major} (postgresMajor)`,
+              value: options.tag,
+              fix: `use a tag built for PostgreSQL ${major} ("...-${major}-${distro}"), or set postgresMajor: ${tagged.postgresMajor} on a cluster of that major`,
+            },
+          ]
         : []),
       ...(tagged && tagged.distro !== distro
-        ? [{ field: 'tag', message: `says ${tagged.distro}, but distro is ${distro}`, value: options.tag, fix: `set distro: "${tagged.distro}" or use a ${distro} tag` }]
+        ? [
+            {
+              field: 'tag',
+              message: `says ${tagged.distro}, but distro is ${distro}`,
+              value: options.tag,
+              fix: `set distro: "${tagged.distro}" or use a ${distro} tag`,
+            },
+          ]
         : []),
-      ...(VERSION_PATTERN.test(version) ? [] : [{ field: 'version', message: 'is not a version', value: version, fix: `pass a version such as "${entry.knownVersions.at(-1)}"` }]),
+      ...(VERSION_PATTERN.test(version)
+        ? []
+        : [
+            {
+              field: 'version',
+              message: 'is not a version',
+              value: version,
+              fix: `pass a version such as "${entry.knownVersions.at(-1)}"`,
+            },
+          ]),
       ...((EXTENSION_IMAGE_DISTROS as readonly string[]).includes(distro)
         ? []
-        : [{ field: 'distro', message: `CNPG builds ${entry.name} only for ${EXTENSION_IMAGE_DISTROS.join(' and ')}`, value: distro, fix: 'use "trixie" or "bookworm"' }]),
+        : [
+            {
+              field: 'distro',
+              message: `CNPG builds ${entry.name} only for ${EXTENSION_IMAGE_DISTROS.join(' and ')}`,
+              value: distro,
+              fix: 'use "trixie" or "bookworm"',
+            },
+          ]),
     ];
     return img;
   }
@@ -376,7 +448,9 @@ export class ExtensionImage {
     // Wrong runtime types are reported by validate(); nothing here may throw on them.
     const sql = Array.isArray(props.sqlExtensions) ? props.sqlExtensions : NO_SQL_EXTENSIONS;
     // Catalog entries are objects already: share their list instead of copying it per image.
-    this.sqlExtensions = sql.every((s) => typeof s !== 'string') ? (sql as readonly SqlExtensionInfo[]) : sql.map((s) => (typeof s === 'string' ? { name: s } : s));
+    this.sqlExtensions = sql.every((s) => typeof s !== 'string')
+      ? (sql as readonly SqlExtensionInfo[])
+      : sql.map((s) => (typeof s === 'string' ? { name: s } : s));
     this.sharedPreloadLibraries = Array.isArray(props.sharedPreloadLibraries) ? props.sharedPreloadLibraries : [];
     this.requiresImages = Array.isArray(props.requiresImages) ? props.requiresImages : [];
     this.parameters = props.parameters !== null && typeof props.parameters === 'object' ? props.parameters : {};
@@ -430,7 +504,9 @@ export class ExtensionImage {
   public databaseExtensions(): readonly { readonly name: string; readonly version?: string }[] {
     if (!this.databaseList) {
       const names = this.props.databaseExtensions ?? this.sqlExtensions.map((s) => s.name);
-      this.databaseList = Object.freeze(names.map((name, i) => Object.freeze(i === 0 && this.sqlVersion !== undefined ? { name, version: this.sqlVersion } : { name })));
+      this.databaseList = Object.freeze(
+        names.map((name, i) => Object.freeze(i === 0 && this.sqlVersion !== undefined ? { name, version: this.sqlVersion } : { name })),
+      );
     }
     return this.databaseList;
   }
@@ -455,11 +531,19 @@ export class ExtensionImage {
     if (typed.length > 0) return typed;
     const out: Problem[] = [...checkKnownKeys('', p, IMAGE_KEYS), ...this.factoryChecks, ...checkExtensionName('name', p.name)];
     if (p.reference !== undefined || requireReference) {
-      out.push(...checkImageReference('reference', p.reference).map((x) =>
-        p.reference === undefined ? { ...x, fix: `${x.fix}, or take the image from an image catalog (imageCatalogRef)` } : x));
+      out.push(
+        ...checkImageReference('reference', p.reference).map((x) =>
+          p.reference === undefined ? { ...x, fix: `${x.fix}, or take the image from an image catalog (imageCatalogRef)` } : x,
+        ),
+      );
     }
     if (p.pullPolicy !== undefined && !PULL_POLICIES.includes(p.pullPolicy)) {
-      out.push({ field: 'pullPolicy', message: 'is not a pull policy', value: p.pullPolicy, fix: 'use "Always", "IfNotPresent" or "Never"' });
+      out.push({
+        field: 'pullPolicy',
+        message: 'is not a pull policy',
+        value: p.pullPolicy,
+        fix: 'use "Always", "IfNotPresent" or "Never"',
+      });
     }
     out.push(...checkPaths('extensionControlPath', p.extensionControlPath));
     out.push(...checkPaths('dynamicLibraryPath', p.dynamicLibraryPath));
@@ -469,7 +553,8 @@ export class ExtensionImage {
       if (d.replace(/^\.?\/+/, '').replace(/\/+$/, '') === 'system') {
         out.push({
           field: `dynamicLibraryPath[${i}]`,
-          message: '"system" holds the shared libraries the extension links against; PostgreSQL does not search dynamic_library_path for those (libgeos_c.so.1 => not found)',
+          message:
+            '"system" holds the shared libraries the extension links against; PostgreSQL does not search dynamic_library_path for those (libgeos_c.so.1 => not found)',
           value: d,
           fix: 'move "system" to ldLibraryPath',
         });
@@ -477,10 +562,15 @@ export class ExtensionImage {
     });
     out.push(...checkEnv(p.env));
     this.sqlExtensions.forEach((s, i) => {
-    out.push(...checkPgIdentifier(`sqlExtensions[${i}].name`, s.name, 'SQL extension name'));
-  });
+      out.push(...checkPgIdentifier(`sqlExtensions[${i}].name`, s.name, 'SQL extension name'));
+    });
     if (p.postgresMajor !== undefined && (!Number.isInteger(p.postgresMajor) || p.postgresMajor < 10)) {
-      out.push({ field: 'postgresMajor', message: 'is not a PostgreSQL major version', value: p.postgresMajor, fix: 'use a major such as 18' });
+      out.push({
+        field: 'postgresMajor',
+        message: 'is not a PostgreSQL major version',
+        value: p.postgresMajor,
+        fix: 'use a major such as 18',
+      });
     }
     if (p.sqlVersion !== undefined && !VERSION_PATTERN.test(p.sqlVersion)) {
       out.push({ field: 'sqlVersion', message: 'is not an extension version', value: p.sqlVersion, fix: 'use a version such as "0.8.1"' });
@@ -497,8 +587,10 @@ export class ExtensionImage {
    * (CNPG 1.29+); an image whose env is the catalog's default (PostGIS data directories) emits it only then.
    */
   public toClusterExtension(envSupported = false): ClusterSpecPostgresqlExtensions {
-    const p = this.props.env === undefined && envSupported && this._envWhenSupported ? { ...this.props, env: this._envWhenSupported } : this.props;
-    const image = p.reference !== undefined || p.pullPolicy !== undefined ? { reference: p.reference, pullPolicy: p.pullPolicy } : undefined;
+    const p =
+      this.props.env === undefined && envSupported && this._envWhenSupported ? { ...this.props, env: this._envWhenSupported } : this.props;
+    const image =
+      p.reference !== undefined || p.pullPolicy !== undefined ? { reference: p.reference, pullPolicy: p.pullPolicy } : undefined;
     return {
       name: p.name,
       image,
@@ -552,7 +644,12 @@ function checkPaths(field: string, paths: readonly string[] | undefined): Proble
     }
     seen.push(raw);
     if (goClean(raw).startsWith('..')) {
-      out.push({ field: f, message: 'would escape the extension directory (it cleans to a path starting with "..")', value: raw, fix: 'name a directory inside the image' });
+      out.push({
+        field: f,
+        message: 'would escape the extension directory (it cleans to a path starting with "..")',
+        value: raw,
+        fix: 'name a directory inside the image',
+      });
     }
   });
   return out;
@@ -574,18 +671,38 @@ function checkEnv(env: Readonly<Record<string, string>> | undefined): Problem[] 
     const f = `env.${name}`;
     const upper = name.toUpperCase();
     if (!ENV_NAME.test(name)) {
-      out.push({ field: f, message: 'is not a valid environment variable name', value: name, fix: 'use letters, digits and "_", not starting with a digit' });
+      out.push({
+        field: f,
+        message: 'is not a valid environment variable name',
+        value: name,
+        fix: 'use letters, digits and "_", not starting with a digit',
+      });
     } else if (upper === 'PATH' || upper === 'LD_LIBRARY_PATH') {
-      out.push({ field: f, message: `CNPG rejects ${upper} in env`, value: name, fix: upper === 'PATH' ? 'use binPath' : 'use ldLibraryPath' });
+      out.push({
+        field: f,
+        message: `CNPG rejects ${upper} in env`,
+        value: name,
+        fix: upper === 'PATH' ? 'use binPath' : 'use ldLibraryPath',
+      });
     } else if (upper.startsWith('PG') || upper.startsWith('CNPG_') || RESERVED_ENV.has(upper)) {
-      out.push({ field: f, message: 'is reserved by CNPG (PG*, CNPG_*, POD_NAME, NAMESPACE, CLUSTER_NAME)', value: name, fix: 'choose another name' });
+      out.push({
+        field: f,
+        message: 'is reserved by CNPG (PG*, CNPG_*, POD_NAME, NAMESPACE, CLUSTER_NAME)',
+        value: name,
+        fix: 'choose another name',
+      });
     }
     if (typeof value !== 'string' || value.length === 0) {
       out.push({ field: f, message: 'has an empty value', value, fix: 'set a non-empty value' });
     } else {
       const unknown = [...value.replace(/\$\$\{/g, '').matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]).filter((v) => v !== 'image_root');
       if (unknown.length > 0) {
-        out.push({ field: f, message: `uses unknown placeholder \${${unknown[0]}}; CNPG only expands \${image_root}`, value, fix: 'use ${image_root}, or $${...} for a literal' });
+        out.push({
+          field: f,
+          message: `uses unknown placeholder \${${unknown[0]}}; CNPG only expands \${image_root}`,
+          value,
+          fix: 'use ${image_root}, or $${...} for a literal',
+        });
       }
     }
   }

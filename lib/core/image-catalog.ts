@@ -53,7 +53,13 @@ export interface ImageCatalogModel {
 const CATALOG_KEYS = keysOf<ImageCatalogProps>()({ name: true, namespace: true, images: true, componentImages: true });
 const ENTRY_KEYS = keysOf<CatalogImageEntry>()({ major: true, image: true, extensions: true });
 
-export function buildImageCatalog(path: string, defaultName: string, kind: ImageCatalogKind, props: ImageCatalogProps, frontEndKeys: readonly string[] = []): ImageCatalogModel {
+export function buildImageCatalog(
+  path: string,
+  defaultName: string,
+  kind: ImageCatalogKind,
+  props: ImageCatalogProps,
+  frontEndKeys: readonly string[] = [],
+): ImageCatalogModel {
   const problems: Problem[] = [
     ...checkKnownKeys('', props, [...CATALOG_KEYS, ...frontEndKeys]),
     ...(Array.isArray(props.images) ? props.images : []).flatMap((e, i) => checkKnownKeys(`images[${i}]`, e, ENTRY_KEYS)),
@@ -61,40 +67,86 @@ export function buildImageCatalog(path: string, defaultName: string, kind: Image
   const name = props.name ?? defaultName;
   problems.push(...checkDnsSubdomain(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the catalog name'));
   if (kind === 'ClusterImageCatalog' && props.namespace !== undefined) {
-    problems.push({ field: 'namespace', message: 'a ClusterImageCatalog is cluster-scoped', value: props.namespace, fix: 'remove namespace, or use an ImageCatalog' });
+    problems.push({
+      field: 'namespace',
+      message: 'a ClusterImageCatalog is cluster-scoped',
+      value: props.namespace,
+      fix: 'remove namespace, or use an ImageCatalog',
+    });
   }
-  if (props.namespace !== undefined && kind === 'ImageCatalog') problems.push(...checkDnsLabel('namespace', props.namespace, 'the namespace'));
+  if (props.namespace !== undefined && kind === 'ImageCatalog')
+    problems.push(...checkDnsLabel('namespace', props.namespace, 'the namespace'));
   const images = props.images ?? [];
   if (images.length < 1 || images.length > 8) {
-    problems.push({ field: 'images', message: `must hold 1 to 8 entries, one per PostgreSQL major (has ${images.length})`, value: images.length, fix: 'list one { major, image } per major' });
+    problems.push({
+      field: 'images',
+      message: `must hold 1 to 8 entries, one per PostgreSQL major (has ${images.length})`,
+      value: images.length,
+      fix: 'list one { major, image } per major',
+    });
   }
   problems.push(...checkUnique('images', images, (e) => String(e.major), 'this major', 'list each major once'));
   images.forEach((e, i) => {
     const f = `images[${i}]`;
-    if (!Number.isInteger(e.major) || e.major < 10) problems.push({ field: `${f}.major`, message: 'is not a PostgreSQL major (10 or later)', value: e.major, fix: 'use a major such as 18' });
+    if (!Number.isInteger(e.major) || e.major < 10)
+      problems.push({
+        field: `${f}.major`,
+        message: 'is not a PostgreSQL major (10 or later)',
+        value: e.major,
+        fix: 'use a major such as 18',
+      });
     const refProblems = checkImageReference(`${f}.image`, e.image);
     problems.push(...refProblems);
     if (refProblems.length === 0) {
       const tag = parseOperandImageTag(parseImageReference(e.image)?.tag);
       if (tag && tag.postgresMajor !== e.major) {
-        problems.push({ field: `${f}.image`, message: `its tag says PostgreSQL ${tag.postgresMajor} but the entry is for major ${e.major}; CNPG trusts the declared major`, value: e.image, fix: `use a PostgreSQL ${e.major} image or fix major` });
+        problems.push({
+          field: `${f}.image`,
+          message: `its tag says PostgreSQL ${tag.postgresMajor} but the entry is for major ${e.major}; CNPG trusts the declared major`,
+          value: e.image,
+          fix: `use a PostgreSQL ${e.major} image or fix major`,
+        });
       }
     }
     const exts = e.extensions ?? [];
     if (exts.length > 0 && e.major < 18) {
-      problems.push({ field: `${f}.extensions`, message: `extension images need PostgreSQL 18 or later, but this entry is for ${e.major}`, value: e.major, fix: 'move the extensions to the entry for major 18' });
+      problems.push({
+        field: `${f}.extensions`,
+        message: `extension images need PostgreSQL 18 or later, but this entry is for ${e.major}`,
+        value: e.major,
+        fix: 'move the extensions to the entry for major 18',
+      });
     }
     exts.forEach((x, j) => {
       problems.push(...nested(`${f}.extensions[${j}]`, x.validate(true)));
       if (x.postgresMajor !== undefined && x.postgresMajor !== e.major) {
-        problems.push({ field: `${f}.extensions[${j}].reference`, message: `is built for PostgreSQL ${x.postgresMajor}, the entry is for ${e.major}`, value: x.reference, fix: `use the image built for PostgreSQL ${e.major}` });
+        problems.push({
+          field: `${f}.extensions[${j}].reference`,
+          message: `is built for PostgreSQL ${x.postgresMajor}, the entry is for ${e.major}`,
+          value: x.reference,
+          fix: `use the image built for PostgreSQL ${e.major}`,
+        });
       }
     });
-    problems.push(...checkUnique(`${f}.extensions`, exts, (x) => extensionVolumeName(x.name), 'this extension name (after "_" becomes "-")', 'give each image a distinct name'));
+    problems.push(
+      ...checkUnique(
+        `${f}.extensions`,
+        exts,
+        (x) => extensionVolumeName(x.name),
+        'this extension name (after "_" becomes "-")',
+        'give each image a distinct name',
+      ),
+    );
   });
   const keys = Object.keys(props.componentImages ?? {});
   keys.forEach((k) => {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(k) || k.length > 63) problems.push({ field: `componentImages.${k}`, message: 'is not a valid component key', value: k, fix: 'use a lowercase key such as "pgbouncer"' });
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(k) || k.length > 63)
+      problems.push({
+        field: `componentImages.${k}`,
+        message: 'is not a valid component key',
+        value: k,
+        fix: 'use a lowercase key such as "pgbouncer"',
+      });
     problems.push(...checkImageReference(`componentImages.${k}`, props.componentImages?.[k]));
   });
   throwIfProblems(path, kind, problems);
@@ -107,7 +159,9 @@ export function buildImageCatalog(path: string, defaultName: string, kind: Image
       images: images.map((e) => ({
         major: e.major,
         image: e.image,
-        extensions: e.extensions?.length ? e.extensions.map((x) => x.toClusterExtension(true) as ImageCatalogSpecImagesExtensions) : undefined,
+        extensions: e.extensions?.length
+          ? e.extensions.map((x) => x.toClusterExtension(true) as ImageCatalogSpecImagesExtensions)
+          : undefined,
       })),
       componentImages: keys.length ? keys.map((key) => ({ key, image: props.componentImages?.[key] as string })) : undefined,
     },
@@ -126,7 +180,14 @@ export interface CheckedCatalogReference {
 /** A reference to `model` for `major`; throws when the catalog has no such major. */
 export function catalogReference(path: string, model: ImageCatalogModel, major: number): CheckedCatalogReference {
   if (!model.images.some((e) => e.major === major)) {
-    throwIfProblems(path, model.kind, [{ field: 'major', message: `the catalog has no image for PostgreSQL ${major}`, value: major, fix: `use one of ${model.images.map((e) => e.major).join(', ')}` }]);
+    throwIfProblems(path, model.kind, [
+      {
+        field: 'major',
+        message: `the catalog has no image for PostgreSQL ${major}`,
+        value: major,
+        fix: `use one of ${model.images.map((e) => e.major).join(', ')}`,
+      },
+    ]);
   }
   return { kind: model.kind, name: model.name, major, catalog: model };
 }

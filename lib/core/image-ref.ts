@@ -48,15 +48,24 @@ function parseUncached(ref: string): ImageReference | undefined {
 
 export function checkImageReference(field: string, ref: unknown): Problem[] {
   if (typeof ref !== 'string' || ref.length === 0) {
-    return [{ field, message: 'an image reference is required', value: ref, fix: 'set an OCI reference such as "ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie"' }];
+    return [
+      {
+        field,
+        message: 'an image reference is required',
+        value: ref,
+        fix: 'set an OCI reference such as "ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie"',
+      },
+    ];
   }
   if (!parseImageReference(ref)) {
-    return [{
-      field,
-      message: 'is not a valid OCI image reference',
-      value: ref,
-      fix: 'use [registry/]repository[:tag][@sha256:<64 hex digits>] with a lowercase repository, e.g. "ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie"',
-    }];
+    return [
+      {
+        field,
+        message: 'is not a valid OCI image reference',
+        value: ref,
+        fix: 'use [registry/]repository[:tag][@sha256:<64 hex digits>] with a lowercase repository, e.g. "ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie"',
+      },
+    ];
   }
   return [];
 }

@@ -106,11 +106,23 @@ function minorOf(v: string): [number, number] | undefined {
 }
 
 const KIND_KEYS = keysOf<KindConfigProps>()({
-  kubernetesVersion: true, kindRelease: true, nodeImage: true, name: true, workers: true, extraPortMappings: true, imageVolumes: true,
+  kubernetesVersion: true,
+  kindRelease: true,
+  nodeImage: true,
+  name: true,
+  workers: true,
+  extraPortMappings: true,
+  imageVolumes: true,
 });
 
 const KIND_TYPES: Readonly<Record<string, RuntimeType>> = {
-  kubernetesVersion: 'string', kindRelease: 'string', nodeImage: 'string', name: 'string', workers: 'int32', extraPortMappings: 'array', imageVolumes: 'boolean',
+  kubernetesVersion: 'string',
+  kindRelease: 'string',
+  nodeImage: 'string',
+  name: 'string',
+  workers: 'int32',
+  extraPortMappings: 'array',
+  imageVolumes: 'boolean',
 };
 
 export function buildKindConfig(path: string, props: KindConfigProps = {}): KindClusterConfig {
@@ -123,10 +135,20 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   const mm = minorOf(version);
   const table = KIND_NODE_IMAGES[release];
   if (!table) {
-    problems.push({ field: 'kindRelease', message: 'is not a kind release this library has pinned node images for', value: release, fix: `use one of ${Object.keys(KIND_NODE_IMAGES).join(', ')}, or set nodeImage` });
+    problems.push({
+      field: 'kindRelease',
+      message: 'is not a kind release this library has pinned node images for',
+      value: release,
+      fix: `use one of ${Object.keys(KIND_NODE_IMAGES).join(', ')}, or set nodeImage`,
+    });
   }
   if (!mm) {
-    problems.push({ field: 'kubernetesVersion', message: 'is not a Kubernetes version', value: version, fix: 'use a minor such as "1.35"' });
+    problems.push({
+      field: 'kubernetesVersion',
+      message: 'is not a Kubernetes version',
+      value: version,
+      fix: 'use a minor such as "1.35"',
+    });
   }
   const minorKey = mm ? `${mm[0]}.${mm[1]}` : version;
   if (mm && props.imageVolumes && (mm[0] < 1 || (mm[0] === 1 && mm[1] < 33))) {
@@ -139,7 +161,12 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   }
   let image = props.nodeImage;
   if (image !== undefined && !/@sha256:[0-9a-f]{64}$/.test(image)) {
-    problems.push({ field: 'nodeImage', message: 'is not pinned by digest; the tag alone may name an image built for another kind release', value: image, fix: 'append @sha256:<digest> from the kind release notes' });
+    problems.push({
+      field: 'nodeImage',
+      message: 'is not pinned by digest; the tag alone may name an image built for another kind release',
+      value: image,
+      fix: 'append @sha256:<digest> from the kind release notes',
+    });
   }
   // The feature gate follows kubernetesVersion: a node image of another minor would get the wrong one.
   const nodeMinor = imageMinor;
@@ -163,21 +190,53 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
     }
   }
   const workers = props.workers ?? 0;
-  if (!Number.isInteger(workers) || workers < 0) problems.push({ field: 'workers', message: 'must be a whole number of at least 0', value: props.workers, fix: 'use a whole number of at least 0: 0 for a single node, or the number of workers' });
+  if (!Number.isInteger(workers) || workers < 0)
+    problems.push({
+      field: 'workers',
+      message: 'must be a whole number of at least 0',
+      value: props.workers,
+      fix: 'use a whole number of at least 0: 0 for a single node, or the number of workers',
+    });
   const hostPorts = new Set<string>();
   (props.extraPortMappings ?? []).forEach((p, i) => {
     const f = `extraPortMappings[${i}]`;
-    if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) problems.push({ field: `${f}.containerPort`, message: 'must be a port from 1 to 65535', value: p.containerPort, fix: 'use the NodePort of the service, e.g. 30432' });
-    if (p.hostPort !== undefined && (!Number.isInteger(p.hostPort) || p.hostPort < 0 || p.hostPort > 65535)) problems.push({ field: `${f}.hostPort`, message: 'must be a port from 0 to 65535', value: p.hostPort, fix: 'use a free host port, e.g. 5432' });
-    if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) problems.push({ field: `${f}.protocol`, message: 'must be TCP, UDP or SCTP', value: p.protocol, fix: 'use "TCP"' });
-    if (p.listenAddress !== undefined && !isIP(p.listenAddress)) problems.push({ field: `${f}.listenAddress`, message: 'is not an IP address', value: p.listenAddress, fix: 'use "127.0.0.1" or "0.0.0.0"' });
+    if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535)
+      problems.push({
+        field: `${f}.containerPort`,
+        message: 'must be a port from 1 to 65535',
+        value: p.containerPort,
+        fix: 'use the NodePort of the service, e.g. 30432',
+      });
+    if (p.hostPort !== undefined && (!Number.isInteger(p.hostPort) || p.hostPort < 0 || p.hostPort > 65535))
+      problems.push({
+        field: `${f}.hostPort`,
+        message: 'must be a port from 0 to 65535',
+        value: p.hostPort,
+        fix: 'use a free host port, e.g. 5432',
+      });
+    if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol))
+      problems.push({ field: `${f}.protocol`, message: 'must be TCP, UDP or SCTP', value: p.protocol, fix: 'use "TCP"' });
+    if (p.listenAddress !== undefined && !isIP(p.listenAddress))
+      problems.push({
+        field: `${f}.listenAddress`,
+        message: 'is not an IP address',
+        value: p.listenAddress,
+        fix: 'use "127.0.0.1" or "0.0.0.0"',
+      });
     if (p.hostPort) {
       const key = `${p.listenAddress ?? '0.0.0.0'}:${p.hostPort}/${p.protocol ?? 'TCP'}`;
-      if (hostPorts.has(key)) problems.push({ field: `${f}.hostPort`, message: 'is published twice', value: p.hostPort, fix: 'use distinct host ports' });
+      if (hostPorts.has(key))
+        problems.push({ field: `${f}.hostPort`, message: 'is published twice', value: p.hostPort, fix: 'use distinct host ports' });
       hostPorts.add(key);
     }
   });
-  if (props.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name)) problems.push({ field: 'name', message: 'is not a valid kind cluster name', value: props.name, fix: 'use lowercase letters, digits and "-"' });
+  if (props.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name))
+    problems.push({
+      field: 'name',
+      message: 'is not a valid kind cluster name',
+      value: props.name,
+      fix: 'use lowercase letters, digits and "-"',
+    });
   throwIfProblems(path, 'KindConfig', problems);
 
   const gate = mm !== undefined && mm[0] === 1 && (mm[1] === 33 || mm[1] === 34);

@@ -23,7 +23,12 @@ export function databaseSpecToWire(spec: DatabaseSpec): Record<string, unknown> 
   return toJson_DatabaseSpec(spec) ?? {};
 }
 
-function metadata(name: string, namespace?: string, labels?: Readonly<Record<string, string>>, annotations?: Readonly<Record<string, string>>): KubeObject['metadata'] {
+function metadata(
+  name: string,
+  namespace?: string,
+  labels?: Readonly<Record<string, string>>,
+  annotations?: Readonly<Record<string, string>>,
+): KubeObject['metadata'] {
   return {
     name,
     ...(namespace ? { namespace } : {}),
@@ -34,15 +39,30 @@ function metadata(name: string, namespace?: string, labels?: Readonly<Record<str
 
 /** The complete `Cluster` object, as plain JSON. */
 export function clusterManifest(model: ClusterModel): KubeObject {
-  return { apiVersion: CNPG_API_VERSION, kind: 'Cluster', metadata: metadata(model.name, model.namespace, model.labels, model.annotations), spec: clusterSpecToWire(model.spec) };
+  return {
+    apiVersion: CNPG_API_VERSION,
+    kind: 'Cluster',
+    metadata: metadata(model.name, model.namespace, model.labels, model.annotations),
+    spec: clusterSpecToWire(model.spec),
+  };
 }
 
 /** The complete `Database` object, as plain JSON. */
 export function databaseManifest(model: DatabaseModel): KubeObject {
-  return { apiVersion: CNPG_API_VERSION, kind: 'Database', metadata: metadata(model.resourceName, model.namespace), spec: databaseSpecToWire(model.spec) };
+  return {
+    apiVersion: CNPG_API_VERSION,
+    kind: 'Database',
+    metadata: metadata(model.resourceName, model.namespace),
+    spec: databaseSpecToWire(model.spec),
+  };
 }
 
 /** The complete `ImageCatalog` / `ClusterImageCatalog` object, as plain JSON. */
 export function imageCatalogManifest(model: ImageCatalogModel): KubeObject {
-  return { apiVersion: CNPG_API_VERSION, kind: model.kind, metadata: metadata(model.name, model.namespace), spec: toJson_ImageCatalogSpec(model.spec) ?? {} };
+  return {
+    apiVersion: CNPG_API_VERSION,
+    kind: model.kind,
+    metadata: metadata(model.name, model.namespace),
+    spec: toJson_ImageCatalogSpec(model.spec) ?? {},
+  };
 }

@@ -24,7 +24,14 @@ export function extensionVolumeName(name: string): string {
 
 export function checkExtensionName(field: string, name: unknown): Problem[] {
   if (typeof name !== 'string' || name.length === 0) {
-    return [{ field, message: 'an extension image needs a name', value: name, fix: 'set a lowercase name such as "pgvector"; it becomes the mount directory /extensions/<name>' }];
+    return [
+      {
+        field,
+        message: 'an extension image needs a name',
+        value: name,
+        fix: 'set a lowercase name such as "pgvector"; it becomes the mount directory /extensions/<name>',
+      },
+    ];
   }
   const out: Problem[] = [];
   if (!EXTENSION_NAME_PATTERN.test(name)) {
@@ -51,24 +58,28 @@ export function checkDnsLabel(field: string, name: unknown, what: string, max = 
     return [{ field, message: `${what} is required`, value: name, fix: 'set a lowercase DNS label such as "angus"' }];
   }
   if (!DNS_LABEL_PATTERN.test(name) || name.length > max) {
-    return [{
-      field,
-      message: `${what} must be a lowercase RFC 1123 label of at most ${max} characters`,
-      value: name,
-      fix: 'use lowercase letters, digits and "-", starting and ending with a letter or digit',
-    }];
+    return [
+      {
+        field,
+        message: `${what} must be a lowercase RFC 1123 label of at most ${max} characters`,
+        value: name,
+        fix: 'use lowercase letters, digits and "-", starting and ending with a letter or digit',
+      },
+    ];
   }
   return [];
 }
 
 export function checkDnsSubdomain(field: string, name: unknown, what: string): Problem[] {
   if (typeof name !== 'string' || name.length === 0 || name.length > 253 || !DNS_SUBDOMAIN_PATTERN.test(name)) {
-    return [{
-      field,
-      message: `${what} must be a lowercase RFC 1123 subdomain of at most 253 characters`,
-      value: name,
-      fix: 'use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
-    }];
+    return [
+      {
+        field,
+        message: `${what} must be a lowercase RFC 1123 subdomain of at most 253 characters`,
+        value: name,
+        fix: 'use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+      },
+    ];
   }
   return [];
 }
@@ -86,7 +97,12 @@ export function isPgIdentifier(name: unknown): name is string {
 export function checkPgIdentifier(field: string, name: unknown, what: string): Problem[] {
   const p = identifierProblem(name, what);
   if (p === undefined) return [];
-  const fix = typeof name !== 'string' || name.length === 0 ? `set the ${what}` : name.includes('\u0000') ? 'remove the NUL character' : `use a name of at most ${PG_IDENTIFIER_MAX_BYTES} bytes`;
+  const fix =
+    typeof name !== 'string' || name.length === 0
+      ? `set the ${what}`
+      : name.includes('\u0000')
+        ? 'remove the NUL character'
+        : `use a name of at most ${PG_IDENTIFIER_MAX_BYTES} bytes`;
   return [{ field, message: p, value: name, fix }];
 }
 
@@ -117,5 +133,10 @@ export function clusterObjectNames(cluster: string): {
   readonly caSecret: string;
   readonly readWriteService: string;
 } {
-  return { appSecret: `${cluster}-app`, superuserSecret: `${cluster}-superuser`, caSecret: `${cluster}-ca`, readWriteService: `${cluster}-rw` };
+  return {
+    appSecret: `${cluster}-app`,
+    superuserSecret: `${cluster}-superuser`,
+    caSecret: `${cluster}-ca`,
+    readWriteService: `${cluster}-rw`,
+  };
 }

@@ -10,7 +10,13 @@ import { DEFAULT_OPERATOR_VERSION } from './compat';
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
@@ -94,7 +100,9 @@ export class OperatorManifest {
       text = fs.readFileSync(file);
     } catch (e) {
       const named = process.env[MANIFEST_ENV] === file ? ` (named by ${MANIFEST_ENV})` : '';
-      throw new OperatorManifestError(`cannot read the CNPG operator manifest ${file}${named}: ${(e as Error).message}. ${waysOut(options.version ?? '<version>')}`);
+      throw new OperatorManifestError(
+        `cannot read the CNPG operator manifest ${file}${named}: ${(e as Error).message}. ${waysOut(options.version ?? '<version>')}`,
+      );
     }
     const hash = sha256(text);
     const objects = OperatorManifest.parse(file, hash, text.toString('utf8'));
@@ -129,7 +137,9 @@ export class OperatorManifest {
     const body = download(url, options.timeoutMs ?? 60_000, version);
     const got = sha256(body);
     if (got !== expected) {
-      throw new OperatorManifestError(`the CNPG ${version} manifest downloaded from ${url} has sha256 ${got}, expected ${expected}; it was not used or cached. Fix: check the mirror or proxy, or use OperatorManifest.fromFile with a verified copy`);
+      throw new OperatorManifestError(
+        `the CNPG ${version} manifest downloaded from ${url} has sha256 ${got}, expected ${expected}; it was not used or cached. Fix: check the mirror or proxy, or use OperatorManifest.fromFile with a verified copy`,
+      );
     }
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${cached}.${process.pid}.tmp`;
@@ -146,7 +156,9 @@ export class OperatorManifest {
     if (file) {
       const m = OperatorManifest.fromFile(file, { sha256: options.sha256 });
       if (m.version !== 'unknown' && m.version !== version) {
-        throw new OperatorManifestError(`${MANIFEST_ENV}=${file} holds CNPG ${m.version}, but ${version} was asked for. Fix: point ${MANIFEST_ENV} at releases/cnpg-${version}.yaml or ask for ${m.version}`);
+        throw new OperatorManifestError(
+          `${MANIFEST_ENV}=${file} holds CNPG ${m.version}, but ${version} was asked for. Fix: point ${MANIFEST_ENV} at releases/cnpg-${version}.yaml or ask for ${m.version}`,
+        );
       }
       return m;
     }
@@ -229,14 +241,16 @@ export class OperatorManifest {
 
 function detectVersion(objects: readonly KubeObject[]): string | undefined {
   const dep = objects.find((o) => o.kind === 'Deployment');
-  const image = (dep?.spec as { template?: { spec?: { containers?: { image?: string }[] } } } | undefined)?.template?.spec?.containers?.[0]?.image;
+  const image = (dep?.spec as { template?: { spec?: { containers?: { image?: string }[] } } } | undefined)?.template?.spec?.containers?.[0]
+    ?.image;
   const m = image ? /:v?(\d+\.\d+\.\d+)(?:@.*)?$/.exec(image) : null;
   return m ? m[1] : undefined;
 }
 
 /** Synchronous HTTPS GET (following redirects) in a child process, so constructs can stay synchronous. */
 function download(url: string, timeoutMs: number, version: string): Buffer {
-  if (!url.startsWith('https://')) throw new OperatorManifestError(`refusing to download the operator manifest over a non-HTTPS URL: ${url}`);
+  if (!url.startsWith('https://'))
+    throw new OperatorManifestError(`refusing to download the operator manifest over a non-HTTPS URL: ${url}`);
   const script = `
     const https = require('node:https');
     const get = (u, left) => https.get(u, { headers: { 'user-agent': 'cnpg-constructs' } }, (res) => {
@@ -250,10 +264,12 @@ function download(url: string, timeoutMs: number, version: string): Buffer {
       res.pipe(process.stdout);
     }).on('error', (e) => { console.error(e.message); process.exit(2); });
     get(process.argv[1], 5);`;
-  const r = spawnSync(process.execPath, ["-e", script, url], { env: { ...process.env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, ['-e', script, url], { env: { ...process.env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : (r.stderr.toString().trim() || `exit ${r.status}`);
-    throw new OperatorManifestError(`no CNPG ${version} operator manifest: ${MANIFEST_ENV} is not set, none is cached, and the download from ${url} failed (${why}). ${waysOut(version)}`);
+    const why = r.error ? r.error.message : r.stderr.toString().trim() || `exit ${r.status}`;
+    throw new OperatorManifestError(
+      `no CNPG ${version} operator manifest: ${MANIFEST_ENV} is not set, none is cached, and the download from ${url} failed (${why}). ${waysOut(version)}`,
+    );
   }
   return r.stdout;
 }

@@ -19,7 +19,6 @@ export interface Toleration {
   readonly tolerationSeconds?: number;
 }
 
-
 /** Options of the CNPG operator installation, applied to the parsed release manifest. */
 export interface OperatorProps {
   /**
@@ -98,19 +97,46 @@ export interface OperatorObjects {
 }
 
 /** Kinds this library emits that are cluster-scoped: they must carry no namespace (a GitOps tool would show drift forever). */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ClusterImageCatalog']);
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ClusterImageCatalog',
+]);
 const CLUSTER_SCOPED = CLUSTER_SCOPED_KINDS;
 /** Namespace of the operator when none is given (CNPG's release manifest). */
 export const DEFAULT_OPERATOR_NAMESPACE = 'cnpg-system';
 
 const OPERATOR_KEYS = keysOf<OperatorProps>()({
-  version: true, manifest: true, install: true, namespace: true, image: true, imagePullPolicy: true, imagePullSecrets: true,
-  replicas: true, resources: true, nodeSelector: true, tolerations: true, logLevel: true,
+  version: true,
+  manifest: true,
+  install: true,
+  namespace: true,
+  image: true,
+  imagePullPolicy: true,
+  imagePullSecrets: true,
+  replicas: true,
+  resources: true,
+  nodeSelector: true,
+  tolerations: true,
+  logLevel: true,
 });
 
 const OPERATOR_TYPES: Readonly<Record<string, RuntimeType>> = {
-  version: 'string', install: 'string', namespace: 'string', image: 'string', imagePullPolicy: 'string', imagePullSecrets: 'stringArray',
-  replicas: 'int32', resources: 'object', nodeSelector: 'stringMap', tolerations: 'array', logLevel: 'string',
+  version: 'string',
+  install: 'string',
+  namespace: 'string',
+  image: 'string',
+  imagePullPolicy: 'string',
+  imagePullSecrets: 'stringArray',
+  replicas: 'int32',
+  resources: 'object',
+  nodeSelector: 'stringMap',
+  tolerations: 'array',
+  logLevel: 'string',
 };
 
 export function validateOperatorProps(props: OperatorProps): Problem[] {
@@ -118,12 +144,22 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   if (typed.length > 0) return typed;
   const out: Problem[] = [...checkKnownKeys('', props, OPERATOR_KEYS)];
   if (props.install !== undefined && !['all', 'crds', 'none'].includes(props.install)) {
-    out.push({ field: 'install', message: 'must be "all", "crds" or "none"', value: props.install, fix: 'use "all" (default), "crds" or "none"' });
+    out.push({
+      field: 'install',
+      message: 'must be "all", "crds" or "none"',
+      value: props.install,
+      fix: 'use "all" (default), "crds" or "none"',
+    });
   }
   if (props.namespace !== undefined) out.push(...checkDnsLabel('namespace', props.namespace, 'the operator namespace'));
   if (props.image !== undefined) out.push(...checkImageReference('image', props.image));
   if (props.imagePullPolicy !== undefined && !PULL_POLICIES.includes(props.imagePullPolicy)) {
-    out.push({ field: 'imagePullPolicy', message: 'is not a pull policy', value: props.imagePullPolicy, fix: 'use "Always", "IfNotPresent" or "Never"' });
+    out.push({
+      field: 'imagePullPolicy',
+      message: 'is not a pull policy',
+      value: props.imagePullPolicy,
+      fix: 'use "Always", "IfNotPresent" or "Never"',
+    });
   }
   props.imagePullSecrets?.forEach((s, i) => {
     out.push(...checkDnsSubdomain(`imagePullSecrets[${i}]`, s, 'a Secret name'));
@@ -131,20 +167,47 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   if ((props.imagePullSecrets?.length ?? 0) > 1) {
     // The operator image also runs in every PostgreSQL pod (the instance manager), and CNPG copies exactly one
     // secret, the one named by PULL_SECRET_NAME, into each cluster's namespace for it.
-    out.push({ field: 'imagePullSecrets', message: 'lists more than one secret, but CNPG passes exactly one on to the PostgreSQL pods (PULL_SECRET_NAME)', value: props.imagePullSecrets, fix: 'merge the registry credentials into one docker-registry secret and name only that one' });
+    out.push({
+      field: 'imagePullSecrets',
+      message: 'lists more than one secret, but CNPG passes exactly one on to the PostgreSQL pods (PULL_SECRET_NAME)',
+      value: props.imagePullSecrets,
+      fix: 'merge the registry credentials into one docker-registry secret and name only that one',
+    });
   }
   if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
-    out.push({ field: 'replicas', message: 'must be a whole number of at least 1', value: props.replicas, fix: 'use 1, or 2+ for a standby operator (leader election is on)' });
+    out.push({
+      field: 'replicas',
+      message: 'must be a whole number of at least 1',
+      value: props.replicas,
+      fix: 'use 1, or 2+ for a standby operator (leader election is on)',
+    });
   }
   out.push(...checkResources('resources', props.resources));
   if (props.logLevel !== undefined && !['error', 'warning', 'info', 'debug', 'trace'].includes(props.logLevel)) {
-    out.push({ field: 'logLevel', message: 'is not a CNPG log level', value: props.logLevel, fix: 'use error, warning, info, debug or trace' });
+    out.push({
+      field: 'logLevel',
+      message: 'is not a CNPG log level',
+      value: props.logLevel,
+      fix: 'use error, warning, info, debug or trace',
+    });
   }
   return out;
 }
 
-type Container = { name: string; image?: string; imagePullPolicy?: string; args?: string[]; env?: { name: string; value?: string }[]; resources?: unknown };
-type PodSpec = { containers: Container[]; imagePullSecrets?: { name: string }[]; nodeSelector?: Record<string, string>; tolerations?: unknown[] };
+type Container = {
+  name: string;
+  image?: string;
+  imagePullPolicy?: string;
+  args?: string[];
+  env?: { name: string; value?: string }[];
+  resources?: unknown;
+};
+type PodSpec = {
+  containers: Container[];
+  imagePullSecrets?: { name: string }[];
+  nodeSelector?: Record<string, string>;
+  tolerations?: unknown[];
+};
 
 /**
  * The release manifest's objects with the customisations applied to the parsed objects (never to
@@ -157,7 +220,14 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
   if (install === 'none') return { version, foundation: [], operator: [] };
   const manifest = props.manifest ?? OperatorManifest.load(version);
   if (props.manifest && props.version && manifest.version !== props.version) {
-    throwIfProblems(path, 'CnpgOperator', [{ field: 'version', message: `contradicts the manifest, which is CNPG ${manifest.version}`, value: props.version, fix: 'remove version or pass the matching manifest' }]);
+    throwIfProblems(path, 'CnpgOperator', [
+      {
+        field: 'version',
+        message: `contradicts the manifest, which is CNPG ${manifest.version}`,
+        value: props.version,
+        fix: 'remove version or pass the matching manifest',
+      },
+    ]);
   }
   const ns = props.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
   const objects = manifest.objects.map((o) => structuredClone(o));
@@ -189,7 +259,10 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
         // PostgreSQL pod (cloudnative-pg v1.30.0 internal/configuration/configuration.go `OperatorPullSecretName`,
         // internal/controller/cluster_create.go `copyPullSecretFromOperator`). Without this, a private mirror
         // pulls the operator but leaves the PostgreSQL pods in ImagePullBackOff.
-        manager.env = [...(manager.env ?? []).filter((e) => e.name !== 'PULL_SECRET_NAME'), { name: 'PULL_SECRET_NAME', value: props.imagePullSecrets[0] }];
+        manager.env = [
+          ...(manager.env ?? []).filter((e) => e.name !== 'PULL_SECRET_NAME'),
+          { name: 'PULL_SECRET_NAME', value: props.imagePullSecrets[0] },
+        ];
       }
       if (props.resources) {
         const cur = (manager.resources ?? {}) as { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -201,7 +274,8 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
       }
       if (props.nodeSelector) pod.nodeSelector = { ...props.nodeSelector };
       if (props.tolerations) pod.tolerations = props.tolerations.map((t) => ({ ...t }));
-      if (props.logLevel) manager.args = [...(manager.args ?? []).filter((a) => !a.startsWith('--log-level')), `--log-level=${props.logLevel}`];
+      if (props.logLevel)
+        manager.args = [...(manager.args ?? []).filter((a) => !a.startsWith('--log-level')), `--log-level=${props.logLevel}`];
     }
   }
   const foundation = [

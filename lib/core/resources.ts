@@ -1,8 +1,4 @@
-import {
-  type ClusterSpecResources,
-  ClusterSpecResourcesLimits,
-  ClusterSpecResourcesRequests,
-} from '../../imports/postgresql.cnpg.io.spec';
+import { type ClusterSpecResources, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../../imports/postgresql.cnpg.io.spec';
 import type { Problem } from './errors';
 import { QUANTITY_PATTERN } from './names';
 
@@ -49,14 +45,29 @@ export function checkResources(field: string, r: unknown): Problem[] {
     }
     if (values === undefined) continue;
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      out.push({ field: `${field}.${kind}`, message: 'must map resource names to quantities', value: values, fix: "use e.g. { cpu: '500m', memory: '1Gi' }" });
+      out.push({
+        field: `${field}.${kind}`,
+        message: 'must map resource names to quantities',
+        value: values,
+        fix: "use e.g. { cpu: '500m', memory: '1Gi' }",
+      });
       continue;
     }
     for (const [name, v] of Object.entries(values)) {
       if (!RESOURCE_NAME.test(name)) {
-        out.push({ field: `${field}.${kind}`, message: 'has a key that is not a resource name', value: name, fix: 'use cpu, memory, ephemeral-storage, hugepages-2Mi or a domain-prefixed extended resource' });
+        out.push({
+          field: `${field}.${kind}`,
+          message: 'has a key that is not a resource name',
+          value: name,
+          fix: 'use cpu, memory, ephemeral-storage, hugepages-2Mi or a domain-prefixed extended resource',
+        });
       } else if (!isQuantity(v)) {
-        out.push({ field: `${field}.${kind}.${name}`, message: 'is not a Kubernetes quantity', value: v, fix: name === 'cpu' ? 'use "100m", "1" or 1' : 'use "200Mi" or "1Gi"' });
+        out.push({
+          field: `${field}.${kind}.${name}`,
+          message: 'is not a Kubernetes quantity',
+          value: v,
+          fix: name === 'cpu' ? 'use "100m", "1" or 1' : 'use "200Mi" or "1Gi"',
+        });
       }
     }
   }
@@ -67,6 +78,8 @@ export function checkResources(field: string, r: unknown): Problem[] {
 export function clusterResources(r: ResourceRequirements | undefined): ClusterSpecResources | undefined {
   if (r === undefined) return undefined;
   const wrap = <T>(values: Readonly<Record<string, Quantity>> | undefined, of: { fromString(v: string): T; fromNumber(v: number): T }) =>
-    values === undefined ? undefined : Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'number' ? of.fromNumber(v) : of.fromString(v)]));
+    values === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'number' ? of.fromNumber(v) : of.fromString(v)]));
   return { requests: wrap(r.requests, ClusterSpecResourcesRequests), limits: wrap(r.limits, ClusterSpecResourcesLimits) };
 }

@@ -37,7 +37,18 @@ export function checkRuntimeType(field: string, value: unknown, type: RuntimeTyp
   if (typeof type === 'object') {
     if (type.arrayOf) {
       if (!Array.isArray(value)) return bad(`a list of ${type.name}`, `pass [${type.name}, ...]`);
-      return value.flatMap((v, i) => (v instanceof type.instanceOf ? [] : [{ field: `${field}[${i}]`, message: `must be ${type.name}, not ${describe(v)}`, value: v, fix: `create it with ${type.name} (a factory such as ExtensionImage.pgvector('0.8.1'), or new ${type.name}({...}))` }]));
+      return value.flatMap((v, i) =>
+        v instanceof type.instanceOf
+          ? []
+          : [
+              {
+                field: `${field}[${i}]`,
+                message: `must be ${type.name}, not ${describe(v)}`,
+                value: v,
+                fix: `create it with ${type.name} (a factory such as ExtensionImage.pgvector('0.8.1'), or new ${type.name}({...}))`,
+              },
+            ],
+      );
     }
     return value instanceof type.instanceOf ? [] : bad(type.name, `create it with ${type.name}`);
   }
@@ -45,26 +56,48 @@ export function checkRuntimeType(field: string, value: unknown, type: RuntimeTyp
     case 'string':
       return typeof value === 'string' ? [] : bad('a string', `write it as "${String(value)}"`);
     case 'boolean':
-      return typeof value === 'boolean' ? [] : bad('true or false', `use ${value === 'false' ? 'false' : value === 'true' ? 'true' : 'true or false'} without quotes`);
+      return typeof value === 'boolean'
+        ? []
+        : bad('true or false', `use ${value === 'false' ? 'false' : value === 'true' ? 'true' : 'true or false'} without quotes`);
     case 'int32':
-      return Number.isInteger(value) && Math.abs(value as number) <= INT32_MAX ? [] : bad('a whole number that fits in 32 bits', 'use a small whole number such as 1 or 3');
+      return Number.isInteger(value) && Math.abs(value as number) <= INT32_MAX
+        ? []
+        : bad('a whole number that fits in 32 bits', 'use a small whole number such as 1 or 3');
     case 'array':
       return Array.isArray(value) ? [] : bad('a list', 'wrap it in [ ]');
     case 'object':
       return isPlainObject(value) ? [] : bad('an object', 'pass an object literal { ... }');
     case 'stringArray':
       if (!Array.isArray(value)) return bad('a list of strings', `use [${JSON.stringify(value)}]`);
-      return value.flatMap((v, i) => (typeof v === 'string' ? [] : [{ field: `${field}[${i}]`, message: `must be a string, not ${describe(v)}`, value: v, fix: 'use a string' }]));
+      return value.flatMap((v, i) =>
+        typeof v === 'string'
+          ? []
+          : [{ field: `${field}[${i}]`, message: `must be a string, not ${describe(v)}`, value: v, fix: 'use a string' }],
+      );
     case 'stringMap': {
       if (!isPlainObject(value)) {
         return value !== null && typeof value === 'object' && !Array.isArray(value)
-          ? [{ field, message: 'has a prototype other than a plain object\'s (was "__proto__" used as a key?)', value: Object.keys(value), fix: 'use a plain object literal with ordinary keys' }]
+          ? [
+              {
+                field,
+                message: 'has a prototype other than a plain object\'s (was "__proto__" used as a key?)',
+                value: Object.keys(value),
+                fix: 'use a plain object literal with ordinary keys',
+              },
+            ]
           : bad('an object of strings', 'use { key: "value" }');
       }
       const out: Problem[] = [];
       for (const [k, v] of Object.entries(value)) {
-        if (PROTOTYPE_KEYS.includes(k)) out.push({ field: `${field}.${k}`, message: 'is a key that reaches the object prototype', value: k, fix: 'use another key' });
-        else if (typeof v !== 'string') out.push({ field: `${field}.${k}`, message: `must be a string, not ${describe(v)}`, value: v, fix: `write it as "${String(v)}"` });
+        if (PROTOTYPE_KEYS.includes(k))
+          out.push({ field: `${field}.${k}`, message: 'is a key that reaches the object prototype', value: k, fix: 'use another key' });
+        else if (typeof v !== 'string')
+          out.push({
+            field: `${field}.${k}`,
+            message: `must be a string, not ${describe(v)}`,
+            value: v,
+            fix: `write it as "${String(v)}"`,
+          });
       }
       return out;
     }
@@ -73,6 +106,16 @@ export function checkRuntimeType(field: string, value: unknown, type: RuntimeTyp
 
 /** Problems of every prop whose type is known, in declaration order. */
 export function checkRuntimeTypes(prefix: string, props: unknown, types: Readonly<Record<string, RuntimeType>>): Problem[] {
-  if (!isPlainObject(props)) return props === undefined ? [] : [{ field: prefix || 'props', message: `must be an object, not ${describe(props)}`, value: props, fix: 'pass an object literal { ... }' }];
+  if (!isPlainObject(props))
+    return props === undefined
+      ? []
+      : [
+          {
+            field: prefix || 'props',
+            message: `must be an object, not ${describe(props)}`,
+            value: props,
+            fix: 'pass an object literal { ... }',
+          },
+        ];
   return Object.entries(types).flatMap(([k, t]) => checkRuntimeType(prefix ? `${prefix}.${k}` : k, props[k], t));
 }

@@ -57,7 +57,8 @@ export function identifierProblem(value: unknown, what: string): string | undefi
   if (value.length === 0) return `${what} must not be empty`;
   if (value.includes('\u0000')) return `${what} must not contain a NUL character`;
   // A UTF-16 code unit takes at most 3 UTF-8 bytes: short names need no byte count.
-  if (value.length * 3 > MAX_IDENTIFIER_BYTES && utf8Length(value) > MAX_IDENTIFIER_BYTES) return `${what} is ${utf8Length(value)} bytes; PostgreSQL would truncate it to ${MAX_IDENTIFIER_BYTES}`;
+  if (value.length * 3 > MAX_IDENTIFIER_BYTES && utf8Length(value) > MAX_IDENTIFIER_BYTES)
+    return `${what} is ${utf8Length(value)} bytes; PostgreSQL would truncate it to ${MAX_IDENTIFIER_BYTES}`;
   return undefined;
 }
 
@@ -67,7 +68,8 @@ export function versionProblem(value: unknown): string | undefined {
   if (value.length === 0) return 'version must not be empty (leave it out for the default version)';
   if (value.includes('\u0000')) return 'version must not contain a NUL character';
   if (utf8Length(value) > MAX_IDENTIFIER_BYTES) return `version is ${utf8Length(value)} bytes; at most ${MAX_IDENTIFIER_BYTES}`;
-  if (value.includes('--') || value.startsWith('-') || value.endsWith('-')) return 'version must not contain "--" or start or end with "-" (PostgreSQL rule)';
+  if (value.includes('--') || value.startsWith('-') || value.endsWith('-'))
+    return 'version must not contain "--" or start or end with "-" (PostgreSQL rule)';
   if (/[/\\]/.test(value)) return 'version must not contain "/" or "\\" (PostgreSQL rule)';
   return undefined;
 }
@@ -81,7 +83,8 @@ export function extensionNameProblem(value: unknown): string | undefined {
   const p = identifierProblem(value, 'extension name');
   if (p) return p;
   const v = value as string;
-  if (v.includes('--') || v.startsWith('-') || v.endsWith('-')) return 'extension name must not contain "--" or start or end with "-" (PostgreSQL rule)';
+  if (v.includes('--') || v.startsWith('-') || v.endsWith('-'))
+    return 'extension name must not contain "--" or start or end with "-" (PostgreSQL rule)';
   if (/[/\\]/.test(v)) return 'extension name must not contain "/" or "\\" (PostgreSQL rule)';
   return undefined;
 }
@@ -178,10 +181,15 @@ export function checkExtensionRequests(extensions: unknown, isUnknown: (v: unkno
     if (!isUnknown(x.name)) {
       const np = extensionNameProblem(x.name);
       if (np) out.push({ property: `${p}.name`, reason: `${np} (got ${JSON.stringify(x.name)})` });
-      else if (CNPG_OWNED_EXTENSIONS.includes(x.name as string)) out.push({ property: `${p}.name`, reason: cnpgOwnedExtensionReason(x.name as string) });
+      else if (CNPG_OWNED_EXTENSIONS.includes(x.name as string))
+        out.push({ property: `${p}.name`, reason: cnpgOwnedExtensionReason(x.name as string) });
       else {
         const first = seen.get(x.name as string);
-        if (first !== undefined) out.push({ property: `${p}.name`, reason: `extension ${JSON.stringify(x.name)} is listed twice (also extensions[${first}]); list it once` });
+        if (first !== undefined)
+          out.push({
+            property: `${p}.name`,
+            reason: `extension ${JSON.stringify(x.name)} is listed twice (also extensions[${first}]); list it once`,
+          });
         seen.set(x.name as string, i);
       }
     }
@@ -193,7 +201,8 @@ export function checkExtensionRequests(extensions: unknown, isUnknown: (v: unkno
       const sp = identifierProblem(x.schema, 'schema');
       if (sp) out.push({ property: `${p}.schema`, reason: `${sp} (got ${JSON.stringify(x.schema)})` });
     }
-    if (x.adopt !== undefined && !isUnknown(x.adopt) && typeof x.adopt !== 'boolean') out.push({ property: `${p}.adopt`, reason: 'adopt must be true or false' });
+    if (x.adopt !== undefined && !isUnknown(x.adopt) && typeof x.adopt !== 'boolean')
+      out.push({ property: `${p}.adopt`, reason: 'adopt must be true or false' });
   });
   return out;
 }
@@ -329,7 +338,7 @@ export function planExtensions(input: PlanInput): Plan {
     const rows = byName.get(d.name) ?? [];
     const inst = input.installed.get(d.name);
     const v = d.version ?? inst?.version;
-    return v === undefined ? rows.find((r) => r.version === defaultVersionOf(rows)) ?? rows[0] : rows.find((r) => r.version === v);
+    return v === undefined ? (rows.find((r) => r.version === defaultVersionOf(rows)) ?? rows[0]) : rows.find((r) => r.version === v);
   };
   const requiresOf = (name: string): readonly string[] => {
     const d = input.desired.find((x) => x.name === name);
@@ -341,11 +350,15 @@ export function planExtensions(input: PlanInput): Plan {
     const inst = input.installed.get(d.name);
     if (!inst) {
       if (rows.length === 0) {
-        waitFor(`extension "${d.name}" is not available on the server (no control file on extension_control_path: is the image that provides it mounted?). Available: ${listNames(availableNames)}`);
+        waitFor(
+          `extension "${d.name}" is not available on the server (no control file on extension_control_path: is the image that provides it mounted?). Available: ${listNames(availableNames)}`,
+        );
         continue;
       }
       if (d.version !== undefined && !rows.some((r) => r.version === d.version)) {
-        waitFor(`extension "${d.name}" has no version "${d.version}" on the server. Available versions: ${listNames(rows.map((r) => r.version))}`);
+        waitFor(
+          `extension "${d.name}" has no version "${d.version}" on the server. Available versions: ${listNames(rows.map((r) => r.version))}`,
+        );
         continue;
       }
       if (d.schema !== undefined && !input.existingSchemas.has(d.schema)) {
@@ -354,7 +367,9 @@ export function planExtensions(input: PlanInput): Plan {
       const row = targetRow(d);
       for (const r of row?.requires ?? []) {
         if (!desiredNames.has(r) && !input.installed.has(r)) {
-          errors.push(`extension "${d.name}" requires "${r}", which is neither installed nor in the list; add { name: "${r}" } (this provider never creates extensions implicitly)`);
+          errors.push(
+            `extension "${d.name}" requires "${r}", which is neither installed nor in the list; add { name: "${r}" } (this provider never creates extensions implicitly)`,
+          );
         }
       }
       steps.push({
@@ -365,16 +380,26 @@ export function planExtensions(input: PlanInput): Plan {
       continue;
     }
     if (!managed.has(d.name) && !d.adopt) {
-      errors.push(`extension "${d.name}" already exists (version ${inst.version}, schema ${inst.schema}) but this resource did not create it; set adopt: true on it to manage it, or remove it from the list`);
+      errors.push(
+        `extension "${d.name}" already exists (version ${inst.version}, schema ${inst.schema}) but this resource did not create it; set adopt: true on it to manage it, or remove it from the list`,
+      );
       continue;
     }
     if (d.version !== undefined && d.version !== inst.version) {
       if (!rows.some((r) => r.version === d.version)) {
-        waitFor(`extension "${d.name}" cannot be updated to "${d.version}": the server has no such version (mount the image of that version first). Available versions: ${listNames(rows.map((r) => r.version))}`);
+        waitFor(
+          `extension "${d.name}" cannot be updated to "${d.version}": the server has no such version (mount the image of that version first). Available versions: ${listNames(rows.map((r) => r.version))}`,
+        );
       } else if (!input.updatePaths.get(d.name)?.has(`${inst.version}->${d.version}`)) {
-        errors.push(`extension "${d.name}" has no update path from "${inst.version}" to "${d.version}" (downgrades and skipped scripts are not possible). Reachable from ${inst.version}: ${listNames([...(input.updatePaths.get(d.name) ?? [])].filter((p) => p.startsWith(`${inst.version}->`)).map((p) => p.split('->')[1]))}`);
+        errors.push(
+          `extension "${d.name}" has no update path from "${inst.version}" to "${d.version}" (downgrades and skipped scripts are not possible). Reachable from ${inst.version}: ${listNames([...(input.updatePaths.get(d.name) ?? [])].filter((p) => p.startsWith(`${inst.version}->`)).map((p) => p.split('->')[1]))}`,
+        );
       } else {
-        steps.push({ action: 'update', extension: d.name, sql: `ALTER EXTENSION ${quoteIdent(d.name)} UPDATE TO ${quoteLiteral(d.version)}` });
+        steps.push({
+          action: 'update',
+          extension: d.name,
+          sql: `ALTER EXTENSION ${quoteIdent(d.name)} UPDATE TO ${quoteLiteral(d.version)}`,
+        });
       }
     }
     if (d.schema !== undefined && d.schema !== inst.schema) {
@@ -382,9 +407,15 @@ export function planExtensions(input: PlanInput): Plan {
       if (!input.existingSchemas.has(d.schema)) {
         errors.push(`schema "${d.schema}" for extension "${d.name}" does not exist; create it first`);
       } else if (row && !row.relocatable) {
-        errors.push(`extension "${d.name}" is not relocatable: it cannot move from schema "${inst.schema}" to "${d.schema}" (drop and re-create it instead)`);
+        errors.push(
+          `extension "${d.name}" is not relocatable: it cannot move from schema "${inst.schema}" to "${d.schema}" (drop and re-create it instead)`,
+        );
       } else {
-        steps.push({ action: 'set-schema', extension: d.name, sql: `ALTER EXTENSION ${quoteIdent(d.name)} SET SCHEMA ${quoteIdent(d.schema)}` });
+        steps.push({
+          action: 'set-schema',
+          extension: d.name,
+          sql: `ALTER EXTENSION ${quoteIdent(d.name)} SET SCHEMA ${quoteIdent(d.schema)}`,
+        });
       }
     }
   }
@@ -393,7 +424,10 @@ export function planExtensions(input: PlanInput): Plan {
   let ordered: PlannedStep[] = [];
   try {
     const creates = steps.filter((s) => s.action === 'create');
-    const sorted = dependencyOrder(creates.map((s) => ({ name: s.extension, s })), requiresOf).map((x) => x.s);
+    const sorted = dependencyOrder(
+      creates.map((s) => ({ name: s.extension, s })),
+      requiresOf,
+    ).map((x) => x.s);
     ordered = [...sorted, ...steps.filter((s) => s.action !== 'create')];
   } catch (e) {
     errors.push((e as Error).message);
@@ -409,18 +443,24 @@ export function planExtensions(input: PlanInput): Plan {
     const neededBy = new Set<string>(deps.map(owner).filter((o): o is string => o !== null && desiredNames.has(o)));
     for (const d of input.desired) if ((targetRow(d)?.requires ?? []).includes(name)) neededBy.add(d.name);
     if (neededBy.size > 0) {
-      errors.push(`extension "${name}" cannot be dropped: ${[...neededBy].map((n) => `"${n}"`).join(', ')}, still in the list, need${neededBy.size === 1 ? 's' : ''} it. Keep "${name}" in the list, or remove ${neededBy.size === 1 ? 'that one' : 'those'} too`);
+      errors.push(
+        `extension "${name}" cannot be dropped: ${[...neededBy].map((n) => `"${n}"`).join(', ')}, still in the list, need${neededBy.size === 1 ? 's' : ''} it. Keep "${name}" in the list, or remove ${neededBy.size === 1 ? 'that one' : 'those'} too`,
+      );
       continue;
     }
     const foreign = [...new Set(deps.map(owner).filter((o): o is string => o !== null && !dropping.has(o)))];
     if (foreign.length > 0) {
-      errors.push(`extension "${name}" cannot be dropped: that would also drop extension${foreign.length > 1 ? 's' : ''} ${foreign.map((n) => `"${n}"`).join(', ')}, which this resource does not manage. Drop ${foreign.length > 1 ? 'them' : 'it'} first, or add ${foreign.length > 1 ? 'them' : 'it'} to the list`);
+      errors.push(
+        `extension "${name}" cannot be dropped: that would also drop extension${foreign.length > 1 ? 's' : ''} ${foreign.map((n) => `"${n}"`).join(', ')}, which this resource does not manage. Drop ${foreign.length > 1 ? 'them' : 'it'} first, or add ${foreign.length > 1 ? 'them' : 'it'} to the list`,
+      );
       continue;
     }
     const extra = deps.filter((d) => owner(d) === null).map((d) => d.object);
     if (extra.length === 0) continue;
     if (!input.dropCascade) {
-      errors.push(`extension "${name}" cannot be dropped: objects depend on it:\n      ${extra.join('\n      ')}\n    drop them first, or set dropCascade: true to drop them with it`);
+      errors.push(
+        `extension "${name}" cannot be dropped: objects depend on it:\n      ${extra.join('\n      ')}\n    drop them first, or set dropCascade: true to drop them with it`,
+      );
     } else {
       cascaded.push({ extension: name, objects: extra });
     }
@@ -430,7 +470,11 @@ export function planExtensions(input: PlanInput): Plan {
     (n) => byName.get(n)?.find((r) => r.version === input.installed.get(n)?.version)?.requires ?? [],
   ).reverse();
   for (const { name } of dropOrder) {
-    ordered.push({ action: 'drop', extension: name, sql: `DROP EXTENSION ${quoteIdent(name)} ${input.dropCascade ? 'CASCADE' : 'RESTRICT'}` });
+    ordered.push({
+      action: 'drop',
+      extension: name,
+      sql: `DROP EXTENSION ${quoteIdent(name)} ${input.dropCascade ? 'CASCADE' : 'RESTRICT'}`,
+    });
   }
   return { steps: errors.length > 0 ? [] : ordered, errors, unavailable, cascaded: errors.length > 0 ? [] : cascaded };
 }
@@ -475,7 +519,7 @@ export function liveStateSql(updatable: readonly string[], droppable: readonly s
     `SET LOCAL search_path TO "$user", public`,
     IDENTITY_SQL,
     installedSql(),
-    'SELECT v.name, v.version, coalesce(v.requires, \'{}\'::name[])::text[] AS requires, v.relocatable, v.schema::text AS schema, ' +
+    "SELECT v.name, v.version, coalesce(v.requires, '{}'::name[])::text[] AS requires, v.relocatable, v.schema::text AS schema, " +
       '(a.default_version = v.version) AS "isDefault" FROM pg_catalog.pg_available_extension_versions v JOIN pg_catalog.pg_available_extensions a ON a.name = v.name',
     'SELECT nspname FROM pg_catalog.pg_namespace',
     // OFFSET 0 keeps the filter below the function call: pg_extension_update_paths fails for an extension

@@ -92,10 +92,12 @@ function typeOk(type: string | undefined, v: unknown): boolean {
 function toCel(v: unknown, s: Schema | undefined): unknown {
   if (Array.isArray(v)) return v.map((x) => toCel(x, s?.items));
   if (isObject(v)) {
-    return new Map(Object.entries(v).map(([k, x]) => {
-      const child = s?.properties?.[k] ?? (typeof s?.additionalProperties === 'object' ? s.additionalProperties : undefined);
-      return [k, toCel(x, child)];
-    }));
+    return new Map(
+      Object.entries(v).map(([k, x]) => {
+        const child = s?.properties?.[k] ?? (typeof s?.additionalProperties === 'object' ? s.additionalProperties : undefined);
+        return [k, toCel(x, child)];
+      }),
+    );
   }
   if (typeof v === 'number' && (s?.type === 'integer' || (s === undefined && Number.isInteger(v)))) return BigInt(v);
   return v;
@@ -141,7 +143,8 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '',
     return errs;
   }
   if (schema['x-kubernetes-int-or-string']) {
-    if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) err(`must be an integer or a string, got ${JSON.stringify(value)}`);
+    if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value))))
+      err(`must be an integer or a string, got ${JSON.stringify(value)}`);
   } else if (!typeOk(schema.type, value)) {
     err(`must be of type ${schema.type}, got ${Array.isArray(value) ? 'array' : typeof value}`);
     return errs;
@@ -161,14 +164,19 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '',
     if (schema.minLength !== undefined && len < schema.minLength) err(`must be at least ${schema.minLength} characters`);
     if (schema.maxLength !== undefined && len > schema.maxLength) err(`must be at most ${schema.maxLength} characters, got ${len}`);
   } else if (typeof value === 'number') {
-    if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum)) err(`must be ${schema.exclusiveMinimum ? '>' : '>='} ${schema.minimum}`);
-    if (schema.maximum !== undefined && (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum)) err(`must be ${schema.exclusiveMaximum ? '<' : '<='} ${schema.maximum}`);
+    if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum))
+      err(`must be ${schema.exclusiveMinimum ? '>' : '>='} ${schema.minimum}`);
+    if (schema.maximum !== undefined && (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum))
+      err(`must be ${schema.exclusiveMaximum ? '<' : '<='} ${schema.maximum}`);
   } else if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) err(`must have at least ${schema.minItems} items`);
     if (schema.maxItems !== undefined && value.length > schema.maxItems) err(`must have at most ${schema.maxItems} items`);
     const lt = schema['x-kubernetes-list-type'];
     if (lt === 'set' || lt === 'map') {
-      const keyOf = (x: unknown) => (lt === 'set' ? JSON.stringify(x) : JSON.stringify((schema['x-kubernetes-list-map-keys'] ?? []).map((k) => (x as Record<string, unknown>)[k])));
+      const keyOf = (x: unknown) =>
+        lt === 'set'
+          ? JSON.stringify(x)
+          : JSON.stringify((schema['x-kubernetes-list-map-keys'] ?? []).map((k) => (x as Record<string, unknown>)[k]));
       const seen = new Set<string>();
       value.forEach((x, i) => {
         const k = keyOf(x);
@@ -176,9 +184,10 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '',
         seen.add(k);
       });
     }
-    if (schema.items) value.forEach((x, i) => {
-    errs.push(...validateAgainstSchema(x, schema.items as Schema, `${path}[${i}]`, options));
-  });
+    if (schema.items)
+      value.forEach((x, i) => {
+        errs.push(...validateAgainstSchema(x, schema.items as Schema, `${path}[${i}]`, options));
+      });
   } else if (isObject(value)) {
     const obj = applyDefaults(value, schema);
     self = obj;
@@ -191,7 +200,8 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '',
     for (const [k, v] of Object.entries(obj)) {
       const p = `${path}.${k}`;
       if (props[k]) errs.push(...validateAgainstSchema(v, props[k], p, options));
-      else if (typeof schema.additionalProperties === 'object') errs.push(...validateAgainstSchema(v, schema.additionalProperties, p, options));
+      else if (typeof schema.additionalProperties === 'object')
+        errs.push(...validateAgainstSchema(v, schema.additionalProperties, p, options));
       else if (schema.additionalProperties === true || preserve || schema['x-kubernetes-embedded-resource']) continue;
       else err(`unknown field "${k}"`, p);
     }
@@ -206,7 +216,11 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = '',
     }
     if (ok !== true && celModule().isCelError(ok)) {
       // The API server rejects an object whose rule cannot be evaluated (e.g. "no such key"), with the rule's message.
-      errs.push({ path: path || '<root>', message: `${rule.message ?? 'failed rule'} (the rule could not be evaluated: ${(ok as Error).message})`, rule: rule.rule });
+      errs.push({
+        path: path || '<root>',
+        message: `${rule.message ?? 'failed rule'} (the rule could not be evaluated: ${(ok as Error).message})`,
+        rule: rule.rule,
+      });
     } else if (ok !== true) {
       errs.push({ path: path || '<root>', message: rule.message ?? 'failed rule', rule: rule.rule });
     }
@@ -225,7 +239,8 @@ export function isCnpgObject(obj: unknown): obj is KubeObject {
 export function validateCnpgObject(obj: KubeObject, manifest: OperatorManifest, options: ValidateOptions = {}): SchemaError[] {
   const errs: SchemaError[] = [];
   const name = obj.metadata?.name;
-  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) errs.push({ path: '.metadata.name', message: `invalid object name ${JSON.stringify(name)}` });
+  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name))
+    errs.push({ path: '.metadata.name', message: `invalid object name ${JSON.stringify(name)}` });
   const { metadata: _m, ...rest } = obj;
   // Fleets repeat the same spec under many names: each distinct object body is walked once per manifest.
   const key = `${options.cel === false ? 0 : 1}${JSON.stringify(rest)}`;

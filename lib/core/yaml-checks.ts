@@ -44,22 +44,42 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
       const v = extensionVolumeName(e.name);
       const first = volumes.get(v);
       if (first !== undefined && first !== e.name) {
-        out.push({ object: o, path: `.spec.postgresql.extensions[${i}].name`, message: `"${e.name}" and "${first}" give the same volume name "${v}" (CNPG turns "_" into "-")`, fix: 'rename one of them' });
+        out.push({
+          object: o,
+          path: `.spec.postgresql.extensions[${i}].name`,
+          message: `"${e.name}" and "${first}" give the same volume name "${v}" (CNPG turns "_" into "-")`,
+          fix: 'rename one of them',
+        });
       }
       volumes.set(v, e.name);
     });
     const operand = parseOperandImageTag(tagOf(spec.imageName));
     if (operand && operand.postgresMajor < 18) {
-      out.push({ object: o, path: '.spec.imageName', message: `extension images need PostgreSQL 18 or later (extension_control_path); the image is PostgreSQL ${operand.postgresMajor}`, fix: 'use a PostgreSQL 18 operand image' });
+      out.push({
+        object: o,
+        path: '.spec.imageName',
+        message: `extension images need PostgreSQL 18 or later (extension_control_path); the image is PostgreSQL ${operand.postgresMajor}`,
+        fix: 'use a PostgreSQL 18 operand image',
+      });
     }
     exts.forEach((e, i) => {
       const tag = parseExtensionImageTag(tagOf(e?.image?.reference));
       if (!tag || !operand) return;
       if (tag.postgresMajor !== operand.postgresMajor) {
-        out.push({ object: o, path: `.spec.postgresql.extensions[${i}].image.reference`, message: `is built for PostgreSQL ${tag.postgresMajor}, the cluster runs ${operand.postgresMajor}`, fix: `use the "-${operand.postgresMajor}-" tag of the image` });
+        out.push({
+          object: o,
+          path: `.spec.postgresql.extensions[${i}].image.reference`,
+          message: `is built for PostgreSQL ${tag.postgresMajor}, the cluster runs ${operand.postgresMajor}`,
+          fix: `use the "-${operand.postgresMajor}-" tag of the image`,
+        });
       }
       if (operand.distro && tag.distro !== operand.distro) {
-        out.push({ object: o, path: `.spec.postgresql.extensions[${i}].image.reference`, message: `is built on ${tag.distro}, the operand image on ${operand.distro}: system libraries differ`, fix: `use the "-${operand.distro}" tag of the image` });
+        out.push({
+          object: o,
+          path: `.spec.postgresql.extensions[${i}].image.reference`,
+          message: `is built on ${tag.distro}, the operand image on ${operand.distro}: system libraries differ`,
+          fix: `use the "-${operand.distro}" tag of the image`,
+        });
       }
     });
   }
@@ -69,17 +89,29 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
     const exts = Array.isArray(spec.extensions) ? spec.extensions : [];
     exts.forEach((e, i) => {
       if (typeof e?.name === 'string' && CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
-        out.push({ object: o, path: `.spec.extensions[${i}].name`, message: `${e.name} is managed by CNPG through the cluster's ${e.name}.* parameters; a Database entry fights the operator`, fix: `remove it and set a ${e.name}.* parameter on the cluster` });
+        out.push({
+          object: o,
+          path: `.spec.extensions[${i}].name`,
+          message: `${e.name} is managed by CNPG through the cluster's ${e.name}.* parameters; a Database entry fights the operator`,
+          fix: `remove it and set a ${e.name}.* parameter on the cluster`,
+        });
       }
     });
     const cluster = clusters.get(`${o.metadata?.namespace ?? ''}/${spec.cluster?.name}`);
     if (!cluster) continue;
-    const mounted = ((cluster.spec as { postgresql?: { extensions?: ClusterExt[] } }).postgresql?.extensions ?? []).map((x) => catalogSqlExtensions(x?.image?.reference));
+    const mounted = ((cluster.spec as { postgresql?: { extensions?: ClusterExt[] } }).postgresql?.extensions ?? []).map((x) =>
+      catalogSqlExtensions(x?.image?.reference),
+    );
     if (mounted.some((m) => m === undefined)) continue; // an image the catalog does not know: cannot tell
-    const provided = new Set<string>([...Object.keys(BASE_IMAGE_EXTENSIONS), ...mounted.flat() as string[]]);
+    const provided = new Set<string>([...Object.keys(BASE_IMAGE_EXTENSIONS), ...(mounted.flat() as string[])]);
     exts.forEach((e, i) => {
       if (typeof e?.name === 'string' && e.ensure !== 'absent' && !provided.has(e.name) && !CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
-        out.push({ object: o, path: `.spec.extensions[${i}].name`, message: `no image mounted on cluster ${spec.cluster?.name} provides "${e.name}", and the minimal operand image does not ship it`, fix: 'mount the image that provides it, or check the SQL name (vector, not pgvector)' });
+        out.push({
+          object: o,
+          path: `.spec.extensions[${i}].name`,
+          message: `no image mounted on cluster ${spec.cluster?.name} provides "${e.name}", and the minimal operand image does not ship it`,
+          fix: 'mount the image that provides it, or check the SQL name (vector, not pgvector)',
+        });
       }
     });
   }

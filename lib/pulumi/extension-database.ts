@@ -1,11 +1,6 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import {
-  buildDatabase,
-  CnpgValidationError,
-  type DatabaseProps,
-  databaseManifest,
-} from '../core';
+import { buildDatabase, CnpgValidationError, type DatabaseProps, databaseManifest } from '../core';
 import { isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
 import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';
@@ -52,21 +47,59 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
     super('cnpg-constructs:index:ExtensionDatabase', name, {}, opts);
     const mode = args.manageExtensionsWith ?? 'provider';
     if (mode !== 'provider' && mode !== 'cnpg') {
-      throw new CnpgValidationError(name, 'ExtensionDatabase', [{ field: 'manageExtensionsWith', message: 'is not a mode', value: mode, fix: 'use "provider" (the default: PostgresExtensions runs CREATE EXTENSION from Pulumi) or "cnpg" (Database.spec.extensions)' }]);
+      throw new CnpgValidationError(name, 'ExtensionDatabase', [
+        {
+          field: 'manageExtensionsWith',
+          message: 'is not a mode',
+          value: mode,
+          fix: 'use "provider" (the default: PostgresExtensions runs CREATE EXTENSION from Pulumi) or "cnpg" (Database.spec.extensions)',
+        },
+      ]);
     }
     const cluster = args.cluster instanceof PostgresCluster ? args.cluster.model : args.cluster;
-    const model = validated(this, () => buildDatabase(name, cluster, { ...args, namespace: promptOrUndefined(args.namespace) }, ['cluster', 'manageExtensionsWith', 'connection', 'dropCascade']));
+    const model = validated(this, () =>
+      buildDatabase(name, cluster, { ...args, namespace: promptOrUndefined(args.namespace) }, [
+        'cluster',
+        'manageExtensionsWith',
+        'connection',
+        'dropCascade',
+      ]),
+    );
     const absent = model.extensions.filter((e) => e.ensure === 'absent');
     if (mode === 'provider' && absent.length > 0) {
-      throw new CnpgValidationError(name, 'ExtensionDatabase', absent.map((e) => ({ field: 'extensions', message: `ensure: "absent" is for manageExtensionsWith: "cnpg"; the provider drops what leaves the list`, value: e.name, fix: 'remove the extension from the list' })));
+      throw new CnpgValidationError(
+        name,
+        'ExtensionDatabase',
+        absent.map((e) => ({
+          field: 'extensions',
+          message: `ensure: "absent" is for manageExtensionsWith: "cnpg"; the provider drops what leaves the list`,
+          value: e.name,
+          fix: 'remove the extension from the list',
+        })),
+      );
     }
     if (mode === 'provider' && model.extensions.length > 0 && args.connection === undefined) {
-      throw new CnpgValidationError(name, 'ExtensionDatabase', [{ field: 'connection', message: 'is required to activate extensions from Pulumi', value: undefined, fix: 'pass connection: { host, port, user, password } (see the README), or manageExtensionsWith: "cnpg"' }]);
+      throw new CnpgValidationError(name, 'ExtensionDatabase', [
+        {
+          field: 'connection',
+          message: 'is required to activate extensions from Pulumi',
+          value: undefined,
+          fix: 'pass connection: { host, port, user, password } (see the README), or manageExtensionsWith: "cnpg"',
+        },
+      ]);
     }
     const manifest = databaseManifest(mode === 'cnpg' ? model : { ...model, spec: { ...model.spec, extensions: undefined } });
-    const namespace = namespaceInput(this, `ExtensionDatabase '${name}'`, args.namespace) ?? (args.cluster instanceof PostgresCluster ? args.cluster.namespace : undefined);
+    const namespace =
+      namespaceInput(this, `ExtensionDatabase '${name}'`, args.namespace) ??
+      (args.cluster instanceof PostgresCluster ? args.cluster.namespace : undefined);
     if (isDeferred(namespace)) manifest.metadata.namespace = namespace as unknown as string;
-    checkAgainstCrds(this, name, manifest, undefined, args.cluster instanceof PostgresCluster ? args.cluster.model.operatorVersion : undefined);
+    checkAgainstCrds(
+      this,
+      name,
+      manifest,
+      undefined,
+      args.cluster instanceof PostgresCluster ? args.cluster.model.operatorVersion : undefined,
+    );
     this.database = customResource(`${name}-database`, awaited(manifest, 'Database'), {
       parent: this,
       dependsOn: args.cluster instanceof PostgresCluster ? [args.cluster] : [],

@@ -39,11 +39,20 @@ export class ImageCatalog extends pulumi.ComponentResource {
   constructor(name: string, args: ImageCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:ImageCatalog', name, {}, opts);
     const kind: ImageCatalogKind = args.clusterScoped ? 'ClusterImageCatalog' : 'ImageCatalog';
-    this.model = validated(this, () => buildImageCatalog(name, name, kind, { ...args, namespace: promptOrUndefined(args.namespace) }, ['clusterScoped']));
+    this.model = validated(this, () =>
+      buildImageCatalog(name, name, kind, { ...args, namespace: promptOrUndefined(args.namespace) }, ['clusterScoped']),
+    );
     const manifest = imageCatalogManifest(this.model);
     if (isDeferred(args.namespace)) {
       if (kind === 'ClusterImageCatalog') {
-        throw new CnpgValidationError(name, 'ImageCatalog', [{ field: 'namespace', message: 'a ClusterImageCatalog is cluster-scoped', value: '<Output>', fix: 'remove namespace, or leave clusterScoped off' }]);
+        throw new CnpgValidationError(name, 'ImageCatalog', [
+          {
+            field: 'namespace',
+            message: 'a ClusterImageCatalog is cluster-scoped',
+            value: '<Output>',
+            fix: 'remove namespace, or leave clusterScoped off',
+          },
+        ]);
       }
       manifest.metadata.namespace = namespaceInput(this, `ImageCatalog '${name}'`, args.namespace) as unknown as string;
     }

@@ -12,8 +12,14 @@ import {
 import { checkedWhenKnown, isDeferred } from './inputs';
 
 /** A namespace checked now when known now, else when it resolves. */
-export function namespaceInput(resource: pulumi.Resource, what: string, ns: pulumi.Input<string> | undefined): pulumi.Input<string> | undefined {
-  return isDeferred(ns) ? checkedWhenKnown(resource, what, 'namespace', ns as pulumi.Input<string>, (f, v) => checkDnsLabel(f, v, 'the namespace')) : ns;
+export function namespaceInput(
+  resource: pulumi.Resource,
+  what: string,
+  ns: pulumi.Input<string> | undefined,
+): pulumi.Input<string> | undefined {
+  return isDeferred(ns)
+    ? checkedWhenKnown(resource, what, 'namespace', ns as pulumi.Input<string>, (f, v) => checkDnsLabel(f, v, 'the namespace'))
+    : ns;
 }
 
 export function customResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
@@ -74,8 +80,15 @@ const manifests = new Map<string, OperatorManifest>();
  * (schema and CEL rules, offline), like synthesize() does for cdk8s; values that are Outputs are checked by
  * the API server instead. Throws a CnpgResourceError naming the field and the rule.
  */
-export function checkAgainstCrds(resource: pulumi.Resource, name: string, object: KubeObject, operator: { readonly manifest?: OperatorManifest } | undefined, version: string | undefined): void {
-  const deferred = (v: unknown): boolean => pulumi.Output.isInstance(v) || v instanceof Promise || (typeof v === 'object' && v !== null && Object.values(v).some(deferred));
+export function checkAgainstCrds(
+  resource: pulumi.Resource,
+  name: string,
+  object: KubeObject,
+  operator: { readonly manifest?: OperatorManifest } | undefined,
+  version: string | undefined,
+): void {
+  const deferred = (v: unknown): boolean =>
+    pulumi.Output.isInstance(v) || v instanceof Promise || (typeof v === 'object' && v !== null && Object.values(v).some(deferred));
   if (deferred(object)) return;
   const key = operator?.manifest?.sha256 ?? version ?? DEFAULT_OPERATOR_VERSION;
   let manifest = operator?.manifest ?? manifests.get(key);
@@ -86,7 +99,15 @@ export function checkAgainstCrds(resource: pulumi.Resource, name: string, object
   const errors = validateCnpgObject(object, manifest);
   if (errors.length > 0) {
     throw new CnpgResourceError(
-      new CnpgValidationError(name, objectId(object), errors.map((e) => ({ field: e.path, message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`, fix: 'check the args' }))),
+      new CnpgValidationError(
+        name,
+        objectId(object),
+        errors.map((e) => ({
+          field: e.path,
+          message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`,
+          fix: 'check the args',
+        })),
+      ),
       resource,
     );
   }

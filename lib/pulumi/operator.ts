@@ -1,10 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import {
-  buildOperatorObjects,
-  type OperatorProps,
-  DEFAULT_OPERATOR_NAMESPACE,
-  type OperatorManifest,
-} from '../core';
+import { buildOperatorObjects, type OperatorProps, DEFAULT_OPERATOR_NAMESPACE, type OperatorManifest } from '../core';
 import { kubeResource, validated } from './kube';
 
 /**
@@ -43,7 +38,12 @@ export class CnpgOperator extends pulumi.ComponentResource {
       }),
     );
     this.resources.push(...foundation, ...operator);
-    this.readiness = [...foundation, ...operator.filter((_r, i) => /^(Deployment|MutatingWebhookConfiguration|ValidatingWebhookConfiguration)$/.test(objs.operator[i].kind))];
+    this.readiness = [
+      ...foundation,
+      ...operator.filter((_r, i) =>
+        /^(Deployment|MutatingWebhookConfiguration|ValidatingWebhookConfiguration)$/.test(objs.operator[i].kind),
+      ),
+    ];
     this.registerOutputs({ version: this.version, namespace: this.namespace });
   }
 }

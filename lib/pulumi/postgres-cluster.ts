@@ -62,7 +62,9 @@ function promptStorage(s: StorageArgs | undefined): StorageProps | undefined {
 /** The storage as emitted: prompt values as checked, deferred ones checked when they resolve. */
 function storageInput(resource: pulumi.Resource, what: string, field: string, s: StorageArgs): Record<string, pulumi.Input<string>> {
   const size = isDeferred(s.size) ? checkedWhenKnown(resource, what, `${field}.size`, s.size, checkStorageSize) : s.size;
-  const cls = isDeferred(s.storageClass) ? checkedWhenKnown(resource, what, `${field}.storageClass`, s.storageClass as pulumi.Input<string>, checkStorageClass) : s.storageClass;
+  const cls = isDeferred(s.storageClass)
+    ? checkedWhenKnown(resource, what, `${field}.storageClass`, s.storageClass as pulumi.Input<string>, checkStorageClass)
+    : s.storageClass;
   return { size, ...(cls !== undefined ? { storageClass: cls } : {}) };
 }
 
@@ -114,7 +116,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
     this.readWriteServiceName = names.readWriteService;
     const manifest = clusterManifest(this.model);
     const spec = manifest.spec as Record<string, unknown>;
-    const deferred = isDeferred(args.namespace) || [args.storage, args.walStorage].some((s) => s && (isDeferred(s.size) || isDeferred(s.storageClass)));
+    const deferred =
+      isDeferred(args.namespace) || [args.storage, args.walStorage].some((s) => s && (isDeferred(s.size) || isDeferred(s.storageClass)));
     const inputs = deferred
       ? {
           ...manifest,
@@ -127,7 +130,10 @@ export class PostgresCluster extends pulumi.ComponentResource {
         }
       : manifest;
     checkAgainstCrds(this, name, inputs as KubeObject, operator, args.operatorVersion ?? operator?.version);
-    this.cluster = customResource(`${name}-cluster`, awaited(inputs as KubeObject, 'Cluster'), { parent: this, dependsOn: operator?.readiness ?? [] });
+    this.cluster = customResource(`${name}-cluster`, awaited(inputs as KubeObject, 'Cluster'), {
+      parent: this,
+      dependsOn: operator?.readiness ?? [],
+    });
     this.registerOutputs({
       clusterName: this.clusterName,
       appSecretName: this.appSecretName,
@@ -146,7 +152,10 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public connection(options: ClusterConnectionOptions): ConnectionInput {
     const role = options.user ?? 'superuser';
     if (role !== 'superuser' && role !== 'app') {
-      throw new pulumi.ResourceError(`PostgresCluster '${this.clusterName}'.connection: user must be "superuser" or "app" (got ${JSON.stringify(role)})`, this);
+      throw new pulumi.ResourceError(
+        `PostgresCluster '${this.clusterName}'.connection: user must be "superuser" or "app" (got ${JSON.stringify(role)})`,
+        this,
+      );
     }
     if (role === 'superuser' && !this.enableSuperuserAccess) {
       throw new pulumi.ResourceError(
@@ -156,8 +165,13 @@ export class PostgresCluster extends pulumi.ComponentResource {
     }
     const secretName = role === 'superuser' ? this.superuserSecretName : this.appSecretName;
     const read = (secret: string) =>
-      k8s.core.v1.Secret.get(`${this.clusterName}-${secret}`, this.namespace !== undefined ? pulumi.interpolate`${this.namespace}/${secret}` : secret, { parent: this, dependsOn: [this.cluster] });
-    const decode = (s: k8s.core.v1.Secret, key: string) => pulumi.secret(s.data.apply((d) => Buffer.from(d?.[key] ?? '', 'base64').toString('utf8')));
+      k8s.core.v1.Secret.get(
+        `${this.clusterName}-${secret}`,
+        this.namespace !== undefined ? pulumi.interpolate`${this.namespace}/${secret}` : secret,
+        { parent: this, dependsOn: [this.cluster] },
+      );
+    const decode = (s: k8s.core.v1.Secret, key: string) =>
+      pulumi.secret(s.data.apply((d) => Buffer.from(d?.[key] ?? '', 'base64').toString('utf8')));
     const credentials = read(secretName);
     const ca = read(clusterObjectNames(this.clusterName).caSecret);
     return {

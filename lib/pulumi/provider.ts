@@ -93,7 +93,15 @@ export interface PostgresExtensionsOutputs extends PostgresExtensionsInputs {
 const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 /** setTimeout's limit: a larger value fires at once (with a warning). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-const TOP_LEVEL_KEYS = ['connection', 'database', 'extensions', 'dropCascade', 'connectTimeoutMs', 'statementTimeoutMs', 'readinessTimeoutSeconds'];
+const TOP_LEVEL_KEYS = [
+  'connection',
+  'database',
+  'extensions',
+  'dropCascade',
+  'connectTimeoutMs',
+  'statementTimeoutMs',
+  'readinessTimeoutSeconds',
+];
 const CONNECTION_KEYS = ['host', 'port', 'user', 'password', 'sslMode', 'sslRootCert', 'tlsServerName'];
 const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
 const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
@@ -115,8 +123,13 @@ function known(v: unknown): boolean {
 function checkConnection(c: Record<string, unknown>): CheckFailure[] {
   const out: CheckFailure[] = unknownKeys(c, CONNECTION_KEYS, 'connection');
   if (!isUnknown(c.host)) {
-    if (typeof c.host !== 'string' || c.host.length === 0) out.push({ property: 'connection.host', reason: 'connection.host must be a host name or address' });
-    else if (hasControlCharacters(c.host) || /\s/.test(c.host)) out.push({ property: 'connection.host', reason: `connection.host must not contain spaces or control characters (got ${JSON.stringify(c.host)})` });
+    if (typeof c.host !== 'string' || c.host.length === 0)
+      out.push({ property: 'connection.host', reason: 'connection.host must be a host name or address' });
+    else if (hasControlCharacters(c.host) || /\s/.test(c.host))
+      out.push({
+        property: 'connection.host',
+        reason: `connection.host must not contain spaces or control characters (got ${JSON.stringify(c.host)})`,
+      });
   }
   if (known(c.port) && !(Number.isInteger(c.port) && (c.port as number) > 0 && (c.port as number) < 65536)) {
     out.push({ property: 'connection.port', reason: `connection.port must be a port from 1 to 65535 (got ${JSON.stringify(c.port)})` });
@@ -125,21 +138,40 @@ function checkConnection(c: Record<string, unknown>): CheckFailure[] {
     const up = identifierProblem(c.user, 'connection.user');
     if (up) out.push({ property: 'connection.user', reason: up });
   }
-  if (!isUnknown(c.password) && typeof c.password !== 'string') out.push({ property: 'connection.password', reason: 'connection.password must be a string (value not shown)' });
+  if (!isUnknown(c.password) && typeof c.password !== 'string')
+    out.push({ property: 'connection.password', reason: 'connection.password must be a string (value not shown)' });
   if (known(c.sslMode) && !SSL_MODES.includes(c.sslMode as string)) {
-    out.push({ property: 'connection.sslMode', reason: `connection.sslMode must be disable, require, verify-ca or verify-full (got ${JSON.stringify(c.sslMode)})` });
+    out.push({
+      property: 'connection.sslMode',
+      reason: `connection.sslMode must be disable, require, verify-ca or verify-full (got ${JSON.stringify(c.sslMode)})`,
+    });
   }
   if ((c.sslMode === 'verify-ca' || c.sslMode === 'verify-full') && c.sslRootCert === undefined) {
-    out.push({ property: 'connection.sslRootCert', reason: `sslMode ${c.sslMode} needs sslRootCert: the PEM of the CA (CNPG: ca.crt of the <cluster>-ca secret)` });
+    out.push({
+      property: 'connection.sslRootCert',
+      reason: `sslMode ${c.sslMode} needs sslRootCert: the PEM of the CA (CNPG: ca.crt of the <cluster>-ca secret)`,
+    });
   }
-  if (known(c.sslRootCert) && !(typeof c.sslRootCert === 'string' && /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(c.sslRootCert))) {
-    out.push({ property: 'connection.sslRootCert', reason: 'connection.sslRootCert must be a PEM certificate (-----BEGIN CERTIFICATE----- ...), e.g. ca.crt of the <cluster>-ca secret' });
+  if (
+    known(c.sslRootCert) &&
+    !(typeof c.sslRootCert === 'string' && /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(c.sslRootCert))
+  ) {
+    out.push({
+      property: 'connection.sslRootCert',
+      reason: 'connection.sslRootCert must be a PEM certificate (-----BEGIN CERTIFICATE----- ...), e.g. ca.crt of the <cluster>-ca secret',
+    });
   }
   if (known(c.tlsServerName) && !(typeof c.tlsServerName === 'string' && DNS_NAME.test(c.tlsServerName))) {
-    out.push({ property: 'connection.tlsServerName', reason: `connection.tlsServerName must be a DNS name such as "angus-rw" (got ${JSON.stringify(c.tlsServerName)})` });
+    out.push({
+      property: 'connection.tlsServerName',
+      reason: `connection.tlsServerName must be a DNS name such as "angus-rw" (got ${JSON.stringify(c.tlsServerName)})`,
+    });
   }
   if (c.tlsServerName !== undefined && c.sslMode !== undefined && c.sslMode !== 'verify-full' && !isUnknown(c.sslMode)) {
-    out.push({ property: 'connection.tlsServerName', reason: `tlsServerName is only checked with sslMode verify-full (sslMode is ${JSON.stringify(c.sslMode)}); remove it or use verify-full` });
+    out.push({
+      property: 'connection.tlsServerName',
+      reason: `tlsServerName is only checked with sslMode verify-full (sslMode is ${JSON.stringify(c.sslMode)}); remove it or use verify-full`,
+    });
   }
   return out;
 }
@@ -150,7 +182,10 @@ function checkInputs(news: Record<string, unknown>): CheckFailure[] {
   const c = news.connection;
   if (!isUnknown(c)) {
     if (typeof c !== 'object' || c === null || Array.isArray(c)) {
-      out.push({ property: 'connection', reason: 'connection must be { host, port?, user, password, sslMode?, sslRootCert?, tlsServerName? }' });
+      out.push({
+        property: 'connection',
+        reason: 'connection must be { host, port?, user, password, sslMode?, sslRootCert?, tlsServerName? }',
+      });
     } else {
       out.push(...checkConnection(c as Record<string, unknown>));
     }
@@ -160,16 +195,23 @@ function checkInputs(news: Record<string, unknown>): CheckFailure[] {
     if (dp) out.push({ property: 'database', reason: `${dp} (got ${JSON.stringify(news.database)})` });
   }
   out.push(...checkExtensionRequests(news.extensions, isUnknown));
-  if (known(news.dropCascade) && typeof news.dropCascade !== 'boolean') out.push({ property: 'dropCascade', reason: 'dropCascade must be true or false' });
+  if (known(news.dropCascade) && typeof news.dropCascade !== 'boolean')
+    out.push({ property: 'dropCascade', reason: 'dropCascade must be true or false' });
   for (const k of ['connectTimeoutMs', 'statementTimeoutMs']) {
     const v = news[k];
     if (known(v) && !(Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_TIMEOUT_MS)) {
-      out.push({ property: k, reason: `${k} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(v)})` });
+      out.push({
+        property: k,
+        reason: `${k} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (got ${JSON.stringify(v)})`,
+      });
     }
   }
   const r = news.readinessTimeoutSeconds;
   if (known(r) && !(Number.isInteger(r) && (r as number) >= 0 && (r as number) * 1000 <= MAX_TIMEOUT_MS)) {
-    out.push({ property: 'readinessTimeoutSeconds', reason: `readinessTimeoutSeconds must be a whole number of seconds from 0 to ${Math.floor(MAX_TIMEOUT_MS / 1000)} (got ${JSON.stringify(r)})` });
+    out.push({
+      property: 'readinessTimeoutSeconds',
+      reason: `readinessTimeoutSeconds must be a whole number of seconds from 0 to ${Math.floor(MAX_TIMEOUT_MS / 1000)} (got ${JSON.stringify(r)})`,
+    });
   }
   return out;
 }
@@ -197,7 +239,12 @@ function clientConfig(inputs: PostgresExtensionsInputs): ClientConfig {
     const tls = require('node:tls') as typeof import('node:tls');
     const name = c.tlsServerName;
     ssl = name
-      ? { rejectUnauthorized: true, ca: c.sslRootCert, ...(require('node:net').isIP(name) ? {} : { servername: name }), checkServerIdentity: (_host: string, cert: import('node:tls').PeerCertificate) => tls.checkServerIdentity(name, cert) }
+      ? {
+          rejectUnauthorized: true,
+          ca: c.sslRootCert,
+          ...(require('node:net').isIP(name) ? {} : { servername: name }),
+          checkServerIdentity: (_host: string, cert: import('node:tls').PeerCertificate) => tls.checkServerIdentity(name, cert),
+        }
       : { rejectUnauthorized: true, ca: c.sslRootCert };
   }
   return {
@@ -216,22 +263,52 @@ function clientConfig(inputs: PostgresExtensionsInputs): ClientConfig {
 
 type PgError = Error & { code?: string; detail?: string; hint?: string };
 
-const CA_ERRORS = ['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_SIGNATURE_FAILURE'];
+const CA_ERRORS = [
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+];
 
 /** What to do about a failed connection attempt: retry (the server may come up), and a hint for the message. */
 function classifyConnectError(e: PgError, inputs: PostgresExtensionsInputs): { retry: boolean; missingDatabase: boolean; hint: string } {
   const c = inputs.connection;
   if (e.code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return { retry: false, missingDatabase: false, hint: `the server certificate is not issued to ${c.tlsServerName ?? c.host}: set connection.tlsServerName to a name it is issued to (CNPG: "<cluster>-rw")` };
+    return {
+      retry: false,
+      missingDatabase: false,
+      hint: `the server certificate is not issued to ${c.tlsServerName ?? c.host}: set connection.tlsServerName to a name it is issued to (CNPG: "<cluster>-rw")`,
+    };
   }
   if (e.code && CA_ERRORS.includes(e.code)) {
-    return { retry: false, missingDatabase: false, hint: 'the server certificate is not signed by the CA in connection.sslRootCert (CNPG: ca.crt of the <cluster>-ca secret)' };
+    return {
+      retry: false,
+      missingDatabase: false,
+      hint: 'the server certificate is not signed by the CA in connection.sslRootCert (CNPG: ca.crt of the <cluster>-ca secret)',
+    };
   }
   if (e.code === '3D000') return { retry: true, missingDatabase: true, hint: `database ${inputs.database} does not exist (yet)` };
   if (e.code === '28P01' || e.code === '28000') return { retry: false, missingDatabase: false, hint: 'check the user and password' };
-  const transient = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE', '57P03', '53300'];
+  const transient = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EAI_AGAIN',
+    'ENOTFOUND',
+    'EPIPE',
+    '57P03',
+    '53300',
+  ];
   if ((e.code && transient.includes(e.code)) || /timeout|terminated/i.test(e.message)) {
-    return { retry: true, missingDatabase: false, hint: 'check that the server is reachable from where Pulumi runs (kubectl port-forward, a NodePort or a LoadBalancer)' };
+    return {
+      retry: true,
+      missingDatabase: false,
+      hint: 'check that the server is reachable from where Pulumi runs (kubectl port-forward, a NodePort or a LoadBalancer)',
+    };
   }
   return { retry: false, missingDatabase: false, hint: 'check the connection settings' };
 }
@@ -261,7 +338,9 @@ async function pause(w: Waiting): Promise<boolean> {
 }
 
 function gaveUp(w: Waiting, inputs: PostgresExtensionsInputs): never {
-  return fail(`nothing was changed in database ${inputs.database} at ${target(inputs)}: gave up after waiting ${w.seconds}s (readinessTimeoutSeconds). Last seen: ${w.lastSeen}`);
+  return fail(
+    `nothing was changed in database ${inputs.database} at ${target(inputs)}: gave up after waiting ${w.seconds}s (readinessTimeoutSeconds). Last seen: ${w.lastSeen}`,
+  );
 }
 
 /** A connected client, retrying (bounded by readinessTimeoutSeconds) while the server or database is not there yet. */
@@ -317,7 +396,9 @@ async function liveState(client: Client, inputs: PostgresExtensionsInputs, manag
     const e = err as PgError;
     await client.query('ROLLBACK').catch(() => undefined);
     if (e.code === '55P03') {
-      fail(`another apply holds the lock on database ${inputs.database} at ${target(inputs)} (waited statementTimeoutMs = ${inputs.statementTimeoutMs ?? 60_000} ms): nothing was changed. Run again when it is done`);
+      fail(
+        `another apply holds the lock on database ${inputs.database} at ${target(inputs)} (waited statementTimeoutMs = ${inputs.statementTimeoutMs ?? 60_000} ms): nothing was changed. Run again when it is done`,
+      );
     }
     fail(`cannot read the extensions of ${target(inputs)}: ${e.message}. Nothing was changed`);
   }
@@ -331,7 +412,14 @@ async function liveState(client: Client, inputs: PostgresExtensionsInputs, manag
   return {
     identity: identity.rows[0] as unknown as Identity,
     installed: installedMap(installed.rows),
-    available: available.rows.map((r) => ({ name: r.name as string, version: r.version as string, requires: r.requires as string[], relocatable: r.relocatable as boolean, schema: r.schema as string | null, isDefault: r.isDefault as boolean })),
+    available: available.rows.map((r) => ({
+      name: r.name as string,
+      version: r.version as string,
+      requires: r.requires as string[],
+      relocatable: r.relocatable as boolean,
+      schema: r.schema as string | null,
+      isDefault: r.isDefault as boolean,
+    })),
     schemas: new Set(schemas.rows.map((r) => r.nspname as string)),
     updatePaths,
     dependents: dependents.rows as unknown as DependentObject[],
@@ -342,7 +430,10 @@ async function liveState(client: Client, inputs: PostgresExtensionsInputs, manag
 function checkIdentity(expected: Partial<Identity> | undefined, live: Identity, inputs: PostgresExtensionsInputs): void {
   if (!expected?.serverId || !expected.databaseOid) return;
   if (expected.serverId !== live.serverId || expected.databaseOid !== live.databaseOid) {
-    const what = expected.serverId !== live.serverId ? `another PostgreSQL cluster (system_identifier ${live.serverId}, expected ${expected.serverId})` : `another database (OID ${live.databaseOid}, expected ${expected.databaseOid})`;
+    const what =
+      expected.serverId !== live.serverId
+        ? `another PostgreSQL cluster (system_identifier ${live.serverId}, expected ${expected.serverId})`
+        : `another database (OID ${live.databaseOid}, expected ${expected.databaseOid})`;
     fail(
       `${target(inputs)} is ${what} than the one this resource manages: nothing was changed there. A new address may point at the same server, never at another one. If the database really moved, replace the resource (pulumi up --replace) so that its extensions are created there`,
     );
@@ -382,8 +473,15 @@ async function execute(client: Client, inputs: PostgresExtensionsInputs, plan: P
     await client.query('ROLLBACK').catch(() => undefined);
     const e = err as PgError;
     const step = e.code ? await failingStep(client, plan, e) : undefined;
-    const dependents = e.code === '2BP01' && e.detail ? `\n  objects that depend on it:\n    ${e.detail.split('\n').join('\n    ')}\n  drop them first, or set dropCascade: true to drop them with it` : e.detail ? ` (${e.detail})` : '';
-    fail(`${step ?? 'applying the plan'} failed in database ${inputs.database}: ${e.message}${dependents}. The transaction was rolled back: nothing was changed`);
+    const dependents =
+      e.code === '2BP01' && e.detail
+        ? `\n  objects that depend on it:\n    ${e.detail.split('\n').join('\n    ')}\n  drop them first, or set dropCascade: true to drop them with it`
+        : e.detail
+          ? ` (${e.detail})`
+          : '';
+    fail(
+      `${step ?? 'applying the plan'} failed in database ${inputs.database}: ${e.message}${dependents}. The transaction was rolled back: nothing was changed`,
+    );
   }
 }
 
@@ -415,7 +513,11 @@ async function failingStep(client: Client, plan: Plan, original: PgError): Promi
  * server, the database or a requested extension version is not there yet, waits (bounded by
  * readinessTimeoutSeconds) and then says what it last saw.
  */
-async function apply(inputs: PostgresExtensionsInputs, managed: readonly string[], expected?: Partial<Identity>): Promise<PostgresExtensionsOutputs> {
+async function apply(
+  inputs: PostgresExtensionsInputs,
+  managed: readonly string[],
+  expected?: Partial<Identity>,
+): Promise<PostgresExtensionsOutputs> {
   const w = waiting(inputs);
   const client = await connect(inputs, w);
   try {
@@ -442,7 +544,13 @@ async function apply(inputs: PostgresExtensionsInputs, managed: readonly string[
         continue;
       }
       const installed = await execute(client, inputs, plan, live);
-      return { ...normalize(inputs), installed, managed: inputs.extensions.map((e) => e.name), ...live.identity, cascaded: [...plan.cascaded] };
+      return {
+        ...normalize(inputs),
+        installed,
+        managed: inputs.extensions.map((e) => e.name),
+        ...live.identity,
+        cascaded: [...plan.cascaded],
+      };
     }
   } finally {
     await client.end().catch(() => undefined);
@@ -462,7 +570,11 @@ export async function check(_olds: Record<string, unknown>, news: Record<string,
  * address, port, user, password or TLS setting is an update: the update checks that the same server and
  * database are behind it before it changes anything.
  */
-export async function diff(_id: string, olds: PostgresExtensionsOutputs, news: PostgresExtensionsInputs): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(
+  _id: string,
+  olds: PostgresExtensionsOutputs,
+  news: PostgresExtensionsInputs,
+): Promise<pulumi.dynamic.DiffResult> {
   const replaces: string[] = [];
   if (known(news.database) && typeof news.database === 'string' && olds.database !== news.database) replaces.push('database');
   if (hasUnknown(news)) return { changes: true, replaces, deleteBeforeReplace: false };
@@ -474,7 +586,9 @@ export async function diff(_id: string, olds: PostgresExtensionsOutputs, news: P
   });
   const removed = (olds.managed ?? []).some((m) => !n.extensions.some((d) => d.name === m));
   const o = normalize(olds);
-  const settings = JSON.stringify([o.extensions, o.dropCascade, o.connectTimeoutMs, o.statementTimeoutMs, o.readinessTimeoutSeconds, o.connection]) !== JSON.stringify([n.extensions, n.dropCascade, n.connectTimeoutMs, n.statementTimeoutMs, n.readinessTimeoutSeconds, n.connection]);
+  const settings =
+    JSON.stringify([o.extensions, o.dropCascade, o.connectTimeoutMs, o.statementTimeoutMs, o.readinessTimeoutSeconds, o.connection]) !==
+    JSON.stringify([n.extensions, n.dropCascade, n.connectTimeoutMs, n.statementTimeoutMs, n.readinessTimeoutSeconds, n.connection]);
   return { changes: replaces.length > 0 || drift || removed || settings, replaces, deleteBeforeReplace: false };
 }
 
@@ -483,7 +597,11 @@ export async function create(inputs: PostgresExtensionsInputs): Promise<pulumi.d
   return { id: target(inputs), outs };
 }
 
-export async function update(_id: string, olds: PostgresExtensionsOutputs, news: PostgresExtensionsInputs): Promise<pulumi.dynamic.UpdateResult> {
+export async function update(
+  _id: string,
+  olds: PostgresExtensionsOutputs,
+  news: PostgresExtensionsInputs,
+): Promise<pulumi.dynamic.UpdateResult> {
   return { outs: await apply(normalize(news), olds.managed ?? [], olds) };
 }
 

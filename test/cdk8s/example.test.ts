@@ -21,7 +21,13 @@ describe('examples/cdk8s: from nothing to the Recipe 23 cluster on kind', () => 
     expect(kind).toEqual({
       kind: 'Cluster',
       apiVersion: 'kind.x-k8s.io/v1alpha4',
-      nodes: [{ role: 'control-plane', image: expect.stringMatching(/^kindest\/node:v1\.35\.5@sha256:ce977ae6/), extraPortMappings: [{ containerPort: 30432, hostPort: 5432, listenAddress: '127.0.0.1' }] }],
+      nodes: [
+        {
+          role: 'control-plane',
+          image: expect.stringMatching(/^kindest\/node:v1\.35\.5@sha256:ce977ae6/),
+          extraPortMappings: [{ containerPort: 30432, hostPort: 5432, listenAddress: '127.0.0.1' }],
+        },
+      ],
     });
   });
 

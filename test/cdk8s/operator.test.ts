@@ -54,7 +54,9 @@ describe('CnpgOperator', () => {
     expect(dep.metadata.namespace).toBe('db-operators');
     expect(dep.spec.replicas).toBe(2);
     expect(mgr.image).toBe('registry.internal/mirror/cloudnative-pg:1.30.0');
-    expect(mgr.env.find((e: { name: string }) => e.name === 'OPERATOR_IMAGE_NAME').value).toBe('registry.internal/mirror/cloudnative-pg:1.30.0');
+    expect(mgr.env.find((e: { name: string }) => e.name === 'OPERATOR_IMAGE_NAME').value).toBe(
+      'registry.internal/mirror/cloudnative-pg:1.30.0',
+    );
     expect(mgr.imagePullPolicy).toBe('IfNotPresent');
     expect(pod.imagePullSecrets).toEqual([{ name: 'mirror-creds' }]);
     // ... and CNPG copies that secret into each cluster's namespace for the PostgreSQL pods, which run the operator image too.
@@ -79,11 +81,15 @@ describe('CnpgOperator', () => {
   });
 
   test('bad options fail with the construct path, the field and the fix', () => {
-    expect(() => synthOperator({ replicas: 0, logLevel: 'loud' as 'info', namespace: 'Bad_NS', image: 'not a ref' })).toThrow(CnpgValidationError);
+    expect(() => synthOperator({ replicas: 0, logLevel: 'loud' as 'info', namespace: 'Bad_NS', image: 'not a ref' })).toThrow(
+      CnpgValidationError,
+    );
     try {
       synthOperator({ resources: { limits: { memory: 'lots' } } });
     } catch (e) {
-      expect((e as Error).message).toMatch(/CnpgOperator at 'ops\/cnpg' is invalid: resources.limits.memory: is not a Kubernetes quantity \(got "lots"\). Fix: use "200Mi"/);
+      expect((e as Error).message).toMatch(
+        /CnpgOperator at 'ops\/cnpg' is invalid: resources.limits.memory: is not a Kubernetes quantity \(got "lots"\). Fix: use "200Mi"/,
+      );
     }
   });
 
@@ -92,12 +98,13 @@ describe('CnpgOperator', () => {
     const ops = new Chart(app, 'ops');
     new CnpgOperator(ops, 'cnpg', { install: 'none', version: '1.28.4' });
     const chart = new Chart(app, 'db');
-    expect(() =>
-      new PostgresCluster(chart, 'angus', {
-        imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
-        storage: { size: '1Gi' },
-        extensions: [ExtensionImage.postgis('3.6.1', { dataDirectoriesEnv: true })],
-      }),
+    expect(
+      () =>
+        new PostgresCluster(chart, 'angus', {
+          imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+          storage: { size: '1Gi' },
+          extensions: [ExtensionImage.postgis('3.6.1', { dataDirectoriesEnv: true })],
+        }),
     ).toThrow(/extensions\[0\]\.env: extension env needs CNPG 1\.29\.0 or later, but the target operator is 1\.28\.4/);
   });
 

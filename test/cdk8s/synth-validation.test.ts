@@ -24,15 +24,24 @@ function synthError(build: (chart: Chart) => void): CnpgValidationError {
 test('a CEL rule broken through addJsonPatch fails synth with the construct path, the field and the rule', () => {
   const e = synthError((chart) => {
     const c = new PostgresCluster(chart, 'angus', { imageName: IMAGE, storage: { size: '1Gi' } });
-    c.apiObject.addJsonPatch(JsonPatch.add('/spec/imageCatalogRef', { apiGroup: 'postgresql.cnpg.io', kind: 'ImageCatalog', name: 'x', major: 18 }));
+    c.apiObject.addJsonPatch(
+      JsonPatch.add('/spec/imageCatalogRef', { apiGroup: 'postgresql.cnpg.io', kind: 'ImageCatalog', name: 'x', major: 18 }),
+    );
   });
   expect(e.path).toBe('db/angus/Resource');
-  expect(e.message).toMatch(/^Cluster\/angus at 'db\/angus\/Resource' is invalid: \.spec: imageName and imageCatalogRef are mutually exclusive \(CEL rule: .*\): the CNPG 1\.30\.0 CRD refuses it/);
+  expect(e.message).toMatch(
+    /^Cluster\/angus at 'db\/angus\/Resource' is invalid: \.spec: imageName and imageCatalogRef are mutually exclusive \(CEL rule: .*\): the CNPG 1\.30\.0 CRD refuses it/,
+  );
 });
 
 test('a hand-built object with an unknown field and a wrong type fails synth', () => {
   const e = synthError((chart) => {
-    new ApiObject(chart, 'raw', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Database', metadata: { name: 'raw' }, spec: { name: 'app', owner: 'app', cluster: { name: 'angus' }, ensure: 'gone', bogus: 1 } });
+    new ApiObject(chart, 'raw', {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Database',
+      metadata: { name: 'raw' },
+      spec: { name: 'app', owner: 'app', cluster: { name: 'angus' }, ensure: 'gone', bogus: 1 },
+    });
   });
   expect(e.problems.map((p) => p.field).sort()).toEqual(['.spec.bogus', '.spec.ensure']);
 });

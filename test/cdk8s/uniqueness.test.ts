@@ -28,7 +28,9 @@ test('two clusters with one name in one namespace', () => {
     new PostgresCluster(new Chart(app, 'a', { namespace: 'db' }), 'angus', { imageName: IMAGE, storage: { size: '1Gi' } });
     new PostgresCluster(new Chart(app, 'b', { namespace: 'db' }), 'angus', { imageName: IMAGE, storage: { size: '1Gi' } });
   });
-  expect(e.message).toMatch(/^PostgresCluster at 'b\/angus' is invalid: name: names the same Cluster \(angus in namespace "db"\) as 'a\/angus'/);
+  expect(e.message).toMatch(
+    /^PostgresCluster at 'b\/angus' is invalid: name: names the same Cluster \(angus in namespace "db"\) as 'a\/angus'/,
+  );
 });
 
 test('the same cluster name in two namespaces is fine', () => {
@@ -45,7 +47,9 @@ test('two ExtensionDatabases for one database of one cluster, and names that map
     new ExtensionDatabase(chart, 'one', { cluster, name: 'app', owner: 'app' });
     new ExtensionDatabase(chart, 'two', { cluster, name: 'app', owner: 'app', resourceName: 'angus-app-2' });
   });
-  expect(e.problems).toEqual([expect.objectContaining({ field: 'name', message: "names the same database app of cluster angus as 'c/one'" })]);
+  expect(e.problems).toEqual([
+    expect.objectContaining({ field: 'name', message: "names the same database app of cluster angus as 'c/one'" }),
+  ]);
   const mapped = refused((app) => {
     const chart = new Chart(app, 'c');
     const cluster = new PostgresCluster(chart, 'angus', { imageName: IMAGE, storage: { size: '1Gi' } });
@@ -61,5 +65,7 @@ test('two kind configs with one file name; a file name with a directory', () => 
     new KindConfig(app, 'two');
   });
   expect(e.message).toMatch(/KindConfig at 'two' is invalid: fileName: names the same file \(kind-config\.yaml\) as 'one'/);
-  expect(() => new KindConfig(newApp(), 'k', { fileName: '../kind.yaml' })).toThrow(/fileName: must be a file name ending in \.yaml or \.yml, without a directory \(got "\.\.\/kind\.yaml"\)/);
+  expect(() => new KindConfig(newApp(), 'k', { fileName: '../kind.yaml' })).toThrow(
+    /fileName: must be a file name ending in \.yaml or \.yml, without a directory \(got "\.\.\/kind\.yaml"\)/,
+  );
 });

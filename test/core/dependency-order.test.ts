@@ -24,7 +24,10 @@ const named = (...names: string[]) => names.map((name) => ({ name }));
 
 describe('stableDependencyOrder', () => {
   test('a list already in order is left as it is', () => {
-    const r = stableDependencyOrder(named('postgis', 'postgis_raster', 'fuzzystrmatch', 'postgis_tiger_geocoder'), graph({ postgis_raster: ['postgis'], postgis_tiger_geocoder: ['postgis', 'fuzzystrmatch'] }));
+    const r = stableDependencyOrder(
+      named('postgis', 'postgis_raster', 'fuzzystrmatch', 'postgis_tiger_geocoder'),
+      graph({ postgis_raster: ['postgis'], postgis_tiger_geocoder: ['postgis', 'fuzzystrmatch'] }),
+    );
     expect(r.ordered.map((x) => x.name)).toEqual(['postgis', 'postgis_raster', 'fuzzystrmatch', 'postgis_tiger_geocoder']);
     expect(r).toMatchObject({ moved: [], cycle: [] });
   });

@@ -10,7 +10,11 @@ describe('catalog images are shared and immutable', () => {
     expect(ExtensionImage.postgis('3.6.1').props.env).toBeUndefined();
     const on = ExtensionImage.wal2json('2.6', { outputPluginLibraries: true });
     const off = ExtensionImage.wal2json('2.6', { outputPluginLibraries: false });
-    expect([on.outputPluginLibraries, off.outputPluginLibraries, ExtensionImage.wal2json('2.6').outputPluginLibraries]).toEqual([true, false, undefined]);
+    expect([on.outputPluginLibraries, off.outputPluginLibraries, ExtensionImage.wal2json('2.6').outputPluginLibraries]).toEqual([
+      true,
+      false,
+      undefined,
+    ]);
   });
 
   test('what a shared image hands out cannot be changed by one user for the others', () => {
@@ -19,7 +23,11 @@ describe('catalog images are shared and immutable', () => {
     expect(list).toBe(img.databaseExtensions());
     expect(Object.isFrozen(list) && list.every((e) => Object.isFrozen(e))).toBe(true);
     expect(() => (list as { name: string }[]).push({ name: 'x' })).toThrow(TypeError);
-    expect(ExtensionImage.postgis('3.6.1').databaseExtensions().map((e) => e.name)).toHaveLength(8);
+    expect(
+      ExtensionImage.postgis('3.6.1')
+        .databaseExtensions()
+        .map((e) => e.name),
+    ).toHaveLength(8);
     const bad = ExtensionImage.pgvector('not a version!');
     const problems = bad.validate();
     expect(problems).toBe(bad.validate());

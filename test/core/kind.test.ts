@@ -3,7 +3,19 @@ import { buildKindConfig, CnpgValidationError, KIND_NODE_IMAGES } from '../../li
 
 // The fields of kind.x-k8s.io/v1alpha4 (sigs.k8s.io/kind/pkg/apis/config/v1alpha4/types.go): kind's
 // decoder is strict, so anything else makes `kind create cluster` fail.
-const CLUSTER_FIELDS = ['kind', 'apiVersion', 'name', 'nodes', 'networking', 'featureGates', 'runtimeConfig', 'kubeadmConfigPatches', 'kubeadmConfigPatchesJSON6902', 'containerdConfigPatches', 'containerdConfigPatchesJSON6902'];
+const CLUSTER_FIELDS = [
+  'kind',
+  'apiVersion',
+  'name',
+  'nodes',
+  'networking',
+  'featureGates',
+  'runtimeConfig',
+  'kubeadmConfigPatches',
+  'kubeadmConfigPatchesJSON6902',
+  'containerdConfigPatches',
+  'containerdConfigPatchesJSON6902',
+];
 const NODE_FIELDS = ['role', 'image', 'labels', 'extraMounts', 'extraPortMappings', 'kubeadmConfigPatches', 'kubeadmConfigPatchesJSON6902'];
 const PORT_FIELDS = ['containerPort', 'hostPort', 'listenAddress', 'protocol'];
 
@@ -11,7 +23,8 @@ function expectOnlyKindFields(cfg: Record<string, unknown>) {
   expect(Object.keys(cfg).filter((k) => !CLUSTER_FIELDS.includes(k))).toEqual([]);
   for (const n of cfg.nodes as Record<string, unknown>[]) {
     expect(Object.keys(n).filter((k) => !NODE_FIELDS.includes(k))).toEqual([]);
-    for (const p of (n.extraPortMappings as Record<string, unknown>[]) ?? []) expect(Object.keys(p).filter((k) => !PORT_FIELDS.includes(k))).toEqual([]);
+    for (const p of (n.extraPortMappings as Record<string, unknown>[]) ?? [])
+      expect(Object.keys(p).filter((k) => !PORT_FIELDS.includes(k))).toEqual([]);
   }
 }
 
@@ -30,15 +43,29 @@ describe('kind config', () => {
   });
 
   test('round-trips through YAML and keeps workers and port mappings', () => {
-    const cfg = buildKindConfig('app/kind', { kubernetesVersion: '1.34', workers: 2, extraPortMappings: [{ containerPort: 30432, hostPort: 5432, listenAddress: '127.0.0.1' }] });
+    const cfg = buildKindConfig('app/kind', {
+      kubernetesVersion: '1.34',
+      workers: 2,
+      extraPortMappings: [{ containerPort: 30432, hostPort: 5432, listenAddress: '127.0.0.1' }],
+    });
     expect(parse(stringify(cfg))).toStrictEqual(cfg);
     expect(cfg.nodes.map((n) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
     expect(cfg.nodes[0].extraPortMappings).toEqual([{ containerPort: 30432, hostPort: 5432, listenAddress: '127.0.0.1' }]);
-    expect(cfg).toEqual(expect.objectContaining({ apiVersion: 'kind.x-k8s.io/v1alpha4', kind: 'Cluster', featureGates: { ImageVolume: true } }));
+    expect(cfg).toEqual(
+      expect.objectContaining({ apiVersion: 'kind.x-k8s.io/v1alpha4', kind: 'Cluster', featureGates: { ImageVolume: true } }),
+    );
   });
 
   test('refuses Kubernetes below 1.33 when a cluster mounts extension images', () => {
-    expect(() => buildKindConfig('app/kind', { kubernetesVersion: '1.32', nodeImage: `kindest/node:v1.32.11@sha256:${'a'.repeat(64)}`, imageVolumes: true })).toThrow(/KindConfig at 'app\/kind' is invalid: kubernetesVersion: a cluster mounts extension images.*\(got "1.32"\)\. Fix: use kubernetesVersion "1.33" or later/);
+    expect(() =>
+      buildKindConfig('app/kind', {
+        kubernetesVersion: '1.32',
+        nodeImage: `kindest/node:v1.32.11@sha256:${'a'.repeat(64)}`,
+        imageVolumes: true,
+      }),
+    ).toThrow(
+      /KindConfig at 'app\/kind' is invalid: kubernetesVersion: a cluster mounts extension images.*\(got "1.32"\)\. Fix: use kubernetesVersion "1.33" or later/,
+    );
   });
 
   test('unknown versions and unpinned images are errors', () => {
@@ -48,6 +75,7 @@ describe('kind config', () => {
   });
 
   test('every pinned image is a full sha256 digest', () => {
-    for (const images of Object.values(KIND_NODE_IMAGES)) for (const img of Object.values(images)) expect(img).toMatch(/^kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
+    for (const images of Object.values(KIND_NODE_IMAGES))
+      for (const img of Object.values(images)) expect(img).toMatch(/^kindest\/node:v1\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
   });
 });

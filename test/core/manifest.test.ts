@@ -23,7 +23,9 @@ describe('OperatorManifest', () => {
     const saved = process.env.CNPG_OPERATOR_MANIFEST;
     process.env.CNPG_OPERATOR_MANIFEST = path.join(tmpdir(), 'cnpg-1.30.0.yaml');
     try {
-      expect(() => OperatorManifest.load('1.30.0')).toThrow(/cannot read the CNPG operator manifest .*cnpg-1\.30\.0\.yaml \(named by CNPG_OPERATOR_MANIFEST\): ENOENT.*Fix, one of: set CNPG_OPERATOR_MANIFEST=.*OperatorManifest\.fromFile.*allow one download/);
+      expect(() => OperatorManifest.load('1.30.0')).toThrow(
+        /cannot read the CNPG operator manifest .*cnpg-1\.30\.0\.yaml \(named by CNPG_OPERATOR_MANIFEST\): ENOENT.*Fix, one of: set CNPG_OPERATOR_MANIFEST=.*OperatorManifest\.fromFile.*allow one download/,
+      );
     } finally {
       process.env.CNPG_OPERATOR_MANIFEST = saved;
     }
@@ -68,17 +70,25 @@ describe('OperatorManifest', () => {
       expect(m.sha256).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
       expect(sha256(fs.readFileSync(path.join(cacheDir, 'cnpg-1.30.0.yaml')))).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
       expect(m.origin).toBe('download');
-      expect(m.describe()).toBe(`CNPG 1.30.0 operator manifest: downloaded from ${server.url}/good/cnpg-1.30.0.yaml, cached as ${path.join(cacheDir, 'cnpg-1.30.0.yaml')} (sha256 ${KNOWN_OPERATOR_RELEASES['1.30.0']})`);
+      expect(m.describe()).toBe(
+        `CNPG 1.30.0 operator manifest: downloaded from ${server.url}/good/cnpg-1.30.0.yaml, cached as ${path.join(cacheDir, 'cnpg-1.30.0.yaml')} (sha256 ${KNOWN_OPERATOR_RELEASES['1.30.0']})`,
+      );
       const hits = server.hits().length;
       const again = OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/good/cnpg-1.30.0.yaml` });
       expect(server.hits().length).toBe(hits);
-      expect(again.describe()).toBe(`CNPG 1.30.0 operator manifest: cache ${path.join(cacheDir, 'cnpg-1.30.0.yaml')} (sha256 ${KNOWN_OPERATOR_RELEASES['1.30.0']})`);
+      expect(again.describe()).toBe(
+        `CNPG 1.30.0 operator manifest: cache ${path.join(cacheDir, 'cnpg-1.30.0.yaml')} (sha256 ${KNOWN_OPERATOR_RELEASES['1.30.0']})`,
+      );
     });
 
     test('a tampered download is refused and nothing is cached', () => {
       const cacheDir = tmpdir();
-      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/evil/cnpg-1.30.0.yaml` })).toThrow(OperatorManifestError);
-      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/evil/cnpg-1.30.0.yaml` })).toThrow(/expected f8bede43.*not used or cached/);
+      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/evil/cnpg-1.30.0.yaml` })).toThrow(
+        OperatorManifestError,
+      );
+      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/evil/cnpg-1.30.0.yaml` })).toThrow(
+        /expected f8bede43.*not used or cached/,
+      );
       expect(fs.readdirSync(cacheDir)).toEqual([]);
     });
 
@@ -94,7 +104,9 @@ describe('OperatorManifest', () => {
       expect(m.sha256).toBe(KNOWN_OPERATOR_RELEASES['1.30.0']);
       expect(server.hits()).toEqual(expect.arrayContaining(['/moved/cnpg-1.30.0.yaml', '/good/cnpg-1.30.0.yaml']));
       const cacheDir = tmpdir();
-      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/downgrade/cnpg-1.30.0.yaml` })).toThrow(/refused a redirect away from HTTPS to http:\/\/127\.0\.0\.1:1\/cnpg-1\.30\.0\.yaml/);
+      expect(() => OperatorManifest.release('1.30.0', { cacheDir, url: `${server.url}/downgrade/cnpg-1.30.0.yaml` })).toThrow(
+        /refused a redirect away from HTTPS to http:\/\/127\.0\.0\.1:1\/cnpg-1\.30\.0\.yaml/,
+      );
       expect(fs.readdirSync(cacheDir)).toEqual([]);
     });
 
@@ -106,10 +118,14 @@ describe('OperatorManifest', () => {
         message = (e as Error).message;
       }
       // One message with the three ways out: the variable, fromFile, or one download (then cached).
-      expect(message).toMatch(/^no CNPG 1\.30\.0 operator manifest: CNPG_OPERATOR_MANIFEST is not set, none is cached, and the download from https:\/\/127\.0\.0\.1:\d+\/missing\.yaml failed \(HTTP 404\)\. Fix, one of: /);
+      expect(message).toMatch(
+        /^no CNPG 1\.30\.0 operator manifest: CNPG_OPERATOR_MANIFEST is not set, none is cached, and the download from https:\/\/127\.0\.0\.1:\d+\/missing\.yaml failed \(HTTP 404\)\. Fix, one of: /,
+      );
       expect(message).toContain('set CNPG_OPERATOR_MANIFEST=/path/to/cnpg-1.30.0.yaml');
       expect(message).toContain("pass manifest: OperatorManifest.fromFile('/path/to/cnpg-1.30.0.yaml')");
-      expect(message).toMatch(/allow one download from https:\/\/raw\.githubusercontent\.com\/cloudnative-pg\/cloudnative-pg\/v1\.30\.0\/releases\/cnpg-1\.30\.0\.yaml \(it is verified and then cached in /);
+      expect(message).toMatch(
+        /allow one download from https:\/\/raw\.githubusercontent\.com\/cloudnative-pg\/cloudnative-pg\/v1\.30\.0\/releases\/cnpg-1\.30\.0\.yaml \(it is verified and then cached in /,
+      );
       expect(() => OperatorManifest.release('1.30.0', { cacheDir: tmpdir(), url: 'http://127.0.0.1:1/x.yaml' })).toThrow(/non-HTTPS/);
     });
   });

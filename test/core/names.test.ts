@@ -5,10 +5,17 @@ describe('PostgreSQL identifiers', () => {
   test('the fast check agrees with the byte-counting definition, for any string', () => {
     const oracle = (s: string) => s.length > 0 && !s.includes('\u0000') && Buffer.byteLength(s, 'utf8') <= PG_IDENTIFIER_MAX_BYTES;
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 70 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 25 })), (s) => {
-        expect(isPgIdentifier(s)).toBe(oracle(s));
-        expect(checkPgIdentifier('f', s, 'name').length === 0).toBe(oracle(s));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 70 }),
+          fc.string({ unit: 'binary', maxLength: 40 }),
+          fc.string({ unit: 'grapheme', maxLength: 25 }),
+        ),
+        (s) => {
+          expect(isPgIdentifier(s)).toBe(oracle(s));
+          expect(checkPgIdentifier('f', s, 'name').length === 0).toBe(oracle(s));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -79,9 +79,28 @@ beforeAll(() => {
 
 describe('npm pack', () => {
   test('ships the compiled library, its declarations, LICENSE and README, and nothing from the repository tooling', () => {
-    const files = run('tar', ['-tzf', tarball], { cwd: REPO }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'build/lib/core/index.js', 'build/lib/core/index.d.ts', 'build/lib/cdk8s/index.js', 'build/lib/pulumi/index.js', 'build/lib/pulumi/provider.js', 'build/imports/postgresql.cnpg.io.js']));
-    expect(files.filter((f) => /^(test|bench|examples|scripts|lib|imports)\/|^build\/(test|bench|examples)\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+    const files = run('tar', ['-tzf', tarball], { cwd: REPO })
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'LICENSE',
+        'README.md',
+        'package.json',
+        'build/lib/core/index.js',
+        'build/lib/core/index.d.ts',
+        'build/lib/cdk8s/index.js',
+        'build/lib/pulumi/index.js',
+        'build/lib/pulumi/provider.js',
+        'build/imports/postgresql.cnpg.io.js',
+      ]),
+    );
+    expect(
+      files.filter(
+        (f) => /^(test|bench|examples|scripts|lib|imports)\/|^build\/(test|bench|examples)\/|\.ts$/.test(f) && !f.endsWith('.d.ts'),
+      ),
+    ).toEqual([]);
     expect(fs.readFileSync(path.join(dir, 'node_modules', 'cnpg-constructs', 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
   });
 
@@ -110,14 +129,19 @@ describe('without the Pulumi peers installed', () => {
   });
 
   test('the core entry needs no peer at all', () => {
-    expect(run(process.execPath, ['-e', "console.log(typeof require('cnpg-constructs').ExtensionImage.pgvector)"], { cwd: dir }).trim()).toBe('function');
+    expect(
+      run(process.execPath, ['-e', "console.log(typeof require('cnpg-constructs').ExtensionImage.pgvector)"], { cwd: dir }).trim(),
+    ).toBe('function');
   });
 });
 
 describe('with the peers, as a platform repository', () => {
   beforeAll(() => {
     const peers = ['@pulumi/pulumi', '@pulumi/kubernetes', 'cdk8s', 'constructs', '@types/node'];
-    npmInstall(dir, peers.map((p) => `${p}@${lockedVersion(p)}`));
+    npmInstall(
+      dir,
+      peers.map((p) => `${p}@${lockedVersion(p)}`),
+    );
     fs.writeFileSync(path.join(dir, 'main.ts'), chart);
     fs.writeFileSync(path.join(dir, 'pulumi-program.ts'), pulumiProgram);
   });
@@ -130,7 +154,10 @@ describe('with the peers, as a platform repository', () => {
     const tsconfig =
       variant === 'init'
         ? template
-        : JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'ES2022', strict: true, outDir: 'out-node16' }, files: ['main.ts', 'pulumi-program.ts'] });
+        : JSON.stringify({
+            compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'ES2022', strict: true, outDir: 'out-node16' },
+            files: ['main.ts', 'pulumi-program.ts'],
+          });
     fs.writeFileSync(path.join(dir, `tsconfig.${variant}.json`), tsconfig);
     tsc(dir, `tsconfig.${variant}.json`);
     const js = variant === 'init' ? 'main.js' : 'out-node16/main.js';
@@ -140,7 +167,9 @@ describe('with the peers, as a platform repository', () => {
     const out = path.join(dir, `dist-${variant}`);
     expect(fs.readdirSync(out).sort()).toEqual(['0000-cnpg-operator.k8s.yaml', '0001-angus.k8s.yaml']);
     const objects = objectsIn(out) as { kind: string; spec?: Record<string, unknown> }[];
-    const cluster = objects.find((o) => o.kind === 'Cluster') as unknown as { spec: { resources: unknown; postgresql: { extensions: { name: string }[] } } };
+    const cluster = objects.find((o) => o.kind === 'Cluster') as unknown as {
+      spec: { resources: unknown; postgresql: { extensions: { name: string }[] } };
+    };
     expect(cluster.spec.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } });
     expect(cluster.spec.postgresql.extensions.map((e) => e.name)).toEqual(['pgvector', 'postgis']);
     expect(objects.find((o) => o.kind === 'Database')?.spec?.extensions).toHaveLength(9);
@@ -152,7 +181,10 @@ describe('with the peers, as a platform repository', () => {
   test('a chart type-checks with moduleResolution bundler', () => {
     fs.writeFileSync(
       path.join(dir, 'tsconfig.bundler.json'),
-      JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler', target: 'ES2022', strict: true, noEmit: true }, files: ['main.ts', 'pulumi-program.ts'] }),
+      JSON.stringify({
+        compilerOptions: { module: 'esnext', moduleResolution: 'bundler', target: 'ES2022', strict: true, noEmit: true },
+        files: ['main.ts', 'pulumi-program.ts'],
+      }),
     );
     expect(tsc(dir, 'tsconfig.bundler.json')).toBe('');
   });
@@ -260,7 +292,12 @@ describe("this repository's `cdk8s synth` (what cdk8s.yaml says; `npm run synth`
   test('compiles, synthesizes offline from ../shared, says where the manifest came from, and stages the same files for the CLI', () => {
     const staging = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cnpg-stage-'));
     const r = synth(out, staging, { CNPG_OPERATOR_MANIFEST: manifest });
-    expect([r.status, r.stderr]).toEqual([0, expect.stringContaining(`CNPG 1.30.0 operator manifest: file ${manifest} (sha256 f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88)`)]);
+    expect([r.status, r.stderr]).toEqual([
+      0,
+      expect.stringContaining(
+        `CNPG 1.30.0 operator manifest: file ${manifest} (sha256 f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88)`,
+      ),
+    ]);
     const files = fs.readdirSync(out).sort();
     expect(files).toEqual(['0000-cnpg-operator.k8s.yaml', '0001-angus.k8s.yaml', 'kind-config.yaml']);
     for (const f of files) expect(fs.readFileSync(path.join(staging, f), 'utf8')).toBe(fs.readFileSync(path.join(out, f), 'utf8'));
@@ -271,7 +308,9 @@ describe("this repository's `cdk8s synth` (what cdk8s.yaml says; `npm run synth`
     const staging = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cnpg-stage-'));
     const r = synth(out, staging, { CNPG_OPERATOR_MANIFEST: path.join(staging, 'missing.yaml') });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/synth failed: OperatorManifestError: cannot read the CNPG operator manifest .*missing\.yaml \(named by CNPG_OPERATOR_MANIFEST\).*Fix, one of:/);
+    expect(r.stderr).toMatch(
+      /synth failed: OperatorManifestError: cannot read the CNPG operator manifest .*missing\.yaml \(named by CNPG_OPERATOR_MANIFEST\).*Fix, one of:/,
+    );
     expect(r.stderr).not.toMatch(/^\s*\^+\s*$/m); // Node's code frame
     expect(r.stderr).not.toMatch(/^\s+at .*(build\/lib|scripts\/cdk8s-app)/m);
     expect(fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')])).toEqual(before);

@@ -18,7 +18,16 @@ pulumi.runtime.setMocks(
       registered.push({ type: args.type, name: args.name, inputs: args.inputs });
       if (args.type === 'kubernetes:core/v1:Secret' && args.id) {
         const b64 = (x: string) => Buffer.from(x).toString('base64');
-        return { id: args.id, state: { data: { username: b64('postgres'), password: b64('s3cr3t-from-cnpg'), 'ca.crt': b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n') } } };
+        return {
+          id: args.id,
+          state: {
+            data: {
+              username: b64('postgres'),
+              password: b64('s3cr3t-from-cnpg'),
+              'ca.crt': b64('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'),
+            },
+          },
+        };
       }
       return { id: `${args.name}-id`, state: args.inputs };
     },
@@ -74,14 +83,22 @@ describe('Pulumi components', () => {
 
   test('ExtensionDatabase (cnpg mode) has the same Database spec as the cdk8s construct', async () => {
     const cluster = new pl.PostgresCluster('c2', { ...props(), name: 'angus' });
-    const db = new pl.ExtensionDatabase('app2', { cluster, name: 'app', owner: 'app', extensions: props().extensions ?? [], manageExtensionsWith: 'cnpg' });
+    const db = new pl.ExtensionDatabase('app2', {
+      cluster,
+      name: 'app',
+      owner: 'app',
+      extensions: props().extensions ?? [],
+      manageExtensionsWith: 'cnpg',
+    });
     await whenDone(db.database.urn);
     const chart = new Chart(Testing.app(), 'x');
     const c = new cdk.PostgresCluster(chart, 'angus', props());
     new cdk.ExtensionDatabase(chart, 'app', { cluster: c, name: 'app', owner: 'app', extensions: props().extensions ?? [] });
     const cdkDb = Testing.synth(chart).find((o) => o.kind === 'Database');
     // Awaited until CNPG reports it applied, before anything that depends on it (the extensions) runs.
-    expect((byName('app2-database').inputs.metadata as { annotations: unknown }).annotations).toEqual({ 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' });
+    expect((byName('app2-database').inputs.metadata as { annotations: unknown }).annotations).toEqual({
+      'pulumi.com/waitFor': 'jsonpath={.status.applied}=true',
+    });
     expect(byName('app2-database').inputs.spec).toEqual(cdkDb.spec);
     expect(db.extensions).toBeUndefined();
   });
@@ -101,15 +118,28 @@ describe('Pulumi components', () => {
     const ext = registered.find((r) => r.name === 'app3-extensions') as Registered;
     expect(ext.type).toBe('pulumi-nodejs:dynamic/cnpg:PostgresExtensions');
     expect((ext.inputs.extensions as { name: string }[]).map((e) => e.name)).toEqual([
-      'vector', 'postgis', 'postgis_raster', 'postgis_sfcgal', 'fuzzystrmatch', 'address_standardizer', 'address_standardizer_data_us', 'postgis_tiger_geocoder', 'postgis_topology',
+      'vector',
+      'postgis',
+      'postgis_raster',
+      'postgis_sfcgal',
+      'fuzzystrmatch',
+      'address_standardizer',
+      'address_standardizer_data_us',
+      'postgis_tiger_geocoder',
+      'postgis_topology',
     ]);
     // The connection reaches the engine marked secret.
-    expect(ext.inputs.connection).toEqual({ [SECRET_SIG]: '1b47061264138c4ac30d75fd1eb44270', value: expect.objectContaining({ host: '127.0.0.1', password: 'pw-never-shown' }) });
+    expect(ext.inputs.connection).toEqual({
+      [SECRET_SIG]: '1b47061264138c4ac30d75fd1eb44270',
+      value: expect.objectContaining({ host: '127.0.0.1', password: 'pw-never-shown' }),
+    });
     // The serialized provider holds no password, and is a plain CommonJS module.
     const provider = unsecret(ext.inputs.__provider) as string;
     expect(provider).toContain('exports.handler');
     expect(provider).not.toContain('pw-never-shown');
-    expect(await whenDone(db.extensions?.urn as pulumi.Output<string>)).toMatch(/cnpg-constructs:index:ExtensionDatabase\$pulumi-nodejs:dynamic\/cnpg:PostgresExtensions::app3-extensions$/);
+    expect(await whenDone(db.extensions?.urn as pulumi.Output<string>)).toMatch(
+      /cnpg-constructs:index:ExtensionDatabase\$pulumi-nodejs:dynamic\/cnpg:PostgresExtensions::app3-extensions$/,
+    );
   });
 
   test('CnpgOperator: the 26 release objects under their real type tokens; a cluster waits for CRDs, Deployment and webhooks', async () => {
@@ -132,10 +162,16 @@ describe('Pulumi components', () => {
       'kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding',
     ]);
     expect(children.filter((c) => c.type === 'kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition')).toHaveLength(11);
-    const urnOf = async (name: string) => whenDone(op.resources.find((r) => (r as unknown as { __name: string }).__name === name)?.urn as pulumi.Output<string>);
+    const urnOf = async (name: string) =>
+      whenDone(op.resources.find((r) => (r as unknown as { __name: string }).__name === name)?.urn as pulumi.Output<string>);
     // Every operator object waits for the CRDs and the namespace.
     const deployment = children.find((c) => c.type === 'kubernetes:apps/v1:Deployment') as Registered;
-    expect(dependencies.get(deployment.name)).toEqual(expect.arrayContaining([await urnOf('cnpg-customresourcedefinition-clusters.postgresql.cnpg.io'), await urnOf('cnpg-namespace-cnpg-system')]));
+    expect(dependencies.get(deployment.name)).toEqual(
+      expect.arrayContaining([
+        await urnOf('cnpg-customresourcedefinition-clusters.postgresql.cnpg.io'),
+        await urnOf('cnpg-namespace-cnpg-system'),
+      ]),
+    );
     // The Cluster waits for the Deployment (awaited until rolled out: its pods serve the webhooks) and the webhooks.
     const clusterDeps = dependencies.get('awaited-cluster') ?? [];
     for (const c of children.filter((x) => /Deployment|WebhookConfiguration|CustomResourceDefinition/.test(x.type))) {
@@ -165,15 +201,27 @@ describe('Pulumi components', () => {
     expect(await (pulumi.output(c.sslRootCert) as unknown as { isSecret: Promise<boolean> }).isSecret).toBe(true);
     const gets = registered.filter((r) => r.type === 'kubernetes:core/v1:Secret' && r.name.startsWith('conn-'));
     expect(gets.map((g) => g.name).sort()).toEqual(['conn-conn-ca', 'conn-conn-superuser']);
-    expect(() => new pl.PostgresCluster('nosu', props()).connection({ host: 'h' })).toThrow(/CNPG creates the nosu-superuser secret only with enableSuperuserAccess: true/);
+    expect(() => new pl.PostgresCluster('nosu', props()).connection({ host: 'h' })).toThrow(
+      /CNPG creates the nosu-superuser secret only with enableSuperuserAccess: true/,
+    );
   });
 
   test('ImageCatalog: a ClusterImageCatalog child, and a cluster opting in to its extensions by name', async () => {
     const catalog = new pl.ImageCatalog('minimal', {
       clusterScoped: true,
-      images: [{ major: 18, image: 'ghcr.io/cloudnative-pg/postgresql:18.6-minimal-trixie', extensions: [pl.ExtensionImage.timescaledb('2.29.2')] }],
+      images: [
+        {
+          major: 18,
+          image: 'ghcr.io/cloudnative-pg/postgresql:18.6-minimal-trixie',
+          extensions: [pl.ExtensionImage.timescaledb('2.29.2')],
+        },
+      ],
     });
-    const cluster = new pl.PostgresCluster('cat-db', { imageCatalogRef: catalog.ref(18), storage: { size: '1Gi' }, extensions: [pl.ExtensionImage.fromImageCatalog('timescaledb-oss')] });
+    const cluster = new pl.PostgresCluster('cat-db', {
+      imageCatalogRef: catalog.ref(18),
+      storage: { size: '1Gi' },
+      extensions: [pl.ExtensionImage.fromImageCatalog('timescaledb-oss')],
+    });
     await whenDone(cluster.cluster.urn);
     const cat = byName('minimal-catalog');
     expect(cat.type).toBe('kubernetes:postgresql.cnpg.io/v1:ClusterImageCatalog');
@@ -192,7 +240,9 @@ describe('Pulumi components', () => {
     expect(() => new pl.PostgresCluster('bad', { ...props(), postgresql: { parameters: { shared_preload_libraries: 'x' } } })).toThrow(
       /PostgresCluster at 'bad' is invalid: postgresql\.parameters\.shared_preload_libraries: .*Fix: list the libraries in postgresql\.sharedPreloadLibraries/,
     );
-    expect(() => new pl.ExtensionDatabase('nocon', { cluster: 'angus', name: 'app', owner: 'app', extensions: [{ name: 'vector' }] })).toThrow(/ExtensionDatabase at 'nocon' is invalid: connection: is required/);
+    expect(
+      () => new pl.ExtensionDatabase('nocon', { cluster: 'angus', name: 'app', owner: 'app', extensions: [{ name: 'vector' }] }),
+    ).toThrow(/ExtensionDatabase at 'nocon' is invalid: connection: is required/);
     // Misspelt options are errors naming the closest valid one, as a pulumi.ResourceError with the problems.
     let err: unknown;
     try {
@@ -201,9 +251,15 @@ describe('Pulumi components', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(pulumi.ResourceError);
-    expect((err as pl.CnpgResourceError).problems).toEqual([expect.objectContaining({ field: 'manageExtensionWith', fix: expect.stringContaining('did you mean "manageExtensionsWith"?') })]);
-    expect(() => new pl.ExtensionDatabase('bogus', { cluster: 'angus', name: 'app', owner: 'app', manageExtensionsWith: 'bogus' as 'cnpg' })).toThrow(/manageExtensionsWith: is not a mode \(got "bogus"\)/);
-    expect(() => new pl.PostgresCluster('typo2', { ...props(), storage: { size: '1Gi', storageclass: 'fast' } as never })).toThrow(/storage\.storageclass: is not a known option .*did you mean "storageClass"\?/);
+    expect((err as pl.CnpgResourceError).problems).toEqual([
+      expect.objectContaining({ field: 'manageExtensionWith', fix: expect.stringContaining('did you mean "manageExtensionsWith"?') }),
+    ]);
+    expect(
+      () => new pl.ExtensionDatabase('bogus', { cluster: 'angus', name: 'app', owner: 'app', manageExtensionsWith: 'bogus' as 'cnpg' }),
+    ).toThrow(/manageExtensionsWith: is not a mode \(got "bogus"\)/);
+    expect(() => new pl.PostgresCluster('typo2', { ...props(), storage: { size: '1Gi', storageclass: 'fast' } as never })).toThrow(
+      /storage\.storageclass: is not a known option .*did you mean "storageClass"\?/,
+    );
     // Pass-through specs the builders do not model are checked against the CRDs (CEL rules included) before registering.
     expect(() => new pl.PostgresCluster('cel', { ...props(), bootstrap: { initdb: { builtinLocale: 'C' } } })).toThrow(
       /Cluster\/cel at 'cel' is invalid: \.spec\.bootstrap\.initdb: builtinLocale is only available when localeProvider is set to `builtin` .*CEL rule: .*the CNPG 1\.30\.0 CRD refuses it/,
@@ -241,8 +297,18 @@ describe('Pulumi components', () => {
 
   test('namespace and storage may be Outputs of other resources; the Database follows the cluster into its namespace', async () => {
     const ns = pulumi.output('team-a');
-    const cluster = new pl.PostgresCluster('team', { ...props(), namespace: ns, storage: { size: pulumi.output('5Gi'), storageClass: pulumi.output('fast') } });
-    new pl.ExtensionDatabase('team-app', { cluster, name: 'app', owner: 'app', manageExtensionsWith: 'cnpg', extensions: [{ name: 'vector' }] });
+    const cluster = new pl.PostgresCluster('team', {
+      ...props(),
+      namespace: ns,
+      storage: { size: pulumi.output('5Gi'), storageClass: pulumi.output('fast') },
+    });
+    new pl.ExtensionDatabase('team-app', {
+      cluster,
+      name: 'app',
+      owner: 'app',
+      manageExtensionsWith: 'cnpg',
+      extensions: [{ name: 'vector' }],
+    });
     await whenDone(cluster.cluster.urn);
     await new Promise((r) => setTimeout(r, 100));
     const c = byName('team-cluster').inputs as { metadata: { namespace: string }; spec: { storage: unknown } };

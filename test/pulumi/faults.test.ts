@@ -62,13 +62,19 @@ test('the server stopped in the middle of an apply: nothing half-applied, and ru
 
 test('connection refused is retried until readinessTimeoutSeconds, then a clear error naming the target and what it last saw', async () => {
   const started = Date.now();
-  const err = await failure(host.create({ ...inputs('app', [{ name: 'hstore' }], { readinessTimeoutSeconds: 2 }), connection: { ...connection, port: 1 } }));
+  const err = await failure(
+    host.create({ ...inputs('app', [{ name: 'hstore' }], { readinessTimeoutSeconds: 2 }), connection: { ...connection, port: 1 } }),
+  );
   expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-  expect(err.message).toMatch(/^nothing was changed in database app at 127\.0\.0\.1:1\/app: gave up after waiting 2s \(readinessTimeoutSeconds\)\. Last seen: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/app as postgres: .*ECONNREFUSED.*reachable from where Pulumi runs/);
+  expect(err.message).toMatch(
+    /^nothing was changed in database app at 127\.0\.0\.1:1\/app: gave up after waiting 2s \(readinessTimeoutSeconds\)\. Last seen: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/app as postgres: .*ECONNREFUSED.*reachable from where Pulumi runs/,
+  );
 });
 
 test('a wrong password is a clear error that does not show it', async () => {
-  const err = await failure(host.create({ ...inputs('app', [{ name: 'hstore' }]), connection: { ...connection, password: `${pg.password}-wrong` } }));
+  const err = await failure(
+    host.create({ ...inputs('app', [{ name: 'hstore' }]), connection: { ...connection, password: `${pg.password}-wrong` } }),
+  );
   expect(err.message).toMatch(/password authentication failed for user "postgres"/);
   expect(err.message).not.toContain(`${pg.password}-wrong`);
 });
@@ -76,7 +82,9 @@ test('a wrong password is a clear error that does not show it', async () => {
 test('a statement timeout rolls back; a longer timeout converges', async () => {
   const db = await freshDatabase(pg);
   const err = await failure(host.create(inputs(db, [{ name: 'quick' }, { name: 'slow' }], { statementTimeoutMs: 500 })));
-  expect(err.message).toMatch(/CREATE EXTENSION "slow" failed in database .*: canceling statement due to statement timeout.*rolled back: nothing was changed/s);
+  expect(err.message).toMatch(
+    /CREATE EXTENSION "slow" failed in database .*: canceling statement due to statement timeout.*rolled back: nothing was changed/s,
+  );
   expect(await extensionsIn(pg, db)).toEqual({});
   await host.create(inputs(db, [{ name: 'quick' }, { name: 'slow' }], { statementTimeoutMs: 10_000 }));
   expect(await extensionsIn(pg, db)).toEqual({ quick: '1.1@public', slow: '1.0@public' });
@@ -97,21 +105,40 @@ test('two applies on one database at once: the advisory lock serializes them, th
 describe('TLS', () => {
   test("sslMode 'verify-full' with the CA works", async () => {
     const db = await freshDatabase(pg);
-    const { outs } = await host.create({ ...inputs(db, [{ name: 'hstore' }]), connection: { ...connection, sslMode: 'verify-full', sslRootCert: certs.ca } });
+    const { outs } = await host.create({
+      ...inputs(db, [{ name: 'hstore' }]),
+      connection: { ...connection, sslMode: 'verify-full', sslRootCert: certs.ca },
+    });
     record(outs);
     expect(outs.installed).toEqual([{ name: 'hstore', version: '1.8', schema: 'public' }]);
     const log = fs.readFileSync(pg.logFile, 'utf8');
-    expect(log).toMatch(new RegExp(`connection authorized: user=postgres database=${db} application_name=cnpg-constructs SSL enabled \\(protocol=TLSv1\\.[23]`));
+    expect(log).toMatch(
+      new RegExp(
+        `connection authorized: user=postgres database=${db} application_name=cnpg-constructs SSL enabled \\(protocol=TLSv1\\.[23]`,
+      ),
+    );
   });
 
   test("'verify-full' with another CA fails clearly", async () => {
-    const err = await failure(host.create({ ...inputs('postgres', [{ name: 'hstore' }]), connection: { ...connection, sslMode: 'verify-full', sslRootCert: certs.otherCa } }));
+    const err = await failure(
+      host.create({
+        ...inputs('postgres', [{ name: 'hstore' }]),
+        connection: { ...connection, sslMode: 'verify-full', sslRootCert: certs.otherCa },
+      }),
+    );
     expect(err.message).toMatch(/cannot connect to PostgreSQL .*(self[- ]signed|unable to verify|certificate)/i);
   });
 
   test("'verify-full' against a name the certificate does not cover fails", async () => {
-    const err = await failure(host.create({ ...inputs('postgres', [{ name: 'hstore' }]), connection: { ...connection, host: '127.0.0.2', sslMode: 'verify-full', sslRootCert: certs.ca } }));
-    expect(err.message).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.2:\d+\/postgres as postgres: .*IP: 127\.0\.0\.2 is not in the cert's list/);
+    const err = await failure(
+      host.create({
+        ...inputs('postgres', [{ name: 'hstore' }]),
+        connection: { ...connection, host: '127.0.0.2', sslMode: 'verify-full', sslRootCert: certs.ca },
+      }),
+    );
+    expect(err.message).toMatch(
+      /cannot connect to PostgreSQL at 127\.0\.0\.2:\d+\/postgres as postgres: .*IP: 127\.0\.0\.2 is not in the cert's list/,
+    );
   });
 });
 
@@ -137,7 +164,9 @@ describe('secrets', () => {
   });
 
   test('the resource marks connection as a secret output', () => {
-    expect(postgresExtensionsOptions({ protect: true })).toEqual(expect.objectContaining({ protect: true, additionalSecretOutputs: ['connection'] }));
+    expect(postgresExtensionsOptions({ protect: true })).toEqual(
+      expect.objectContaining({ protect: true, additionalSecretOutputs: ['connection'] }),
+    );
     expect(postgresExtensionsOptions().additionalSecretOutputs).toEqual(['connection']);
   });
 });

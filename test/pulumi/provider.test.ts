@@ -34,12 +34,21 @@ async function change(id: string, olds: Props, news: Props): Promise<Props> {
 
 describe('check', () => {
   test('reports each bad property with the reason', async () => {
-    const r = await host.check({}, {
-      connection: { ...connection, port: 70000, sslMode: 'verify-full' },
-      database: 'd'.repeat(64),
-      extensions: [{ name: '' }, { name: 'cube', version: '1--2' }, { name: 'cube' }, { name: 'hstore', schema: 's'.repeat(64) }, { name: 'x', colour: 'red' }],
-      dropCascade: 'yes',
-    });
+    const r = await host.check(
+      {},
+      {
+        connection: { ...connection, port: 70000, sslMode: 'verify-full' },
+        database: 'd'.repeat(64),
+        extensions: [
+          { name: '' },
+          { name: 'cube', version: '1--2' },
+          { name: 'cube' },
+          { name: 'hstore', schema: 's'.repeat(64) },
+          { name: 'x', colour: 'red' },
+        ],
+        dropCascade: 'yes',
+      },
+    );
     const byProp = Object.fromEntries(r.failures.map((f) => [f.property, f.reason]));
     expect(byProp['connection.port']).toMatch(/port from 1 to 65535 \(got 70000\)/);
     expect(byProp['connection.sslRootCert']).toMatch(/verify-full needs sslRootCert/);
@@ -90,7 +99,9 @@ describe('create, diff, update, read, delete', () => {
   test('a version without an update path fails clearly and changes nothing', async () => {
     const db = await freshDatabase(pg);
     const first = await up(inputs(db, [{ name: 'hstore', version: '1.8' }]));
-    await expect(change(first.id, first.outs, inputs(db, [{ name: 'hstore', version: '1.4' }]))).rejects.toThrow(/hstore" has no update path from "1.8" to "1.4".*Reachable from 1.8: none/s);
+    await expect(change(first.id, first.outs, inputs(db, [{ name: 'hstore', version: '1.4' }]))).rejects.toThrow(
+      /hstore" has no update path from "1.8" to "1.4".*Reachable from 1.8: none/s,
+    );
     expect(await extensionsIn(pg, db)).toEqual({ hstore: '1.8@public' });
   });
 
@@ -118,32 +129,48 @@ describe('create, diff, update, read, delete', () => {
 
   test('an extension no image provides fails, listing what is available', async () => {
     const db = await freshDatabase(pg);
-    const news = (await host.check({}, inputs(db, [{ name: 'cube' }, { name: 'vector', version: '0.8.1' }], { readinessTimeoutSeconds: 0 }))).inputs;
+    const news = (
+      await host.check({}, inputs(db, [{ name: 'cube' }, { name: 'vector', version: '0.8.1' }], { readinessTimeoutSeconds: 0 }))
+    ).inputs;
     const err = (await host.create(news).catch((e: HostError) => e)) as HostError;
     expect(err).toBeInstanceOf(HostError);
-    expect(err.message).toMatch(/^nothing was changed in database t\w+ at 127\.0\.0\.1:\d+\/t\w+: gave up after waiting 0s \(readinessTimeoutSeconds\)\. Last seen: /);
-    expect(err.message).toMatch(/extension "vector" is not available on the server \(no control file on extension_control_path: is the image that provides it mounted\?\)\. Available: .*\bboom\b.*\bcube\b.*\bearthdistance\b.*\bhstore\b/);
+    expect(err.message).toMatch(
+      /^nothing was changed in database t\w+ at 127\.0\.0\.1:\d+\/t\w+: gave up after waiting 0s \(readinessTimeoutSeconds\)\. Last seen: /,
+    );
+    expect(err.message).toMatch(
+      /extension "vector" is not available on the server \(no control file on extension_control_path: is the image that provides it mounted\?\)\. Available: .*\bboom\b.*\bcube\b.*\bearthdistance\b.*\bhstore\b/,
+    );
     expect(await extensionsIn(pg, db)).toEqual({}); // cube was not created either
   });
 
   test('a version the image does not have fails, listing its versions', async () => {
     const db = await freshDatabase(pg);
-    await expect(up(inputs(db, [{ name: 'cube', version: '9.9' }], { readinessTimeoutSeconds: 0 }))).rejects.toThrow(/extension "cube" has no version "9.9" on the server\. Available versions: .*1\.5/);
+    await expect(up(inputs(db, [{ name: 'cube', version: '9.9' }], { readinessTimeoutSeconds: 0 }))).rejects.toThrow(
+      /extension "cube" has no version "9.9" on the server\. Available versions: .*1\.5/,
+    );
   });
 
   test('a failure in the middle rolls everything back', async () => {
     const db = await freshDatabase(pg);
     const first = await up(inputs(db, [{ name: 'hstore', version: '1.7' }]));
     // hstore is updated and cube created before boom's install script fails.
-    const err = await change(first.id, first.outs, inputs(db, [{ name: 'hstore', version: '1.8' }, { name: 'cube' }, { name: 'boom' }])).catch((e: Error) => e);
-    expect(err.message).toMatch(/CREATE EXTENSION "boom" failed in database .*: boom: the install script failed on purpose.*rolled back: nothing was changed/s);
+    const err = await change(
+      first.id,
+      first.outs,
+      inputs(db, [{ name: 'hstore', version: '1.8' }, { name: 'cube' }, { name: 'boom' }]),
+    ).catch((e: Error) => e);
+    expect(err.message).toMatch(
+      /CREATE EXTENSION "boom" failed in database .*: boom: the install script failed on purpose.*rolled back: nothing was changed/s,
+    );
     expect(await extensionsIn(pg, db)).toEqual({ hstore: '1.7@public' });
   });
 
   test('an existing extension that is not ours is an error unless adopted', async () => {
     const db = await freshDatabase(pg);
     await pg.query('CREATE EXTENSION hstore', [], db);
-    await expect(up(inputs(db, [{ name: 'hstore' }]))).rejects.toThrow(/"hstore" already exists \(version 1.8, schema public\) but this resource did not create it; set adopt: true/);
+    await expect(up(inputs(db, [{ name: 'hstore' }]))).rejects.toThrow(
+      /"hstore" already exists \(version 1.8, schema public\) but this resource did not create it; set adopt: true/,
+    );
     const { outs } = await up(inputs(db, [{ name: 'hstore', adopt: true }]));
     expect(outs.managed).toEqual(['hstore']);
   });
@@ -153,7 +180,9 @@ describe('create, diff, update, read, delete', () => {
     const first = await up(inputs(db, [{ name: 'hstore' }, { name: 'cube' }]));
     await pg.query('CREATE TABLE prefs (id int, data hstore)', [], db);
     const err = await change(first.id, first.outs, inputs(db, [{ name: 'cube' }])).catch((e: Error) => e);
-    expect(err.message).toMatch(/nothing was changed in database .*extension "hstore" cannot be dropped: objects depend on it:\s+column data of table prefs\s+drop them first, or set dropCascade: true/s);
+    expect(err.message).toMatch(
+      /nothing was changed in database .*extension "hstore" cannot be dropped: objects depend on it:\s+column data of table prefs\s+drop them first, or set dropCascade: true/s,
+    );
     expect(await extensionsIn(pg, db)).toEqual({ cube: '1.5@public', hstore: '1.8@public' });
     const outs = await change(first.id, first.outs, inputs(db, [{ name: 'cube' }], { dropCascade: true }));
     expect(outs.managed).toEqual(['cube']);
@@ -164,7 +193,9 @@ describe('create, diff, update, read, delete', () => {
 
   test('a dependency neither listed nor installed is an error (nothing is created implicitly)', async () => {
     const db = await freshDatabase(pg);
-    await expect(up(inputs(db, [{ name: 'earthdistance' }]))).rejects.toThrow(/"earthdistance" requires "cube", which is neither installed nor in the list; add \{ name: "cube" \}/);
+    await expect(up(inputs(db, [{ name: 'earthdistance' }]))).rejects.toThrow(
+      /"earthdistance" requires "cube", which is neither installed nor in the list; add \{ name: "cube" \}/,
+    );
   });
 
   test('only another database is a replacement (created first); a new address, password or TLS setting is an update', async () => {
@@ -172,8 +203,15 @@ describe('create, diff, update, read, delete', () => {
     const { id, outs } = await up(inputs(db, [{ name: 'cube' }]));
     const other = (await host.check(outs, inputs('otherdb', [{ name: 'cube' }]))).inputs;
     expect(await host.diff(id, outs, other)).toEqual({ changes: 'some', replaces: ['database'], deleteBeforeReplace: false });
-    for (const connectionChange of [{ host: 'localhost' }, { port: 6543 }, { password: 'rotated' }, { sslMode: 'require' }, { user: 'admin' }]) {
-      const news = (await host.check(outs, { ...inputs(db, [{ name: 'cube' }]), connection: { ...connection, ...connectionChange } })).inputs;
+    for (const connectionChange of [
+      { host: 'localhost' },
+      { port: 6543 },
+      { password: 'rotated' },
+      { sslMode: 'require' },
+      { user: 'admin' },
+    ]) {
+      const news = (await host.check(outs, { ...inputs(db, [{ name: 'cube' }]), connection: { ...connection, ...connectionChange } }))
+        .inputs;
       expect(await host.diff(id, outs, news)).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: false });
     }
   });

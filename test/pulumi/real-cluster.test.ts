@@ -38,7 +38,8 @@ afterAll(() => {
 const inputs = (database: string, extensions: Props[], extra: Props = {}): Props => ({ connection, database, extensions, ...extra });
 const lateDir = () => path.join(pg.dir, 'extensions', 'late', 'share', 'extension');
 function mountLate(): void {
-  for (const [rel, content] of Object.entries(sqlExtension('late'))) fs.writeFileSync(path.join(pg.dir, 'extensions', 'late', rel), content);
+  for (const [rel, content] of Object.entries(sqlExtension('late')))
+    fs.writeFileSync(path.join(pg.dir, 'extensions', 'late', rel), content);
 }
 function unmountLate(): void {
   for (const f of fs.readdirSync(lateDir())) if (f !== '.keep') fs.rmSync(path.join(lateDir(), f));
@@ -62,17 +63,28 @@ describe('TLS with the certificates CNPG issues', () => {
     const db = await freshDatabase(pg);
     const { outs } = await up({ ...inputs(db, [{ name: 'hstore' }]), connection: tlsConnection({ tlsServerName: 'angus-rw' }) });
     expect(outs.installed).toEqual([{ name: 'hstore', version: '1.8', schema: 'public' }]);
-    expect(fs.readFileSync(pg.logFile, 'utf8')).toMatch(new RegExp(`connection authorized: user=postgres database=${db} application_name=cnpg-constructs SSL enabled`));
+    expect(fs.readFileSync(pg.logFile, 'utf8')).toMatch(
+      new RegExp(`connection authorized: user=postgres database=${db} application_name=cnpg-constructs SSL enabled`),
+    );
   });
 
   test('without tlsServerName it fails, and the message says to set it', async () => {
     const err = await failure(up({ ...inputs('postgres', [{ name: 'hstore' }]), connection: tlsConnection({}) }));
-    expect(err.message).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/postgres as postgres: .*not in the cert's list.*set connection\.tlsServerName to a name it is issued to \(CNPG: "<cluster>-rw"\)/);
+    expect(err.message).toMatch(
+      /cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/postgres as postgres: .*not in the cert's list.*set connection\.tlsServerName to a name it is issued to \(CNPG: "<cluster>-rw"\)/,
+    );
   });
 
   test('a certificate from another CA fails, and the message names the CA setting', async () => {
-    const err = await failure(up({ ...inputs('postgres', [{ name: 'hstore' }]), connection: tlsConnection({ tlsServerName: 'angus-rw', sslRootCert: certs.otherCa }) }));
-    expect(err.message).toMatch(/the server certificate is not signed by the CA in connection\.sslRootCert \(CNPG: ca\.crt of the <cluster>-ca secret\)/);
+    const err = await failure(
+      up({
+        ...inputs('postgres', [{ name: 'hstore' }]),
+        connection: tlsConnection({ tlsServerName: 'angus-rw', sslRootCert: certs.otherCa }),
+      }),
+    );
+    expect(err.message).toMatch(
+      /the server certificate is not signed by the CA in connection\.sslRootCert \(CNPG: ca\.crt of the <cluster>-ca secret\)/,
+    );
   });
 });
 
@@ -104,7 +116,9 @@ describe('waiting, bounded, for what a rollout brings', () => {
   test('when the time is up it says what it last saw and that nothing was changed', async () => {
     const db = await freshDatabase(pg);
     const err = await failure(up(inputs(db, [{ name: 'cube' }, { name: 'nope', version: '2.0' }], { readinessTimeoutSeconds: 2 })));
-    expect(err.message).toMatch(/^nothing was changed in database \w+ at 127\.0\.0\.1:\d+\/\w+: gave up after waiting 2s \(readinessTimeoutSeconds\)\. Last seen: extension "nope" is not available on the server/);
+    expect(err.message).toMatch(
+      /^nothing was changed in database \w+ at 127\.0\.0\.1:\d+\/\w+: gave up after waiting 2s \(readinessTimeoutSeconds\)\. Last seen: extension "nope" is not available on the server/,
+    );
     expect(await extensionsIn(pg, db)).toEqual({});
   });
 
@@ -116,7 +130,9 @@ describe('waiting, bounded, for what a rollout brings', () => {
     try {
       const news = (await host.check(outs, inputs(db, [{ name: 'late', version: '1.1' }], { readinessTimeoutSeconds: 0 }))).inputs;
       const err = await failure(host.update(id, outs, news));
-      expect(err.message).toMatch(/Last seen: extension "late" cannot be updated to "1\.1": the server has no such version \(mount the image of that version first\)/);
+      expect(err.message).toMatch(
+        /Last seen: extension "late" cannot be updated to "1\.1": the server has no such version \(mount the image of that version first\)/,
+      );
     } finally {
       mountLate();
     }
@@ -129,7 +145,12 @@ describe('a changed address is not a changed identity', () => {
     const db = await freshDatabase(pg);
     const { id, outs } = await up(inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]));
     expect(outs.serverId).toMatch(/^\d+$/);
-    const moved = (await host.check(outs, { ...inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]), connection: { ...connection, host: 'localhost' } })).inputs;
+    const moved = (
+      await host.check(outs, {
+        ...inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]),
+        connection: { ...connection, host: 'localhost' },
+      })
+    ).inputs;
     expect(await host.diff(id, outs, moved)).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: false });
     const after = await host.update(id, outs, moved);
     expect(after.installed).toEqual(outs.installed);
@@ -146,7 +167,9 @@ describe('a changed address is not a changed identity', () => {
       const elsewhere = { ...connection, port: other.port, password: other.password };
       const news = (await host.check(outs, { ...inputs(db, [{ name: 'hstore' }, { name: 'cube' }]), connection: elsewhere })).inputs;
       const err = await failure(host.update(id, outs, news));
-      expect(err.message).toMatch(/is another PostgreSQL cluster \(system_identifier \d+, expected \d+\) than the one this resource manages: nothing was changed there/);
+      expect(err.message).toMatch(
+        /is another PostgreSQL cluster \(system_identifier \d+, expected \d+\) than the one this resource manages: nothing was changed there/,
+      );
       const del = await failure(host.delete(id, { ...outs, connection: elsewhere }));
       expect(del.message).toMatch(/another PostgreSQL cluster/);
       expect(await extensionsIn(other, db)).toEqual({ hstore: '1.8@public' });
@@ -164,7 +187,9 @@ describe('drops never take what is still wanted', () => {
     await pg.query('CREATE TABLE places (id int, location earth); INSERT INTO places VALUES (1, ll_to_earth(0, 0))', [], db);
     const news = (await host.check(outs, inputs(db, [{ name: 'earthdistance' }], { dropCascade: true }))).inputs;
     const err = await failure(host.update(id, outs, news));
-    expect(err.message).toMatch(/extension "cube" cannot be dropped: "earthdistance", still in the list, needs it\. Keep "cube" in the list/);
+    expect(err.message).toMatch(
+      /extension "cube" cannot be dropped: "earthdistance", still in the list, needs it\. Keep "cube" in the list/,
+    );
     expect(await extensionsIn(pg, db)).toEqual({ cube: '1.5@public', earthdistance: '1.2@public' });
     expect(await pg.query('SELECT id FROM places WHERE location IS NOT NULL', [], db)).toEqual([{ id: 1 }]);
   });
@@ -175,7 +200,9 @@ describe('drops never take what is still wanted', () => {
     await pg.query('CREATE EXTENSION earthdistance', [], db); // someone else's
     const news = (await host.check(outs, inputs(db, [], { dropCascade: true }))).inputs;
     const err = await failure(host.update(id, outs, news));
-    expect(err.message).toMatch(/extension "cube" cannot be dropped: that would also drop extension "earthdistance", which this resource does not manage/);
+    expect(err.message).toMatch(
+      /extension "cube" cannot be dropped: that would also drop extension "earthdistance", which this resource does not manage/,
+    );
     expect(await extensionsIn(pg, db)).toEqual({ cube: '1.5@public', earthdistance: '1.2@public' });
   });
 });
@@ -188,7 +215,9 @@ describe('errors with context', () => {
     try {
       await holder.query("BEGIN; SELECT pg_advisory_xact_lock(hashtext('cnpg-constructs:postgres-extensions'))");
       const err = await failure(up(inputs(db, [{ name: 'cube' }], { statementTimeoutMs: 800 })));
-      expect(err.message).toBe(`another apply holds the lock on database ${db} at 127.0.0.1:${pg.port}/${db} (waited statementTimeoutMs = 800 ms): nothing was changed. Run again when it is done`);
+      expect(err.message).toBe(
+        `another apply holds the lock on database ${db} at 127.0.0.1:${pg.port}/${db} (waited statementTimeoutMs = 800 ms): nothing was changed. Run again when it is done`,
+      );
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
@@ -208,7 +237,9 @@ describe('errors with context', () => {
     const user = `u_${password}`;
     await pg.query(`DROP ROLE IF EXISTS ${user}; CREATE ROLE ${user} LOGIN SUPERUSER PASSWORD '${password}'`);
     const db = await freshDatabase(pg);
-    const err = await failure(up({ ...inputs(db, [{ name: 'nope' }], { readinessTimeoutSeconds: 0 }), connection: { ...connection, user, password } }));
+    const err = await failure(
+      up({ ...inputs(db, [{ name: 'nope' }], { readinessTimeoutSeconds: 0 }), connection: { ...connection, user, password } }),
+    );
     expect(err.message).toContain(`nothing was changed in database ${db} at 127.0.0.1:${pg.port}/${db}: gave up after waiting 0s`);
     expect(err.message).toContain('extension "nope" is not available on the server');
     expect(err.message).toContain('pltclu, postgres_fdw, refint');
@@ -216,7 +247,28 @@ describe('errors with context', () => {
 });
 
 describe('round trips: a constant number per operation, whatever the number of extensions', () => {
-  const CONTRIB = ['btree_gin', 'btree_gist', 'citext', 'fuzzystrmatch', 'intarray', 'isn', 'lo', 'ltree', 'pg_trgm', 'pgcrypto', 'seg', 'tablefunc', 'tcn', 'tsm_system_rows', 'tsm_system_time', 'unaccent', 'uuid-ossp', 'dict_int', 'dict_xsyn', 'bloom'];
+  const CONTRIB = [
+    'btree_gin',
+    'btree_gist',
+    'citext',
+    'fuzzystrmatch',
+    'intarray',
+    'isn',
+    'lo',
+    'ltree',
+    'pg_trgm',
+    'pgcrypto',
+    'seg',
+    'tablefunc',
+    'tcn',
+    'tsm_system_rows',
+    'tsm_system_time',
+    'unaccent',
+    'uuid-ossp',
+    'dict_int',
+    'dict_xsyn',
+    'bloom',
+  ];
 
   /** The queries the server received for `db` while `fn` ran (one log line per simple query: one round trip each). */
   async function queriesDuring(db: string, fn: () => Promise<unknown>): Promise<number> {
@@ -230,10 +282,26 @@ describe('round trips: a constant number per operation, whatever the number of e
     const db = await freshDatabase(pg);
     const names = CONTRIB.slice(0, n);
     let created: { id: string; outs: Props } = { id: '', outs: {} };
-    const news = (await host.check({}, inputs(db, names.map((name) => ({ name }))))).inputs;
+    const news = (
+      await host.check(
+        {},
+        inputs(
+          db,
+          names.map((name) => ({ name })),
+        ),
+      )
+    ).inputs;
     expect(await queriesDuring(db, async () => (created = await host.create(news)))).toBe(2);
     expect(created.outs.installed).toHaveLength(n);
-    const fewer = (await host.check(created.outs, inputs(db, names.slice(0, Math.ceil(n / 2)).map((name) => ({ name }))))).inputs;
+    const fewer = (
+      await host.check(
+        created.outs,
+        inputs(
+          db,
+          names.slice(0, Math.ceil(n / 2)).map((name) => ({ name })),
+        ),
+      )
+    ).inputs;
     let updated: Props = {};
     expect(await queriesDuring(db, async () => (updated = await host.update(created.id, created.outs, fewer)))).toBe(2);
     expect(await queriesDuring(db, () => host.read(created.id, updated))).toBe(1);

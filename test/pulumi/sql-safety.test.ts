@@ -77,12 +77,15 @@ async function sentinelIntact(): Promise<void> {
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 const invalidIdentifier = (s: string) => s.length === 0 || s.includes('\u0000') || utf8(s) > 63;
 
-test('our quoting equals the pg driver\'s for every string', () => {
+test("our quoting equals the pg driver's for every string", () => {
   fc.assert(
-    fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }).filter((s) => !s.includes('\u0000')), (s) => {
-      expect(quoteIdent(s)).toBe(pgEscape.escapeIdentifier(s));
-      expect(quoteLiteral(s)).toBe(pgEscape.escapeLiteral(s).trim());
-    }),
+    fc.property(
+      fc.string({ unit: 'grapheme', maxLength: 80 }).filter((s) => !s.includes('\u0000')),
+      (s) => {
+        expect(quoteIdent(s)).toBe(pgEscape.escapeIdentifier(s));
+        expect(quoteLiteral(s)).toBe(pgEscape.escapeLiteral(s).trim());
+      },
+    ),
     { numRuns: 500 },
   );
 });
@@ -126,7 +129,9 @@ test('hostile extension names: rejected by check, or a clear "not available" err
       const checked = await host.check({}, { connection, database: DB, extensions: [{ name }], readinessTimeoutSeconds: 0 });
       if (invalidIdentifier(name)) {
         expect(checked.failures.map((f) => f.property)).toEqual(['extensions[0].name']);
-        expect(checked.failures[0].reason).toMatch(/extension name (must not be empty|must not contain a NUL|is \d+ bytes; PostgreSQL would truncate it to 63)/);
+        expect(checked.failures[0].reason).toMatch(
+          /extension name (must not be empty|must not contain a NUL|is \d+ bytes; PostgreSQL would truncate it to 63)/,
+        );
         return;
       }
       const { offset } = statementsSince(0);
@@ -146,8 +151,18 @@ test('hostile extension names: rejected by check, or a clear "not available" err
 test('hostile versions: rejected by check, or a clear "no version" error with nothing run', async () => {
   await fc.assert(
     fc.asyncProperty(hostile, async (version) => {
-      const checked = await host.check({}, { connection, database: DB, extensions: [{ name: 'hstore', version }], readinessTimeoutSeconds: 0 });
-      const bad = version.length === 0 || version.includes('\u0000') || utf8(version) > 63 || version.includes('--') || version.startsWith('-') || version.endsWith('-') || /[/\\]/.test(version);
+      const checked = await host.check(
+        {},
+        { connection, database: DB, extensions: [{ name: 'hstore', version }], readinessTimeoutSeconds: 0 },
+      );
+      const bad =
+        version.length === 0 ||
+        version.includes('\u0000') ||
+        utf8(version) > 63 ||
+        version.includes('--') ||
+        version.startsWith('-') ||
+        version.endsWith('-') ||
+        /[/\\]/.test(version);
       if (bad) {
         expect(checked.failures.map((f) => f.property)).toEqual(['extensions[0].version']);
         return;
@@ -158,7 +173,9 @@ test('hostile versions: rejected by check, or a clear "no version" error with no
         () => undefined,
         (e: Error) => e,
       );
-      expect(err?.message).toContain(`extension "hstore" has no version "${version}" on the server. Available versions: 1.4, 1.5, 1.6, 1.7, 1.8`);
+      expect(err?.message).toContain(
+        `extension "hstore" has no version "${version}" on the server. Available versions: 1.4, 1.5, 1.6, 1.7, 1.8`,
+      );
       expect(ddl(statementsSince(offset).statements)).toEqual([]);
       await sentinelIntact();
     }),

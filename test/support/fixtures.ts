@@ -3,11 +3,16 @@ import { type PgServer, startPostgres } from './pg';
 import { ProviderHost } from './provider-host';
 
 /** A pure-SQL extension image: `<name>` 1.0 and 1.1 with an update script. */
-export function sqlExtension(name: string, opts: { requires?: string[]; body10?: string; body11?: string; relocatable?: boolean } = {}): Record<string, string> {
+export function sqlExtension(
+  name: string,
+  opts: { requires?: string[]; body10?: string; body11?: string; relocatable?: boolean } = {},
+): Record<string, string> {
   return {
     [`share/extension/${name}.control`]: `default_version = '1.1'\nrelocatable = ${opts.relocatable ?? true}\n${opts.requires ? `requires = '${opts.requires.join(',')}'\n` : ''}`,
-    [`share/extension/${name}--1.0.sql`]: opts.body10 ?? `CREATE FUNCTION ${name}_version() RETURNS text LANGUAGE sql AS $$ SELECT '1.0' $$;\n`,
-    [`share/extension/${name}--1.1.sql`]: opts.body11 ?? `CREATE FUNCTION ${name}_version() RETURNS text LANGUAGE sql AS $$ SELECT '1.1' $$;\n`,
+    [`share/extension/${name}--1.0.sql`]:
+      opts.body10 ?? `CREATE FUNCTION ${name}_version() RETURNS text LANGUAGE sql AS $$ SELECT '1.0' $$;\n`,
+    [`share/extension/${name}--1.1.sql`]:
+      opts.body11 ?? `CREATE FUNCTION ${name}_version() RETURNS text LANGUAGE sql AS $$ SELECT '1.1' $$;\n`,
     [`share/extension/${name}--1.0--1.1.sql`]: `CREATE OR REPLACE FUNCTION ${name}_version() RETURNS text LANGUAGE sql AS $$ SELECT '1.1' $$;\n`,
   };
 }

@@ -27,11 +27,33 @@ export interface Redirect {
 }
 
 /** A local HTTPS server (separate process) with a throw-away certificate, serving files (or redirects) by path. */
-export async function startHttpsServer(routes: Record<string, Buffer | string | Redirect>): Promise<{ url: string; caFile: string; hits: () => string[]; close: () => Promise<void> }> {
+export async function startHttpsServer(
+  routes: Record<string, Buffer | string | Redirect>,
+): Promise<{ url: string; caFile: string; hits: () => string[]; close: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-https-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const files: Record<string, string> = {};
   Object.entries(routes).forEach(([route, body], i) => {
     if (typeof body === 'object' && 'redirect' in body) {

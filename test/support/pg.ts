@@ -109,7 +109,19 @@ export async function startPostgres(options: PgServerOptions = {}): Promise<PgSe
   const password = `pw-${Math.random().toString(36).slice(2)}'"\\;x`;
   fs.writeFileSync(path.join(dir, 'pwfile'), `${password}\n`);
   if (process.getuid?.() === 0) execFileSync('chown', ['-R', RUN_AS, dir]);
-  run(path.join(native, 'bin', 'initdb'), ['-D', data, '-U', 'postgres', '--pwfile', path.join(dir, 'pwfile'), '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  run(path.join(native, 'bin', 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--pwfile',
+    path.join(dir, 'pwfile'),
+    '--auth=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   const port = await freePort();
   const conf: Record<string, string> = {
     port: String(port),
@@ -133,7 +145,12 @@ export async function startPostgres(options: PgServerOptions = {}): Promise<PgSe
     conf.ssl = 'on';
   }
   // Written to the file, not passed on a command line: a shell would expand $system and $libdir.
-  fs.appendFileSync(path.join(data, 'postgresql.conf'), `\n${Object.entries(conf).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
+  fs.appendFileSync(
+    path.join(data, 'postgresql.conf'),
+    `\n${Object.entries(conf)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('\n')}\n`,
+  );
   const logFile = path.join(dir, 'postgres.log');
   const pgCtl = path.join(native, 'bin', 'pg_ctl');
   const start = () => {

@@ -116,7 +116,10 @@ export class ProviderHost {
     req.setUrn(URN);
     req.setOlds(this.struct(olds));
     req.setNews(this.struct(news));
-    const res = await this.call<{ getInputs(): { toJavaScript(): Props }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>('check', req);
+    const res = await this.call<{
+      getInputs(): { toJavaScript(): Props };
+      getFailuresList(): { getProperty(): string; getReason(): string }[];
+    }>('check', req);
     return {
       inputs: strip(res.getInputs()?.toJavaScript() ?? {}),
       failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -130,7 +133,11 @@ export class ProviderHost {
     req.setOlds(this.struct(olds));
     req.setNews(this.struct(news));
     const res = await this.call<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>('diff', req);
-    return { changes: (['unknown', 'none', 'some'] as const)[res.getChanges()], replaces: res.getReplacesList(), deleteBeforeReplace: res.getDeletebeforereplace() };
+    return {
+      changes: (['unknown', 'none', 'some'] as const)[res.getChanges()],
+      replaces: res.getReplacesList(),
+      deleteBeforeReplace: res.getDeletebeforereplace(),
+    };
   }
 
   public async create(inputs: Props): Promise<{ id: string; outs: Props }> {

@@ -7,16 +7,70 @@ import * as path from 'node:path';
  * A throw-away CA and a server certificate it signed (openssl), by default for 127.0.0.1 / localhost;
  * `subjectAltName` sets other names, e.g. CNPG's `DNS:angus-rw,DNS:angus-rw.default,DNS:angus-rw.default.svc`.
  */
-export function makeCertificates(subjectAltName = 'IP:127.0.0.1,DNS:localhost'): { ca: string; cert: string; key: string; otherCa: string } {
+export function makeCertificates(subjectAltName = 'IP:127.0.0.1,DNS:localhost'): {
+  ca: string;
+  cert: string;
+  key: string;
+  otherCa: string;
+} {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-tls-'));
   const f = (n: string) => path.join(dir, n);
   const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '1', '-subj', '/CN=cnpg-test-ca');
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('other.key'), '-out', f('other.crt'), '-days', '1', '-subj', '/CN=someone-else');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.crt'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=cnpg-test-ca',
+  );
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('other.key'),
+    '-out',
+    f('other.crt'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=someone-else',
+  );
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
   fs.writeFileSync(f('ext.cnf'), `subjectAltName=${subjectAltName}\n`);
-  ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.crt'), '-days', '1', '-extfile', f('ext.cnf'));
-  const out = { ca: fs.readFileSync(f('ca.crt'), 'utf8'), cert: fs.readFileSync(f('server.crt'), 'utf8'), key: fs.readFileSync(f('server.key'), 'utf8'), otherCa: fs.readFileSync(f('other.crt'), 'utf8') };
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.crt'),
+    '-days',
+    '1',
+    '-extfile',
+    f('ext.cnf'),
+  );
+  const out = {
+    ca: fs.readFileSync(f('ca.crt'), 'utf8'),
+    cert: fs.readFileSync(f('server.crt'), 'utf8'),
+    key: fs.readFileSync(f('server.key'), 'utf8'),
+    otherCa: fs.readFileSync(f('other.crt'), 'utf8'),
+  };
   fs.rmSync(dir, { recursive: true, force: true });
   return out;
 }
