@@ -44,6 +44,11 @@ export class PostgresCluster extends Construct {
     this.apiObject = new ApiObject(this, 'Resource', { ...clusterManifest(this.model), ...Cluster.GVK });
   }
 
+  /** Namespace of the `Cluster` object: the given one, else the chart's (undefined: kubectl's). */
+  public get namespace(): string | undefined {
+    return this.model.namespace;
+  }
+
   /** Name of the Secret CNPG creates for the application user (`<name>-app`). */
   public get appSecretName(): string {
     return clusterObjectNames(this.name).appSecret;

@@ -1,6 +1,6 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { buildDatabase, CnpgValidationError, type DatabaseProps, databaseManifest } from '../core';
+import { buildDatabase, CnpgValidationError, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
 import { isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
 import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';
@@ -40,6 +40,8 @@ export interface ExtensionDatabaseArgs extends Omit<DatabaseProps, 'namespace'> 
 export class ExtensionDatabase extends pulumi.ComponentResource {
   /** The `Database` custom resource. */
   public readonly database: k8s.apiextensions.CustomResource;
+  /** The validated model (as on the cdk8s construct). */
+  public readonly model: DatabaseModel;
   /** The in-database extensions, when managed by the provider. */
   public readonly extensions?: PostgresExtensions;
 
@@ -65,6 +67,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
         'dropCascade',
       ]),
     );
+    this.model = model;
     const absent = model.extensions.filter((e) => e.ensure === 'absent');
     if (mode === 'provider' && absent.length > 0) {
       throw new CnpgValidationError(

@@ -28,29 +28,33 @@ export interface ImageCatalogArgs extends Omit<ImageCatalogProps, 'namespace'> {
   readonly namespace?: pulumi.Input<string>;
 }
 
-/**
- * A CNPG `ImageCatalog` (namespaced) or `ClusterImageCatalog`: per PostgreSQL major, the operand image and
- * extension images clusters opt in to by name. Type token `cnpg-constructs:index:ImageCatalog`.
- */
-export class ImageCatalog extends pulumi.ComponentResource {
+/** What both catalog components share: validation, the object, and {@link ref}. */
+abstract class CatalogComponent extends pulumi.ComponentResource {
+  /** The validated model. */
   public readonly model: ImageCatalogModel;
+  /** The `ImageCatalog` / `ClusterImageCatalog` custom resource. */
   public readonly catalog: k8s.apiextensions.CustomResource;
 
-  constructor(name: string, args: ImageCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('cnpg-constructs:index:ImageCatalog', name, {}, opts);
-    const kind: ImageCatalogKind = args.clusterScoped ? 'ClusterImageCatalog' : 'ImageCatalog';
+  protected constructor(
+    type: string,
+    name: string,
+    kind: ImageCatalogKind,
+    args: ImageCatalogArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(type, name, {}, opts);
     this.model = validated(this, () =>
       buildImageCatalog(name, name, kind, { ...args, namespace: promptOrUndefined(args.namespace) }, ['clusterScoped']),
     );
     const manifest = imageCatalogManifest(this.model);
     if (isDeferred(args.namespace)) {
       if (kind === 'ClusterImageCatalog') {
-        throw new CnpgValidationError(name, 'ImageCatalog', [
+        throw new CnpgValidationError(name, kind, [
           {
             field: 'namespace',
             message: 'a ClusterImageCatalog is cluster-scoped',
             value: '<Output>',
-            fix: 'remove namespace, or leave clusterScoped off',
+            fix: 'remove namespace, or use an ImageCatalog',
           },
         ]);
       }
@@ -63,5 +67,26 @@ export class ImageCatalog extends pulumi.ComponentResource {
   /** A reference for `PostgresCluster.imageCatalogRef`, checked against this catalog. */
   public ref(major: number): CheckedCatalogReference {
     return catalogReference(this.model.name, this.model, major);
+  }
+}
+
+/**
+ * A namespaced CNPG `ImageCatalog`: per PostgreSQL major, the operand image and the extension images clusters of
+ * the same namespace opt in to by name (CNPG 1.29+). Type token `cnpg-constructs:index:ImageCatalog`. (With
+ * `clusterScoped: true` it emits a `ClusterImageCatalog`, as before {@link ClusterImageCatalog} existed.)
+ */
+export class ImageCatalog extends CatalogComponent {
+  constructor(name: string, args: ImageCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('cnpg-constructs:index:ImageCatalog', name, args.clusterScoped ? 'ClusterImageCatalog' : 'ImageCatalog', args, opts);
+  }
+}
+
+/**
+ * A cluster-scoped CNPG `ClusterImageCatalog`, usable by clusters in every namespace: the same class as the cdk8s
+ * front end's. Type token `cnpg-constructs:index:ClusterImageCatalog`.
+ */
+export class ClusterImageCatalog extends CatalogComponent {
+  constructor(name: string, args: Omit<ImageCatalogArgs, 'namespace' | 'clusterScoped'>, opts?: pulumi.ComponentResourceOptions) {
+    super('cnpg-constructs:index:ClusterImageCatalog', name, 'ClusterImageCatalog', args, opts);
   }
 }

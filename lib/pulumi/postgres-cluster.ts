@@ -77,7 +77,9 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly model: ClusterModel;
   /** The `Cluster` custom resource. */
   public readonly cluster: k8s.apiextensions.CustomResource;
-  /** Name of the Cluster object. */
+  /** Name of the Cluster object (as on the cdk8s construct). */
+  public readonly name: string;
+  /** Name of the Cluster object: the same as {@link name}. */
   public readonly clusterName: string;
   /** Namespace of the Cluster object as given (an Output when it comes from another resource). */
   public readonly namespace?: pulumi.Input<string>;
@@ -108,6 +110,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
       ),
     );
     this.enableSuperuserAccess = args.enableSuperuserAccess === true;
+    this.name = this.model.name;
     this.clusterName = this.model.name;
     this.namespace = namespaceInput(this, what, args.namespace);
     const names = clusterObjectNames(this.model.name);

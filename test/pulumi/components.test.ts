@@ -207,8 +207,7 @@ describe('Pulumi components', () => {
   });
 
   test('ImageCatalog: a ClusterImageCatalog child, and a cluster opting in to its extensions by name', async () => {
-    const catalog = new pl.ImageCatalog('minimal', {
-      clusterScoped: true,
+    const catalog = new pl.ClusterImageCatalog('minimal', {
       images: [
         {
           major: 18,
@@ -224,6 +223,7 @@ describe('Pulumi components', () => {
     });
     await whenDone(cluster.cluster.urn);
     const cat = byName('minimal-catalog');
+    expect(registered.find((r) => r.name === 'minimal')?.type).toBe('cnpg-constructs:index:ClusterImageCatalog');
     expect(cat.type).toBe('kubernetes:postgresql.cnpg.io/v1:ClusterImageCatalog');
     expect((cat.inputs.spec as { images: { extensions: { name: string }[] }[] }).images[0].extensions[0].name).toBe('timescaledb-oss');
     expect(byName('cat-db-cluster').inputs.spec).toEqual({
