@@ -1,230 +1,34 @@
-import { posix as posixPath } from 'node:path';
-import { checkKnownKeys, keysOf } from './keys';
-import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
-import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
+import { checkEnv, checkPaths } from './extension-image-checks';
 import {
-  CATALOG,
-  CNPG_REGISTRY,
-  type CatalogImage,
-  type Distro,
-  EXTENSION_IMAGE_DISTROS,
-  type SqlExtensionInfo,
-} from './extension-catalog';
+  type CatalogImageOptions,
+  type ExtensionImageProps,
+  IMAGE_KEYS,
+  IMAGE_TYPES,
+  type PgauditImageOptions,
+  type PostgisImageOptions,
+  type Wal2jsonImageOptions,
+} from './extension-image-props';
+import { checkKnownKeys } from './keys';
+import { checkRuntimeTypes } from './runtime-types';
+import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
+import { CATALOG, CNPG_REGISTRY, type CatalogImage, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './extension-catalog';
 import type { Problem } from './errors';
 import { checkImageReference, type ExtensionImageTag, parseExtensionImageTag, parseImageReference } from './image-ref';
 import { checkExtensionName, checkPgIdentifier, PULL_POLICIES } from './names';
-
-/** Kubernetes image pull policy of an ImageVolume. */
-export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
-
-/** A SQL extension an image provides, for {@link ExtensionImageProps.sqlExtensions}. */
-export interface SqlExtension {
-  /** The `CREATE EXTENSION` name, e.g. `vector`. */
-  readonly name: string;
-  /**
-   * SQL extensions that must exist before this one (its control file's `requires`).
-   * @default - none
-   */
-  readonly requires?: readonly string[];
-}
-
-/** Props of a custom {@link ExtensionImage}. Field names follow CNPG's `ExtensionConfiguration`. */
-export interface ExtensionImageProps {
-  /**
-   * CNPG extension name (`spec.postgresql.extensions[].name`): the image is mounted at
-   * `/extensions/<name>`. Pattern `^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$`, at most 59 characters.
-   * It is not the SQL name: the pgvector image is `pgvector`, its SQL extension `vector`.
-   */
-  readonly name: string;
-  /**
-   * OCI reference of the image, e.g. `ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie`, optionally
-   * pinned with `@sha256:<digest>`. Required unless the cluster takes the image from an image catalog.
-   * @default - taken from the cluster's image catalog
-   */
-  readonly reference?: string;
-  /**
-   * Pull policy of the image volume.
-   * @default - not emitted: Kubernetes uses `Always` for `:latest` and `IfNotPresent` otherwise
-   */
-  readonly pullPolicy?: ImagePullPolicy;
-  /**
-   * Directories of the image (relative to its root) added to `extension_control_path`; PostgreSQL
-   * looks for `<dir>/extension/<ext>.control`.
-   * @default - not emitted: CNPG uses `["share"]`
-   */
-  readonly extensionControlPath?: readonly string[];
-  /**
-   * Directories of the image added to `dynamic_library_path` (where `<ext>.so` lives).
-   * @default - not emitted: CNPG uses `["lib"]`
-   */
-  readonly dynamicLibraryPath?: readonly string[];
-  /**
-   * Directories of the image added to the postgres process's `LD_LIBRARY_PATH`, for shared libraries
-   * the extension links against (PostGIS: `["system"]`).
-   * @default - none
-   */
-  readonly ldLibraryPath?: readonly string[];
-  /**
-   * Directories of the image added to `PATH` (CNPG 1.29+).
-   * @default - none
-   */
-  readonly binPath?: readonly string[];
-  /**
-   * Environment variables for the postgres process (CNPG 1.29+). Values may use `${image_root}`.
-   * @default - none
-   */
-  readonly env?: Readonly<Record<string, string>>;
-  /**
-   * SQL extensions the image provides, in an order they can be created in. Needed so that
-   * `ExtensionDatabase` can check that what it creates is mounted.
-   * @default - none: a database can then only create this image's extensions with `allowUnknown`
-   */
-  readonly sqlExtensions?: readonly (string | SqlExtension)[];
-  /**
-   * SQL extensions to create for "everything this image offers" (see {@link ExtensionImage.databaseExtensions}),
-   * which may include base-image extensions. Order matters: CNPG creates them in list order.
-   * @default - the names of `sqlExtensions`
-   */
-  readonly databaseExtensions?: readonly string[];
-  /**
-   * Libraries that must be in `shared_preload_libraries`; `PostgresCluster` merges them into
-   * `spec.postgresql.shared_preload_libraries`.
-   * @default - none
-   */
-  readonly sharedPreloadLibraries?: readonly string[];
-  /**
-   * CNPG extension names of other images that must be mounted in the same cluster.
-   * @default - none
-   */
-  readonly requiresImages?: readonly string[];
-  /**
-   * PostgreSQL parameters the extension needs; `PostgresCluster` adds them and fails on a conflict.
-   * @default - none
-   */
-  readonly parameters?: Readonly<Record<string, string>>;
-  /**
-   * PostgreSQL major the image is built for. Needed when the tag does not say it (CNPG tags end in
-   * `-<major>-<distro>`).
-   * @default - parsed from the tag
-   */
-  readonly postgresMajor?: number;
-  /**
-   * The `CREATE EXTENSION ... VERSION` of the image's main SQL extension.
-   * @default - none: the database creates the default version of the control file
-   */
-  readonly sqlVersion?: string;
-}
-
-const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = {
-  name: 'string',
-  reference: 'string',
-  pullPolicy: 'string',
-  extensionControlPath: 'stringArray',
-  dynamicLibraryPath: 'stringArray',
-  ldLibraryPath: 'stringArray',
-  binPath: 'stringArray',
-  env: 'stringMap',
-  sqlExtensions: 'array',
-  databaseExtensions: 'stringArray',
-  sharedPreloadLibraries: 'stringArray',
-  requiresImages: 'stringArray',
-  parameters: 'stringMap',
-  postgresMajor: 'int32',
-  sqlVersion: 'string',
-};
-const IMAGE_KEYS = keysOf<ExtensionImageProps>()({
-  name: true,
-  reference: true,
-  pullPolicy: true,
-  extensionControlPath: true,
-  dynamicLibraryPath: true,
-  ldLibraryPath: true,
-  binPath: true,
-  env: true,
-  sqlExtensions: true,
-  databaseExtensions: true,
-  sharedPreloadLibraries: true,
-  requiresImages: true,
-  parameters: true,
-  postgresMajor: true,
-  sqlVersion: true,
-});
-
-/** Options of the catalog factories such as {@link ExtensionImage.pgvector}. */
-export interface CatalogImageOptions {
-  /**
-   * Debian release the image is built on; must match the operand image's.
-   * @default 'trixie'
-   */
-  readonly distro?: Distro;
-  /**
-   * PostgreSQL major.
-   * @default 18
-   */
-  readonly postgresMajor?: number;
-  /**
-   * Pin the image by digest: the reference becomes `<repo>:<tag>@<digest>`.
-   * @default - tag only
-   */
-  readonly digest?: string;
-  /**
-   * Full tag, for a build-timestamped tag such as `0.8.6-202608201414-18-trixie`.
-   * @default `<version>-<postgresMajor>-<distro>`
-   */
-  readonly tag?: string;
-  /**
-   * Registry and organisation, for a private mirror.
-   * @default 'ghcr.io/cloudnative-pg'
-   */
-  readonly registry?: string;
-  /**
-   * CNPG extension name, if two versions of one image must be mounted side by side.
-   * @default - the catalog name (`pgvector`, `postgis`, ...)
-   */
-  readonly name?: string;
-  /**
-   * Pull policy of the image volume.
-   * @default - not emitted (Kubernetes default)
-   */
-  readonly pullPolicy?: ImagePullPolicy;
-}
-
-/** Options of {@link ExtensionImage.postgis}. */
-export interface PostgisImageOptions extends CatalogImageOptions {
-  /**
-   * Set `GDAL_DATA` and `PROJ_DATA` to the image's data directories, as the image's own metadata does
-   * (cloudnative-pg/postgres-extensions-containers `postgis/metadata.hcl`, after its issue #166 "GDAL_DATA not
-   * found"). Extension `env` needs CNPG 1.29+: `true` is then an error on older operators.
-   * @default - on when the cluster targets CNPG 1.29 or later, off before (older operators ignore `env`)
-   */
-  readonly dataDirectoriesEnv?: boolean;
-}
-
-/** Options of {@link ExtensionImage.pgaudit}. */
-export interface PgauditImageOptions extends CatalogImageOptions {
-  /**
-   * `pgaudit.log` (e.g. `'ddl'`, `'write, ddl'`). CNPG turns pgaudit on (preload, CREATE EXTENSION in every
-   * database) only when a `pgaudit.*` parameter is set: this one, or one in the cluster's `postgresql.parameters`.
-   * @default - none: set a pgaudit.* parameter on the cluster
-   */
-  readonly log?: string;
-}
-
-/** Options of {@link ExtensionImage.wal2json}. */
-export interface Wal2jsonImageOptions extends CatalogImageOptions {
-  /**
-   * Add `output_plugin_libraries = 'pgoutput, test_decoding, wal2json'`, required from PostgreSQL 18.6
-   * on (CVE-2026-6471 allow-list) and fatal at start-up before 18.6.
-   * @default - decided by the cluster from its image's minor version; an error when the tag does not say it
-   */
-  readonly outputPluginLibraries?: boolean;
-}
 
 const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
 const NO_SQL_EXTENSIONS: readonly SqlExtensionInfo[] = Object.freeze([]);
 /** Catalog images by factory arguments (see {@link ExtensionImage.fromCatalog}). */
 const SHARED_CATALOG_IMAGES = new Map<string, ExtensionImage>();
 const SHARED_CATALOG_IMAGES_LIMIT = 512;
+
+/** What the factories pass to the constructor besides the props. @internal */
+export interface FactoryState {
+  readonly catalogEntry?: CatalogImage;
+  readonly outputPluginLibraries?: boolean;
+  readonly envWhenSupported?: Readonly<Record<string, string>>;
+  readonly factoryChecks?: readonly Problem[];
+}
 
 /**
  * An extension image mounted into a CNPG cluster through ImageVolume: what goes into
@@ -291,16 +95,17 @@ export class ExtensionImage {
    */
   public static fromImageCatalog(name: string): ExtensionImage {
     const entry: CatalogImage | undefined = CATALOG[name];
-    const img = new ExtensionImage({
-      name,
-      sqlExtensions: entry?.sqlExtensions,
-      databaseExtensions: entry?.databaseExtensions,
-      sharedPreloadLibraries: entry?.sharedPreloadLibraries,
-      requiresImages: entry?.requiresImages,
-      parameters: entry?.parameters,
-    });
-    img._catalogEntry = entry;
-    return img;
+    return new ExtensionImage(
+      {
+        name,
+        sqlExtensions: entry?.sqlExtensions,
+        databaseExtensions: entry?.databaseExtensions,
+        sharedPreloadLibraries: entry?.sharedPreloadLibraries,
+        requiresImages: entry?.requiresImages,
+        parameters: entry?.parameters,
+      },
+      { catalogEntry: entry },
+    );
   }
 
   /**
@@ -319,8 +124,7 @@ export class ExtensionImage {
     const key = JSON.stringify([catalogName, version, options, extra, envWhenSupported]);
     const shared = SHARED_CATALOG_IMAGES.get(key);
     if (shared) return shared;
-    const img = ExtensionImage.newFromCatalog(catalogName, version, options, extra);
-    if (envWhenSupported) img._envWhenSupported = Object.freeze({ ...envWhenSupported });
+    const img = ExtensionImage.newFromCatalog(catalogName, version, options, extra, envWhenSupported);
     if (SHARED_CATALOG_IMAGES.size >= SHARED_CATALOG_IMAGES_LIMIT) SHARED_CATALOG_IMAGES.clear();
     SHARED_CATALOG_IMAGES.set(key, img);
     return img;
@@ -331,6 +135,7 @@ export class ExtensionImage {
     version: string,
     options: CatalogImageOptions | Wal2jsonImageOptions,
     extra: Partial<ExtensionImageProps>,
+    envWhenSupported: Readonly<Record<string, string>> | undefined,
   ): ExtensionImage {
     const entry: CatalogImage | undefined = CATALOG[catalogName];
     if (!entry) {
@@ -343,24 +148,8 @@ export class ExtensionImage {
     const tag = options.tag ?? `${version}-${major}-${distro}`;
     const registry = (options.registry ?? CNPG_REGISTRY).replace(/\/+$/, '');
     const reference = `${registry}/${entry.imageName}:${tag}${options.digest ? `@${options.digest}` : ''}`;
-    const img = new ExtensionImage({
-      name: options.name ?? entry.name,
-      reference,
-      pullPolicy: options.pullPolicy,
-      ldLibraryPath: entry.ldLibraryPath,
-      sqlExtensions: entry.sqlExtensions,
-      databaseExtensions: entry.databaseExtensions,
-      sharedPreloadLibraries: entry.sharedPreloadLibraries,
-      requiresImages: entry.requiresImages,
-      parameters: entry.parameters,
-      postgresMajor: major,
-      sqlVersion: entry.sqlExtensions.length > 0 ? version : undefined,
-      ...extra,
-    });
-    img._catalogEntry = entry;
-    if ('outputPluginLibraries' in options) img._outputPluginLibraries = options.outputPluginLibraries;
     const tagged = options.tag !== undefined ? parseExtensionImageTag(options.tag) : undefined;
-    img.factoryChecks = [
+    const factoryChecks: Problem[] = [
       ...(tagged && tagged.postgresMajor !== major
         ? [
             {
@@ -402,7 +191,28 @@ export class ExtensionImage {
             },
           ]),
     ];
-    return img;
+    return new ExtensionImage(
+      {
+        name: options.name ?? entry.name,
+        reference,
+        pullPolicy: options.pullPolicy,
+        ldLibraryPath: entry.ldLibraryPath,
+        sqlExtensions: entry.sqlExtensions,
+        databaseExtensions: entry.databaseExtensions,
+        sharedPreloadLibraries: entry.sharedPreloadLibraries,
+        requiresImages: entry.requiresImages,
+        parameters: entry.parameters,
+        postgresMajor: major,
+        sqlVersion: entry.sqlExtensions.length > 0 ? version : undefined,
+        ...extra,
+      },
+      {
+        catalogEntry: entry,
+        outputPluginLibraries: 'outputPluginLibraries' in options ? options.outputPluginLibraries : undefined,
+        factoryChecks,
+        envWhenSupported,
+      },
+    );
   }
 
   /** CNPG extension name (mount directory). */
@@ -427,12 +237,15 @@ export class ExtensionImage {
   public get outputPluginLibraries(): boolean | undefined {
     return this._outputPluginLibraries;
   }
-  // Set by the factories before an image is returned; never changed afterwards. Every field is
-  // initialized in the constructor, so all images have one shape (V8 keeps its optimized code).
-  private _catalogEntry: CatalogImage | undefined = undefined;
-  private _outputPluginLibraries: boolean | undefined = undefined;
-  private _envWhenSupported: Readonly<Record<string, string>> | undefined = undefined;
-  private factoryChecks: Problem[] = [];
+  /** The catalog's default env (PostGIS data directories), emitted when the target operator applies env. */
+  public get envWhenSupported(): Readonly<Record<string, string>> | undefined {
+    return this._envWhenSupported;
+  }
+  // What the factories know beyond the props: passed to the constructor, never changed afterwards.
+  private readonly _catalogEntry: CatalogImage | undefined;
+  private readonly _outputPluginLibraries: boolean | undefined;
+  private readonly _envWhenSupported: Readonly<Record<string, string>> | undefined;
+  private readonly factoryChecks: readonly Problem[];
   private readonly validated: { strict?: readonly Problem[]; lenient?: readonly Problem[] } = {};
   private databaseList: readonly { readonly name: string; readonly version?: string }[] | undefined = undefined;
   private parsedTag: ExtensionImageTag | null | undefined = undefined;
@@ -440,7 +253,14 @@ export class ExtensionImage {
   /** The props as given, copied and frozen at construction: changing the object passed in changes nothing. */
   public readonly props: ExtensionImageProps;
 
-  constructor(props: ExtensionImageProps) {
+  /**
+   * A custom image. (`state` is what the factories know beyond the props; it is not for other callers.)
+   */
+  constructor(props: ExtensionImageProps, state: FactoryState = {}) {
+    this._catalogEntry = state.catalogEntry;
+    this._outputPluginLibraries = state.outputPluginLibraries;
+    this._envWhenSupported = state.envWhenSupported ? Object.freeze({ ...state.envWhenSupported }) : undefined;
+    this.factoryChecks = state.factoryChecks ?? [];
     this.props = frozenCopy(props);
     props = this.props;
     this.name = props.name;
@@ -462,20 +282,24 @@ export class ExtensionImage {
    * libraries, companions, parameters, version, major): used for images resolved from an image catalog.
    */
   public withKnowledgeOf(other: ExtensionImage): ExtensionImage {
-    const img = new ExtensionImage({
-      ...other.props,
-      ...Object.fromEntries(Object.entries(this.props).filter(([, v]) => v !== undefined)),
-      sqlExtensions: other.sqlExtensions,
-      databaseExtensions: other.props.databaseExtensions,
-      sharedPreloadLibraries: other.sharedPreloadLibraries,
-      requiresImages: other.requiresImages,
-      parameters: other.parameters,
-      sqlVersion: other.sqlVersion,
-      postgresMajor: other.postgresMajor,
-    });
-    img._catalogEntry = other.catalogEntry ?? this.catalogEntry;
-    img._outputPluginLibraries = this.outputPluginLibraries ?? other.outputPluginLibraries;
-    return img;
+    return new ExtensionImage(
+      {
+        ...other.props,
+        ...Object.fromEntries(Object.entries(this.props).filter(([, v]) => v !== undefined)),
+        sqlExtensions: other.sqlExtensions,
+        databaseExtensions: other.props.databaseExtensions,
+        sharedPreloadLibraries: other.sharedPreloadLibraries,
+        requiresImages: other.requiresImages,
+        parameters: other.parameters,
+        sqlVersion: other.sqlVersion,
+        postgresMajor: other.postgresMajor,
+      },
+      {
+        catalogEntry: other.catalogEntry ?? this.catalogEntry,
+        outputPluginLibraries: this.outputPluginLibraries ?? other.outputPluginLibraries,
+        envWhenSupported: other.envWhenSupported ?? this.envWhenSupported,
+      },
+    );
   }
 
   /** PostgreSQL major the image is built for: explicit, else from the tag; undefined when unknown. */
@@ -619,92 +443,4 @@ function frozenCopy<T>(value: T): T {
 
 function nonEmpty(xs: readonly string[] | undefined): string[] | undefined {
   return xs && xs.length > 0 ? [...xs] : undefined;
-}
-
-/**
- * CNPG's rules for the path lists, exactly as its webhook has them (cloudnative-pg v1.30.0
- * `internal/webhook/v1/cluster_webhook.go`, `validateExtensions`/`validatePathList`): not empty, not listed
- * twice (as written), and `filepath.Clean(path)` must not start with "..". An absolute path is accepted: the
- * instance manager joins every entry to the image's mount point with `filepath.Join`, so "/lib" is "lib"
- * (`pkg/postgres/configuration.go`, `absolutizePaths`).
- */
-function checkPaths(field: string, paths: readonly string[] | undefined): Problem[] {
-  if (paths === undefined) return [];
-  const out: Problem[] = [];
-  const seen: string[] = [];
-  paths.forEach((raw, i) => {
-    const f = `${field}[${i}]`;
-    if (typeof raw !== 'string' || raw === '') {
-      out.push({ field: f, message: 'is empty', value: raw, fix: 'remove the entry or name a directory of the image' });
-      return;
-    }
-    if (seen.includes(raw)) {
-      out.push({ field: f, message: 'is listed twice', value: raw, fix: 'remove the duplicate' });
-      return;
-    }
-    seen.push(raw);
-    if (goClean(raw).startsWith('..')) {
-      out.push({
-        field: f,
-        message: 'would escape the extension directory (it cleans to a path starting with "..")',
-        value: raw,
-        fix: 'name a directory inside the image',
-      });
-    }
-  });
-  return out;
-}
-
-/** Go's `filepath.Clean` on a Unix path: what CNPG's webhook compares. */
-function goClean(p: string): string {
-  const n = posixPath.normalize(p);
-  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
-}
-
-const ENV_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const RESERVED_ENV = new Set(['POD_NAME', 'NAMESPACE', 'CLUSTER_NAME']);
-
-function checkEnv(env: Readonly<Record<string, string>> | undefined): Problem[] {
-  if (!env) return [];
-  const out: Problem[] = [];
-  for (const [name, value] of Object.entries(env)) {
-    const f = `env.${name}`;
-    const upper = name.toUpperCase();
-    if (!ENV_NAME.test(name)) {
-      out.push({
-        field: f,
-        message: 'is not a valid environment variable name',
-        value: name,
-        fix: 'use letters, digits and "_", not starting with a digit',
-      });
-    } else if (upper === 'PATH' || upper === 'LD_LIBRARY_PATH') {
-      out.push({
-        field: f,
-        message: `CNPG rejects ${upper} in env`,
-        value: name,
-        fix: upper === 'PATH' ? 'use binPath' : 'use ldLibraryPath',
-      });
-    } else if (upper.startsWith('PG') || upper.startsWith('CNPG_') || RESERVED_ENV.has(upper)) {
-      out.push({
-        field: f,
-        message: 'is reserved by CNPG (PG*, CNPG_*, POD_NAME, NAMESPACE, CLUSTER_NAME)',
-        value: name,
-        fix: 'choose another name',
-      });
-    }
-    if (typeof value !== 'string' || value.length === 0) {
-      out.push({ field: f, message: 'has an empty value', value, fix: 'set a non-empty value' });
-    } else {
-      const unknown = [...value.replace(/\$\$\{/g, '').matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]).filter((v) => v !== 'image_root');
-      if (unknown.length > 0) {
-        out.push({
-          field: f,
-          message: `uses unknown placeholder \${${unknown[0]}}; CNPG only expands \${image_root}`,
-          value,
-          fix: 'use ${image_root}, or $${...} for a literal',
-        });
-      }
-    }
-  }
-  return out;
 }

@@ -8,6 +8,7 @@ export * from './compat';
 export * from './database';
 export * from './errors';
 export * from './extension-image';
+export * from './extension-image-props';
 export * from './image-catalog';
 export * from './image-ref';
 export * from './operator-manifest';
