@@ -7,6 +7,7 @@ import type {
 } from '../../imports/postgresql.cnpg.io.spec';
 import {
   BASE_IMAGE_EXTENSIONS,
+  CATALOG,
   CNPG_MANAGED_MODULES,
   managedModuleEnabled,
   managedModuleFix,
@@ -359,23 +360,17 @@ const POSTGRESQL_TYPES: Readonly<Record<string, RuntimeType>> = {
   pgHba: 'stringArray',
 };
 
-export function buildCluster(
-  path: string,
-  defaultName: string,
+/** Step: name, namespace, operand image, instances, storage, resources and pull secrets. */
+function checkBasics(
   props: PostgresClusterProps,
-  frontEndKeys: readonly string[] = [],
-): ClusterModel {
-  // Wrong runtime types first: the checks below assume the declared types.
-  throwIfProblems(path, 'PostgresCluster', [
-    ...checkRuntimeTypes('', props, CLUSTER_TYPES),
-    ...checkRuntimeTypes('postgresql', props?.postgresql, POSTGRESQL_TYPES),
-  ]);
-  const problems: Problem[] = [
-    ...checkKnownKeys('', props, [...CLUSTER_KEYS, ...frontEndKeys]),
-    ...checkKnownKeys('storage', props.storage, STORAGE_KEYS),
-    ...checkKnownKeys('walStorage', props.walStorage, STORAGE_KEYS),
-    ...checkKnownKeys('postgresql', props.postgresql, POSTGRESQL_KEYS),
-  ];
+  defaultName: string,
+): {
+  name: string;
+  instances: number;
+  operand: ReturnType<typeof operandInfo>;
+  problems: Problem[];
+} {
+  const problems: Problem[] = [];
   const name = props.name ?? defaultName;
   problems.push(...checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'));
   if (props.namespace !== undefined) problems.push(...checkDnsLabel('namespace', props.namespace, 'the namespace'));
@@ -394,6 +389,25 @@ export function buildCluster(
   problems.push(...checkStorage('walStorage', props.walStorage, false));
   problems.push(...checkResources('resources', props.resources));
 
+  if (props.imagePullSecrets) {
+    props.imagePullSecrets.forEach((s, i) => {
+      problems.push(...checkDnsSubdomain(`imagePullSecrets[${i}]`, s, 'a Secret name'));
+    });
+  }
+
+  return { name, instances, operand, problems };
+}
+
+/**
+ * Step: the extension images as CNPG mounts them: resolved from an image catalog when given by name, each
+ * image's own checks, PostgreSQL major and Debian release against the operand image, names (also as volume
+ * names), and companion images.
+ */
+function checkImages(
+  props: PostgresClusterProps,
+  operand: ReturnType<typeof operandInfo>,
+): { requested: readonly ExtensionImage[]; images: ExtensionImage[]; problems: Problem[] } {
+  const problems: Problem[] = [];
   // Extension images. With an image catalog, images given by name only come from the catalog: the
   // library then knows them through the catalog's ExtensionImage (when the catalog is in the program).
   const requested = props.extensions ?? [];
@@ -489,13 +503,19 @@ export function buildCluster(
             field: `extensions[${i}]`,
             message: `${img.name} needs the ${req} image mounted in the same cluster`,
             value: img.name,
-            fix: `add ExtensionImage.${req === 'postgis' ? 'postgis(version)' : `fromCatalog("${req}", version)`} to extensions`,
+            fix: `add ExtensionImage.${CATALOG[req]?.factory ?? `fromCatalog("${req}", `}${CATALOG[req]?.factory ? '(' : ''}version) to extensions`,
           });
         }
       }
     });
   }
 
+  return { requested, images, problems };
+}
+
+/** Step: the user's parameters as CNPG's webhook checks them, and wal_level. */
+function checkUserParameters(props: PostgresClusterProps, instances: number): Problem[] {
+  const problems: Problem[] = [];
   // Parameters.
   const userParams = props.postgresql?.parameters ?? {};
   const walArchivingDisabled = props.annotations?.[SKIP_WAL_ARCHIVING_ANNOTATION] === 'enabled';
@@ -555,6 +575,17 @@ export function buildCluster(
       });
     }
   }
+  return problems;
+}
+
+/** Step: the parameters the images need, merged with the user's (a conflict is a problem), and output plugins. */
+function mergeImageParameters(
+  props: PostgresClusterProps,
+  images: readonly ExtensionImage[],
+  operand: ReturnType<typeof operandInfo>,
+): { parameters: Record<string, string>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const userParams = props.postgresql?.parameters ?? {};
   const parameters: Record<string, string> = { ...userParams };
   images.forEach((img, i) => {
     for (const [k, v] of Object.entries(img.parameters)) {
@@ -568,24 +599,36 @@ export function buildCluster(
       }
       parameters[k] = v;
     }
-    if (img.catalogEntry?.name === 'wal2json') {
+    const plugin = img.catalogEntry?.outputPlugin;
+    if (plugin !== undefined) {
       let allowList = img.outputPluginLibraries;
       if (allowList === undefined && operand.major !== undefined && operand.major > 18) allowList = true;
       if (allowList === undefined && operand.major === 18 && operand.minor !== undefined) allowList = operand.minor >= 6;
       if (allowList === undefined && !('output_plugin_libraries' in userParams)) {
         problems.push({
           field: `extensions[${i}]`,
-          message:
-            'wal2json needs output_plugin_libraries from PostgreSQL 18.6 on, and that parameter is fatal before 18.6; the image tag does not say the minor',
+          message: `${plugin} needs output_plugin_libraries from PostgreSQL 18.6 on, and that parameter is fatal before 18.6; the image tag does not say the minor`,
           value: props.imageName ?? props.imageCatalogRef?.name,
-          fix: 'use an imageName with a minor version (e.g. "...postgresql:18.6-minimal-trixie") or pass { outputPluginLibraries: true | false } to ExtensionImage.wal2json',
+          fix: `use an imageName with a minor version (e.g. "...postgresql:18.6-minimal-trixie") or pass { outputPluginLibraries: true | false } to ExtensionImage.${img.catalogEntry?.factory ?? 'fromCatalog'}`,
         });
       } else if (allowList) {
-        parameters.output_plugin_libraries ??= 'pgoutput, test_decoding, wal2json';
+        parameters.output_plugin_libraries = parameters.output_plugin_libraries
+          ? `${parameters.output_plugin_libraries}${parameters.output_plugin_libraries.split(/,\s*/).includes(plugin) ? '' : `, ${plugin}`}`
+          : `pgoutput, test_decoding, ${plugin}`;
       }
     }
   });
 
+  return { parameters, problems };
+}
+
+/** Step: preload libraries (the user's, then the images', without duplicates) and CNPG's managed modules. */
+function mergePreload(
+  props: PostgresClusterProps,
+  images: readonly ExtensionImage[],
+  parameters: Readonly<Record<string, string>>,
+): { preload: string[]; problems: Problem[] } {
+  const problems: Problem[] = [];
   // Preload libraries: the user's, then the images', without duplicates.
   const preload: string[] = [];
   for (const lib of [...(props.postgresql?.sharedPreloadLibraries ?? []), ...images.flatMap((x) => x.sharedPreloadLibraries)]) {
@@ -609,7 +652,7 @@ export function buildCluster(
       });
     }
   });
-  // A mounted image of a managed module (pgaudit) does nothing until CNPG sees one of its parameters.
+  // A mounted image of a managed module does nothing until CNPG sees one of its parameters.
   images.forEach((img, i) => {
     for (const e of img.sqlExtensions) {
       if (CNPG_MANAGED_MODULES.some((m) => m.name === e.name) && !managedModuleEnabled(e.name, parameters)) {
@@ -617,16 +660,45 @@ export function buildCluster(
           field: `extensions[${i}]`,
           message: `CNPG loads ${e.name} and creates it in every database only when a ${e.name}.* parameter is set; none is`,
           value: img.name,
-          fix: `pass { log: 'ddl' } (or another pgaudit.log value) to ExtensionImage.${img.name}, or set a ${e.name}.* parameter in postgresql.parameters`,
+          fix: `set a ${e.name}.* parameter in postgresql.parameters${img.catalogEntry?.enablingOption ? `, or pass ${img.catalogEntry.enablingOption} to ExtensionImage.${img.catalogEntry.factory}` : ''}`,
         });
       }
     }
   });
-  if (props.imagePullSecrets) {
-    props.imagePullSecrets.forEach((s, i) => {
-      problems.push(...checkDnsSubdomain(`imagePullSecrets[${i}]`, s, 'a Secret name'));
-    });
-  }
+  return { preload, problems };
+}
+
+export function buildCluster(
+  path: string,
+  defaultName: string,
+  props: PostgresClusterProps,
+  frontEndKeys: readonly string[] = [],
+): ClusterModel {
+  // Wrong runtime types first: the checks below assume the declared types.
+  throwIfProblems(path, 'PostgresCluster', [
+    ...checkRuntimeTypes('', props, CLUSTER_TYPES),
+    ...checkRuntimeTypes('postgresql', props?.postgresql, POSTGRESQL_TYPES),
+  ]);
+  // Every check first (each step returns its problems), then one builder: nothing is built from bad props.
+  const basics = checkBasics(props, defaultName);
+  const { name, instances, operand } = basics;
+  const imageStep = checkImages(props, operand);
+  const { requested, images } = imageStep;
+  const parameterStep = mergeImageParameters(props, images, operand);
+  const { parameters } = parameterStep;
+  const preloadStep = mergePreload(props, images, parameters);
+  const { preload } = preloadStep;
+  const problems: Problem[] = [
+    ...checkKnownKeys('', props, [...CLUSTER_KEYS, ...frontEndKeys]),
+    ...checkKnownKeys('storage', props.storage, STORAGE_KEYS),
+    ...checkKnownKeys('walStorage', props.walStorage, STORAGE_KEYS),
+    ...checkKnownKeys('postgresql', props.postgresql, POSTGRESQL_KEYS),
+    ...basics.problems,
+    ...imageStep.problems,
+    ...checkUserParameters(props, instances),
+    ...parameterStep.problems,
+    ...preloadStep.problems,
+  ];
 
   const spec: ClusterSpec = {
     imageName: props.imageName,

@@ -17,6 +17,19 @@ export interface CatalogImage {
   readonly name: string;
   /** Repository under the registry, e.g. `postgis-extension`. */
   readonly imageName: string;
+  /** The `ExtensionImage` factory method for it, e.g. `postgis` (for messages that say what to write). */
+  readonly factory: string;
+  /**
+   * A logical decoding output plugin the image provides (wal2json): from PostgreSQL 18.6 on it must be listed in
+   * `output_plugin_libraries`, a parameter that is fatal before 18.6.
+   * @default - none
+   */
+  readonly outputPlugin?: string;
+  /**
+   * The factory option that sets the parameter CNPG turns a managed module on with (pgaudit: `{ log: 'ddl' }`).
+   * @default - none
+   */
+  readonly enablingOption?: string;
   readonly description: string;
   /** SQL extensions whose control files the image carries. */
   readonly sqlExtensions: readonly SqlExtensionInfo[];
@@ -51,6 +64,7 @@ export type Distro = (typeof EXTENSION_IMAGE_DISTROS)[number];
 export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   pgvector: {
     name: 'pgvector',
+    factory: 'pgvector',
     imageName: 'pgvector',
     description: 'vector data type and ivfflat and hnsw access methods',
     sqlExtensions: [{ name: 'vector' }],
@@ -59,6 +73,7 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   },
   postgis: {
     name: 'postgis',
+    factory: 'postgis',
     imageName: 'postgis-extension',
     description: 'PostGIS geometry, geography and raster types, topology, SFCGAL, TIGER geocoder, address standardizer',
     sqlExtensions: [
@@ -87,6 +102,7 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   },
   pgrouting: {
     name: 'pgrouting',
+    factory: 'pgrouting',
     imageName: 'pgrouting',
     description: 'geospatial routing on top of PostGIS',
     sqlExtensions: [{ name: 'pgrouting', requires: ['postgis'] }],
@@ -96,6 +112,7 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   },
   'timescaledb-oss': {
     name: 'timescaledb-oss',
+    factory: 'timescaledb',
     imageName: 'timescaledb-oss',
     description: 'TimescaleDB, Apache-2 edition (no TSL features)',
     sqlExtensions: [{ name: 'timescaledb' }],
@@ -105,6 +122,8 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   },
   pgaudit: {
     name: 'pgaudit',
+    factory: 'pgaudit',
+    enablingOption: "{ log: 'ddl' }",
     imageName: 'pgaudit',
     description: 'session and object audit logging',
     sqlExtensions: [{ name: 'pgaudit' }],
@@ -117,6 +136,7 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   },
   'pg-ivm': {
     name: 'pg-ivm',
+    factory: 'pgIvm',
     imageName: 'pg-ivm',
     description: 'incremental view maintenance',
     sqlExtensions: [{ name: 'pg_ivm' }],
@@ -126,6 +146,8 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   },
   wal2json: {
     name: 'wal2json',
+    factory: 'wal2json',
+    outputPlugin: 'wal2json',
     imageName: 'wal2json',
     description: 'logical decoding output plugin emitting JSON (no SQL extension)',
     sqlExtensions: [],
@@ -135,6 +157,7 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   },
   'pg-crash': {
     name: 'pg-crash',
+    factory: 'pgCrash',
     imageName: 'pg-crash',
     description: 'chaos testing module that crashes backends on purpose (never in production)',
     sqlExtensions: [],
