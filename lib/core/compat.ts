@@ -4,9 +4,15 @@ import type { Problem } from './errors';
 /** The CNPG release this library targets by default. */
 export const DEFAULT_OPERATOR_VERSION = '1.30.0';
 
+const parsedVersions = new Map<string, [number, number, number] | undefined>();
+
 export function parseVersion(v: string): [number, number, number] | undefined {
+  // Every cluster asks for the same one or two versions: parse each string once.
+  if (parsedVersions.has(v)) return parsedVersions.get(v);
   const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(v);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+  const parsed: [number, number, number] | undefined = m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+  if (parsedVersions.size < 64) parsedVersions.set(v, parsed);
+  return parsed;
 }
 
 function atLeast(v: [number, number, number], min: [number, number, number]): boolean {

@@ -15,6 +15,7 @@ export type RuntimeType =
   | { readonly instanceOf: abstract new (...args: never[]) => unknown; readonly name: string; readonly arrayOf?: boolean };
 
 const INT32_MAX = 2 ** 31 - 1;
+const NONE: Problem[] = [];
 /** Keys that would reach an object's prototype instead of being data. */
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
@@ -117,5 +118,13 @@ export function checkRuntimeTypes(prefix: string, props: unknown, types: Readonl
             fix: 'pass an object literal { ... }',
           },
         ];
-  return Object.entries(types).flatMap(([k, t]) => checkRuntimeType(prefix ? `${prefix}.${k}` : k, props[k], t));
+  // Called for every construct: only props that are set are looked at, and nothing is allocated when all is well.
+  let out: Problem[] | undefined;
+  for (const k in props) {
+    const t = types[k];
+    if (t === undefined || props[k] === undefined) continue;
+    const found = checkRuntimeType(prefix ? `${prefix}.${k}` : k, props[k], t);
+    if (found.length > 0) (out ??= []).push(...found);
+  }
+  return out ?? NONE;
 }
