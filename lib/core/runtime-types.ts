@@ -124,7 +124,10 @@ export function checkRuntimeTypes(prefix: string, props: unknown, types: Readonl
     const t = types[k];
     if (t === undefined || props[k] === undefined) continue;
     const found = checkRuntimeType(prefix ? `${prefix}.${k}` : k, props[k], t);
-    if (found.length > 0) (out ??= []).push(...found);
+    if (found.length > 0) {
+      out ??= [];
+      out.push(...found);
+    }
   }
   return out ?? NONE;
 }
