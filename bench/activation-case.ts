@@ -3,6 +3,7 @@
 // create: PostgresExtensions' provider creating 8 extensions in a fresh database, against the same
 // CREATE EXTENSION statements sent by a plain pg client; read: refresh of 50 managed extensions,
 // counting round trips to the server (queries sent by the client).
+import * as net from 'node:net';
 import { Client } from 'pg';
 import { postgresExtensionsProvider as provider } from '../lib/pulumi';
 import { startPostgres } from '../test/support/pg';
@@ -36,11 +37,33 @@ function countQueries(): { count: () => number; reset: () => void } {
   };
 }
 
+/**
+ * A loopback TCP proxy that delays every chunk by `ms` in each direction (what a kubectl port-forward adds),
+ * keeping the order of the bytes. Returns its port and a close function.
+ */
+async function delayProxy(targetPort: number, ms: number): Promise<{ port: number; close: () => void }> {
+  const pipe = (from: net.Socket, to: net.Socket) => {
+    from.on('data', (chunk) => setTimeout(() => to.write(chunk), ms));
+    from.on('end', () => setTimeout(() => to.end(), ms));
+    from.on('error', () => to.destroy());
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    // No Nagle, as PostgreSQL and kubectl (Go sets TCP_NODELAY by default) do: only the added delay counts.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
+
 async function main(): Promise<void> {
   const pg = await startPostgres({ images: { contrib: EIGHT }, customImages: { fifty: fiftyExtensions() } });
   const connection = { host: pg.host, port: pg.port, user: pg.user, password: pg.password, sslMode: 'disable' as const };
   const counter = countQueries();
-  const out: Record<string, number[]> = { createLib: [], createRaw: [], readLib: [], readRaw: [] };
+  const out: Record<string, number[]> = { createLib: [], createRaw: [], readLib: [], readRaw: [], proxyLib: [], proxyRaw: [] };
   let readRoundTrips = -1;
   let db = 0;
   const fresh = async () => {
@@ -80,6 +103,27 @@ async function main(): Promise<void> {
       await c.query("SELECT extname, extversion FROM pg_extension WHERE extname LIKE 'bench%'");
       await c.end();
       out.readRaw.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    // 50 extensions through a proxy adding 5 ms each way: the provider (connect, two round trips) against one
+    // hand-written transaction sent as one query (connect, one round trip).
+    const proxy = await delayProxy(pg.port, Number(process.env.BENCH_PROXY_MS ?? 5));
+    try {
+      const via = { ...connection, port: proxy.port };
+      for (let r = 0; r < runs; r++) {
+        const d4 = await fresh();
+        let t = process.hrtime.bigint();
+        await provider.create({ connection: via, database: d4, extensions: names.map((name) => ({ name })) });
+        out.proxyLib.push(Number(process.hrtime.bigint() - t) / 1e6);
+        const d5 = await fresh();
+        t = process.hrtime.bigint();
+        const c = new Client({ host: pg.host, port: proxy.port, user: pg.user, password: pg.password, database: d5 });
+        await c.connect();
+        await c.query(`BEGIN; ${names.map((n) => `CREATE EXTENSION ${c.escapeIdentifier(n)}`).join('; ')}; COMMIT`);
+        await c.end();
+        out.proxyRaw.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    } finally {
+      proxy.close();
     }
   } finally {
     pg.destroy();

@@ -146,6 +146,15 @@ rows.push({
   goal: 'ratio ≤ 1.5',
 });
 rows.push({
+  case: 'create 50 extensions over a 5 ms proxy',
+  lib: act.proxyLib,
+  base: act.proxyRaw,
+  rssLib: act.rssMb,
+  rssBase: act.rssMb,
+  goal: 'ratio ≤ 1.2',
+  note: 'loopback TCP proxy adding 5 ms each way (a port-forward); baseline: one hand-written transaction in one query',
+});
+rows.push({
   case: 'read 50 extensions',
   lib: act.readLib,
   base: act.readRaw,
