@@ -205,9 +205,9 @@ const rows: [string, Row, string, string, string][] = [
   ],
   [
     'SQL version of a custom image',
-    { kind: 'image', image: () => img({ sqlVersion: 'v1 beta' }) },
+    { kind: 'image', image: () => img({ sqlVersion: '1--2' }) },
     'extensions[0].sqlVersion',
-    'v1 beta',
+    '1--2',
     '"0.8.1"',
   ],
   // ExtensionDatabase

@@ -10,12 +10,14 @@ import {
 } from './extension-image-props';
 import { checkKnownKeys } from './keys';
 import { checkRuntimeTypes } from './runtime-types';
+import { versionProblem } from './sql';
 import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CATALOG, CNPG_REGISTRY, type CatalogImage, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './extension-catalog';
 import type { Problem } from './errors';
 import { checkImageReference, type ExtensionImageTag, parseExtensionImageTag, parseImageReference } from './image-ref';
 import { checkExtensionName, checkPgIdentifier, PULL_POLICIES } from './names';
 
+/** What a catalog image's version (the first part of its tag) looks like: `0.8.1`, `3.6.1`, `2.29.2`. */
 const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
 const NO_SQL_EXTENSIONS: readonly SqlExtensionInfo[] = Object.freeze([]);
 /** Catalog images by factory arguments (see {@link ExtensionImage.fromCatalog}). */
@@ -396,8 +398,10 @@ export class ExtensionImage {
         fix: 'use a major such as 18',
       });
     }
-    if (p.sqlVersion !== undefined && !VERSION_PATTERN.test(p.sqlVersion)) {
-      out.push({ field: 'sqlVersion', message: 'is not an extension version', value: p.sqlVersion, fix: 'use a version such as "0.8.1"' });
+    // The library's one rule for extension versions: PostgreSQL's (sql.ts), as in Database specs and the provider.
+    const vp = p.sqlVersion === undefined ? undefined : versionProblem(p.sqlVersion);
+    if (vp) {
+      out.push({ field: 'sqlVersion', message: vp, value: p.sqlVersion, fix: 'use a version such as "0.8.1"' });
     }
     return out;
   }
