@@ -52,11 +52,13 @@ export class ExtensionImage {
    */
   public static postgis(version: string, options: PostgisImageOptions = {}): ExtensionImage {
     const { dataDirectoriesEnv, ...rest } = options;
-    if (dataDirectoriesEnv === undefined) {
-      // Decided by the cluster, from the operator version it targets (see toClusterExtension).
-      return ExtensionImage.fromCatalog('postgis', version, rest, {}, CATALOG.postgis.env);
-    }
-    return ExtensionImage.fromCatalog('postgis', version, rest, { env: dataDirectoriesEnv ? CATALOG.postgis.env : undefined });
+    // Unset: the catalog's env, emitted when the cluster's operator applies env (see fromCatalog).
+    return ExtensionImage.fromCatalog(
+      'postgis',
+      version,
+      rest,
+      dataDirectoriesEnv === undefined ? {} : { env: dataDirectoriesEnv ? CATALOG.postgis.env : undefined },
+    );
   }
 
   /** pgRouting; needs the PostGIS image mounted too. */
@@ -114,16 +116,20 @@ export class ExtensionImage {
    * An image of CNPG's catalog by its CNPG extension name (`pgvector`, `timescaledb-oss`, ...).
    *
    * Images are immutable, so the same arguments give the same instance: a platform repo that writes
-   * `ExtensionImage.pgvector('0.8.1')` in hundreds of clusters builds and validates it once.
+   * `ExtensionImage.pgvector('0.8.1')` in hundreds of clusters builds and validates it once. The catalog's
+   * `env` (PostGIS data directories) is emitted when the cluster's operator applies extension env (1.29+),
+   * unless `extra.env` says otherwise.
    */
   public static fromCatalog(
     catalogName: string,
     version: string,
     options: CatalogImageOptions | Wal2jsonImageOptions = {},
     extra: Partial<ExtensionImageProps> = {},
-    envWhenSupported?: Readonly<Record<string, string>>,
   ): ExtensionImage {
-    const key = JSON.stringify([catalogName, version, options, extra, envWhenSupported]);
+    const envGiven = 'env' in extra;
+    const envWhenSupported = envGiven ? undefined : CATALOG[catalogName]?.env;
+    // `{ env: undefined }` and `{}` stringify alike: whether env was given is part of the key.
+    const key = JSON.stringify([catalogName, version, options, extra, envGiven]);
     const shared = SHARED_CATALOG_IMAGES.get(key);
     if (shared) return shared;
     const img = ExtensionImage.newFromCatalog(catalogName, version, options, extra, envWhenSupported);

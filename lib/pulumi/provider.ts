@@ -217,8 +217,16 @@ function checkInputs(news: Record<string, unknown>): CheckFailure[] {
 }
 
 /** An error whose message names what was tried; it never holds the password (no message here is built from it). */
-function fail(message: string): never {
-  throw new Error(message);
+/**
+ * `missingDatabase`: the database was not there (PostgreSQL 3D000), so refresh and delete can tell "gone" from
+ * any other failure without reading the message.
+ */
+function fail(message: string, missingDatabase = false): never {
+  throw Object.assign(new Error(message), { missingDatabase });
+}
+
+function isMissingDatabase(e: unknown): boolean {
+  return (e as { missingDatabase?: boolean }).missingDatabase === true;
 }
 
 function target(inputs: PostgresExtensionsInputs): string {
@@ -320,12 +328,14 @@ interface Waiting {
   readonly deadline: number;
   readonly seconds: number;
   lastSeen: string;
+  /** Whether what it last saw was a missing database. */
+  missingDatabase: boolean;
   attempt: number;
 }
 
 function waiting(inputs: PostgresExtensionsInputs): Waiting {
   const seconds = inputs.readinessTimeoutSeconds ?? 600;
-  return { deadline: Date.now() + seconds * 1000, seconds, lastSeen: '', attempt: 0 };
+  return { deadline: Date.now() + seconds * 1000, seconds, lastSeen: '', missingDatabase: false, attempt: 0 };
 }
 
 /** Waits before the next attempt when time is left; false when the time is up. */
@@ -340,6 +350,7 @@ async function pause(w: Waiting): Promise<boolean> {
 function gaveUp(w: Waiting, inputs: PostgresExtensionsInputs): never {
   return fail(
     `nothing was changed in database ${inputs.database} at ${target(inputs)}: gave up after waiting ${w.seconds}s (readinessTimeoutSeconds). Last seen: ${w.lastSeen}`,
+    w.missingDatabase,
   );
 }
 
@@ -355,9 +366,10 @@ async function connect(inputs: PostgresExtensionsInputs, w: Waiting | undefined)
     } catch (err) {
       await client.end().catch(() => undefined);
       const e = err as PgError;
-      const { retry, hint } = classifyConnectError(e, inputs);
+      const { retry, missingDatabase, hint } = classifyConnectError(e, inputs);
       const seen = `cannot connect to PostgreSQL at ${target(inputs)} as ${inputs.connection.user}: ${e.message}; ${hint}`;
-      if (!retry || w === undefined) fail(seen);
+      if (!retry || w === undefined) fail(seen, missingDatabase);
+      w.missingDatabase = missingDatabase;
       w.lastSeen = seen;
       if (!(await pause(w))) gaveUp(w, inputs);
     }
@@ -540,6 +552,7 @@ async function apply(
         if (plan.errors.length > plan.unavailable.length) fail(message);
         // Only what waiting may cure (an image being mounted, pods restarting): poll on this connection.
         w.lastSeen = plan.unavailable.join('; ');
+        w.missingDatabase = false;
         if (!(await pause(w))) gaveUp(w, inputs);
         continue;
       }
@@ -612,7 +625,7 @@ export async function read(id: string, props?: PostgresExtensionsOutputs): Promi
   try {
     client = await connect(props, undefined);
   } catch (e) {
-    if (/does not exist \(yet\)/.test((e as Error).message)) return { id: '', props: {} };
+    if (isMissingDatabase(e)) return { id: '', props: {} };
     throw e;
   }
   try {
@@ -634,7 +647,7 @@ async function remove(_id: string, props: PostgresExtensionsOutputs): Promise<vo
     await apply({ ...normalize(props), extensions: [], readinessTimeoutSeconds: 0 }, props.managed ?? [], props);
   } catch (e) {
     // The database itself is gone: so are its extensions.
-    if (/does not exist \(yet\)/.test((e as Error).message)) return;
+    if (isMissingDatabase(e)) return;
     throw e;
   }
 }

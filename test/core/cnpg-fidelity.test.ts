@@ -34,6 +34,12 @@ describe('PostGIS data directories (env, CNPG 1.29+)', () => {
     expect(envOf('1.29.0')).toHaveLength(2);
   });
 
+  test('the catalog path gives the same default, and each choice is its own shared image', () => {
+    expect(envOf('1.30.0', ExtensionImage.fromCatalog('postgis', '3.6.1'))).toHaveLength(2);
+    expect(ExtensionImage.postgis('3.6.1')).toBe(ExtensionImage.postgis('3.6.1'));
+    expect(ExtensionImage.postgis('3.6.1', { dataDirectoriesEnv: false })).not.toBe(ExtensionImage.postgis('3.6.1'));
+  });
+
   test('off by default before 1.29 (ignored there), and off when asked', () => {
     expect(envOf('1.28.1')).toBeUndefined();
     expect(envOf('1.30.0', ExtensionImage.postgis('3.6.1', { dataDirectoriesEnv: false }))).toBeUndefined();
