@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import {
   buildKindConfig,
   CnpgValidationError,
+  crdProblems,
   DEFAULT_OPERATOR_VERSION,
   type KindClusterConfig,
   type KindConfigProps,
@@ -141,11 +142,7 @@ function validateAgainstCrds(all: readonly IConstruct[]): void {
     throw new CnpgValidationError(
       api.node.path,
       objectId(obj),
-      errors.map((e) => ({
-        field: e.path,
-        message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`,
-        fix: 'check the props and any escape hatch (addJsonPatch, a hand-built ApiObject) that changed this object',
-      })),
+      crdProblems(errors, manifest, 'check the props and any escape hatch (addJsonPatch, a hand-built ApiObject) that changed this object'),
     );
   }
 }

@@ -106,7 +106,6 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'ValidatingWebhookConfiguration',
   'ClusterImageCatalog',
 ]);
-const CLUSTER_SCOPED = CLUSTER_SCOPED_KINDS;
 /** Namespace of the operator when none is given (CNPG's release manifest). */
 export const DEFAULT_OPERATOR_NAMESPACE = 'cnpg-system';
 
@@ -234,7 +233,7 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
 
   for (const o of objects) {
     if (o.kind === 'Namespace') o.metadata.name = ns;
-    else if (!CLUSTER_SCOPED.has(o.kind) && o.metadata.namespace) o.metadata.namespace = ns;
+    else if (!CLUSTER_SCOPED_KINDS.has(o.kind) && o.metadata.namespace) o.metadata.namespace = ns;
     if (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding') {
       for (const s of (o.subjects as { kind: string; namespace?: string }[]) ?? []) if (s.kind === 'ServiceAccount') s.namespace = ns;
     }

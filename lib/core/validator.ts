@@ -5,6 +5,7 @@
 // update and are skipped). The CRDs come from the operator's release manifest (OperatorManifest), so the
 // rules are those of the operator version the objects target. Used by synthesize(), the Pulumi components,
 // the `cnpg-constructs validate` command, the cdk8s validation plugin and this repository's tests.
+import type { Problem } from './errors';
 import type { KubeObject, OperatorManifest } from './operator-manifest';
 
 type Schema = {
@@ -287,4 +288,13 @@ export function cnpgSchemaErrors(objects: readonly unknown[], manifest: Operator
     for (const e of validateCnpgObject(o, manifest)) out.push(`${objectId(o)} ${e.path}: ${e.message}${e.rule ? ` (CEL: ${e.rule})` : ''}`);
   }
   return out;
+}
+
+/** Schema errors of an object a front end was about to emit, as Problems (the field, the rule, the fix). */
+export function crdProblems(errors: readonly SchemaError[], manifest: OperatorManifest, fix: string): Problem[] {
+  return errors.map((e) => ({
+    field: e.path,
+    message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`,
+    fix,
+  }));
 }

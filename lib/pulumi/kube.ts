@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import {
   CnpgValidationError,
+  crdProblems,
   type KubeObject,
   checkDnsLabel,
   DEFAULT_OPERATOR_VERSION,
@@ -98,18 +99,7 @@ export function checkAgainstCrds(
   }
   const errors = validateCnpgObject(object, manifest);
   if (errors.length > 0) {
-    throw new CnpgResourceError(
-      new CnpgValidationError(
-        name,
-        objectId(object),
-        errors.map((e) => ({
-          field: e.path,
-          message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`,
-          fix: 'check the args',
-        })),
-      ),
-      resource,
-    );
+    throw new CnpgResourceError(new CnpgValidationError(name, objectId(object), crdProblems(errors, manifest, 'check the args')), resource);
   }
 }
 
