@@ -8,6 +8,7 @@ assertPeersInstalled('cnpg-constructs/cdk8s');
 export * from '../core';
 export * from './extension-database';
 export * from './image-catalog';
+export * from './image-lock';
 export * from './kind';
 export * from './operator';
 export * from './postgres-cluster';

@@ -1,3 +1,4 @@
+import { ImageLockResolver } from './image-lock';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type App, ApiObject } from 'cdk8s';
@@ -116,6 +117,7 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): void {
   const log = options.log ?? (process.env.CNPG_CONSTRUCTS_QUIET === '1' ? false : (line: string) => process.stderr.write(`${line}\n`));
   if (log === false) return;
   for (const c of all) if (c instanceof CnpgOperator && c.manifest) log(c.manifest.describe());
+  for (const r of app.resolvers) if (r instanceof ImageLockResolver) log(r.describe());
 }
 
 // Two kind configs written to one file: the second would overwrite the first.

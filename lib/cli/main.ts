@@ -2,7 +2,14 @@
 // The package's command: `cnpg-constructs <command> ...` (npx cnpg-constructs validate dist/).
 import { runValidate } from './validate';
 
-const COMMANDS = "commands:\n  validate <files|dirs|->...   check CNPG objects in YAML against the operator's CRDs (see validate --help)";
+const COMMANDS = [
+  'commands:',
+  "  validate <files|dirs|->...   check CNPG objects in YAML against the operator's CRDs (see validate --help)",
+  '  images inspect <ref>         pull an extension image and report its layout, extensions, versions, libraries',
+  '  images verify [dist/]        check the Clusters and Databases of synthesized YAML against their images',
+  '  images lock [--check]        resolve image references to digests in cnpg-images.lock.json (or check it)',
+  '  images test <ref>...         create, update and drop every extension of the images on PostgreSQL 18',
+].join('\n');
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -17,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
     cwd: process.cwd(),
   };
   if (command === 'validate') return runValidate(rest.includes('--help') ? [] : rest, io);
+  // Loaded on use: the registry client and unpacker are not needed to validate.
+  if (command === 'images') return (await import('./images')).runImages(rest, io);
   process.stderr.write(
     `${command === undefined || command === '--help' ? '' : `cnpg-constructs: unknown command ${JSON.stringify(command)}\n`}usage: cnpg-constructs <command>\n${COMMANDS}\n`,
   );

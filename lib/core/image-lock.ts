@@ -1,0 +1,124 @@
+// `cnpg-images.lock.json`: every image reference an app uses, resolved to the digest it pointed at when
+// locked (`cnpg-constructs images lock`). Synth pins references from it (`repo:tag@sha256:...`), so what was
+// tested is what runs, and `images lock --check` fails in CI when a tag has moved. Pure: reading the lock
+// needs no registry (the front ends load this; the registry client lives in `cnpg-constructs/images`).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseImageReference } from './image-ref';
+
+export const IMAGE_LOCK_FILE = 'cnpg-images.lock.json';
+export const IMAGE_LOCK_VERSION = 1;
+
+export interface ImageLockEntry {
+  /** Digest of what the reference pointed at (an index for multi-platform images). */
+  readonly digest: string;
+  readonly mediaType?: string;
+}
+
+export interface ImageLockFile {
+  readonly lockfileVersion: number;
+  /** Reference as written (without digest) -> what it resolved to. */
+  readonly images: Readonly<Record<string, ImageLockEntry>>;
+}
+
+/** A loaded image lock. */
+export class ImageLock {
+  /** Reads a lock file; throws naming the file and the fix when it is not one. */
+  public static load(file: string = path.resolve(IMAGE_LOCK_FILE)): ImageLock {
+    let data: unknown;
+    try {
+      data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new Error(
+        `${file}: cannot read the image lock (${(e as Error).message}). Fix: run "cnpg-constructs images lock" to write it again`,
+      );
+    }
+    return new ImageLock(ImageLock.check(data, file), file);
+  }
+
+  /** The lock in `file` if it exists, else undefined. */
+  public static loadIfPresent(file: string = path.resolve(IMAGE_LOCK_FILE)): ImageLock | undefined {
+    return fs.existsSync(file) ? ImageLock.load(file) : undefined;
+  }
+
+  public static fromJson(data: unknown, origin = '(in memory)'): ImageLock {
+    return new ImageLock(ImageLock.check(data, origin), origin);
+  }
+
+  private static check(data: unknown, origin: string): ImageLockFile {
+    const d = data as ImageLockFile;
+    if (
+      typeof d !== 'object' ||
+      d === null ||
+      d.lockfileVersion !== IMAGE_LOCK_VERSION ||
+      typeof d.images !== 'object' ||
+      d.images === null
+    ) {
+      throw new Error(
+        `${origin}: not an image lock of version ${IMAGE_LOCK_VERSION}. Fix: run "cnpg-constructs images lock" to write it again`,
+      );
+    }
+    for (const [ref, e] of Object.entries(d.images)) {
+      if (!parseImageReference(ref) || !/^sha256:[0-9a-f]{64}$/.test(e?.digest ?? '')) {
+        throw new Error(
+          `${origin}: entry ${JSON.stringify(ref)} is not a reference with a sha256 digest. Fix: run "cnpg-constructs images lock" to write it again`,
+        );
+      }
+    }
+    return d;
+  }
+
+  private constructor(
+    public readonly data: ImageLockFile,
+    /** Where it was read from. */
+    public readonly origin: string,
+  ) {}
+
+  /** The locked digest of `ref` (written without digest), if any. */
+  public digestOf(ref: string): string | undefined {
+    return this.data.images[ref]?.digest;
+  }
+
+  /**
+   * `ref` pinned to its locked digest (`repo:tag@sha256:...`); unchanged when it is not locked or already
+   * carries a digest (a digest written by the user wins, and `images lock --check` compares the two).
+   */
+  public pin(ref: string): string {
+    if (ref.includes('@')) return ref;
+    const digest = this.digestOf(ref);
+    return digest ? `${ref}@${digest}` : ref;
+  }
+
+  /** Number of locked references. */
+  public get size(): number {
+    return Object.keys(this.data.images).length;
+  }
+
+  public toJson(): string {
+    const images = Object.fromEntries(Object.entries(this.data.images).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return `${JSON.stringify({ lockfileVersion: IMAGE_LOCK_VERSION, images }, null, 2)}\n`;
+  }
+}
+
+/** Keys (last path components) whose string values are image references in Kubernetes and CNPG objects. */
+export const IMAGE_FIELDS: ReadonlySet<string> = new Set(['image', 'imageName', 'reference']);
+
+/**
+ * Every image reference in Kubernetes objects: `Cluster.spec.imageName`, extension `image.reference`s,
+ * ImageCatalog `images[].image` and their extensions, and every container image (the operator Deployment).
+ * `at` is the dotted path of each, for messages.
+ */
+export function imageReferencesIn(obj: unknown, at = ''): { readonly ref: string; readonly at: string }[] {
+  const out: { ref: string; at: string }[] = [];
+  const walk = (v: unknown, p: string, key: string) => {
+    if (typeof v === 'string') {
+      if (IMAGE_FIELDS.has(key) && parseImageReference(v) && (key !== 'reference' || p.includes('image'))) out.push({ ref: v, at: p });
+      return;
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) walk(v[i], `${p}[${i}]`, key);
+    } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, p ? `${p}.${k}` : k, k);
+  };
+  walk(obj, at, '');
+  return out;
+}

@@ -1,0 +1,131 @@
+// Resolving the image references of synthesized objects to digests (`images lock`) and checking that tags
+// still point where the lock says (`images lock --check`, which never writes).
+import { IMAGE_LOCK_VERSION, ImageLock, type ImageLockEntry, imageReferencesIn } from '../core/image-lock';
+import { parseImageReference } from '../core/image-ref';
+import { mapLimit } from './pull';
+import { withoutDigest } from './reference';
+import type { RegistryClient } from './registry';
+
+export interface LockedReference {
+  /** The reference as the objects write it, without digest. */
+  readonly reference: string;
+  readonly digest: string;
+  readonly mediaType?: string;
+  /** Where the objects use it (`Cluster/db/angus spec.imageName`). */
+  readonly usedAt: readonly string[];
+}
+
+export interface LockProblem {
+  readonly reference: string;
+  readonly usedAt: readonly string[];
+  readonly message: string;
+  readonly fix: string;
+}
+
+export interface LockResult {
+  readonly lock: ImageLock;
+  readonly references: readonly LockedReference[];
+  /** Lock entries no object uses any more (dropped from a new lock; reported by --check). */
+  readonly unused: readonly string[];
+  readonly problems: readonly LockProblem[];
+}
+
+interface Use {
+  ref: string;
+  /** Digest written in the objects (`repo:tag@sha256:...`), if any. */
+  pinned?: string;
+  usedAt: string[];
+}
+
+/** The image references of `objects` (Kubernetes objects), grouped by reference without digest. */
+export function collectReferences(objects: readonly { readonly object: unknown; readonly label: string }[]): Use[] {
+  const uses = new Map<string, Use>();
+  for (const { object, label } of objects) {
+    for (const { ref, at } of imageReferencesIn(object)) {
+      const key = withoutDigest(ref);
+      const digest = parseImageReference(ref)?.digest;
+      const use = uses.get(key) ?? { ref: key, usedAt: [] };
+      if (digest) use.pinned = digest;
+      use.usedAt.push(`${label} ${at}`);
+      uses.set(key, use);
+    }
+  }
+  return [...uses.values()].sort((a, b) => (a.ref < b.ref ? -1 : 1));
+}
+
+export interface LockOptions {
+  readonly client: RegistryClient;
+  /** The lock to check against (`--check`) or to update. */
+  readonly previous?: ImageLock;
+  /** Compare with `previous` and report; never resolve into a new lock. */
+  readonly check?: boolean;
+  readonly onResolved?: (ref: string, digest: string) => void;
+}
+
+/** Resolves every reference (four at a time) into a new lock, or, with `check`, compares with the previous one. */
+export async function lockReferences(uses: readonly Use[], options: LockOptions): Promise<LockResult> {
+  const problems: LockProblem[] = [];
+  const references: LockedReference[] = [];
+  const tagged = uses.filter((u) => parseImageReference(u.ref)?.tag !== undefined || !u.pinned);
+  const resolved = await mapLimit(tagged, 4, async (u) => {
+    try {
+      const r = await options.client.digestOf(u.ref);
+      options.onResolved?.(u.ref, r.digest);
+      return r;
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  tagged.forEach((u, i) => {
+    const r = resolved[i];
+    if (r instanceof Error) {
+      problems.push({
+        reference: u.ref,
+        usedAt: u.usedAt,
+        message: `cannot be resolved: ${r.message}`,
+        fix: 'check the reference and the registry',
+      });
+      return;
+    }
+    const locked = options.previous?.digestOf(u.ref);
+    if (options.check) {
+      if (!locked) {
+        problems.push({
+          reference: u.ref,
+          usedAt: u.usedAt,
+          message: `is not in ${options.previous?.origin ?? 'the lock'}`,
+          fix: 'run "cnpg-constructs images lock" and commit the lock',
+        });
+      } else if (locked !== r.digest) {
+        problems.push({
+          reference: u.ref,
+          usedAt: u.usedAt,
+          message: `now points at ${r.digest}, but the lock has ${locked}: the tag was moved since it was locked`,
+          fix: 'review the new image (images inspect / images test), then run "cnpg-constructs images lock" to accept it; or pin the old digest',
+        });
+      }
+    }
+    if (u.pinned && u.pinned !== r.digest) {
+      problems.push({
+        reference: u.ref,
+        usedAt: u.usedAt,
+        message: `is written with @${u.pinned}, but the tag now points at ${r.digest}`,
+        fix: 'synthesize again from an updated lock, or fix the digest in the code',
+      });
+    }
+    references.push({ reference: u.ref, digest: u.pinned ?? r.digest, mediaType: r.mediaType, usedAt: u.usedAt });
+  });
+  // References written with a digest and no tag: nothing to resolve, the digest is the lock.
+  for (const u of uses) if (!tagged.includes(u)) references.push({ reference: u.ref, digest: u.pinned as string, usedAt: u.usedAt });
+  const used = new Set(uses.map((u) => u.ref));
+  const unused = Object.keys(options.previous?.data.images ?? {}).filter((r) => !used.has(r));
+  const images: Record<string, ImageLockEntry> = {};
+  const lockable = new Set(tagged.map((u) => u.ref));
+  for (const r of references) if (lockable.has(r.reference)) images[r.reference] = { digest: r.digest, mediaType: r.mediaType };
+  return {
+    lock: ImageLock.fromJson({ lockfileVersion: IMAGE_LOCK_VERSION, images }, options.previous?.origin),
+    references: references.sort((a, b) => (a.reference < b.reference ? -1 : 1)),
+    unused,
+    problems,
+  };
+}

@@ -1,0 +1,365 @@
+// `cnpg-constructs images inspect|verify|lock` against a real registry (docker-registry on 127.0.0.1) with
+// images the test builds: good ones, and broken ones the way users break them (no share/extension, a missing
+// module, a library the operand lacks, a library in the image but off LD_LIBRARY_PATH, a requires nobody
+// provides, a tag whose version is not the image's). verify and lock run on real synthesized output.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Chart } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { ExtensionDatabase, ExtensionImage, ImageLockResolver, PostgresCluster, synthesize } from '../../lib/cdk8s';
+import { runImages } from '../../lib/cli/images';
+import { RegistryClient } from '../../lib/images/registry';
+import { verifyExtensionImages } from '../../lib/images/verify';
+import { contribFiles, HELLO, NATIVE } from '../support/extension-images';
+import { image, layer } from '../support/oci';
+import { startRegistry, type TestRegistry } from '../support/registry';
+
+const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
+
+let reg: TestRegistry;
+let cache: string;
+let home: string;
+
+async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runImages([...args, '--cache-dir', cache], {
+    stdin: async () => '',
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
+    cwd,
+  });
+  return { code, out, err };
+}
+
+const libcrypto = fs.readFileSync(path.join(NATIVE, 'lib', 'libcrypto.so.1.1'));
+
+beforeAll(async () => {
+  // No credentials from the machine running the tests.
+  home = tmp('cnpg-home-');
+  process.env.DOCKER_CONFIG = path.join(home, '.docker');
+  reg = await startRegistry();
+  await reg.push('ext/geo', '1.0-18-trixie', image([layer(contribFiles('cube', 'earthdistance'))]));
+  await reg.push('ext/hello', '1.1-18-trixie', image([layer(HELLO, 'zstd')]));
+  await reg.push('ext/crypto', '1.3-18-trixie', image([layer(contribFiles('pgcrypto'))]));
+  await reg.push(
+    'ext/crypto-system',
+    '1.3-18-trixie',
+    image([layer({ ...contribFiles('pgcrypto'), 'system/libcrypto.so.1.1': libcrypto })]),
+  );
+  const flat = Object.fromEntries(Object.entries(HELLO).map(([k, v]) => [k.replace('share/', ''), v]));
+  await reg.push('ext/flat', '1', image([layer(flat)]));
+  const noModule = Object.fromEntries(Object.entries(contribFiles('cube')).filter(([k]) => !k.startsWith('lib/')));
+  await reg.push('ext/nomodule', '1', image([layer(noModule)]));
+  await reg.push(
+    'ext/needy',
+    '1',
+    image([
+      layer({
+        'share/extension/needy.control': "default_version = '1.0'\nrequires = 'nonexistent_ext'\n",
+        'share/extension/needy--1.0.sql': 'SELECT 1;\n',
+      }),
+    ]),
+  );
+  await reg.push(
+    'ext/chain',
+    '1.0-18-trixie',
+    image([
+      layer({
+        'share/extension/base_ext.control': "default_version = '1.0'\n",
+        'share/extension/base_ext--1.0.sql': 'SELECT 1;\n',
+        'share/extension/top_ext.control': "default_version = '1.0'\nrequires = 'base_ext'\n",
+        'share/extension/top_ext--1.0.sql': 'SELECT 1;\n',
+      }),
+    ]),
+  );
+  await reg.push('cloudnative-pg/postgresql', '18-minimal-trixie', image([layer({ 'bin/postgres': 'not really' })]));
+  await reg.push(
+    'cloudnative-pg/pgvector',
+    '0.8.1-18-trixie',
+    image([
+      layer({
+        ...HELLO,
+        'share/extension/vector.control': "default_version = '0.8.0'\n",
+        'share/extension/vector--0.8.0.sql': 'SELECT 1;\n',
+      }),
+    ]),
+  );
+});
+afterAll(async () => {
+  await reg.stop();
+  delete process.env.DOCKER_CONFIG;
+});
+beforeEach(() => {
+  cache = tmp('cnpg-cache-');
+});
+
+describe('images inspect', () => {
+  test('a good image: text for people, JSON for CI, exit 0', async () => {
+    const ref = `${reg.host}/ext/geo:1.0-18-trixie`;
+    const text = await cli(['inspect', ref]);
+    expect(text.code).toBe(0);
+    expect(text.err).toMatch(/pulling .*ext\/geo/);
+    expect(text.err).toMatch(/blob sha256:[0-9a-f]{12} .* \(downloaded, verified\)/);
+    expect(text.out).toMatch(/digest +sha256:[0-9a-f]{64}/);
+    // cube 1.0 and 1.1 have update scripts but no install script reaches them: not installable.
+    expect(text.out).toMatch(/^ {2}cube +1\.5 +1\.2, 1\.3, 1\.4, 1\.5 +- +cube +yes +- +yes$/m);
+    expect(text.out).toMatch(/^ {2}earthdistance +[\d.]+ .* cube +earthdistance/m);
+    expect(text.out).toMatch(/update paths\n {2}cube: 1\.0->1\.1/);
+    expect(text.out).toMatch(/lib\/cube\.so: .*libc\.so\.6/);
+    expect(text.out).toMatch(/ok: CNPG can mount this image as shown/);
+
+    const json = await cli(['inspect', ref, '-o', 'json', '-q']);
+    expect(json.err).toBe('');
+    const r = JSON.parse(json.out);
+    expect(r).toMatchObject({ ok: true, reference: ref, platform: 'linux/amd64', problems: [] });
+    expect(r.extensions.map((e: { name: string }) => e.name)).toEqual(['cube', 'earthdistance']);
+    // The second run verifies the cached blobs instead of downloading them again.
+    const again = await cli(['inspect', ref]);
+    expect(again.err).toMatch(/\(cached, verified\)/);
+    expect(again.err).not.toMatch(/downloaded/);
+  });
+
+  const broken: [string, string, string[], RegExp][] = [
+    [
+      'control files outside share/extension',
+      'ext/flat:1',
+      [],
+      /\[no-control-files\] share\/extension: .*; control files are at extension\/hello\.control.*Fix: move them to share\/extension\//,
+    ],
+    [
+      'a module the image lacks',
+      'ext/nomodule:1',
+      [],
+      /\[missing-module\] cube: loads the module "cube" \(\$libdir\/cube\), which is not in lib\/ of the image/,
+    ],
+    [
+      'a library neither the image nor the operand has',
+      'ext/crypto:1.3-18-trixie',
+      [],
+      /\[missing-library\] libcrypto\.so\.1\.1: is needed by lib\/pgcrypto\.so, and neither the image .* nor the operand image provides it/,
+    ],
+    [
+      'a library in the image but off ld_library_path',
+      'ext/crypto-system:1.3-18-trixie',
+      [],
+      /\[library-not-on-path\] libcrypto\.so\.1\.1: is needed by lib\/pgcrypto\.so and is in the image at system\/libcrypto\.so\.1\.1.*Fix: mount the image with ldLibraryPath: \['system'\]/,
+    ],
+    ['a requires nobody provides', 'ext/needy:1', [], /\[requires-unavailable\] needy: requires "nonexistent_ext"/],
+    [
+      'an ld_library_path the image does not have',
+      'ext/hello:1.1-18-trixie',
+      ['--ld-library-path', 'system'],
+      /\[missing-path\] system: ldLibraryPath names "system", which the image does not have/,
+    ],
+  ];
+  test.each(broken)('%s: exit 1, the problem with its fix', async (_what, repo, extra, message) => {
+    const r = await cli(['inspect', `${reg.host}/${repo}`, ...extra]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(message);
+    expect(r.out).toMatch(/problem\(s\): this image will not work as mounted/);
+  });
+
+  test('the fix works: the same image with --ld-library-path system is fine', async () => {
+    const r = await cli(['inspect', `${reg.host}/ext/crypto-system:1.3-18-trixie`, '--ld-library-path', 'system', '-o', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).libraries.find((l: { file: string }) => l.file === 'lib/pgcrypto.so').missing).toEqual([]);
+  });
+
+  test('could not run: exit 2 with the reason', async () => {
+    expect((await cli(['inspect'])).code).toBe(2);
+    const r = await cli(['inspect', `${reg.host}/ext/absent:1`]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/could not run: .*answered 404 for manifest 1/);
+    const bad = await cli(['inspect', 'x', '--platfrom', 'linux/arm64']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown option --platfrom for images inspect/);
+  });
+});
+
+/** Synthesizes a cdk8s app (the library's own constructs) into a directory, as `cdk8s synth` would. */
+function synthApp(build: (chart: Chart) => void, resolvers: ImageLockResolver[] = []): string {
+  const outdir = tmp('cnpg-dist-');
+  const app = new App({ outdir, resolvers });
+  build(new Chart(app, 'db'));
+  synthesize(app, { log: false });
+  return outdir;
+}
+
+describe('images verify, on synthesized output', () => {
+  test('what the code says against what the images hold', async () => {
+    const geo = new ExtensionImage({
+      name: 'geo',
+      reference: `${reg.host}/ext/geo:1.0-18-trixie`,
+      sqlExtensions: [{ name: 'cube' }, { name: 'earthdistance' }],
+    });
+    // The code does not know that top_ext requires base_ext; the control file does.
+    const chain = new ExtensionImage({
+      name: 'chain',
+      reference: `${reg.host}/ext/chain:1.0-18-trixie`,
+      sqlExtensions: [{ name: 'base_ext' }, { name: 'top_ext' }],
+    });
+    const hello = new ExtensionImage({
+      name: 'hello',
+      reference: `${reg.host}/ext/hello:1.1-18-trixie`,
+      sqlExtensions: [{ name: 'hello' }],
+    });
+    const vector = new ExtensionImage({
+      name: 'pgvector',
+      reference: `${reg.host}/cloudnative-pg/pgvector:0.8.1-18-trixie`,
+      sqlExtensions: [{ name: 'vector' }],
+    });
+    const dist = synthApp((chart) => {
+      const cluster = new PostgresCluster(chart, 'c', {
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+        instances: 1,
+        storage: { size: '1Gi' },
+        extensions: [chain, hello, vector],
+      });
+      new ExtensionDatabase(chart, 'app', {
+        cluster,
+        name: 'app',
+        owner: 'app',
+        extensions: [{ name: 'top_ext' }, { name: 'hello', version: '2.0' }, { name: 'vector' }],
+      });
+    });
+    const r = await cli(['verify', dist]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /error Database\/\S+ \[chain\] \(requires-not-created\): creates top_ext, whose control file requires base_ext, but does not create base_ext: CNPG runs CREATE EXTENSION without CASCADE/,
+    );
+    expect(r.out).toMatch(
+      /error Database\/\S+ \[hello\] \(version-unavailable\): asks for hello version 2\.0; .*ext\/hello:1\.1-18-trixie can install 1\.0, 1\.1/,
+    );
+    expect(r.out).toMatch(
+      /error Cluster\/\S+ \[pgvector\] \(version-differs\): the reference says vector 0\.8\.1, but the image's vector\.control has default_version 0\.8\.0/,
+    );
+    expect(r.out).toMatch(
+      /warning Cluster\/\S+ \[pgvector\] \(extension-not-listed\): the image provides the SQL extension hello, which the library's catalog \(pgvector\) does not list/,
+    );
+    expect(r.out).toMatch(/failed: 3 image\(s\) inspected for 1 cluster\(s\) and 1 database\(s\); 3 error\(s\), 1 warning\(s\)/);
+
+    // The same images as values: what the ExtensionImage says is compared too.
+    const values = await verifyExtensionImages([chain, vector], {
+      client: new RegistryClient({ cacheDir: cache, credentials: () => undefined }),
+    });
+    expect(values.findings.map((f) => `${f.severity} ${f.image} ${f.code}`).sort()).toEqual([
+      'error pgvector version-differs',
+      'warning chain requires-differ',
+      'warning pgvector extension-not-listed',
+    ]);
+    expect(values.findings.find((f) => f.code === 'requires-differ')?.message).toBe(
+      'top_ext: the ExtensionImage says it requires [], its control file says [base_ext]',
+    );
+
+    const fixed = synthApp((chart) => {
+      const cluster = new PostgresCluster(chart, 'c', {
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+        instances: 1,
+        storage: { size: '1Gi' },
+        extensions: [geo, hello],
+      });
+      new ExtensionDatabase(chart, 'app', {
+        cluster,
+        name: 'app',
+        owner: 'app',
+        extensions: [{ name: 'cube' }, { name: 'earthdistance' }, { name: 'hello', version: '1.0' }],
+      });
+    });
+    const ok = await cli(['verify', fixed, '-o', 'json']);
+    expect(JSON.parse(ok.out)).toMatchObject({ ok: true, findings: [], clusters: 1, databases: 1 });
+    expect(ok.code).toBe(0);
+  });
+
+  test('the catalog is compared with the image when the repository is a catalog one', async () => {
+    const dist = synthApp((chart) => {
+      new PostgresCluster(chart, 'c', {
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+        instances: 1,
+        storage: { size: '1Gi' },
+        extensions: [ExtensionImage.pgvector('0.8.1', { registry: `${reg.host}/cloudnative-pg` })],
+      });
+    });
+    const r = await cli(['verify', dist]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /\(version-differs\): the reference says vector 0\.8\.1, but the image's vector\.control has default_version 0\.8\.0/,
+    );
+  });
+});
+
+describe('images lock', () => {
+  test('locks every reference, --check passes, a moved tag fails --check naming it, synth pins from the lock', async () => {
+    await reg.push('ext/moving', '1.0-18-trixie', image([layer({ ...HELLO, 'v.txt': 'one' })]));
+    const moving = new ExtensionImage({
+      name: 'hello',
+      reference: `${reg.host}/ext/moving:1.0-18-trixie`,
+      sqlExtensions: [{ name: 'hello' }],
+    });
+    const geo = new ExtensionImage({
+      name: 'geo',
+      reference: `${reg.host}/ext/geo:1.0-18-trixie`,
+      sqlExtensions: [{ name: 'cube' }, { name: 'earthdistance' }],
+    });
+    const build = (chart: Chart) =>
+      new PostgresCluster(chart, 'c', {
+        imageName: `${reg.host}/cloudnative-pg/postgresql:18-minimal-trixie`,
+        instances: 1,
+        storage: { size: '1Gi' },
+        extensions: [moving, geo],
+      });
+    const dist = synthApp(build);
+    const project = tmp('cnpg-project-');
+    const lockFile = path.join(project, 'cnpg-images.lock.json');
+
+    expect((await cli(['lock', '--check', dist], project)).code).toBe(2);
+    const first = await cli(['lock', dist], project);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/wrote: cnpg-images\.lock\.json, 3 reference\(s\)/);
+    const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+    expect(Object.keys(lock.images)).toEqual([
+      `${reg.host}/cloudnative-pg/postgresql:18-minimal-trixie`,
+      `${reg.host}/ext/geo:1.0-18-trixie`,
+      `${reg.host}/ext/moving:1.0-18-trixie`,
+    ]);
+    const lockedDigest = lock.images[`${reg.host}/ext/moving:1.0-18-trixie`].digest;
+    expect((await cli(['lock', '--check', dist], project)).out).toMatch(/ok: 3 reference\(s\) checked/);
+    expect((await cli(['lock', dist], project)).out).toMatch(/unchanged/);
+
+    // Synth pins every locked reference.
+    const pinned = synthApp(build, [new ImageLockResolver({ file: lockFile })]);
+    const text = fs
+      .readdirSync(pinned)
+      .map((f) => fs.readFileSync(path.join(pinned, f), 'utf8'))
+      .join('\n');
+    expect(text).toContain(`${reg.host}/ext/moving:1.0-18-trixie@${lockedDigest}`);
+    expect(text).toContain(`imageName: ${reg.host}/cloudnative-pg/postgresql:18-minimal-trixie@sha256:`);
+    const cluster = parseAllDocuments(text)
+      .map((d) => d.toJS())
+      .find((o) => o?.kind === 'Cluster');
+    expect(
+      cluster.spec.postgresql.extensions.every((e: { image: { reference: string } }) => /@sha256:[0-9a-f]{64}$/.test(e.image.reference)),
+    ).toBe(true);
+    expect((await cli(['lock', '--check', pinned], project)).code).toBe(0);
+
+    // Someone moves the tag.
+    const moved = await reg.push('ext/moving', '1.0-18-trixie', image([layer({ ...HELLO, 'v.txt': 'two' })]));
+    const before = fs.readFileSync(lockFile, 'utf8');
+    const check = await cli(['lock', '--check', dist], project);
+    expect(check.code).toBe(1);
+    expect(check.out).toContain(
+      `error ${reg.host}/ext/moving:1.0-18-trixie: now points at ${moved}, but the lock has ${lockedDigest}: the tag was moved since it was locked`,
+    );
+    expect(check.out).toMatch(/used at .*Cluster\/\S+ spec\.postgresql\.extensions\[0\]\.image\.reference/);
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(before);
+    // The pinned output also says that its digest is no longer what the tag points at.
+    expect((await cli(['lock', '--check', pinned], project)).out).toMatch(
+      /is written with @sha256:[0-9a-f]{64}, but the tag now points at/,
+    );
+  });
+});
