@@ -94,7 +94,7 @@ test('two images: every extension is created in dependency order, every reachabl
     updates
       .filter((s: { outcome: string }) => s.outcome === 'ok')
       .map((s: { extension: string; detail: string }) => `${s.extension} ${s.detail}`),
-  ).toEqual(['cube 1.2 -> 1.3', 'cube 1.3 -> 1.4', 'cube 1.4 -> 1.5', 'earthdistance 1.1 -> 1.2', 'hello 1.0 -> 1.1']);
+  ).toEqual(['hello 1.0 -> 1.1', 'cube 1.2 -> 1.3', 'cube 1.3 -> 1.4', 'cube 1.4 -> 1.5', 'earthdistance 1.1 -> 1.2']);
   expect(updates.find((s: { detail: string }) => s.detail.startsWith('1.0 -> 1.1: 1.0 cannot be installed'))).toBeDefined();
   // The images were mounted as CNPG names them: the catalog-less hello by its repository, geo as asked.
   expect(report.images.map((i: { root: string }) => path.basename(i.root))).toEqual(['hello', 'geo']);
