@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { dependencyOrder, quoteIdent } from '../core/sql';
 import type { ImageExtension, MountPaths } from './inspect';
+import { remoteReference } from './reference';
 import { catalogEntryFor, type ImageReport, type InspectImageOptions, inspectImage } from './pull';
 
 export interface SmokeImage extends MountPaths {
@@ -115,7 +116,8 @@ function mountName(img: SmokeImage, report: ImageReport): string {
   if (img.name) return img.name;
   const entry = catalogEntryFor(report.reference);
   if (entry) return entry.name;
-  return (report.reference.split('@')[0].split(':')[0].split('/').pop() ?? 'ext').replace(/[^a-z0-9_-]/g, '-');
+  // The repository's last component (never the registry's host:port), as a CNPG extension name.
+  return (remoteReference(report.reference).repository.split('/').pop() ?? 'ext').replace(/[^a-z0-9_-]/g, '-');
 }
 
 function envValue(value: string, root: string): string {
