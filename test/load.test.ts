@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
-function loaded(entry: 'core' | 'cdk8s' | 'pulumi'): string[] {
+function loaded(entry: 'core' | 'cdk8s' | 'pulumi' | 'images'): string[] {
   const out = execFileSync(process.execPath, [path.join(__dirname, 'support', 'load-probe.js'), entry], { encoding: 'utf8' });
   return JSON.parse(out).packages;
 }
@@ -11,12 +11,20 @@ describe('entry points load only their own framework', () => {
     const pkgs = loaded('core');
     expect(pkgs.filter((p) => p.startsWith('@pulumi/') || p === 'cdk8s' || p === 'constructs')).toEqual([]);
     expect(pkgs).toContain('yaml');
+    // The registry client, tar and zstd are for cnpg-constructs/images only.
+    expect(pkgs.filter((p) => p === 'tar' || p === 'fzstd')).toEqual([]);
+  });
+
+  test('cnpg-constructs/images loads tar and fzstd, and neither cdk8s nor @pulumi/*', () => {
+    const pkgs = loaded('images');
+    expect(pkgs).toEqual(expect.arrayContaining(['tar', 'fzstd', 'pg']));
+    expect(pkgs.filter((p) => p.startsWith('@pulumi/') || p === 'cdk8s' || p === 'constructs')).toEqual([]);
   });
 
   test('cnpg-constructs/cdk8s loads cdk8s but no @pulumi/* module', () => {
     const pkgs = loaded('cdk8s');
     expect(pkgs).toContain('cdk8s');
-    expect(pkgs.filter((p) => p.startsWith('@pulumi/'))).toEqual([]);
+    expect(pkgs.filter((p) => p.startsWith('@pulumi/') || p === 'tar' || p === 'fzstd')).toEqual([]);
   });
 
   test('cnpg-constructs/pulumi loads @pulumi/* but not cdk8s', () => {

@@ -5,7 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { HELLO } from '../support/extension-images';
+import { image, layer } from '../support/oci';
 import { type PgServer, startPostgres } from '../support/pg';
+import { startRegistry } from '../support/registry';
 import { asEngineSends, ProviderHost } from '../support/provider-host';
 import { cleanEnv, lockedVersion, npmInstall, packLibrary, REPO, run, scratchProject, tsc } from '../support/scratch';
 
@@ -176,6 +179,40 @@ describe('with the peers, as a platform repository', () => {
     // The package's command, as installed (npx resolves its bin), on what was just synthesized.
     const npx = run('npx', ['--no-install', 'cnpg-constructs', 'validate', '--manifest', manifest, `dist-${variant}`], { cwd: dir });
     expect(npx).toMatch(/^valid: 2 CNPG object\(s\) checked against CNPG 1\.30\.0, 26 other object\(s\) skipped/);
+  });
+
+  test('`npx cnpg-constructs images inspect` and `images lock` run from the installed package against a registry', async () => {
+    const reg = await startRegistry();
+    try {
+      await reg.push('ext/hello', '1.1-18-trixie', image([layer(HELLO, 'zstd')]));
+      const ref = `${reg.host}/ext/hello:1.1-18-trixie`;
+      const env = cleanEnv({ DOCKER_CONFIG: path.join(dir, '.docker-none'), CNPG_CONSTRUCTS_CACHE: path.join(dir, '.cache') });
+      const inspected = JSON.parse(
+        run('npx', ['--no-install', 'cnpg-constructs', 'images', 'inspect', ref, '-o', 'json', '-q'], { cwd: dir, env }),
+      );
+      expect(inspected).toMatchObject({
+        ok: true,
+        reference: ref,
+        extensions: [{ name: 'hello', defaultVersion: '1.1', versions: ['1.0', '1.1'] }],
+      });
+      fs.writeFileSync(
+        path.join(dir, 'images.yaml'),
+        `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: { name: c }\nspec:\n  imageName: ${ref}\n`,
+      );
+      expect(run('npx', ['--no-install', 'cnpg-constructs', 'images', 'lock', 'images.yaml', '-q'], { cwd: dir, env })).toMatch(
+        /^wrote: cnpg-images\.lock\.json, 1 reference/,
+      );
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'cnpg-images.lock.json'), 'utf8')).images[ref].digest).toBe(inspected.digest);
+      // The functions, from the package's own entry.
+      const fromEntry = run(
+        process.execPath,
+        ['-e', 'const i = require("cnpg-constructs/images"); console.log(typeof i.inspectImage, typeof i.smokeTest, typeof i.ImageLock)'],
+        { cwd: dir, env },
+      );
+      expect(fromEntry.trim()).toBe('function function function');
+    } finally {
+      await reg.stop();
+    }
   });
 
   test('a chart type-checks with moduleResolution bundler', () => {
