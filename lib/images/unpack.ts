@@ -129,7 +129,7 @@ export async function unpackLayers(layers: readonly LayerSource[], root: string,
     state.beginLayer(layer.digest);
     const parser = new Parser({ strict: true, onReadEntry: (entry: ReadEntry) => state.entry(entry) });
     const stages: NodeJS.ReadWriteStream[] =
-      compression === 'gzip' ? [zlib.createGunzip()] : compression === 'zstd' ? [new ZstdStream()] : [];
+      compression === 'gzip' ? [zlib.createGunzip({ chunkSize: 256 * 1024 })] : compression === 'zstd' ? [new ZstdStream()] : [];
     try {
       const streams: NodeJS.ReadWriteStream[] = [...stages, meter];
       await pipeline([
