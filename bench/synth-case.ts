@@ -43,6 +43,11 @@ function raw(chart: Chart, i: number): void {
             name: 'postgis',
             image: { reference: 'ghcr.io/cloudnative-pg/postgis-extension:3.6.1-18-trixie' },
             ld_library_path: ['system'],
+            // What the library emits too (CNPG 1.29+ applies extension env): the same YAML on both sides.
+            env: [
+              { name: 'GDAL_DATA', value: '${image_root}/share/gdal' },
+              { name: 'PROJ_DATA', value: '${image_root}/share/proj' },
+            ],
           },
         ],
       },
@@ -98,4 +103,15 @@ const cpu = process.cpuUsage(cpu0);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 const objects = fs.readFileSync(path.join(outdir, 'bench.k8s.yaml'), 'utf8').split(/^---$/m).length;
 fs.rmSync(outdir, { recursive: true, force: true });
-process.stdout.write(JSON.stringify({ ms, cpuMs, rssMb: process.resourceUsage().maxRSS / 1024, objects }));
+// The whole process as a user pays it: Node start-up, module loading, construction, synth, writing.
+const whole = process.cpuUsage();
+process.stdout.write(
+  JSON.stringify({
+    ms,
+    cpuMs,
+    wholeMs: performance.now(),
+    wholeCpuMs: (whole.user + whole.system) / 1000,
+    rssMb: process.resourceUsage().maxRSS / 1024,
+    objects,
+  }),
+);

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Database } from '../../imports/postgresql.cnpg.io';
-import { buildDatabase, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
+import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
 import { PostgresCluster } from './postgres-cluster';
 import { effectiveNamespace, registerClaims } from './uniqueness';
 
@@ -14,29 +14,49 @@ export interface ExtensionDatabaseProps extends DatabaseProps {
   readonly cluster: PostgresCluster | string;
 }
 
+const EXTENSIONDATABASE_BRAND = Symbol.for('cnpg-constructs.ExtensionDatabase');
+
 /**
  * A CloudNativePG `Database` whose `spec.extensions` CNPG creates, updates and drops inside
  * PostgreSQL. Extensions are checked against the images the cluster mounts, and ordered so that
  * each comes after those it requires (CNPG runs CREATE EXTENSION without CASCADE, in list order).
  */
-export class ExtensionDatabase extends Construct {
-  /** The validated model. */
+export class ExtensionDatabase extends ApiObject {
+  /**
+   * `instanceof` by brand: cdk8s' `ApiObject[Symbol.hasInstance]` (inherited by subclasses) answers true for
+   * every ApiObject; this answers for ExtensionDatabase only, also across two copies of the package.
+   */
+  public static override [Symbol.hasInstance](o: unknown): o is ExtensionDatabase {
+    return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[EXTENSIONDATABASE_BRAND] === true;
+  }
+
   public readonly model: DatabaseModel;
-  /** The `Database` API object (spec serialized once by the generated `toJson_DatabaseSpec`). */
-  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
-    super(scope, id);
-    const cluster = props.cluster instanceof PostgresCluster ? props.cluster.model : props.cluster;
-    // A Database follows its cluster's namespace (emitted explicitly, so the chart's is not stamped on it). A
-    // cluster without one lands in kubectl's namespace: a chart namespace here could then be another one.
-    const chartNamespace = Chart.of(this).namespace;
-    const namespace = props.namespace ?? (typeof cluster !== 'string' && cluster.namespace === undefined ? chartNamespace : undefined);
-    this.model = buildDatabase(this.node.path, cluster, { ...props, ...(namespace !== undefined ? { namespace } : {}) }, ['cluster']);
-    this.apiObject = new ApiObject(this, 'Resource', { ...databaseManifest(this.model), ...Database.GVK });
+    // The construct is the `Database` object itself: no wrapper construct per database.
+    const model = ExtensionDatabase.buildModel(scope, id, props);
+    super(scope, id, { ...databaseManifest(model), ...Database.GVK });
+    this.model = model;
     // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
     // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit
     // dependency with a walk over both subtrees at synth time (a third of synth time at 1000 pairs).
+  }
+
+  private static buildModel(scope: Construct, id: string, props: ExtensionDatabaseProps): DatabaseModel {
+    const cluster = props?.cluster instanceof PostgresCluster ? props.cluster.model : props?.cluster;
+    // A Database follows its cluster's namespace (emitted explicitly, so the chart's is not stamped on it). A
+    // cluster without one lands in kubectl's namespace: a chart namespace here could then be another one.
+    const chartNamespace = Chart.of(scope).namespace;
+    const namespace = props?.namespace ?? (typeof cluster !== 'string' && cluster?.namespace === undefined ? chartNamespace : undefined);
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    return buildDatabase(path, cluster as ClusterModel | string, { ...props, ...(namespace !== undefined ? { namespace } : {}) }, [
+      'cluster',
+    ]);
+  }
+
+  /** The `Database` API object, for escape hatches: the construct itself (see {@link PostgresCluster.apiObject}). */
+  public get apiObject(): ApiObject {
+    return this;
   }
 }
 
@@ -61,3 +81,6 @@ registerClaims(ExtensionDatabase, (d) => {
     },
   ];
 });
+
+// On the prototype, so that it holds from the first line of the constructor (cdk8s reads objects during super()).
+Object.defineProperty(ExtensionDatabase.prototype, EXTENSIONDATABASE_BRAND, { value: true });

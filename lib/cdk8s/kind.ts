@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type App, ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import {
   buildKindConfig,
   CnpgValidationError,
@@ -19,6 +18,7 @@ import {
 import { CnpgOperator } from './operator';
 import { PostgresCluster } from './postgres-cluster';
 import { checkUniqueness, registerClaims } from './uniqueness';
+import { yaml } from '../core/lazy';
 
 /** Props of {@link KindConfig}. */
 export interface KindConfigConstructProps extends Omit<KindConfigProps, 'imageVolumes'> {
@@ -63,14 +63,14 @@ export class KindConfig extends Construct {
   public toConfig(): KindClusterConfig {
     const imageVolumes = this.node.root.node
       .findAll()
-      .some((c) => c instanceof PostgresCluster && (c.model.spec.postgresql?.extensions?.length ?? 0) > 0);
+      .some((c) => c instanceof PostgresCluster && ((c as PostgresCluster).model.spec.postgresql?.extensions?.length ?? 0) > 0);
     const { fileName: _f, ...props } = this.props;
     return buildKindConfig(this.node.path, { ...props, imageVolumes });
   }
 
   /** The config as YAML. */
   public toYaml(): string {
-    return stringify(this.toConfig());
+    return yaml().stringify(this.toConfig());
   }
 
   private problems(): string[] {
@@ -110,9 +110,24 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): void {
   const all = app.node.findAll();
   const kinds = all.filter((c): c is KindConfig => c instanceof KindConfig);
   const rendered = kinds.map((k) => [k.fileName, k.toYaml()] as const);
-  for (const chart of app.charts) chart.toJson(); // renders (and validates) every object before anything is written
-  if (options.validate !== false) validateAgainstCrds(all);
-  app.synth();
+  // Every chart is rendered once, here, before anything is written; app.synth() writes these renders
+  // instead of rendering each chart again (it would: Chart.toJson resolves the whole chart every call).
+  const charts = app.charts;
+  const renders = charts.map((chart) => chart.toJson());
+  if (options.validate !== false) validateAgainstCrds(all, renders.flat() as KubeObject[]);
+  const own = charts.map((chart) => Object.getOwnPropertyDescriptor(chart, 'toJson'));
+  charts.forEach((chart, i) => {
+    Object.defineProperty(chart, 'toJson', { value: () => renders[i], configurable: true, writable: true });
+  });
+  try {
+    app.synth();
+  } finally {
+    charts.forEach((chart, i) => {
+      const d = own[i];
+      if (d) Object.defineProperty(chart, 'toJson', d);
+      else delete (chart as { toJson?: unknown }).toJson;
+    });
+  }
   for (const [file, text] of rendered) fs.writeFileSync(path.join(app.outdir, file), text);
   const log = options.log ?? (process.env.CNPG_CONSTRUCTS_QUIET === '1' ? false : (line: string) => process.stderr.write(`${line}\n`));
   if (log === false) return;
@@ -131,18 +146,25 @@ registerClaims(KindConfig, (k) => [
   },
 ]);
 
-/** Every CNPG object of the app against its CRD; the first object that fails throws, with all its problems. */
-function validateAgainstCrds(all: readonly IConstruct[]): void {
-  const apis = all.filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.apiVersion.startsWith('postgresql.cnpg.io/'));
-  if (apis.length === 0) return;
+/** Every CNPG object of the rendered app against its CRD; the first object that fails throws, with all its problems. */
+function validateAgainstCrds(all: readonly IConstruct[], objects: readonly KubeObject[]): void {
+  const cnpg = objects.filter((o) => typeof o?.apiVersion === 'string' && o.apiVersion.startsWith('postgresql.cnpg.io/'));
+  if (cnpg.length === 0) return;
   const operator = all.find((c): c is CnpgOperator => c instanceof CnpgOperator);
   const manifest = operator?.manifest ?? OperatorManifest.load(operator?.version ?? DEFAULT_OPERATOR_VERSION);
-  for (const api of apis) {
-    const obj = api.toJson() as KubeObject;
+  for (const obj of cnpg) {
     const errors = validateCnpgObject(obj, manifest);
     if (errors.length === 0) continue;
+    // Only on failure: find the construct that rendered it, for its path.
+    const api = all.find(
+      (c): c is ApiObject =>
+        ApiObject.isApiObject(c) &&
+        c.kind === obj.kind &&
+        c.name === obj.metadata?.name &&
+        c.metadata.namespace === obj.metadata?.namespace,
+    );
     throw new CnpgValidationError(
-      api.node.path,
+      api?.node.path ?? objectId(obj),
       objectId(obj),
       crdProblems(errors, manifest, 'check the props and any escape hatch (addJsonPatch, a hand-built ApiObject) that changed this object'),
     );

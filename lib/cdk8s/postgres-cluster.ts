@@ -1,11 +1,13 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Cluster } from '../../imports/postgresql.cnpg.io';
 import { buildCluster, type ClusterModel, clusterManifest, clusterObjectNames, type PostgresClusterProps } from '../core';
 import { CnpgOperator } from './operator';
 import { effectiveNamespace, registerClaims } from './uniqueness';
 
 export type { PostgresClusterProps } from '../core';
+
+const POSTGRESCLUSTER_BRAND = Symbol.for('cnpg-constructs.PostgresCluster');
 
 /**
  * A CloudNativePG `Cluster`, with extension images mounted through ImageVolume.
@@ -22,29 +24,43 @@ export type { PostgresClusterProps } from '../core';
  *   extensions: [ExtensionImage.pgvector('0.8.1')],
  * });
  */
-export class PostgresCluster extends Construct {
-  /** Name of the `Cluster` object. */
-  public readonly name: string;
-  /** The validated model (spec, PostgreSQL major, available SQL extensions). */
-  public readonly model: ClusterModel;
+export class PostgresCluster extends ApiObject {
   /**
-   * The `Cluster` API object, for escape hatches (`addJsonPatch`). Its spec was serialized once, at
-   * construction, by the generated `toJson_ClusterSpec` (cheaper at synth than the generated class).
+   * `instanceof` by brand: cdk8s' `ApiObject[Symbol.hasInstance]` (inherited by subclasses) answers true for
+   * every ApiObject; this answers for PostgresCluster only, also across two copies of the package.
    */
-  public readonly apiObject: ApiObject;
-
-  constructor(scope: Construct, id: string, props: PostgresClusterProps) {
-    super(scope, id);
-    // Target the operator version of a CnpgOperator in the same app, unless told otherwise.
-    const operatorVersion = props.operatorVersion ?? CnpgOperator.of(this)?.version;
-    // The chart's namespace is the cluster's when none is given: the model knows it, so that its databases follow.
-    const namespace = props.namespace ?? Chart.of(this).namespace;
-    this.model = buildCluster(this.node.path, id, { ...props, operatorVersion, ...(namespace !== undefined ? { namespace } : {}) });
-    this.name = this.model.name;
-    this.apiObject = new ApiObject(this, 'Resource', { ...clusterManifest(this.model), ...Cluster.GVK });
+  public static override [Symbol.hasInstance](o: unknown): o is PostgresCluster {
+    return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[POSTGRESCLUSTER_BRAND] === true;
   }
 
-  /** Namespace of the `Cluster` object: the given one, else the chart's (undefined: kubectl's). */
+  /** The validated model (spec, PostgreSQL major, available SQL extensions). */
+  public readonly model: ClusterModel;
+
+  constructor(scope: Construct, id: string, props: PostgresClusterProps) {
+    // The construct is the `Cluster` object itself: no wrapper construct per cluster. Its spec is serialized
+    // once, here, by the generated `toJson_ClusterSpec` (cheaper at synth than the generated class).
+    const model = PostgresCluster.buildModel(scope, id, props);
+    super(scope, id, { ...clusterManifest(model), ...Cluster.GVK });
+    this.model = model;
+  }
+
+  private static buildModel(scope: Construct, id: string, props: PostgresClusterProps): ClusterModel {
+    // Target the operator version of a CnpgOperator in the same app, unless told otherwise.
+    const operatorVersion = props?.operatorVersion ?? CnpgOperator.of(scope)?.version;
+    // The chart's namespace is the cluster's when none is given: the model knows it, so that its databases follow.
+    const namespace = props?.namespace ?? Chart.of(scope).namespace;
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    return buildCluster(path, id, { ...props, operatorVersion, ...(namespace !== undefined ? { namespace } : {}) });
+  }
+
+  /**
+   * The `Cluster` API object, for escape hatches (`addJsonPatch`): the construct itself, which is an
+   * `ApiObject` (kept so that `cluster.apiObject.addJsonPatch(...)` reads as before).
+   */
+  public get apiObject(): ApiObject {
+    return this;
+  }
+
   public get namespace(): string | undefined {
     return this.model.namespace;
   }
@@ -78,3 +94,6 @@ registerClaims(PostgresCluster, (c) => {
     },
   ];
 });
+
+// On the prototype, so that it holds from the first line of the constructor (cdk8s reads objects during super()).
+Object.defineProperty(PostgresCluster.prototype, POSTGRESCLUSTER_BRAND, { value: true });

@@ -2,11 +2,11 @@
 // in cdk8s' own report. Framework-free: it only uses what cdk8s-cli passes in (see cdk8s-cli
 // lib/plugins/validation.d.ts, `Validation` and `ValidationContext`).
 import * as fs from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { DEFAULT_OPERATOR_VERSION } from './compat';
 import { type KubeObject, OperatorManifest } from './operator-manifest';
 import { isCnpgObject, objectId, validateCnpgObject } from './validator';
 import { semanticFindings } from './yaml-checks';
+import { yaml } from './lazy';
 
 /** The part of cdk8s-cli's ValidationContext the plugin uses. */
 export interface Cdk8sValidationContext {
@@ -59,7 +59,7 @@ export class CnpgValidation {
       : OperatorManifest.load(p.operatorVersion ?? DEFAULT_OPERATOR_VERSION);
     const objects: { object: KubeObject; file: string }[] = [];
     for (const file of context.manifests) {
-      for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+      for (const doc of yaml().parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
         const o = doc.toJS();
         if (isCnpgObject(o)) objects.push({ object: o, file });
       }

@@ -178,6 +178,45 @@ export function buildDatabase(
   );
 
   const items = props.extensions ?? [];
+  const model = typeof cluster === 'string' ? undefined : cluster;
+  const plan = memoizedExtensionPlan(items, model, clusterName, props.dependencyOrder, props.allowUnknownExtensions);
+  problems.push(...plan.problems);
+  if (props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict') {
+    problems.push({
+      field: 'dependencyOrder',
+      message: 'must be "sort" or "strict"',
+      value: props.dependencyOrder,
+      fix: 'use "sort" or "strict"',
+    });
+  }
+  throwIfProblems(path, 'ExtensionDatabase', problems);
+
+  const finalList = plan.finalList;
+  const spec: DatabaseSpec = {
+    name: props.name,
+    owner: props.owner,
+    cluster: { name: clusterName },
+    ensure: props.ensure as DatabaseSpec['ensure'],
+    databaseReclaimPolicy: props.databaseReclaimPolicy as DatabaseSpec['databaseReclaimPolicy'],
+    // The same entries: a DatabaseExtension has exactly the fields of DatabaseSpecExtensions.
+    extensions: finalList.length > 0 ? (finalList as DatabaseSpecExtensions[]) : undefined,
+  };
+  return {
+    resourceName,
+    namespace: props.namespace ?? (typeof cluster === 'string' ? undefined : cluster.namespace),
+    spec,
+    extensions: finalList,
+  };
+}
+
+/** The extension part of a Database: expanded, checked against the cluster's images, in dependency order. */
+function extensionPlan(
+  items: readonly (DatabaseExtension | ExtensionImage)[],
+  model: ClusterModel | undefined,
+  clusterName: string,
+  dependencyOrder: unknown,
+  allowUnknownExtensions: unknown,
+): { problems: Problem[]; finalList: DatabaseExtension[] } {
   const imageProblems = items.flatMap((x, i) =>
     x instanceof ExtensionImage && x.sqlExtensions.length === 0 && !x.props.databaseExtensions
       ? [
@@ -190,9 +229,8 @@ export function buildDatabase(
         ]
       : [],
   );
-  problems.push(...imageProblems);
+  const problems: Problem[] = [...imageProblems];
   const exts = expandExtensions(items);
-  const model = typeof cluster === 'string' ? undefined : cluster;
   const available = model?.sqlExtension;
   const names: string[] = [];
   // Problems are rare: field paths are only built for the entries that have one.
@@ -237,7 +275,7 @@ export function buildDatabase(
         fix: managedModuleFix(e.name),
       });
     }
-    if (available && e.ensure !== 'absent' && !props.allowUnknownExtensions) {
+    if (available && e.ensure !== 'absent' && !allowUnknownExtensions) {
       const a = available(e.name);
       if (!a) {
         const imgs = model ? model.extensions.map((x) => x.name) : [];
@@ -283,7 +321,7 @@ export function buildDatabase(
       fix: 'check the sqlExtensions requires of custom images',
     });
   }
-  if (moved.length > 0 && props.dependencyOrder === 'strict') {
+  if (moved.length > 0 && dependencyOrder === 'strict') {
     for (const name of moved) {
       const reqs = requiresOf(name).filter((r) => presentNames.includes(r));
       problems.push({
@@ -297,34 +335,55 @@ export function buildDatabase(
       });
     }
   }
-  if (props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict') {
-    problems.push({
-      field: 'dependencyOrder',
-      message: 'must be "sort" or "strict"',
-      value: props.dependencyOrder,
-      fix: 'use "sort" or "strict"',
-    });
-  }
-  throwIfProblems(path, 'ExtensionDatabase', problems);
-
   // Absent extensions keep their place relative to each other, after the present ones
   // (dropping cannot depend on creating).
-  const finalList = [...ordered, ...exts.filter((e) => e.ensure === 'absent')];
-  const spec: DatabaseSpec = {
-    name: props.name,
-    owner: props.owner,
-    cluster: { name: clusterName },
-    ensure: props.ensure as DatabaseSpec['ensure'],
-    databaseReclaimPolicy: props.databaseReclaimPolicy as DatabaseSpec['databaseReclaimPolicy'],
-    // The same entries: a DatabaseExtension has exactly the fields of DatabaseSpecExtensions.
-    extensions: finalList.length > 0 ? (finalList as DatabaseSpecExtensions[]) : undefined,
-  };
-  return {
-    resourceName,
-    namespace: props.namespace ?? (typeof cluster === 'string' ? undefined : cluster.namespace),
-    spec,
-    extensions: finalList,
-  };
+  return { problems, finalList: [...ordered, ...exts.filter((e) => e.ensure === 'absent')] };
+}
+
+/** Distinct numbers for ExtensionImage instances (catalog factories share them): the memo keys below. */
+const imageIds = new WeakMap<ExtensionImage, number>();
+let nextImageId = 0;
+function imageId(img: ExtensionImage): number {
+  let id = imageIds.get(img);
+  if (id === undefined) {
+    id = ++nextImageId;
+    imageIds.set(img, id);
+  }
+  return id;
+}
+
+/**
+ * Platform repos give hundreds of databases the same images on clusters with the same images: the plan of a
+ * list made only of (immutable, shared) ExtensionImage values is computed once per such combination. Only
+ * plans without problems are kept (problem messages name the cluster); the list is frozen, as it is shared.
+ */
+const planMemo = new Map<string, readonly DatabaseExtension[]>();
+const PLAN_MEMO_LIMIT = 512;
+
+function memoizedExtensionPlan(
+  items: readonly (DatabaseExtension | ExtensionImage)[],
+  model: ClusterModel | undefined,
+  clusterName: string,
+  dependencyOrder: unknown,
+  allowUnknownExtensions: unknown,
+): { problems: Problem[]; finalList: readonly DatabaseExtension[] } {
+  let key: string | undefined;
+  if (
+    items.length > 0 &&
+    items.every((x) => x instanceof ExtensionImage) &&
+    (typeof dependencyOrder === 'string' || dependencyOrder === undefined)
+  ) {
+    key = `${items.map((x) => imageId(x as ExtensionImage)).join(',')}|${model ? model.extensions.map(imageId).join(',') : '-'}|${dependencyOrder}|${allowUnknownExtensions === true}`;
+    const hit = planMemo.get(key);
+    if (hit) return { problems: [], finalList: hit };
+  }
+  const plan = extensionPlan(items, model, clusterName, dependencyOrder, allowUnknownExtensions);
+  if (key !== undefined && plan.problems.length === 0) {
+    if (planMemo.size >= PLAN_MEMO_LIMIT) planMemo.clear();
+    for (const e of plan.finalList) Object.freeze(e);
+    planMemo.set(key, Object.freeze(plan.finalList));
+  }
+  return plan;
 }
 
 /**

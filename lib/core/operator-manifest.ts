@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { DEFAULT_OPERATOR_VERSION } from './compat';
+import { yaml } from './lazy';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -180,7 +180,7 @@ export class OperatorManifest {
     }
     if (!objects) {
       objects = [];
-      for (const d of parseAllDocuments(text)) {
+      for (const d of yaml().parseAllDocuments(text)) {
         if (d.errors.length > 0) throw new OperatorManifestError(`${file} is not valid YAML: ${d.errors[0].message}`);
         const o = d.toJS({ maxAliasCount: -1 });
         if (o && typeof o === 'object') objects.push(o as KubeObject);

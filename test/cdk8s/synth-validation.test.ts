@@ -28,9 +28,9 @@ test('a CEL rule broken through addJsonPatch fails synth with the construct path
       JsonPatch.add('/spec/imageCatalogRef', { apiGroup: 'postgresql.cnpg.io', kind: 'ImageCatalog', name: 'x', major: 18 }),
     );
   });
-  expect(e.path).toBe('db/angus/Resource');
+  expect(e.path).toBe('db/angus');
   expect(e.message).toMatch(
-    /^Cluster\/angus at 'db\/angus\/Resource' is invalid: \.spec: imageName and imageCatalogRef are mutually exclusive \(CEL rule: .*\): the CNPG 1\.30\.0 CRD refuses it/,
+    /^Cluster\/angus at 'db\/angus' is invalid: \.spec: imageName and imageCatalogRef are mutually exclusive \(CEL rule: .*\): the CNPG 1\.30\.0 CRD refuses it/,
   );
 });
 
