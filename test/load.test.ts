@@ -10,7 +10,8 @@ describe('entry points load only their own framework', () => {
   test('cnpg-constructs (core) loads neither cdk8s nor @pulumi/*', () => {
     const pkgs = loaded('core');
     expect(pkgs.filter((p) => p.startsWith('@pulumi/') || p === 'cdk8s' || p === 'constructs')).toEqual([]);
-    expect(pkgs).toContain('yaml');
+    // yaml is loaded on first use (reading a manifest, writing a kind config), not by the entry point.
+    expect(pkgs).not.toContain('yaml');
     // The registry client, tar and zstd are for cnpg-constructs/images only.
     expect(pkgs.filter((p) => p === 'tar' || p === 'fzstd')).toEqual([]);
   });

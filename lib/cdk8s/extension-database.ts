@@ -35,7 +35,7 @@ export class ExtensionDatabase extends ApiObject {
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
     // The construct is the `Database` object itself: no wrapper construct per database.
     const model = ExtensionDatabase.buildModel(scope, id, props);
-    super(scope, id, { ...databaseManifest(model), ...Database.GVK });
+    super(scope, id, { ...databaseManifest(model, true), ...Database.GVK });
     this.model = model;
     // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
     // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit

@@ -40,7 +40,7 @@ export class PostgresCluster extends ApiObject {
     // The construct is the `Cluster` object itself: no wrapper construct per cluster. Its spec is serialized
     // once, here, by the generated `toJson_ClusterSpec` (cheaper at synth than the generated class).
     const model = PostgresCluster.buildModel(scope, id, props);
-    super(scope, id, { ...clusterManifest(model), ...Cluster.GVK });
+    super(scope, id, { ...clusterManifest(model, true), ...Cluster.GVK });
     this.model = model;
   }
 

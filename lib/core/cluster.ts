@@ -1,5 +1,6 @@
 import type {
   ClusterSpec,
+  ClusterSpecPostgresqlExtensions,
   ClusterSpecAffinity,
   ClusterSpecBootstrap,
   ClusterSpecManaged,
@@ -14,7 +15,7 @@ import {
   type SqlExtensionInfo,
 } from './extension-catalog';
 import { type Problem, nested, throwIfProblems } from './errors';
-import { ExtensionImage } from './extension-image';
+import { clusterExtensionEntries, ExtensionImage } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
@@ -729,9 +730,10 @@ export function buildCluster(
             pgHba: props.postgresql?.pgHba ? [...props.postgresql.pgHba] : undefined,
             extensions:
               requested.length > 0
-                ? requested.map((x) =>
-                    x.toClusterExtension(supportsFeature(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, 'extensionEnv')),
-                  )
+                ? (clusterExtensionEntries(
+                    requested,
+                    supportsFeature(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, 'extensionEnv'),
+                  ) as ClusterSpecPostgresqlExtensions[])
                 : undefined,
           }
         : undefined,

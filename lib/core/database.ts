@@ -5,7 +5,7 @@ import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
 import { type Problem, throwIfProblems } from './errors';
-import { ExtensionImage } from './extension-image';
+import { ExtensionImage, imageId } from './extension-image';
 import { checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
 import { stableDependencyOrder } from './sql';
 
@@ -338,18 +338,6 @@ function extensionPlan(
   // Absent extensions keep their place relative to each other, after the present ones
   // (dropping cannot depend on creating).
   return { problems, finalList: [...ordered, ...exts.filter((e) => e.ensure === 'absent')] };
-}
-
-/** Distinct numbers for ExtensionImage instances (catalog factories share them): the memo keys below. */
-const imageIds = new WeakMap<ExtensionImage, number>();
-let nextImageId = 0;
-function imageId(img: ExtensionImage): number {
-  let id = imageIds.get(img);
-  if (id === undefined) {
-    id = ++nextImageId;
-    imageIds.set(img, id);
-  }
-  return id;
 }
 
 /**

@@ -16,6 +16,7 @@ import { CATALOG, CNPG_REGISTRY, type CatalogImage, EXTENSION_IMAGE_DISTROS, typ
 import type { Problem } from './errors';
 import { checkImageReference, type ExtensionImageTag, parseExtensionImageTag, parseImageReference } from './image-ref';
 import { checkExtensionName, checkPgIdentifier, PULL_POLICIES } from './names';
+import { deepFreeze } from './freeze';
 
 /** What a catalog image's version (the first part of its tag) looks like: `0.8.1`, `3.6.1`, `2.29.2`. */
 const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
@@ -453,4 +454,38 @@ function frozenCopy<T>(value: T): T {
 
 function nonEmpty(xs: readonly string[] | undefined): string[] | undefined {
   return xs && xs.length > 0 ? [...xs] : undefined;
+}
+
+/** Distinct numbers for ExtensionImage instances (catalog factories share them): keys of the memos that
+ * reuse work across the many clusters and databases that mount the same images. @internal */
+const imageIds = new WeakMap<ExtensionImage, number>();
+let nextImageId = 0;
+export function imageId(img: ExtensionImage): number {
+  let id = imageIds.get(img);
+  if (id === undefined) {
+    id = ++nextImageId;
+    imageIds.set(img, id);
+  }
+  return id;
+}
+
+const entriesMemo = new Map<string, readonly ClusterSpecPostgresqlExtensions[]>();
+
+/**
+ * `spec.postgresql.extensions` for these images: one frozen array per combination of images (and whether the
+ * operator applies extension env), shared by every cluster that mounts them, so it is also serialized once
+ * (manifests.ts). @internal
+ */
+export function clusterExtensionEntries(
+  images: readonly ExtensionImage[],
+  envSupported: boolean,
+): readonly ClusterSpecPostgresqlExtensions[] {
+  const key = `${images.map(imageId).join(',')}|${envSupported}`;
+  let entries = entriesMemo.get(key);
+  if (!entries) {
+    if (entriesMemo.size >= 512) entriesMemo.clear();
+    entries = Object.freeze(images.map((x) => deepFreeze(x.toClusterExtension(envSupported))));
+    entriesMemo.set(key, entries);
+  }
+  return entries;
 }

@@ -2,25 +2,57 @@ import {
   type ClusterSpec,
   type DatabaseSpec,
   toJson_ClusterSpec,
+  toJson_ClusterSpecPostgresqlExtensions,
   toJson_DatabaseSpec,
+  toJson_DatabaseSpecExtensions,
   toJson_ImageCatalogSpec,
 } from '../../imports/postgresql.cnpg.io.spec';
 import type { ClusterModel } from './cluster';
 import type { DatabaseModel } from './database';
 import type { ImageCatalogModel } from './image-catalog';
 import type { KubeObject } from './operator-manifest';
+import { deepFreeze } from './freeze';
 
 /** API group/version of CNPG's kinds. */
 export const CNPG_API_VERSION = 'postgresql.cnpg.io/v1';
 
-/** `spec` of a Cluster as CNPG reads it (wire names such as `shared_preload_libraries`), via the generated serializer. */
-export function clusterSpecToWire(spec: ClusterSpec): Record<string, unknown> {
-  return toJson_ClusterSpec(spec) ?? {};
+// Frozen arrays are shared between objects (the same images, the same extension lists: see
+// clusterExtensionEntries and the Database plan memo): each is serialized once and its frozen wire form shared.
+// Sharing is safe: cdk8s resolves and sanitizes props into new objects at synth.
+const wireOf = new WeakMap<object, readonly unknown[]>();
+
+function sharedWire<T>(list: readonly T[], serialize: (x: T) => unknown): readonly unknown[] {
+  let wire = wireOf.get(list);
+  if (!wire) {
+    wire = Object.freeze(list.map((x) => deepFreeze(serialize(x))));
+    wireOf.set(list, wire);
+  }
+  return wire;
 }
 
-/** `spec` of a Database as CNPG reads it, via the generated serializer. */
-export function databaseSpecToWire(spec: DatabaseSpec): Record<string, unknown> {
-  return toJson_DatabaseSpec(spec) ?? {};
+/**
+ * `spec` of a Cluster as CNPG reads it (wire names such as `shared_preload_libraries`), via the generated serializer.
+ * `shared`: frozen parts may be shared with other objects' specs (the cdk8s front end, whose objects are copied at
+ * synth); otherwise the result is the caller's own, freely mutable.
+ */
+export function clusterSpecToWire(spec: ClusterSpec, shared = false): Record<string, unknown> {
+  const exts = spec.postgresql?.extensions;
+  if (!shared || !exts || !Object.isFrozen(exts)) return toJson_ClusterSpec(spec) ?? {};
+  const wire = toJson_ClusterSpec({ ...spec, postgresql: { ...spec.postgresql, extensions: undefined } }) ?? {};
+  wire.postgresql = {
+    ...(wire.postgresql as Record<string, unknown> | undefined),
+    extensions: sharedWire(exts, toJson_ClusterSpecPostgresqlExtensions),
+  };
+  return wire;
+}
+
+/** `spec` of a Database as CNPG reads it, via the generated serializer (`shared`: see {@link clusterSpecToWire}). */
+export function databaseSpecToWire(spec: DatabaseSpec, shared = false): Record<string, unknown> {
+  const exts = spec.extensions;
+  if (!shared || !exts || !Object.isFrozen(exts)) return toJson_DatabaseSpec(spec) ?? {};
+  const wire = toJson_DatabaseSpec({ ...spec, extensions: undefined }) ?? {};
+  wire.extensions = sharedWire(exts, toJson_DatabaseSpecExtensions);
+  return wire;
 }
 
 function metadata(
@@ -37,23 +69,23 @@ function metadata(
   };
 }
 
-/** The complete `Cluster` object, as plain JSON. */
-export function clusterManifest(model: ClusterModel): KubeObject {
+/** The complete `Cluster` object, as plain JSON (`shared`: see {@link clusterSpecToWire}). */
+export function clusterManifest(model: ClusterModel, shared = false): KubeObject {
   return {
     apiVersion: CNPG_API_VERSION,
     kind: 'Cluster',
     metadata: metadata(model.name, model.namespace, model.labels, model.annotations),
-    spec: clusterSpecToWire(model.spec),
+    spec: clusterSpecToWire(model.spec, shared),
   };
 }
 
-/** The complete `Database` object, as plain JSON. */
-export function databaseManifest(model: DatabaseModel): KubeObject {
+/** The complete `Database` object, as plain JSON (`shared`: see {@link clusterSpecToWire}). */
+export function databaseManifest(model: DatabaseModel, shared = false): KubeObject {
   return {
     apiVersion: CNPG_API_VERSION,
     kind: 'Database',
     metadata: metadata(model.resourceName, model.namespace),
-    spec: databaseSpecToWire(model.spec),
+    spec: databaseSpecToWire(model.spec, shared),
   };
 }
 
