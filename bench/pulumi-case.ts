@@ -45,7 +45,9 @@ async function main(): Promise<void> {
       owner: 'app',
       extensions: [pgvector, postgis],
       manageExtensionsWith: mode as 'provider' | 'cnpg',
-      ...(mode === 'provider' ? { connection: { host: `db${i}-rw`, port: 5432, user: 'postgres', password: 'pw', sslMode: 'require' } } : {}),
+      ...(mode === 'provider'
+        ? { connection: { host: `db${i}-rw`, port: 5432, user: 'postgres', password: 'pw', sslMode: 'require' } }
+        : {}),
     });
     done.push(new Promise((r) => db.urn.apply(r)));
     if (db.extensions) done.push(new Promise((r) => db.extensions?.urn.apply(r)));
