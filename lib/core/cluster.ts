@@ -20,7 +20,7 @@ import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION, supportsFeature } from './compat';
-import { checkKnownKeys, keysOf } from './keys';
+import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { hasControlCharacters } from './sql';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
@@ -239,7 +239,27 @@ function checkStorage(field: string, s: StorageProps | undefined, required: bool
 }
 
 /** The operand image's PostgreSQL major and minor and distro, with the problems found. */
-function operandInfo(props: PostgresClusterProps): { major?: number; minor?: number; distro?: string; problems: Problem[] } {
+type OperandInfo = { major?: number; minor?: number; distro?: string; problems: Problem[] };
+
+// Platform repos name a handful of operand images in hundreds of clusters: what an imageName says (and its
+// problems, which do not depend on anything else when postgresMajor and imageCatalogRef are not set) is
+// worked out once per string. Results are frozen: they are shared.
+const operandMemo = new Map<string, OperandInfo>();
+
+function operandInfoOf(props: PostgresClusterProps): OperandInfo {
+  if (typeof props.imageName !== 'string' || props.imageCatalogRef !== undefined || props.postgresMajor !== undefined)
+    return operandInfo(props);
+  let info = operandMemo.get(props.imageName);
+  if (!info) {
+    if (operandMemo.size >= 256) operandMemo.clear();
+    const computed = operandInfo(props);
+    info = Object.freeze({ ...computed, problems: Object.freeze(computed.problems) as Problem[] });
+    operandMemo.set(props.imageName, info);
+  }
+  return info;
+}
+
+function operandInfo(props: PostgresClusterProps): OperandInfo {
   const problems: Problem[] = [];
   if (props.imageName !== undefined && props.imageCatalogRef !== undefined) {
     problems.push({
@@ -368,14 +388,14 @@ function checkBasics(
 ): {
   name: string;
   instances: number;
-  operand: ReturnType<typeof operandInfo>;
+  operand: OperandInfo;
   problems: Problem[];
 } {
   const problems: Problem[] = [];
   const name = props.name ?? defaultName;
   problems.push(...checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'));
   if (props.namespace !== undefined) problems.push(...checkDnsLabel('namespace', props.namespace, 'the namespace'));
-  const operand = operandInfo(props);
+  const operand = operandInfoOf(props);
   problems.push(...operand.problems);
   const instances = props.instances ?? 1;
   if (!Number.isInteger(instances) || instances < 1) {
@@ -406,7 +426,7 @@ function checkBasics(
  */
 function checkImages(
   props: PostgresClusterProps,
-  operand: ReturnType<typeof operandInfo>,
+  operand: OperandInfo,
 ): { requested: readonly ExtensionImage[]; images: ExtensionImage[]; problems: Problem[] } {
   const problems: Problem[] = [];
   // Extension images. With an image catalog, images given by name only come from the catalog: the
@@ -583,7 +603,7 @@ function checkUserParameters(props: PostgresClusterProps, instances: number): Pr
 function mergeImageParameters(
   props: PostgresClusterProps,
   images: readonly ExtensionImage[],
-  operand: ReturnType<typeof operandInfo>,
+  operand: OperandInfo,
 ): { parameters: Record<string, string>; problems: Problem[] } {
   const problems: Problem[] = [];
   const userParams = props.postgresql?.parameters ?? {};
@@ -690,7 +710,7 @@ export function buildCluster(
   const preloadStep = mergePreload(props, images, parameters);
   const { preload } = preloadStep;
   const problems: Problem[] = [
-    ...checkKnownKeys('', props, [...CLUSTER_KEYS, ...frontEndKeys]),
+    ...checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(CLUSTER_KEYS, frontEndKeys) : CLUSTER_KEYS),
     ...checkKnownKeys('storage', props.storage, STORAGE_KEYS),
     ...checkKnownKeys('walStorage', props.walStorage, STORAGE_KEYS),
     ...checkKnownKeys('postgresql', props.postgresql, POSTGRESQL_KEYS),

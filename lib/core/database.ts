@@ -1,6 +1,6 @@
 import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CNPG_MANAGED_EXTENSIONS, managedModuleFix } from './extension-catalog';
-import { checkKnownKeys, keysOf } from './keys';
+import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
@@ -147,7 +147,7 @@ export function buildDatabase(
     ),
   ]);
   const problems: Problem[] = [
-    ...checkKnownKeys('', props, [...DATABASE_KEYS, ...frontEndKeys]),
+    ...checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(DATABASE_KEYS, frontEndKeys) : DATABASE_KEYS),
     ...(Array.isArray(props.extensions) ? props.extensions : []).flatMap((x, i) =>
       x instanceof ExtensionImage ? [] : checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS),
     ),

@@ -28,3 +28,21 @@ export function checkKnownKeys(field: string, obj: unknown, allowed: readonly st
   }
   return out;
 }
+
+const combined = new WeakMap<readonly string[], Map<string, readonly string[]>>();
+
+/** `base` and a front end's own keys as one list, built once per pair (not per construct). */
+export function withFrontEndKeys(base: readonly string[], frontEndKeys: readonly string[]): readonly string[] {
+  let byFront = combined.get(base);
+  if (!byFront) {
+    byFront = new Map();
+    combined.set(base, byFront);
+  }
+  const key = frontEndKeys.join(',');
+  let list = byFront.get(key);
+  if (!list) {
+    list = Object.freeze([...base, ...frontEndKeys]);
+    byFront.set(key, list);
+  }
+  return list;
+}
