@@ -409,7 +409,7 @@ Ratio at 1000 pairs went from 3.2 to the value in the table; see the closing not
 ## This round (installed package, CNPG fidelity, validation)
 
 - Every builder now also checks runtime types and unknown keys, and images keep a frozen copy of their props:
-  the synth ratio at 1000 pairs rose from 1.28 to about 1.4 (this table). Not yet profiled back down.
+  the synth ratio at 1000 pairs rose from 1.28 to about 1.4 then; profiled back down in round 3 (below).
 - \`synthesize(app)\` validates every CNPG object against the CRDs (schema and CEL rules): the row "with
   synthesize()" is that cost. Each distinct object body is walked once, CRD patterns are compiled once, and the
   parsed release manifest is kept as JSON beside the cache, by sha256 (loading it went from about 300 to 37 ms).
@@ -443,7 +443,7 @@ Profiled first (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs
    starting the serializer, whose V8 inspector session cost about 170 ms per program. From source it still
    serializes by value.
 
-Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.35x of \`require('cdk8s')\`: 13 ms to
+Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.3–1.45x of \`require('cdk8s')\`: 13 ms to
 load about 30 modules of our own and 250 KB of generated serializers; getting to 1.1x would take bundling the
 entry into one file with a V8 code cache (Node 20 has no \`module.enableCompileCache\`), which was not done.
 `;
