@@ -116,6 +116,8 @@ export class RegistryError extends Error {
     public readonly status?: number,
     /** The registry could not be reached at all (DNS, connection, TLS), as opposed to an answer. */
     public readonly unreachable = false,
+    /** The network error's code (`ECONNREFUSED`, `ERR_SSL_WRONG_VERSION_NUMBER`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, ...). */
+    public readonly code?: string,
   ) {
     super(message);
   }
@@ -378,7 +380,8 @@ export class RegistryClient {
         scheme = 'https';
       } catch (e) {
         // Loopback registries usually speak plain HTTP (like Docker, try HTTPS first); others only when allowed.
-        if (!(e instanceof RegistryError && e.unreachable) || !this.allowsHttp(r.apiHost)) throw e;
+        // A certificate the registry presented but Node does not trust is not a reason to drop TLS.
+        if (!(e instanceof RegistryError && e.unreachable) || isCertificateError(e.code) || !this.allowsHttp(r.apiHost)) throw e;
         res = await this.authorized(r, `http://${r.apiHost}${apiPath}`, headers);
         scheme = 'http';
       }
@@ -493,11 +496,16 @@ export class RegistryClient {
         res = await fetch(url, { headers: h, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (e) {
         const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        const code = cause?.code;
+        const fix = isCertificateError(code)
+          ? `the registry's TLS certificate is not trusted (${code}): if it is signed by a private CA, give the CA to Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`
+          : `check the registry host and your network${this.allowsHttp(r.apiHost) ? '' : `; a registry without TLS must be named with --insecure-registry ${r.apiHost}`}`;
         throw new RegistryError(
-          `${r.text}: could not reach ${new URL(url).origin} (${cause?.code ?? cause?.message ?? (e as Error).message}). Fix: check the registry host and your network${this.allowsHttp(r.apiHost) ? '' : `; a registry without TLS must be named with --insecure-registry ${r.apiHost}`}`,
+          `${r.text}: could not reach ${new URL(url).origin} (${code ?? cause?.message ?? (e as Error).message}). Fix: ${fix}`,
           r.text,
           undefined,
           true,
+          code,
         );
       }
       if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
@@ -516,6 +524,11 @@ export class RegistryClient {
     }
     throw new RegistryError(`${r.text}: more than ${MAX_REDIRECTS} redirects from ${start}`, r.text);
   }
+}
+
+/** Node's codes for a certificate it does not accept (as opposed to a server that does not speak TLS). */
+function isCertificateError(code: string | undefined): boolean {
+  return code !== undefined && /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)/.test(code);
 }
 
 async function readLimited(res: Response, limit: number, r: RemoteReference, what: string): Promise<Uint8Array> {

@@ -1,17 +1,19 @@
 // The registry client and the safe unpacker against a real registry (Debian's docker-registry on
 // 127.0.0.1), with images the test builds: index and platforms, gzip/zstd/plain layers, digests checked,
 // the token flow (anonymous and with Docker-config credentials), hostile layers refused.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { credentialFiles, dockerConfigCredentials } from '../../lib/images/credentials';
 import { inspectImage, pullImage } from '../../lib/images/pull';
 import { RegistryClient, RegistryError } from '../../lib/images/registry';
 import { UnsafeLayerError } from '../../lib/images/unpack';
 import { contribFiles, HELLO } from '../support/extension-images';
 import { image, index, layer } from '../support/oci';
 import { REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, type TestRegistry } from '../support/registry';
+import { makeCertificates } from '../support/tls';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 const anonymous = () => undefined;
@@ -218,7 +220,6 @@ describe('token auth (distribution auth.token, RS256 JWTs from a token server)',
       path.join(home, '.docker', 'config.json'),
       JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64') } } }),
     );
-    const { dockerConfigCredentials, credentialFiles } = await import('../../lib/images/credentials');
     reg.tokenRequests.length = 0;
     const authed = new RegistryClient({
       cacheDir: tmp('cnpg-cache-'),
@@ -239,6 +240,83 @@ describe('token auth (distribution auth.token, RS256 JWTs from a token server)',
     await expect(wrong.resolve(`${reg.host}/private/hello:1`)).rejects.toThrow(
       /refused a pull token with the credentials from .*config\.json \(auths\.127\.0\.0\.1:\d+\) \(401\)\. Fix: check those credentials/,
     );
+  });
+});
+
+describe('Basic auth at the registry (distribution auth.htpasswd, bcrypt)', () => {
+  let reg: TestRegistry;
+  beforeAll(async () => {
+    reg = await startRegistry({ auth: 'htpasswd' });
+    await reg.push('team/hello', '1', image([layer(HELLO)]));
+  });
+  afterAll(async () => reg.stop());
+
+  const configWith = (auth: string) => {
+    const home = tmp('cnpg-docker-');
+    fs.mkdirSync(path.join(home, '.docker'));
+    fs.writeFileSync(
+      path.join(home, '.docker', 'config.json'),
+      JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(auth).toString('base64') } } }),
+    );
+    return credentialFiles({ HOME: home });
+  };
+
+  test('credentials from a Docker config are sent; none or wrong ones fail with what to do', async () => {
+    const ok = new RegistryClient({
+      cacheDir: tmp('cnpg-cache-'),
+      credentials: dockerConfigCredentials(configWith(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`)),
+    });
+    expect((await inspectImage(`${reg.host}/team/hello:1`, { client: ok })).extensions.map((e) => e.name)).toEqual(['hello']);
+
+    const none = new RegistryClient({ cacheDir: tmp('cnpg-cache-'), credentials: anonymous });
+    await expect(none.resolve(`${reg.host}/team/hello:1`)).rejects.toThrow(
+      /asks for credentials \(Basic\) and none are configured\. Fix: docker login 127\.0\.0\.1:\d+ \(or add auths\."127\.0\.0\.1:\d+" to ~\/\.docker\/config\.json\)/,
+    );
+    const wrong = new RegistryClient({
+      cacheDir: tmp('cnpg-cache-'),
+      credentials: dockerConfigCredentials(configWith(`${REGISTRY_USER}:nope`)),
+    });
+    await expect(wrong.resolve(`${reg.host}/team/hello:1`)).rejects.toThrow(/answered 401 .*UNAUTHORIZED.*Fix: log in to 127\.0\.0\.1:\d+/);
+  });
+});
+
+describe('HTTPS with a private CA, through the built command', () => {
+  // The same storage served twice: plain HTTP to push, HTTPS (certificate for 127.0.0.1, signed by a throw-away
+  // CA) to read, as a private mirror with an internal CA would be.
+  let plain: TestRegistry;
+  let secure: TestRegistry;
+  let ca: string;
+  const cli = path.join(__dirname, '..', '..', 'build', 'lib', 'cli', 'main.js');
+  beforeAll(async () => {
+    const certs = makeCertificates();
+    ca = path.join(tmp('cnpg-ca-'), 'ca.pem');
+    fs.writeFileSync(ca, certs.ca);
+    plain = await startRegistry();
+    await plain.push('mirror/hello', '1.1-18-trixie', image([layer(HELLO)]));
+    secure = await startRegistry({ tls: { cert: certs.cert, key: certs.key }, dataDir: plain.dataDir });
+  });
+  afterAll(async () => {
+    await secure.stop();
+    await plain.stop();
+  });
+
+  const inspect = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [cli, 'images', 'inspect', `${secure.host}/mirror/hello:1.1-18-trixie`, '-o', 'json', '-q'], {
+      encoding: 'utf8',
+      env: { ...process.env, DOCKER_CONFIG: tmp('cnpg-docker-'), CNPG_CONSTRUCTS_CACHE: tmp('cnpg-cache-'), ...env },
+    });
+
+  test('an untrusted certificate is an error that says how to trust the CA (no fallback to plain HTTP); with NODE_EXTRA_CA_CERTS it works', () => {
+    const untrusted = inspect({});
+    expect(untrusted.status).toBe(2);
+    expect(untrusted.stderr).toMatch(
+      /could not reach https:\/\/127\.0\.0\.1:\d+ \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)\)\. Fix: the registry's TLS certificate is not trusted/,
+    );
+    expect(untrusted.stderr).toMatch(/NODE_EXTRA_CA_CERTS=\/path\/to\/ca\.pem/);
+    const trusted = inspect({ NODE_EXTRA_CA_CERTS: ca });
+    expect(trusted.stderr).toBe('');
+    expect(trusted.status).toBe(0);
+    expect(JSON.parse(trusted.stdout)).toMatchObject({ ok: true, extensions: [{ name: 'hello' }] });
   });
 });
 

@@ -1,7 +1,9 @@
 // A real OCI registry on 127.0.0.1: Debian's `docker-registry` (CNCF distribution 2.8), with plain access,
-// or with token auth (`auth.token`) backed by a token server here that signs RS256 JWTs with an openssl key
-// whose certificate is the registry's `rootcertbundle` (distribution's registry/auth/token). Anonymous users get
-// `pull` on repositories under `public/`; the user `ci` (password `s3cret`) gets pull and push everywhere.
+// with token auth (`auth.token`) backed by a token server here that signs RS256 JWTs with an openssl key
+// whose certificate is the registry's `rootcertbundle` (distribution's registry/auth/token), or with Basic auth
+// (`auth.htpasswd`, bcrypt). Anonymous users get `pull` on repositories under `public/` (token auth); the user
+// `ci` (password `s3cret`) gets pull and push everywhere. `tls` serves HTTPS with the given certificate;
+// `dataDir` serves the storage of another registry (push through a plain one, read through this one).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSign, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -49,8 +51,15 @@ function b64url(data: Buffer | string): string {
   return Buffer.from(data).toString('base64url');
 }
 
-export async function startRegistry(options: { auth?: 'token' } = {}): Promise<TestRegistry> {
+export interface RegistryOptions {
+  readonly auth?: 'token' | 'htpasswd';
+  readonly tls?: { readonly cert: string; readonly key: string };
+  readonly dataDir?: string;
+}
+
+export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-registry-'));
+  const dataDir = options.dataDir ?? path.join(dir, 'data');
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const tokenRequests: { scope: string; user?: string }[] = [];
@@ -124,12 +133,24 @@ export async function startRegistry(options: { auth?: 'token' } = {}): Promise<T
     rootcertbundle: ${path.join(dir, 'cert.pem')}
 `;
   }
+  if (options.auth === 'htpasswd') {
+    const bcrypt = require('bcryptjs') as typeof import('bcryptjs');
+    fs.writeFileSync(path.join(dir, 'htpasswd'), `${REGISTRY_USER}:${bcrypt.hashSync(REGISTRY_PASSWORD, 10)}\n`);
+    auth = `auth:\n  htpasswd:\n    realm: cnpg-test\n    path: ${path.join(dir, 'htpasswd')}\n`;
+  }
+  let tls = '';
+  if (options.tls) {
+    fs.writeFileSync(path.join(dir, 'tls.crt'), options.tls.cert);
+    fs.writeFileSync(path.join(dir, 'tls.key'), options.tls.key);
+    tls = `\n  tls:\n    certificate: ${path.join(dir, 'tls.crt')}\n    key: ${path.join(dir, 'tls.key')}`;
+  }
   fs.writeFileSync(
     path.join(dir, 'config.yml'),
     `version: 0.1
 log: { level: error, accesslog: { disabled: true } }
-storage: { filesystem: { rootdirectory: ${path.join(dir, 'data')} }, delete: { enabled: true } }
-http: { addr: ${host} }
+storage: { filesystem: { rootdirectory: ${dataDir} }, delete: { enabled: true } }
+http:
+  addr: ${host}${tls}
 ${auth}`,
   );
   const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -142,6 +163,18 @@ ${auth}`,
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
+      if (options.tls) {
+        // HTTPS with a private CA this process does not trust: ready when it accepts connections.
+        await new Promise<void>((resolve, reject) => {
+          const sock = net.connect(port, '127.0.0.1', () => {
+            sock.end();
+            resolve();
+          });
+          sock.on('error', reject);
+        });
+        last = 'accepting connections';
+        break;
+      }
       const res = await fetch(`http://${host}/v2/`);
       last = `HTTP ${res.status}`;
       if (res.status === 200 || res.status === 401) break;
@@ -159,6 +192,8 @@ ${auth}`,
   }
 
   const pushToken = async (repo: string): Promise<Record<string, string>> => {
+    if (options.auth === 'htpasswd')
+      return { Authorization: `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64')}` };
     if (!signer) return {};
     return { Authorization: `Bearer ${signer([{ type: 'repository', name: repo, actions: ['pull', 'push'] }])}` };
   };
@@ -192,7 +227,7 @@ ${auth}`,
   };
   return {
     host,
-    dataDir: path.join(dir, 'data'),
+    dataDir,
     tokenRequests,
     push: pushImage,
     async pushIndex(repo, tag, images, idx) {
@@ -202,7 +237,7 @@ ${auth}`,
     },
     tamper(digest, bytes) {
       const hex = digest.slice(7);
-      fs.writeFileSync(path.join(dir, 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data'), bytes);
+      fs.writeFileSync(path.join(dataDir, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data'), bytes);
     },
     async stop() {
       child.kill();
