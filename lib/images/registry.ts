@@ -528,7 +528,10 @@ export class RegistryClient {
 
 /** Node's codes for a certificate it does not accept (as opposed to a server that does not speak TLS). */
 function isCertificateError(code: string | undefined): boolean {
-  return code !== undefined && /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)/.test(code);
+  return (
+    code !== undefined &&
+    /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)/.test(code)
+  );
 }
 
 async function readLimited(res: Response, limit: number, r: RemoteReference, what: string): Promise<Uint8Array> {
