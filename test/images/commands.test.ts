@@ -293,6 +293,72 @@ describe('images verify, on synthesized output', () => {
   });
 });
 
+describe('images verify, clusters that take images from an image catalog', () => {
+  test('the catalog entry is resolved as CNPG resolves it, the Cluster overriding it field by field', async () => {
+    const dir = tmp('cnpg-yaml-');
+    const catalog = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'ClusterImageCatalog',
+      metadata: { name: 'pg' },
+      spec: {
+        images: [
+          {
+            major: 18,
+            image: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+            extensions: [
+              { name: 'crypto', image: { reference: `${reg.host}/ext/crypto-system:1.3-18-trixie` }, ld_library_path: ['system'] },
+              { name: 'geo', image: { reference: `${reg.host}/ext/geo:1.0-18-trixie` } },
+            ],
+          },
+        ],
+      },
+    };
+    const cluster = (extensions: unknown[]) => ({
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'c', namespace: 'db' },
+      spec: {
+        instances: 1,
+        imageCatalogRef: { apiGroup: 'postgresql.cnpg.io', kind: 'ClusterImageCatalog', name: 'pg', major: 18 },
+        storage: { size: '1Gi' },
+        postgresql: { extensions },
+      },
+    });
+    const database = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Database',
+      metadata: { name: 'c-app', namespace: 'db' },
+      spec: {
+        name: 'app',
+        owner: 'app',
+        cluster: { name: 'c' },
+        extensions: [{ name: 'pgcrypto' }, { name: 'cube' }, { name: 'earthdistance' }],
+      },
+    };
+    const write = (objects: unknown[]) => {
+      const file = path.join(dir, `app-${Math.random().toString(36).slice(2)}.yaml`);
+      fs.writeFileSync(file, objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+      return file;
+    };
+    // From the catalog: crypto with ld_library_path [system] is fine.
+    const ok = await cli(['verify', write([catalog, cluster([{ name: 'crypto' }, { name: 'geo' }]), database]), '-o', 'json']);
+    expect(JSON.parse(ok.out)).toMatchObject({ ok: true, findings: [], clusters: 1, databases: 1 });
+    // The Cluster overrides ld_library_path with a directory the image lacks: that is what CNPG would mount.
+    const overridden = await cli([
+      'verify',
+      write([catalog, cluster([{ name: 'crypto', ld_library_path: ['lib64'] }, { name: 'geo' }]), database]),
+    ]);
+    expect(overridden.code).toBe(1);
+    expect(overridden.out).toMatch(/error Cluster\/db\/c \[crypto\] \(missing-path\): lib64: ldLibraryPath names "lib64"/);
+    expect(overridden.out).toMatch(/\[crypto\] \(library-not-on-path\): libcrypto\.so\.1\.1/);
+    // Without the catalog among the inputs, the image cannot be known: said, not guessed.
+    const alone = await cli(['verify', write([cluster([{ name: 'crypto' }])])]);
+    expect(alone.out).toMatch(
+      /warning Cluster\/db\/c \[crypto\] \(unresolved-reference\): extension "crypto" has no image reference here and ClusterImageCatalog\/pg is not among the inputs/,
+    );
+  });
+});
+
 describe('images lock', () => {
   test('locks every reference, --check passes, a moved tag fails --check naming it, synth pins from the lock', async () => {
     await reg.push('ext/moving', '1.0-18-trixie', image([layer({ ...HELLO, 'v.txt': 'one' })]));
