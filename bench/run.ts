@@ -413,7 +413,8 @@ Ratio at 1000 pairs went from 3.2 to the value in the table; see the closing not
 - \`synthesize(app)\` validates every CNPG object against the CRDs (schema and CEL rules): the row "with
   synthesize()" is that cost. Each distinct object body is walked once, CRD patterns are compiled once, and the
   parsed release manifest is kept as JSON beside the cache, by sha256 (loading it went from about 300 to 37 ms).
-- The provider now applies any number of extensions in two round trips after connecting (begin + lock + state,
+- The provider now applies any number of extensions in two round trips after connecting (round 3: a create on a
+  fresh database in one; begin + lock + state,
   then all statements + commit), reads in one, deletes in two; \`test/pulumi/real-cluster.test.ts\` pins those
   counts from the server's statement log at 1 and 20 extensions.
 - Installed from the package, the provider is stored in each resource as a \`require\` of

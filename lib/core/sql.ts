@@ -375,7 +375,7 @@ export function planExtensions(input: PlanInput): Plan {
       steps.push({
         action: 'create',
         extension: d.name,
-        sql: `CREATE EXTENSION ${quoteIdent(d.name)}${d.schema !== undefined ? ` SCHEMA ${quoteIdent(d.schema)}` : ''}${d.version !== undefined ? ` VERSION ${quoteLiteral(d.version)}` : ''}`,
+        sql: createExtensionSql(d),
       });
       continue;
     }
@@ -504,12 +504,13 @@ export const IDENTITY_SQL =
   'SELECT s.system_identifier::text AS "serverId", d.oid::int8::text AS "databaseOid" FROM pg_catalog.pg_control_system() s, ' +
   'pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()';
 
-/**
- * Everything an apply needs to plan, as one multi-statement simple query (one round trip): begin, take
- * the lock, then identity, installed, available, schemas, update paths (of `updatable`), and what depends on
- * the extensions that may be dropped (`droppable`). Results come back in that order (see the provider).
- */
-export function liveStateSql(updatable: readonly string[], droppable: readonly string[], statementTimeoutMs: number): string {
+/** `CREATE EXTENSION` of one request, as every plan writes it. */
+export function createExtensionSql(d: ExtensionRequest): string {
+  return `CREATE EXTENSION ${quoteIdent(d.name)}${d.schema !== undefined ? ` SCHEMA ${quoteIdent(d.schema)}` : ''}${d.version !== undefined ? ` VERSION ${quoteLiteral(d.version)}` : ''}`;
+}
+
+/** How every apply starts: a transaction, the advisory lock, the timeouts, and CNPG's search_path. */
+function applyPrelude(statementTimeoutMs: number): string[] {
   return [
     'BEGIN',
     // The wait for the lock is bounded by lock_timeout alone (same value), so that it reports as a lock wait.
@@ -517,6 +518,55 @@ export function liveStateSql(updatable: readonly string[], droppable: readonly s
     `SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(${quoteLiteral(APPLY_LOCK_KEY)}))`,
     `SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`,
     `SET LOCAL search_path TO "$user", public`,
+  ];
+}
+
+/** The error a one-round-trip create raises when the database is not as fresh as it assumed. */
+export const NOT_FRESH_MESSAGE = 'cnpg-constructs: not a fresh create';
+
+/**
+ * A create in one round trip. Its guard checks in the database, before any statement runs, what the plan would
+ * check from the live state: none of `desired` is installed yet, each is available at the requested (else
+ * default) version, each requirement of that version is installed or earlier in the list, each requested schema
+ * exists. When all hold, the plan would be exactly these `CREATE EXTENSION`s in this order (the plan keeps an order
+ * that already satisfies the requirements), so they run here, then the managed extensions are read back and the
+ * transaction commits. When any does not hold, the guard raises {@link NOT_FRESH_MESSAGE} and nothing has run: the
+ * provider rolls back and plans from the live state as usual (adoption, reordering, the pre-flight messages).
+ * Results: 5 prelude, identity, guard, one per extension, installed, commit.
+ */
+export function freshCreateSql(desired: readonly ExtensionRequest[], statementTimeoutMs: number): string {
+  const names = desired.map((d) => d.name);
+  const wanted =
+    `SELECT * FROM unnest(${textArray(names)}, ${textArray(desired.map((d) => d.version ?? ''))}, ${textArray(desired.map((d) => d.schema ?? ''))}) ` +
+    'WITH ORDINALITY AS w(name, version, schema, i)';
+  const target =
+    'SELECT w.name, w.i, v.requires FROM w JOIN pg_catalog.pg_available_extension_versions v ON v.name = w.name AND v.version = ' +
+    "coalesce(NULLIF(w.version, ''), (SELECT a.default_version FROM pg_catalog.pg_available_extensions a WHERE a.name = w.name))";
+  const notFresh = [
+    `EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = ANY(${textArray(names)}))`,
+    `(SELECT count(*) FROM t) < ${names.length}`,
+    "EXISTS (SELECT 1 FROM t CROSS JOIN LATERAL unnest(coalesce(t.requires, '{}'::name[])) r(req) WHERE r.req NOT IN (SELECT extname FROM pg_catalog.pg_extension) " +
+      'AND NOT EXISTS (SELECT 1 FROM w AS e WHERE e.name = r.req::text AND e.i < t.i))',
+    "EXISTS (SELECT 1 FROM w WHERE w.schema <> '' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = w.schema))",
+  ].join(' OR ');
+  return [
+    ...applyPrelude(statementTimeoutMs),
+    IDENTITY_SQL,
+    `DO $guard$ BEGIN IF (WITH w AS (${wanted}), t AS (${target}) SELECT ${notFresh}) THEN RAISE EXCEPTION '${NOT_FRESH_MESSAGE}'; END IF; END $guard$`,
+    ...desired.map(createExtensionSql),
+    installedSql(names),
+    'COMMIT',
+  ].join(`;${STEP_SEPARATOR}`);
+}
+
+/**
+ * Everything an apply needs to plan, as one multi-statement simple query (one round trip): begin, take
+ * the lock, then identity, installed, available, schemas, update paths (of `updatable`), and what depends on
+ * the extensions that may be dropped (`droppable`). Results come back in that order (see the provider).
+ */
+export function liveStateSql(updatable: readonly string[], droppable: readonly string[], statementTimeoutMs: number): string {
+  return [
+    ...applyPrelude(statementTimeoutMs),
     IDENTITY_SQL,
     installedSql(),
     "SELECT v.name, v.version, coalesce(v.requires, '{}'::name[])::text[] AS requires, v.relocatable, v.schema::text AS schema, " +

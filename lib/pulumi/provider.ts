@@ -26,6 +26,10 @@ import {
   identifierProblem,
   type InstalledExtension,
   installedSql,
+  createExtensionSql,
+  freshCreateSql,
+  NOT_FRESH_MESSAGE,
+  type PlannedStep,
   liveStateSql,
   type Plan,
   planExtensions,
@@ -397,21 +401,25 @@ function installedMap(rows: Record<string, unknown>[]): Map<string, InstalledExt
 }
 
 /** Round trip 1: begin, lock, and everything the plan needs (see liveStateSql). */
-async function liveState(client: Client, inputs: PostgresExtensionsInputs, managed: readonly string[]): Promise<LiveState> {
+async function liveState(
+  client: Client,
+  inputs: PostgresExtensionsInputs,
+  managed: readonly string[],
+  rollbackFirst = false,
+): Promise<LiveState> {
   const desired = new Set(inputs.extensions.map((e) => e.name));
   const updatable = inputs.extensions.filter((e) => e.version !== undefined).map((e) => e.name);
   const droppable = managed.filter((m) => !desired.has(m));
   let results: Rows;
   try {
-    results = (await client.query(liveStateSql(updatable, droppable, inputs.statementTimeoutMs ?? 60_000))) as unknown as Rows;
+    // After a create that could not take the one-round-trip path, its failed transaction ends in the same message.
+    const sql = liveStateSql(updatable, droppable, inputs.statementTimeoutMs ?? 60_000);
+    results = (await client.query(rollbackFirst ? `ROLLBACK;\n${sql}` : sql)) as unknown as Rows;
+    if (rollbackFirst) results = results.slice(1);
   } catch (err) {
     const e = err as PgError;
     await client.query('ROLLBACK').catch(() => undefined);
-    if (e.code === '55P03') {
-      fail(
-        `another apply holds the lock on database ${inputs.database} at ${target(inputs)} (waited statementTimeoutMs = ${inputs.statementTimeoutMs ?? 60_000} ms): nothing was changed. Run again when it is done`,
-      );
-    }
+    if (e.code === '55P03') lockTimeout(inputs);
     fail(`cannot read the extensions of ${target(inputs)}: ${e.message}. Nothing was changed`);
   }
   const [, , , , , identity, installed, available, schemas, paths, dependents] = results;
@@ -435,6 +443,44 @@ async function liveState(client: Client, inputs: PostgresExtensionsInputs, manag
     schemas: new Set(schemas.rows.map((r) => r.nspname as string)),
     updatePaths,
     dependents: dependents.rows as unknown as DependentObject[],
+  };
+}
+
+function lockTimeout(inputs: PostgresExtensionsInputs): never {
+  fail(
+    `another apply holds the lock on database ${inputs.database} at ${target(inputs)} (waited statementTimeoutMs = ${inputs.statementTimeoutMs ?? 60_000} ms): nothing was changed. Run again when it is done`,
+  );
+}
+
+/**
+ * A create in one round trip (see freshCreateSql): the common case of `pulumi up` on a new database, where
+ * planning from the live state would only confirm that every extension is to be created, in the given order.
+ * Undefined when its guard found the database otherwise (nothing ran; the failed transaction is left for the next
+ * message to roll back): the caller then plans from the live state. A statement that fails after the guard passed
+ * is reported as the plan's statements are (the same message), a lock wait that timed out as such.
+ */
+async function freshCreate(client: Client, inputs: PostgresExtensionsInputs): Promise<PostgresExtensionsOutputs | undefined> {
+  // Values are written into a dollar-quoted guard: none may contain a dollar sign (then: the usual path).
+  const values = inputs.extensions.flatMap((e) => [e.name, e.version ?? '', e.schema ?? '']);
+  if (inputs.extensions.length === 0 || values.some((v) => v.includes('$'))) return undefined;
+  let results: Rows;
+  try {
+    results = (await client.query(freshCreateSql(inputs.extensions, inputs.statementTimeoutMs ?? 60_000))) as unknown as Rows;
+  } catch (err) {
+    const e = err as PgError;
+    if (e.code === 'P0001' && e.message === NOT_FRESH_MESSAGE) return undefined;
+    await client.query('ROLLBACK').catch(() => undefined);
+    if (e.code === '55P03') lockTimeout(inputs);
+    const steps = inputs.extensions.map((d) => ({ action: 'create' as const, extension: d.name, sql: createExtensionSql(d) }));
+    return applyFailed(client, inputs, steps, e);
+  }
+  const after = installedMap(results[results.length - 2].rows);
+  return {
+    ...normalize(inputs),
+    installed: inputs.extensions.filter((e) => after.has(e.name)).map((e) => after.get(e.name) as InstalledExtension),
+    managed: inputs.extensions.map((e) => e.name),
+    ...(results[5].rows[0] as unknown as Identity),
+    cascaded: [],
   };
 }
 
@@ -483,28 +529,32 @@ async function execute(client: Client, inputs: PostgresExtensionsInputs, plan: P
     return names.filter((n) => after.has(n)).map((n) => after.get(n) as InstalledExtension);
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    const e = err as PgError;
-    const step = e.code ? await failingStep(client, plan, e) : undefined;
-    const dependents =
-      e.code === '2BP01' && e.detail
-        ? `\n  objects that depend on it:\n    ${e.detail.split('\n').join('\n    ')}\n  drop them first, or set dropCascade: true to drop them with it`
-        : e.detail
-          ? ` (${e.detail})`
-          : '';
-    fail(
-      `${step ?? 'applying the plan'} failed in database ${inputs.database}: ${e.message}${dependents}. The transaction was rolled back: nothing was changed`,
-    );
+    return applyFailed(client, inputs, plan.steps, err as PgError);
   }
+}
+
+/** Names the statement that failed (when the server said why) and fails with what it said; nothing was changed. */
+async function applyFailed(client: Client, inputs: PostgresExtensionsInputs, steps: readonly PlannedStep[], e: PgError): Promise<never> {
+  const step = e.code ? await failingStep(client, steps, e) : undefined;
+  const dependents =
+    e.code === '2BP01' && e.detail
+      ? `\n  objects that depend on it:\n    ${e.detail.split('\n').join('\n    ')}\n  drop them first, or set dropCascade: true to drop them with it`
+      : e.detail
+        ? ` (${e.detail})`
+        : '';
+  fail(
+    `${step ?? 'applying the plan'} failed in database ${inputs.database}: ${e.message}${dependents}. The transaction was rolled back: nothing was changed`,
+  );
 }
 
 /**
  * Which statement failed: the steps again, one by one, in a transaction that is rolled back whatever
  * happens (the failure path only; the success path never pays for it).
  */
-async function failingStep(client: Client, plan: Plan, original: PgError): Promise<string | undefined> {
+async function failingStep(client: Client, steps: readonly PlannedStep[], original: PgError): Promise<string | undefined> {
   try {
     await client.query(`BEGIN; SET LOCAL search_path TO "$user", public`);
-    for (const s of plan.steps) {
+    for (const s of steps) {
       try {
         await client.query(s.sql);
       } catch (e) {
@@ -533,8 +583,16 @@ async function apply(
   const w = waiting(inputs);
   const client = await connect(inputs, w);
   try {
+    // A create on a database that has none of the extensions yet: one round trip (see freshCreate).
+    let rollbackFirst = false;
+    if (managed.length === 0 && expected === undefined) {
+      const done = await freshCreate(client, inputs);
+      if (done) return done;
+      rollbackFirst = true;
+    }
     for (;;) {
-      const live = await liveState(client, inputs, managed);
+      const live = await liveState(client, inputs, managed, rollbackFirst);
+      rollbackFirst = false;
       checkIdentity(expected, live.identity, inputs);
       const plan = planExtensions({
         desired: inputs.extensions,
