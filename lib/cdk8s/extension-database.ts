@@ -1,6 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Database } from '../../imports/postgresql.cnpg.io';
 import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
 import { PostgresCluster } from './postgres-cluster';
 import { effectiveNamespace, registerClaims } from './uniqueness';
@@ -35,7 +34,7 @@ export class ExtensionDatabase extends ApiObject {
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
     // The construct is the `Database` object itself: no wrapper construct per database.
     const model = ExtensionDatabase.buildModel(scope, id, props);
-    super(scope, id, { ...databaseManifest(model, true), ...Database.GVK });
+    super(scope, id, databaseManifest(model, true));
     this.model = model;
     // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
     // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { keepClusterScoped } from './cluster-scoped';
-import { ClusterImageCatalog as ClusterImageCatalogObject, ImageCatalog as ImageCatalogObject } from '../../imports/postgresql.cnpg.io';
+import { ApiObject } from 'cdk8s';
 import {
   buildImageCatalog,
   type CheckedCatalogReference,
@@ -8,6 +8,7 @@ import {
   type ImageCatalogKind,
   type ImageCatalogModel,
   type ImageCatalogProps,
+  imageCatalogManifest,
 } from '../core';
 
 export type { ImageCatalogProps } from '../core';
@@ -19,10 +20,8 @@ abstract class CatalogConstruct extends Construct {
   protected constructor(scope: Construct, id: string, kind: ImageCatalogKind, props: ImageCatalogProps) {
     super(scope, id);
     this.model = buildImageCatalog(this.node.path, id, kind, props);
-    const Obj = kind === 'ImageCatalog' ? ImageCatalogObject : ClusterImageCatalogObject;
-    keepClusterScoped(
-      new Obj(this, 'Resource', { metadata: { name: this.model.name, namespace: this.model.namespace }, spec: this.model.spec }),
-    );
+    // A plain ApiObject with the spec serialized once (as PostgresCluster does): the generated classes are not loaded.
+    keepClusterScoped(new ApiObject(this, 'Resource', imageCatalogManifest(this.model)));
   }
 
   /**

@@ -1,6 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { Cluster } from '../../imports/postgresql.cnpg.io';
 import { buildCluster, type ClusterModel, clusterManifest, clusterObjectNames, type PostgresClusterProps } from '../core';
 import { CnpgOperator } from './operator';
 import { effectiveNamespace, registerClaims } from './uniqueness';
@@ -40,7 +39,7 @@ export class PostgresCluster extends ApiObject {
     // The construct is the `Cluster` object itself: no wrapper construct per cluster. Its spec is serialized
     // once, here, by the generated `toJson_ClusterSpec` (cheaper at synth than the generated class).
     const model = PostgresCluster.buildModel(scope, id, props);
-    super(scope, id, { ...clusterManifest(model, true), ...Cluster.GVK });
+    super(scope, id, clusterManifest(model, true));
     this.model = model;
   }
 
