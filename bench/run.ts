@@ -450,9 +450,13 @@ Profiled first (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs
 8. **No generated cdk8s classes at load.** Image catalogs are plain ApiObjects with their spec serialized once,
    like clusters and databases, so \`imports/postgresql.cnpg.io\` (the generated ApiObject classes) is not loaded.
 
-Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.3x of \`require('cdk8s')\`: 13 ms to
+Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.3x of \`require('cdk8s')\`: 10–12 ms to
 load about 30 modules of our own and 250 KB of generated serializers; getting to 1.1x would take bundling the
-entry into one file with a V8 code cache (Node 20 has no \`module.enableCompileCache\`), which was not done.
+entry into one file with a V8 code cache (Node 20 has no \`module.enableCompileCache\`), which was not done: a
+bundle per entry would give \`cnpg-constructs\` and \`cnpg-constructs/cdk8s\` two copies of the core classes (an
+\`ExtensionImage\` from one would fail \`instanceof\` in the other), and exports behind lazy getters are invisible
+to Node's detection of named exports for ESM \`import\`s. Lazy-loading core would only move the cost to the first
+construct: the whole-process rows above are what a synth pays.
 `;
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs', 'BENCHMARKS.md'), doc);
