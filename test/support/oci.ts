@@ -59,6 +59,19 @@ export function tar(entries: readonly TarEntry[]): Buffer {
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
+function zstd(raw: Buffer): Buffer {
+  try {
+    return execFileSync('zstd', ['-q', '-c', '-3'], { input: raw, maxBuffer: 1 << 30 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        "zstd is not installed: the extension-image tests need Debian's zstd (apt-get install docker-registry skopeo zstd; .ci/run does it when missing)",
+      );
+    }
+    throw e;
+  }
+}
+
 export interface Blob {
   readonly mediaType: string;
   readonly bytes: Buffer;
@@ -82,12 +95,7 @@ export function blob(mediaType: string, bytes: Buffer): Blob {
 export function layer(entries: readonly TarEntry[] | Readonly<Record<string, string | Buffer>>, compression: Compression = 'gzip'): Layer {
   const list: TarEntry[] = Array.isArray(entries) ? [...entries] : withDirs(entries as Record<string, string | Buffer>);
   const raw = tar(list);
-  const bytes =
-    compression === 'gzip'
-      ? zlib.gzipSync(raw)
-      : compression === 'zstd'
-        ? execFileSync('zstd', ['-q', '-c', '-3'], { input: raw, maxBuffer: 1 << 30 })
-        : raw;
+  const bytes = compression === 'gzip' ? zlib.gzipSync(raw) : compression === 'zstd' ? zstd(raw) : raw;
   const mediaType = `application/vnd.oci.image.layer.v1.tar${compression === 'none' ? '' : `+${compression}`}`;
   return { ...blob(mediaType, bytes), diffId: digestOf(raw) };
 }

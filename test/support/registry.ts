@@ -57,7 +57,19 @@ export interface RegistryOptions {
   readonly dataDir?: string;
 }
 
+/** The Debian tools the image tests use; a clear message when one is missing (`.ci/run` installs them). */
+export function requireTool(bin: string, pkg: string): void {
+  const found = bin.startsWith('/')
+    ? fs.existsSync(bin)
+    : (process.env.PATH ?? '').split(':').some((d) => fs.existsSync(path.join(d, bin)));
+  if (!found)
+    throw new Error(
+      `${bin} is not installed: the extension-image tests need Debian's ${pkg} (apt-get install docker-registry skopeo zstd; .ci/run does it when missing)`,
+    );
+}
+
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
+  requireTool(REGISTRY_BIN, 'docker-registry');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-registry-'));
   const dataDir = options.dataDir ?? path.join(dir, 'data');
   const port = await freePort();
