@@ -12,7 +12,7 @@ import { RegistryClient, RegistryError } from '../../lib/images/registry';
 import { UnsafeLayerError } from '../../lib/images/unpack';
 import { contribFiles, HELLO } from '../support/extension-images';
 import { image, index, layer } from '../support/oci';
-import { REGISTRY_PASSWORD, REGISTRY_USER, startRegistry, type TestRegistry } from '../support/registry';
+import { REGISTRY_PASSWORD, REGISTRY_USER, requireTool, startRegistry, type TestRegistry } from '../support/registry';
 import { makeCertificates } from '../support/tls';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
@@ -49,6 +49,7 @@ describe('registry client against docker-registry', () => {
     );
     const ref = `${reg.host}/ext/geo:1.0-18-trixie`;
     // skopeo, an independent client, sees the same index and computes the same digest.
+    requireTool('skopeo', 'skopeo');
     const raw = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]);
     expect(JSON.parse(raw.toString()).manifests).toHaveLength(2);
     const rawFile = path.join(tmp('cnpg-raw-'), 'index.json');
