@@ -125,13 +125,14 @@ function inspectOptions(a: Args, client: RegistryClient): InspectImageOptions {
 
 /** Runs `images <command>`; returns the exit code. */
 export async function runImages(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   let a: Args;
   try {
     a = parseArgs(argv);
-    if (!a.command || a.command === '--help' || argv.includes('--help')) {
-      io.stdout(`${USAGE}\n`);
-      return a.command ? 0 : 2;
-    }
+    if (!a.command || a.command.startsWith('-')) throw new UsageError('name a command (inspect, verify, lock or test) before the options');
     if (!['inspect', 'verify', 'lock', 'test'].includes(a.command)) throw new UsageError(`unknown command images ${a.command}`);
     if (a.command === 'inspect' && a.positional.length !== 1) throw new UsageError('images inspect takes one image reference');
     if (a.command === 'test' && a.positional.length === 0) throw new UsageError('images test takes at least one image reference');

@@ -171,8 +171,14 @@ describe('images inspect', () => {
     expect(JSON.parse(r.out).libraries.find((l: { file: string }) => l.file === 'lib/pgcrypto.so').missing).toEqual([]);
   });
 
-  test('could not run: exit 2 with the reason', async () => {
+  test('could not run: exit 2 with the reason; --help is the usage, exit 0', async () => {
     expect((await cli(['inspect'])).code).toBe(2);
+    const help = await cli(['inspect', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^usage: cnpg-constructs images <command> \[options\]/);
+    expect((await cli([])).err).toMatch(
+      /^cnpg-constructs images: name a command \(inspect, verify, lock or test\) before the options\nusage:/,
+    );
     const r = await cli(['inspect', `${reg.host}/ext/absent:1`]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/could not run: .*answered 404 for manifest 1/);
