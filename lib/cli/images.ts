@@ -247,7 +247,7 @@ async function objectsOf(a: Args, io: CliIo): Promise<{ object: KubeObject; labe
       const o = d.object as KubeObject;
       return {
         object: o,
-        label: `${d.file}:${d.index} ${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`,
+        label: `${d.file}:${d.index} ${o.metadata?.name ? `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}` : `${o.apiVersion} ${o.kind}`}`,
       };
     });
 }

@@ -82,8 +82,9 @@ export async function lockReferences(uses: readonly Use[], options: LockOptions)
       problems.push({
         reference: u.ref,
         usedAt: u.usedAt,
-        message: `cannot be resolved: ${r.message}`,
-        fix: 'check the reference and the registry',
+        // The registry error says what to do: its fix is the problem's fix.
+        message: `cannot be resolved: ${resolveError(u.ref, r.message).what}`,
+        fix: resolveError(u.ref, r.message).fix,
       });
       return;
     }
@@ -127,5 +128,15 @@ export async function lockReferences(uses: readonly Use[], options: LockOptions)
     references: references.sort((a, b) => (a.reference < b.reference ? -1 : 1)),
     unused,
     problems,
+  };
+}
+
+/** A registry error's text without the reference it starts with, and its fix apart. */
+function resolveError(ref: string, message: string): { what: string; fix: string } {
+  const at = message.lastIndexOf('. Fix: ');
+  const what = at < 0 ? message : message.slice(0, at);
+  return {
+    what: what.startsWith(`${ref}: `) ? what.slice(ref.length + 2) : what,
+    fix: at < 0 ? 'check the reference and the registry' : message.slice(at + 7),
   };
 }

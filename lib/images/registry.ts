@@ -499,7 +499,9 @@ export class RegistryClient {
         const code = cause?.code;
         const fix = isCertificateError(code)
           ? `the registry's TLS certificate is not trusted (${code}): if it is signed by a private CA, give the CA to Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`
-          : `check the registry host and your network${this.allowsHttp(r.apiHost) ? '' : `; a registry without TLS must be named with --insecure-registry ${r.apiHost}`}`;
+          : isTlsProtocolError(code) && !this.allowsHttp(r.apiHost)
+            ? `${r.apiHost} does not speak TLS: if it is a registry without TLS you trust, name it with --insecure-registry ${r.apiHost}`
+            : 'check the registry host, your network and any proxy (HTTPS_PROXY is not used by this client)';
         throw new RegistryError(
           `${r.text}: could not reach ${new URL(url).origin} (${code ?? cause?.message ?? (e as Error).message}). Fix: ${fix}`,
           r.text,
@@ -524,6 +526,11 @@ export class RegistryClient {
     }
     throw new RegistryError(`${r.text}: more than ${MAX_REDIRECTS} redirects from ${start}`, r.text);
   }
+}
+
+/** A server that answered, but not with TLS (a plain-HTTP registry). */
+function isTlsProtocolError(code: string | undefined): boolean {
+  return code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG';
 }
 
 /** Node's codes for a certificate it does not accept (as opposed to a server that does not speak TLS). */
