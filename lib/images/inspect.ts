@@ -71,6 +71,7 @@ export type ImageProblemCode =
   | 'library-not-on-path'
   | 'missing-path'
   | 'requires-unavailable'
+  | 'env-path-missing'
   | 'wrong-architecture';
 
 export interface ImageProblem {
@@ -93,6 +94,12 @@ export interface ImageInspection {
 }
 
 export interface InspectOptions extends MountPaths {
+  /**
+   * Environment the image is mounted with (`env`, CNPG 1.29+): each `${image_root}/<path>` in a value must exist in
+   * the image (PostGIS' `PROJ_DATA=${image_root}/share/proj`), or the extension fails at run time, not at mount.
+   * @default - none checked
+   */
+  readonly env?: Readonly<Record<string, string>>;
   /**
    * SQL extensions other mounted images (or the operand) provide, for `requires`.
    * @default the operand image's contrib extensions (BASE_IMAGE_EXTENSIONS)
@@ -427,6 +434,21 @@ export function inspectImageDir(root: string, options: InspectOptions = {}): Ima
         ext.name,
         `requires "${r}", which neither this image nor the operand image provides (CREATE EXTENSION ${ext.name} fails: required extension "${r}" is not installed)`,
         `mount the image that provides ${r} too, or add it to this image`,
+      );
+    }
+  }
+
+  // env: CNPG expands ${image_root} to the mount point (pkg/utils/extensions SetEnvVars, ExpandEnvPlaceholders).
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    for (const m of value.matchAll(/\$\{image_root\}\/?([^:\s]*)/g)) {
+      const rel = clean(m[1] || '.');
+      if (rel === '..' || rel.startsWith('../') || fs.existsSync(path.join(root, rel))) continue;
+      problem(
+        'warning',
+        'env-path-missing',
+        name,
+        `is set to ${JSON.stringify(value)}, but the image has no ${rel}: what reads ${name} will not find its files at run time`,
+        `fix the value (the image has ${listDir(root).join(', ') || 'nothing'} at its root), or the image`,
       );
     }
   }

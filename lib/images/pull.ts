@@ -77,6 +77,7 @@ export async function inspectImage(ref: string, options: InspectImageOptions = {
     const inspection = inspectImageDir(root, {
       ...options,
       ldLibraryPath: options.ldLibraryPath ?? catalog?.ldLibraryPath,
+      env: options.env ?? catalog?.env,
       machine: options.machine ?? ELF_MACHINES[pulled.image.platform.architecture],
     });
     const p = pulled.image.platform;

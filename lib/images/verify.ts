@@ -41,6 +41,8 @@ export interface MountedImage extends MountPaths {
   readonly sqlExtensions?: readonly { readonly name: string; readonly requires?: readonly string[] }[];
   /** The SQL extension version the code expects the image's main extension at. */
   readonly sqlVersion?: string;
+  /** `env` it is mounted with. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 interface ClusterUse {
@@ -67,9 +69,11 @@ function idOf(o: KubeObject): string {
   return `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`;
 }
 function mountOf(e: Spec, reference: string): MountedImage {
+  const env = Array.isArray(e.env) ? Object.fromEntries((e.env as Spec[]).map((x) => [String(x.name), String(x.value ?? '')])) : undefined;
   return {
     name: e.name as string,
     reference,
+    env,
     extensionControlPath: e.extension_control_path as string[] | undefined,
     dynamicLibraryPath: e.dynamic_library_path as string[] | undefined,
     ldLibraryPath: e.ld_library_path as string[] | undefined,
@@ -125,6 +129,7 @@ export function clusterUses(objects: readonly KubeObject[]): { clusters: Cluster
           extensionControlPath: mine.extensionControlPath?.length ? mine.extensionControlPath : base?.extensionControlPath,
           dynamicLibraryPath: mine.dynamicLibraryPath?.length ? mine.dynamicLibraryPath : base?.dynamicLibraryPath,
           ldLibraryPath: mine.ldLibraryPath?.length ? mine.ldLibraryPath : base?.ldLibraryPath,
+          env: mine.env && Object.keys(mine.env).length ? mine.env : base?.env,
         });
       }
       clusters.push({ id, namespace: ns(o), name: o.metadata?.name ?? '', images, problems });
@@ -145,7 +150,7 @@ export function clusterUses(objects: readonly KubeObject[]): { clusters: Cluster
 }
 
 function key(m: MountedImage): string {
-  return JSON.stringify([m.reference, m.extensionControlPath ?? [], m.dynamicLibraryPath ?? [], m.ldLibraryPath ?? []]);
+  return JSON.stringify([m.reference, m.extensionControlPath ?? [], m.dynamicLibraryPath ?? [], m.ldLibraryPath ?? [], m.env ?? {}]);
 }
 
 /** Inspects every image once (three at a time) per reference and paths. */
@@ -153,7 +158,8 @@ async function inspectAll(mounts: readonly MountedImage[], options: InspectImage
   const unique = [...new Map(mounts.map((m) => [key(m), m])).values()];
   const reports = await mapLimit(unique, 3, async (m) => {
     try {
-      return await inspectImage(m.reference, { ...options, ...pathsOf(m) });
+      // env as mounted; none written means none to check (the catalog's is not assumed for plain YAML).
+      return await inspectImage(m.reference, { ...options, ...pathsOf(m), env: m.env ?? {} });
     } catch (e) {
       return e as Error;
     }
@@ -327,6 +333,7 @@ export async function verifyExtensionImages(images: readonly ExtensionImage[], o
       extensionControlPath: i.props.extensionControlPath,
       dynamicLibraryPath: i.props.dynamicLibraryPath,
       ldLibraryPath: i.props.ldLibraryPath,
+      env: i.props.env ?? i.envWhenSupported,
       sqlExtensions: i.sqlExtensions,
       sqlVersion: i.sqlVersion,
     }));

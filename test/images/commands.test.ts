@@ -365,6 +365,30 @@ describe('images verify, clusters that take images from an image catalog', () =>
   });
 });
 
+describe('the env an image is mounted with', () => {
+  test('a ${image_root} path the image lacks is a warning naming the variable (PostGIS data directories)', async () => {
+    await reg.push(
+      'cloudnative-pg/postgis-extension',
+      '3.6.1-18-trixie',
+      image([layer({ ...HELLO, 'share/proj/proj.db': 'proj', 'system/README': 'libraries would be here' })]),
+    );
+    const ref = `${reg.host}/cloudnative-pg/postgis-extension:3.6.1-18-trixie`;
+    // inspect uses the catalog entry's env for a catalog repository.
+    const r = await cli(['inspect', ref]);
+    expect(r.out).toMatch(
+      /warning \[env-path-missing\] GDAL_DATA: is set to "\$\{image_root\}\/share\/gdal", but the image has no share\/gdal/,
+    );
+    expect(r.out).not.toMatch(/PROJ_DATA/);
+    // verify over the code: the factory's env (CNPG 1.29+ applies it).
+    const report = await verifyExtensionImages([ExtensionImage.postgis('3.6.1', { registry: `${reg.host}/cloudnative-pg` })], {
+      client: new RegistryClient({ cacheDir: cache, credentials: () => undefined }),
+    });
+    expect(report.findings.filter((f) => f.code === 'env-path-missing').map((f) => f.message)).toEqual([
+      'GDAL_DATA: is set to "${image_root}/share/gdal", but the image has no share/gdal: what reads GDAL_DATA will not find its files at run time',
+    ]);
+  });
+});
+
 describe('images lock', () => {
   test('locks every reference, --check passes, a moved tag fails --check naming it, synth pins from the lock', async () => {
     await reg.push('ext/moving', '1.0-18-trixie', image([layer({ ...HELLO, 'v.txt': 'one' })]));
