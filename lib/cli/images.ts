@@ -11,7 +11,7 @@ import { type ImageReport, type InspectImageOptions, inspectImage } from '../ima
 import { parsePlatform, RegistryClient, type RegistryClientOptions, type RegistryEvent } from '../images/registry';
 import { type SmokeStep, smokeTest } from '../images/smoke';
 import { verifyObjects } from '../images/verify';
-import { expandInputs, readDocuments, UsageError } from './inputs';
+import { expandInputs, optionValue, outputFormat, readDocuments, UsageError } from './inputs';
 import type { CliIo } from './validate';
 
 const USAGE = `usage: cnpg-constructs images <command> [options]
@@ -76,16 +76,9 @@ function parseArgs(argv: readonly string[]): Args {
   const push = (list: string[] | undefined, v: string) => [...(list ?? []), v];
   for (let i = 0; i < rest.length; i++) {
     const o = rest[i];
-    const value = () => {
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`${o} needs a value`);
-      return v;
-    };
-    if (o === '-o' || o === '--output') {
-      const v = value();
-      if (v !== 'text' && v !== 'json') throw new UsageError(`-o takes text or json, not ${JSON.stringify(v)}`);
-      a.output = v;
-    } else if (o === '-q' || o === '--quiet') a.quiet = true;
+    const value = () => optionValue(rest, i++);
+    if (o === '-o' || o === '--output') a.output = outputFormat(value());
+    else if (o === '-q' || o === '--quiet') a.quiet = true;
     else if (o === '--platform') a.registry.platform = parsePlatform(value());
     else if (o === '--insecure-registry') a.registry.insecure.push(value());
     else if (o === '--max-blob-size') {

@@ -7,6 +7,19 @@ import type { CliIo } from './validate';
 /** A mistake on the command line: the command prints it with its usage and exits 2. */
 export class UsageError extends Error {}
 
+/** The value after the option at `argv[i]`; a UsageError naming the option when there is none. */
+export function optionValue(argv: readonly string[], i: number): string {
+  const v = argv[i + 1];
+  if (v === undefined) throw new UsageError(`${argv[i]} needs a value`);
+  return v;
+}
+
+/** `-o` / `--output`: text or json. */
+export function outputFormat(v: string): 'text' | 'json' {
+  if (v !== 'text' && v !== 'json') throw new UsageError(`-o takes text or json, not ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** Files to read: files as given, directories walked for *.yaml / *.yml (sorted), "-" for standard input. */
 export function expandInputs(inputs: readonly string[], cwd: string): string[] {
   const out: string[] = [];

@@ -3,7 +3,7 @@ import { DEFAULT_OPERATOR_VERSION } from '../core/compat';
 import { type KubeObject, OperatorManifest } from '../core/operator-manifest';
 import { isCnpgObject, objectId, validateCnpgObject } from '../core/validator';
 import { semanticFindings } from '../core/yaml-checks';
-import { expandInputs, readDocuments, UsageError } from './inputs';
+import { expandInputs, optionValue, outputFormat, readDocuments, UsageError } from './inputs';
 
 /** Where the command reads and writes (the process's, or a test's). */
 export interface CliIo {
@@ -57,18 +57,11 @@ function parseArgs(argv: readonly string[]): { inputs: string[]; version?: strin
   let output: 'text' | 'json' = 'text';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
+    const value = () => optionValue(argv, i++);
     if (a === '--operator-version') version = value();
     else if (a === '--manifest') manifest = value();
-    else if (a === '-o' || a === '--output') {
-      const v = value();
-      if (v !== 'text' && v !== 'json') throw new UsageError(`-o takes text or json, not ${JSON.stringify(v)}`);
-      output = v;
-    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    else if (a === '-o' || a === '--output') output = outputFormat(value());
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else inputs.push(a);
   }
   if (inputs.length === 0) throw new UsageError('name at least one file, directory or - (standard input)');

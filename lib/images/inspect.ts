@@ -462,8 +462,8 @@ export function inspectImageDir(root: string, options: InspectOptions = {}): Ima
   };
 }
 
-function topLevelDirsWithLibraries(root: string): string[] {
-  const out: string[] = [];
+/** Every entry below `root` (relative path, lstat), descending into real directories (never links) to `maxDepth`. */
+function walkImage(root: string, maxDepth: number, visit: (rel: string, st: fs.Stats) => void): void {
   const walk = (rel: string, depth: number) => {
     for (const f of listDir(path.join(root, rel))) {
       const child = rel ? `${rel}/${f}` : f;
@@ -473,24 +473,25 @@ function topLevelDirsWithLibraries(root: string): string[] {
       } catch {
         continue;
       }
-      if (!st.isDirectory()) continue;
-      if (sharedObjects(root, child).length) out.push(child);
-      if (depth < 3) walk(child, depth + 1);
+      visit(child, st);
+      if (st.isDirectory() && depth < maxDepth) walk(child, depth + 1);
     }
   };
   walk('', 0);
+}
+
+function topLevelDirsWithLibraries(root: string): string[] {
+  const out: string[] = [];
+  walkImage(root, 3, (rel, st) => {
+    if (st.isDirectory() && sharedObjects(root, rel).length) out.push(rel);
+  });
   return out;
 }
 
 function findControlFiles(root: string): string[] {
   const out: string[] = [];
-  const walk = (rel: string, depth: number) => {
-    for (const f of listDir(path.join(root, rel))) {
-      const child = rel ? `${rel}/${f}` : f;
-      if (f.endsWith('.control')) out.push(child);
-      else if (depth < 6 && isDir(path.join(root, child)) && !fs.lstatSync(path.join(root, child)).isSymbolicLink()) walk(child, depth + 1);
-    }
-  };
-  walk('', 0);
+  walkImage(root, 6, (rel) => {
+    if (rel.endsWith('.control')) out.push(rel);
+  });
   return out;
 }

@@ -4,7 +4,7 @@ import { IMAGE_LOCK_VERSION, ImageLock, type ImageLockEntry, imageReferencesIn }
 import { parseImageReference } from '../core/image-ref';
 import { mapLimit } from './pull';
 import { withoutDigest } from './reference';
-import type { RegistryClient } from './registry';
+import { type RegistryClient, RegistryError } from './registry';
 
 export interface LockedReference {
   /** The reference as the objects write it, without digest. */
@@ -83,8 +83,8 @@ export async function lockReferences(uses: readonly Use[], options: LockOptions)
         reference: u.ref,
         usedAt: u.usedAt,
         // The registry error says what to do: its fix is the problem's fix.
-        message: `cannot be resolved: ${resolveError(u.ref, r.message).what}`,
-        fix: resolveError(u.ref, r.message).fix,
+        message: `cannot be resolved: ${withoutReference(u.ref, r instanceof RegistryError ? r.problem : r.message)}`,
+        fix: (r instanceof RegistryError ? r.fix : undefined) ?? 'check the reference and the registry',
       });
       return;
     }
@@ -131,12 +131,7 @@ export async function lockReferences(uses: readonly Use[], options: LockOptions)
   };
 }
 
-/** A registry error's text without the reference it starts with, and its fix apart. */
-function resolveError(ref: string, message: string): { what: string; fix: string } {
-  const at = message.lastIndexOf('. Fix: ');
-  const what = at < 0 ? message : message.slice(0, at);
-  return {
-    what: what.startsWith(`${ref}: `) ? what.slice(ref.length + 2) : what,
-    fix: at < 0 ? 'check the reference and the registry' : message.slice(at + 7),
-  };
+/** A registry error's text without the reference it starts with. */
+function withoutReference(ref: string, message: string): string {
+  return message.startsWith(`${ref}: `) ? message.slice(ref.length + 2) : message;
 }

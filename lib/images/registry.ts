@@ -120,7 +120,15 @@ export class RegistryError extends Error {
     public readonly code?: string,
   ) {
     super(message);
+    const at = message.lastIndexOf('. Fix: ');
+    this.problem = at < 0 ? message : message.slice(0, at);
+    this.fix = at < 0 ? undefined : message.slice(at + '. Fix: '.length);
   }
+
+  /** The message without its fix. */
+  public readonly problem: string;
+  /** What to do, when the message says. */
+  public readonly fix?: string;
 }
 
 export const DEFAULT_PLATFORM: Platform = { os: 'linux', architecture: 'amd64' };

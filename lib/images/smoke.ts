@@ -114,8 +114,7 @@ function userIds(name: string): { uid: number; gid: number } {
 
 function mountName(img: SmokeImage, report: ImageReport): string {
   if (img.name) return img.name;
-  const entry = catalogEntryFor(report.reference);
-  if (entry) return entry.name;
+  if (report.catalog) return report.catalog;
   // The repository's last component (never the registry's host:port), as a CNPG extension name.
   return (remoteReference(report.reference).repository.split('/').pop() ?? 'ext').replace(/[^a-z0-9_-]/g, '-');
 }
@@ -156,12 +155,8 @@ export async function smokeTest(images: readonly SmokeImage[], options: SmokeOpt
       progress(`pulling ${img.reference}`);
       const tmpRoot = path.join(work, 'extensions', `.pull-${mounted.length}`);
       const entry = catalogEntryFor(img.reference);
-      const report = await inspectImage(img.reference, {
-        ...options,
-        ...img,
-        ldLibraryPath: img.ldLibraryPath ?? entry?.ldLibraryPath,
-        keepIn: tmpRoot,
-      });
+      // Paths and env not given come from the catalog entry the reference matches (inspectImage).
+      const report = await inspectImage(img.reference, { ...options, ...img, keepIn: tmpRoot });
       const name = mountName(img, report);
       if (mounted.some((m) => m.name === name)) throw new Error(`two images are mounted as ${name}: give each its own name (ref=name)`);
       const root = path.join(work, 'extensions', name);
@@ -266,26 +261,13 @@ export async function smokeTest(images: readonly SmokeImage[], options: SmokeOpt
           for (const e of order) {
             for (const u of e.updates) {
               const sql = `CREATE EXTENSION ${quoteIdent(e.name)} VERSION ${quoteIdent(u.from)} CASCADE; ALTER EXTENSION ${quoteIdent(e.name)} UPDATE TO ${quoteIdent(u.to)}`;
-              if (!e.versions.includes(u.from)) {
-                step({
-                  phase: 'update',
-                  extension: e.name,
-                  sql,
-                  outcome: 'skipped',
-                  ms: 0,
-                  detail: `${u.from} -> ${u.to}: ${u.from} cannot be installed (no script reaches it)`,
-                });
-                continue;
-              }
-              if (failed.has(e.name)) {
-                step({
-                  phase: 'update',
-                  extension: e.name,
-                  sql,
-                  outcome: 'skipped',
-                  ms: 0,
-                  detail: `${u.from} -> ${u.to}: CREATE EXTENSION failed`,
-                });
+              const skipped = !e.versions.includes(u.from)
+                ? `${u.from} cannot be installed (no script reaches it)`
+                : failed.has(e.name)
+                  ? 'CREATE EXTENSION failed'
+                  : undefined;
+              if (skipped) {
+                step({ phase: 'update', extension: e.name, sql, outcome: 'skipped', ms: 0, detail: `${u.from} -> ${u.to}: ${skipped}` });
                 continue;
               }
               await upd.query('BEGIN');

@@ -240,7 +240,7 @@ class Writer {
       case 'File':
       case 'OldFile':
       case 'ContiguousFile': {
-        this.replace(target, rel);
+        this.remove(rel);
         const fd = fs.openSync(target, 'wx', ((entry.mode ?? 0o644) & 0o755) | 0o644);
         entry.on('data', (chunk: Buffer) => {
           this.bytes += chunk.length;
@@ -256,7 +256,7 @@ class Writer {
         const resolved = path.posix.normalize(path.posix.join(dir, link));
         if (resolved === '..' || resolved.startsWith('../'))
           this.fail(entry.path, `is a symbolic link to ${JSON.stringify(link)}, which points outside the image`);
-        this.replace(target, rel);
+        this.remove(rel);
         fs.symlinkSync(link, target);
         entry.resume();
         return;
@@ -268,7 +268,7 @@ class Writer {
         if (!st?.isFile())
           this.fail(entry.path, `is a hard link to ${JSON.stringify(entry.linkpath)}, which is not a regular file of the image`);
         this.parentDir(path.posix.dirname(from) === '.' ? '' : path.posix.dirname(from), from);
-        this.replace(target, rel);
+        this.remove(rel);
         fs.linkSync(source, target);
         entry.resume();
         return;
@@ -292,11 +292,6 @@ class Writer {
       if (!st?.isDirectory()) fs.mkdirSync(path.join(this.root, current), { mode: 0o755 });
       this.realDirs.add(current);
     }
-  }
-
-  private replace(target: string, rel: string): void {
-    const st = lstat(target);
-    if (st) this.remove(rel);
   }
 
   private remove(rel: string): void {

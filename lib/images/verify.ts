@@ -158,8 +158,9 @@ async function inspectAll(mounts: readonly MountedImage[], options: InspectImage
   const unique = [...new Map(mounts.map((m) => [key(m), m])).values()];
   const reports = await mapLimit(unique, 3, async (m) => {
     try {
-      // env as mounted; none written means none to check (the catalog's is not assumed for plain YAML).
-      return await inspectImage(m.reference, { ...options, ...pathsOf(m), env: m.env ?? {} });
+      // Paths not given: the catalog entry's (inspectImage). env as mounted: none written means none to check.
+      const { extensionControlPath, dynamicLibraryPath, ldLibraryPath } = m;
+      return await inspectImage(m.reference, { ...options, extensionControlPath, dynamicLibraryPath, ldLibraryPath, env: m.env ?? {} });
     } catch (e) {
       return e as Error;
     }
@@ -167,15 +168,28 @@ async function inspectAll(mounts: readonly MountedImage[], options: InspectImage
   return new Map(unique.map((m, i) => [key(m), reports[i]]));
 }
 
-function pathsOf(m: MountPaths): MountPaths {
-  return {
-    extensionControlPath: m.extensionControlPath,
-    dynamicLibraryPath: m.dynamicLibraryPath,
-    ldLibraryPath: m.ldLibraryPath ?? catalogLd(m),
-  };
+/** What one mounted image contributes: why it could not be read, or its own problems and how it differs from the code. */
+function imageFindings(object: string, m: MountedImage, r: ImageReport | Error | undefined): VerifyFinding[] {
+  const base = { object, image: m.name, reference: m.reference };
+  if (r instanceof Error || !r) {
+    return [
+      {
+        ...base,
+        severity: 'error',
+        code: 'unreadable',
+        message: `cannot be inspected: ${r?.message}`,
+        fix: 'check the reference, the registry and its credentials',
+      },
+    ];
+  }
+  return [
+    ...r.problems.map((p) => ({ ...base, severity: p.severity, code: p.code, message: `${p.subject}: ${p.message}`, fix: p.fix })),
+    ...compareWithImage(object, m, r),
+  ];
 }
-function catalogLd(m: MountPaths): readonly string[] | undefined {
-  return 'reference' in m ? catalogEntryFor((m as MountedImage).reference)?.ldLibraryPath : undefined;
+
+function inspected(reports: Map<string, ImageReport | Error>): ImageReport[] {
+  return [...reports.values()].filter((r): r is ImageReport => !(r instanceof Error));
 }
 
 /** What the code and the catalog say the image holds, against what it holds. */
@@ -248,29 +262,8 @@ export async function verifyObjects(objects: readonly KubeObject[], options: Ins
     const provided = new Map<string, { ext: ImageExtension; image: MountedImage }>();
     for (const m of c.images) {
       const r = reports.get(key(m));
-      if (r instanceof Error || !r) {
-        findings.push({
-          severity: 'error',
-          object: c.id,
-          image: m.name,
-          reference: m.reference,
-          code: 'unreadable',
-          message: `cannot be inspected: ${r?.message}`,
-          fix: 'check the reference, the registry and its credentials',
-        });
-        continue;
-      }
-      for (const p of r.problems)
-        findings.push({
-          severity: p.severity,
-          object: c.id,
-          image: m.name,
-          reference: m.reference,
-          code: p.code,
-          message: `${p.subject}: ${p.message}`,
-          fix: p.fix,
-        });
-      findings.push(...compareWithImage(c.id, m, r));
+      findings.push(...imageFindings(c.id, m, r));
+      if (r instanceof Error || !r) continue;
       for (const e of r.extensions) if (!provided.has(e.name)) provided.set(e.name, { ext: e, image: m });
     }
     for (const d of databases.filter((x) => x.cluster === c.name && x.namespace === c.namespace)) {
@@ -340,30 +333,7 @@ export async function verifyExtensionImages(images: readonly ExtensionImage[], o
   const reports = await inspectAll(mounts, options);
   const findings: VerifyFinding[] = [];
   for (const m of mounts) {
-    const r = reports.get(key(m));
-    if (r instanceof Error || !r) {
-      findings.push({
-        severity: 'error',
-        object: m.name,
-        image: m.name,
-        reference: m.reference,
-        code: 'unreadable',
-        message: `cannot be inspected: ${r?.message}`,
-        fix: 'check the reference, the registry and its credentials',
-      });
-      continue;
-    }
-    for (const p of r.problems)
-      findings.push({
-        severity: p.severity,
-        object: m.name,
-        image: m.name,
-        reference: m.reference,
-        code: p.code,
-        message: `${p.subject}: ${p.message}`,
-        fix: p.fix,
-      });
-    findings.push(...compareWithImage(m.name, m, r));
+    findings.push(...imageFindings(m.name, m, reports.get(key(m))));
   }
-  return { images: [...reports.values()].filter((r): r is ImageReport => !(r instanceof Error)), findings, clusters: 0, databases: 0 };
+  return { images: inspected(reports), findings, clusters: 0, databases: 0 };
 }

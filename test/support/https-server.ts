@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { selfSigned } from './tls';
 
 // The server runs in its own process: the manifest download is synchronous (spawnSync), which
 // would block a server living in the test's own event loop.
@@ -33,27 +34,7 @@ export async function startHttpsServer(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-https-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSigned(key, cert, '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
   const files: Record<string, string> = {};
   Object.entries(routes).forEach(([route, body], i) => {
     if (typeof body === 'object' && 'redirect' in body) {

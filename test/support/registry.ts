@@ -12,6 +12,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Blob, Image } from './oci';
+import { freePort } from './pg';
+import { selfSigned } from './tls';
 
 export const REGISTRY_USER = 'ci';
 export const REGISTRY_PASSWORD = 's3cret';
@@ -34,17 +36,6 @@ export interface TestRegistry {
   /** Overwrites a stored blob's bytes (the registry serves them as they are). */
   tamper(digest: string, bytes: Buffer): void;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function b64url(data: Buffer | string): string {
@@ -79,25 +70,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
   let signer: ((access: { type: string; name: string; actions: string[] }[]) => string) | undefined;
   let auth = '';
   if (options.auth === 'token') {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=cnpg-test-token',
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSigned(path.join(dir, 'key.pem'), path.join(dir, 'cert.pem'), '/CN=cnpg-test-token');
     const key = fs.readFileSync(path.join(dir, 'key.pem'), 'utf8');
     const der = execFileSync('openssl', ['x509', '-in', path.join(dir, 'cert.pem'), '-outform', 'DER']);
     signer = (access) => {

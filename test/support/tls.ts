@@ -3,6 +3,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+/** A self-signed certificate (openssl, one day): `<keyFile>` and `<certFile>` written; `extra` e.g. `-addext subjectAltName=...`. */
+export function selfSigned(keyFile: string, certFile: string, subject: string, ...extra: string[]): void {
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', subject, ...extra],
+    {
+      stdio: 'ignore',
+    },
+  );
+}
+
 /**
  * A throw-away CA and a server certificate it signed (openssl), by default for 127.0.0.1 / localhost;
  * `subjectAltName` sets other names, e.g. CNPG's `DNS:angus-rw,DNS:angus-rw.default,DNS:angus-rw.default.svc`.
@@ -16,36 +27,8 @@ export function makeCertificates(subjectAltName = 'IP:127.0.0.1,DNS:localhost'):
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-tls-'));
   const f = (n: string) => path.join(dir, n);
   const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    f('ca.key'),
-    '-out',
-    f('ca.crt'),
-    '-days',
-    '1',
-    '-subj',
-    '/CN=cnpg-test-ca',
-  );
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    f('other.key'),
-    '-out',
-    f('other.crt'),
-    '-days',
-    '1',
-    '-subj',
-    '/CN=someone-else',
-  );
+  selfSigned(f('ca.key'), f('ca.crt'), '/CN=cnpg-test-ca');
+  selfSigned(f('other.key'), f('other.crt'), '/CN=someone-else');
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
   fs.writeFileSync(f('ext.cnf'), `subjectAltName=${subjectAltName}\n`);
   ssl(
