@@ -107,6 +107,17 @@ describe('npm pack', () => {
     expect(fs.readFileSync(path.join(dir, 'node_modules', 'cnpg-constructs', 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
   });
 
+  test('every compiled file it ships has its TypeScript source in the repository (no module left over from a rename)', () => {
+    const files = run('tar', ['-tzf', tarball], { cwd: REPO })
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''))
+      .filter((f) => /^build\/.*(\.d\.ts|\.js)$/.test(f));
+    expect(files.length).toBeGreaterThan(20);
+    const orphans = files.filter((f) => !fs.existsSync(path.join(REPO, f.replace(/^build\//, '').replace(/(\.d\.ts|\.js)$/, '.ts'))));
+    expect(orphans).toEqual([]);
+  });
+
   test('every path the package exports exists in it', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'cnpg-constructs', 'package.json'), 'utf8'));
     for (const [subpath, target] of Object.entries(pkg.exports as Record<string, string | Record<string, string>>)) {
