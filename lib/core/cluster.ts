@@ -14,8 +14,8 @@ import {
   managedModuleFix,
   type SqlExtensionInfo,
 } from './extension-catalog';
-import { type Problem, nested, throwIfProblems } from './errors';
-import { clusterExtensionEntries, ExtensionImage } from './extension-image';
+import { allProblems, type Problem, nested, throwIfProblems } from './errors';
+import { clusterExtensionEntries, ExtensionImage, imageId } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
@@ -696,30 +696,27 @@ export function buildCluster(
   frontEndKeys: readonly string[] = [],
 ): ClusterModel {
   // Wrong runtime types first: the checks below assume the declared types.
-  throwIfProblems(path, 'PostgresCluster', [
-    ...checkRuntimeTypes('', props, CLUSTER_TYPES),
-    ...checkRuntimeTypes('postgresql', props?.postgresql, POSTGRESQL_TYPES),
-  ]);
+  throwIfProblems(
+    path,
+    'PostgresCluster',
+    allProblems(checkRuntimeTypes('', props, CLUSTER_TYPES), checkRuntimeTypes('postgresql', props?.postgresql, POSTGRESQL_TYPES)),
+  );
   // Every check first (each step returns its problems), then one builder: nothing is built from bad props.
   const basics = checkBasics(props, defaultName);
   const { name, instances, operand } = basics;
-  const imageStep = checkImages(props, operand);
-  const { requested, images } = imageStep;
-  const parameterStep = mergeImageParameters(props, images, operand);
-  const { parameters } = parameterStep;
-  const preloadStep = mergePreload(props, images, parameters);
-  const { preload } = preloadStep;
-  const problems: Problem[] = [
-    ...checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(CLUSTER_KEYS, frontEndKeys) : CLUSTER_KEYS),
-    ...checkKnownKeys('storage', props.storage, STORAGE_KEYS),
-    ...checkKnownKeys('walStorage', props.walStorage, STORAGE_KEYS),
-    ...checkKnownKeys('postgresql', props.postgresql, POSTGRESQL_KEYS),
-    ...basics.problems,
-    ...imageStep.problems,
-    ...checkUserParameters(props, instances),
-    ...parameterStep.problems,
-    ...preloadStep.problems,
-  ];
+  const requested = props.extensions ?? [];
+  const { images, parameters, preload, imageStep, parameterStep, preloadStep, sqlExtension } = imageSteps(props, operand, requested);
+  const problems = allProblems(
+    checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(CLUSTER_KEYS, frontEndKeys) : CLUSTER_KEYS),
+    checkKnownKeys('storage', props.storage, STORAGE_KEYS),
+    checkKnownKeys('walStorage', props.walStorage, STORAGE_KEYS),
+    checkKnownKeys('postgresql', props.postgresql, POSTGRESQL_KEYS),
+    basics.problems,
+    imageStep.problems,
+    checkUserParameters(props, instances),
+    parameterStep.problems,
+    preloadStep.problems,
+  );
 
   const spec: ClusterSpec = {
     imageName: props.imageName,
@@ -745,8 +742,9 @@ export function buildCluster(
     postgresql:
       images.length > 0 || Object.keys(parameters).length > 0 || preload.length > 0 || props.postgresql?.pgHba
         ? {
-            parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
-            sharedPreloadLibraries: preload.length > 0 ? preload : undefined,
+            // Frozen and shared between clusters when the image steps were memoized (as the extension entries are).
+            parameters: Object.keys(parameters).length > 0 ? (parameters as Record<string, string>) : undefined,
+            sharedPreloadLibraries: preload.length > 0 ? (preload as string[]) : undefined,
             pgHba: props.postgresql?.pgHba ? [...props.postgresql.pgHba] : undefined,
             extensions:
               requested.length > 0
@@ -758,8 +756,11 @@ export function buildCluster(
           }
         : undefined,
   };
-  problems.push(...checkOperatorCompatibility(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, spec, 'operatorVersion'));
-  throwIfProblems(path, 'PostgresCluster', problems);
+  throwIfProblems(
+    path,
+    'PostgresCluster',
+    allProblems(problems, checkOperatorCompatibility(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, spec, 'operatorVersion')),
+  );
 
   return {
     name,
@@ -770,8 +771,76 @@ export function buildCluster(
     postgresMajor: operand.major,
     operatorVersion: props.operatorVersion ?? DEFAULT_OPERATOR_VERSION,
     extensions: images,
-    sqlExtension: sqlExtensionLookup(images),
+    sqlExtension,
   };
+}
+
+/** What the image steps give a cluster; shared between clusters when memoized (see imageSteps). */
+interface ImageSteps {
+  readonly images: readonly ExtensionImage[];
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly preload: readonly string[];
+  readonly imageStep: { readonly problems: Problem[] };
+  readonly parameterStep: { readonly problems: Problem[] };
+  readonly preloadStep: { readonly problems: Problem[] };
+  readonly sqlExtension: (name: string) => AvailableSqlExtension | undefined;
+}
+
+/**
+ * Platform repos mount the same few images in hundreds of clusters: the image steps (checkImages,
+ * mergeImageParameters, mergePreload) of a cluster whose only inputs to them are its operand image and its
+ * (immutable, shared) ExtensionImage values are computed once per such combination, like a Database's plan.
+ * Not memoized: image catalogs, user parameters or preload libraries, operands not memoized by name, and any
+ * combination with a problem (messages are per cluster). What is kept is frozen, as it is shared.
+ */
+const imageStepsMemo = new Map<string, ImageSteps>();
+const IMAGE_STEPS_MEMO_LIMIT = 512;
+
+function imageSteps(props: PostgresClusterProps, operand: OperandInfo, requested: readonly ExtensionImage[]): ImageSteps {
+  const pg = props.postgresql;
+  let key: string | undefined;
+  if (
+    props.imageCatalogRef === undefined &&
+    typeof props.imageName === 'string' &&
+    operandMemo.get(props.imageName) === operand &&
+    (pg?.parameters === undefined || Object.keys(pg.parameters).length === 0) &&
+    (pg?.sharedPreloadLibraries === undefined || pg.sharedPreloadLibraries.length === 0)
+  ) {
+    let ids = props.imageName;
+    for (const img of requested) ids += `|${imageId(img)}`;
+    key = ids;
+    const hit = imageStepsMemo.get(key);
+    if (hit) return hit;
+  }
+  const imageStep = checkImages(props, operand);
+  const parameterStep = mergeImageParameters(props, imageStep.images, operand);
+  const preloadStep = mergePreload(props, imageStep.images, parameterStep.parameters);
+  const steps: ImageSteps = {
+    images: imageStep.images,
+    parameters: parameterStep.parameters,
+    preload: preloadStep.preload,
+    imageStep,
+    parameterStep,
+    preloadStep,
+    sqlExtension: sqlExtensionLookup(imageStep.images),
+  };
+  if (key !== undefined && imageStep.problems.length + parameterStep.problems.length + preloadStep.problems.length === 0) {
+    if (imageStepsMemo.size >= IMAGE_STEPS_MEMO_LIMIT) imageStepsMemo.clear();
+    const none = Object.freeze([]) as unknown as Problem[];
+    imageStepsMemo.set(
+      key,
+      Object.freeze({
+        ...steps,
+        images: Object.freeze(steps.images),
+        parameters: Object.freeze(steps.parameters),
+        preload: Object.freeze(steps.preload),
+        imageStep: { problems: none },
+        parameterStep: { problems: none },
+        preloadStep: { problems: none },
+      }),
+    );
+  }
+  return steps;
 }
 
 /**

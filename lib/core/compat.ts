@@ -36,12 +36,26 @@ const FEATURE_MINIMUMS = Object.fromEntries(Object.entries(FEATURES).map(([k, f]
   [number, number, number]
 >;
 
+const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
+
 /** `_` in extension names: 1.27.3+ on the 1.27 line, 1.28.1+ on 1.28, every 1.29+. */
 function underscoreNamesSupported(v: [number, number, number]): boolean {
   if (v[0] > 1 || v[1] >= 29) return true;
   if (v[1] === 28) return v[2] >= 1;
   if (v[1] === 27) return v[2] >= 3;
   return false;
+}
+
+const everything = new WeakMap<readonly number[], boolean>();
+
+/** Whether an operator version implements every feature above (parsed versions are shared: answered once each). */
+function implementsEverything(v: [number, number, number]): boolean {
+  let all = everything.get(v);
+  if (all === undefined) {
+    all = underscoreNamesSupported(v) && Object.values(FEATURE_MINIMUMS).every((min) => atLeast(v, min));
+    everything.set(v, all);
+  }
+  return all;
 }
 
 /** Whether `version` (a CNPG version) implements `feature`; false for a version that does not parse. */
@@ -54,6 +68,8 @@ export function supportsFeature(version: string, feature: keyof typeof FEATURES)
 export function checkOperatorCompatibility(version: string, spec: ClusterSpec, field: string): Problem[] {
   const v = parseVersion(version);
   if (!v) return [{ field, message: 'is not a CNPG version', value: version, fix: 'use a version such as "1.30.0"' }];
+  // Every cluster is checked: an operator that implements every feature (the default) needs no walk.
+  if (implementsEverything(v)) return NO_PROBLEMS;
   const out: Problem[] = [];
   const exts = spec.postgresql?.extensions ?? [];
   const need = (feature: keyof typeof FEATURES, where: string) => {

@@ -346,6 +346,17 @@ function extensionPlan(
  * plans without problems are kept (problem messages name the cluster); the list is frozen, as it is shared.
  */
 const planMemo = new Map<string, readonly DatabaseExtension[]>();
+/** The ids of a frozen (shared) image list, joined once per list: clusters of memoized image steps share theirs. */
+const idsOfList = new WeakMap<readonly ExtensionImage[], string>();
+
+function imageIds(list: readonly ExtensionImage[]): string {
+  let ids = Object.isFrozen(list) ? idsOfList.get(list) : undefined;
+  if (ids === undefined) {
+    ids = list.map(imageId).join(',');
+    if (Object.isFrozen(list)) idsOfList.set(list, ids);
+  }
+  return ids;
+}
 const PLAN_MEMO_LIMIT = 512;
 
 function memoizedExtensionPlan(
@@ -361,7 +372,7 @@ function memoizedExtensionPlan(
     items.every((x) => x instanceof ExtensionImage) &&
     (typeof dependencyOrder === 'string' || dependencyOrder === undefined)
   ) {
-    key = `${items.map((x) => imageId(x as ExtensionImage)).join(',')}|${model ? model.extensions.map(imageId).join(',') : '-'}|${dependencyOrder}|${allowUnknownExtensions === true}`;
+    key = `${imageIds(items as readonly ExtensionImage[])}|${model ? imageIds(model.extensions) : '-'}|${dependencyOrder}|${allowUnknownExtensions === true}`;
     const hit = planMemo.get(key);
     if (hit) return { problems: [], finalList: hit };
   }

@@ -56,6 +56,28 @@ export function throwIfProblems(path: string, what: string, problems: readonly P
   if (problems.length > 0) throw new CnpgValidationError(path, what, problems);
 }
 
+/**
+ * The problems of several checks in order, as one list. Every construct runs a dozen checks that almost always
+ * find nothing: this allocates only when one did (the lists given are not changed; the result may be one of them).
+ * @internal
+ */
+export function allProblems(...lists: readonly (readonly Problem[])[]): readonly Problem[] {
+  let out: readonly Problem[] = NO_PROBLEMS;
+  let owned = false;
+  for (const list of lists) {
+    if (list.length === 0) continue;
+    if (out.length === 0) out = list;
+    else if (owned) (out as Problem[]).push(...list);
+    else {
+      out = [...out, ...list];
+      owned = true;
+    }
+  }
+  return out;
+}
+
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
 /** Prefixes every field of `problems` with `prefix.` (for nested props). */
 export function nested(prefix: string, problems: readonly Problem[]): Problem[] {
   return problems.map((p) => ({ ...p, field: p.field ? `${prefix}.${p.field}` : prefix }));

@@ -21,6 +21,11 @@ import { deepFreeze } from './freeze';
 /** What a catalog image's version (the first part of its tag) looks like: `0.8.1`, `3.6.1`, `2.29.2`. */
 const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
 const NO_SQL_EXTENSIONS: readonly SqlExtensionInfo[] = Object.freeze([]);
+
+function isEmptyObject(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
 /** Catalog images by factory arguments (see {@link ExtensionImage.fromCatalog}). */
 const SHARED_CATALOG_IMAGES = new Map<string, ExtensionImage>();
 const SHARED_CATALOG_IMAGES_LIMIT = 512;
@@ -129,8 +134,12 @@ export class ExtensionImage {
   ): ExtensionImage {
     const envGiven = 'env' in extra;
     const envWhenSupported = envGiven ? undefined : CATALOG[catalogName]?.env;
-    // `{ env: undefined }` and `{}` stringify alike: whether env was given is part of the key.
-    const key = JSON.stringify([catalogName, version, options, extra, envGiven]);
+    // `{ env: undefined }` and `{}` stringify alike: whether env was given is part of the key. The common call
+    // (a factory with a version only) is keyed without JSON.stringify, which would cost more than the lookup saves.
+    const key =
+      isEmptyObject(options) && isEmptyObject(extra)
+        ? `${catalogName}\u0000${version}`
+        : JSON.stringify([catalogName, version, options, extra, envGiven]);
     const shared = SHARED_CATALOG_IMAGES.get(key);
     if (shared) return shared;
     const img = ExtensionImage.newFromCatalog(catalogName, version, options, extra, envWhenSupported);

@@ -14,11 +14,18 @@ export function keysOf<T>(): (all: { readonly [K in keyof Required<T>]: true }) 
  * a default used silently), naming the closest valid key. Nothing for a value that is not an object.
  */
 export function checkKnownKeys(field: string, obj: unknown, allowed: readonly string[]): Problem[] {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [];
-  const out: Problem[] = [];
-  for (const key of Object.keys(obj)) {
-    if (allowed.includes(key)) continue;
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return NO_PROBLEMS;
+  // Runs for every construct's props: a Set per (frozen, module-level) key list, and nothing allocated when all is well.
+  let known = allowedSets.get(allowed);
+  if (!known) {
+    known = new Set(allowed);
+    allowedSets.set(allowed, known);
+  }
+  let out: Problem[] | undefined;
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key) || known.has(key)) continue;
     const near = closestKey(key, allowed);
+    out ??= [];
     out.push({
       field: field ? `${field}.${key}` : key,
       message: 'is not a known option',
@@ -26,8 +33,11 @@ export function checkKnownKeys(field: string, obj: unknown, allowed: readonly st
       fix: near ? `did you mean "${near}"? Valid: ${allowed.join(', ')}` : `use one of ${allowed.join(', ')}`,
     });
   }
-  return out;
+  return out ?? NO_PROBLEMS;
 }
+
+const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
+const allowedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 const combined = new WeakMap<readonly string[], Map<string, readonly string[]>>();
 

@@ -15,7 +15,8 @@ export type RuntimeType =
   | { readonly instanceOf: abstract new (...args: never[]) => unknown; readonly name: string; readonly arrayOf?: boolean };
 
 const INT32_MAX = 2 ** 31 - 1;
-const NONE: Problem[] = [];
+/** The shared "no problems" answer (frozen: a caller that pushed to it would throw, not corrupt it). */
+const NONE: Problem[] = Object.freeze([]) as unknown as Problem[];
 /** Keys that would reach an object's prototype instead of being data. */
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
@@ -31,9 +32,42 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? `an object (${(v as object).constructor?.name ?? 'no prototype'})` : `a ${typeof v}`;
 }
 
+/**
+ * Whether a value already has its runtime type: the common case, answered without allocating anything
+ * (checkRuntimeTypes runs for every construct; only a failure builds field names and messages).
+ */
+function hasRuntimeType(value: unknown, type: RuntimeType): boolean {
+  if (typeof type === 'object') {
+    if (!type.arrayOf) return value instanceof type.instanceOf;
+    if (!Array.isArray(value)) return false;
+    for (const v of value) if (!(v instanceof type.instanceOf)) return false;
+    return true;
+  }
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'int32':
+      return Number.isInteger(value) && Math.abs(value as number) <= INT32_MAX;
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return isPlainObject(value);
+    case 'stringArray':
+      if (!Array.isArray(value)) return false;
+      for (const v of value) if (typeof v !== 'string') return false;
+      return true;
+    case 'stringMap':
+      if (!isPlainObject(value)) return false;
+      for (const k in value) if (PROTOTYPE_KEYS.includes(k) || typeof value[k] !== 'string') return false;
+      return true;
+  }
+}
+
 /** Problems of one value against its runtime type; undefined is always fine (required-ness is checked elsewhere). */
 export function checkRuntimeType(field: string, value: unknown, type: RuntimeType): Problem[] {
-  if (value === undefined) return [];
+  if (value === undefined || hasRuntimeType(value, type)) return NONE;
   const bad = (what: string, fix: string): Problem[] => [{ field, message: `must be ${what}, not ${describe(value)}`, value, fix }];
   if (typeof type === 'object') {
     if (type.arrayOf) {
@@ -122,7 +156,7 @@ export function checkRuntimeTypes(prefix: string, props: unknown, types: Readonl
   let out: Problem[] | undefined;
   for (const k in props) {
     const t = types[k];
-    if (t === undefined || props[k] === undefined) continue;
+    if (t === undefined || props[k] === undefined || hasRuntimeType(props[k], t)) continue;
     const found = checkRuntimeType(prefix ? `${prefix}.${k}` : k, props[k], t);
     if (found.length > 0) {
       out ??= [];
