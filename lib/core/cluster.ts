@@ -807,7 +807,7 @@ function imageSteps(props: PostgresClusterProps, operand: OperandInfo, requested
     (pg?.sharedPreloadLibraries === undefined || pg.sharedPreloadLibraries.length === 0)
   ) {
     let ids = props.imageName;
-    for (const img of requested) ids += `|${imageId(img)}`;
+    for (let i = 0; i < requested.length; i++) ids += `|${imageId(requested[i])}`;
     key = ids;
     const hit = imageStepsMemo.get(key);
     if (hit) return hit;

@@ -64,7 +64,8 @@ export function throwIfProblems(path: string, what: string, problems: readonly P
 export function allProblems(...lists: readonly (readonly Problem[])[]): readonly Problem[] {
   let out: readonly Problem[] = NO_PROBLEMS;
   let owned = false;
-  for (const list of lists) {
+  for (let i = 0; i < lists.length; i++) {
+    const list = lists[i];
     if (list.length === 0) continue;
     if (out.length === 0) out = list;
     else if (owned) (out as Problem[]).push(...list);
