@@ -48,9 +48,8 @@ export class ExtensionDatabase extends ApiObject {
     const chartNamespace = Chart.of(scope).namespace;
     const namespace = props?.namespace ?? (typeof cluster !== 'string' && cluster?.namespace === undefined ? chartNamespace : undefined);
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-    return buildDatabase(path, cluster as ClusterModel | string, { ...props, ...(namespace !== undefined ? { namespace } : {}) }, [
-      'cluster',
-    ]);
+    const own = namespace === undefined || props?.namespace === namespace ? props : { ...props, namespace };
+    return buildDatabase(path, cluster as ClusterModel | string, own, ['cluster']);
   }
 
   /** The `Database` API object, for escape hatches: the construct itself (see {@link PostgresCluster.apiObject}). */

@@ -49,7 +49,9 @@ export class PostgresCluster extends ApiObject {
     // The chart's namespace is the cluster's when none is given: the model knows it, so that its databases follow.
     const namespace = props?.namespace ?? Chart.of(scope).namespace;
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-    return buildCluster(path, id, { ...props, operatorVersion, ...(namespace !== undefined ? { namespace } : {}) });
+    // Copied only when the app adds something (the copy is most of this method's cost in a large app).
+    const given = props?.operatorVersion === operatorVersion && props?.namespace === namespace;
+    return buildCluster(path, id, given ? props : { ...props, operatorVersion, ...(namespace !== undefined ? { namespace } : {}) });
   }
 
   /**

@@ -19,6 +19,7 @@ import { clusterExtensionEntries, ExtensionImage, imageId } from './extension-im
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
+import { deepFreeze } from './freeze';
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION, supportsFeature } from './compat';
 import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
@@ -694,6 +695,146 @@ export function buildCluster(
   defaultName: string,
   props: PostgresClusterProps,
   frontEndKeys: readonly string[] = [],
+): ClusterModel {
+  const hit = frontEndKeys.length === 0 ? recentCluster(props) : undefined;
+  if (hit !== undefined && (props.name === undefined || typeof props.name === 'string')) {
+    // Everything but the name was checked clean for an earlier cluster: the name's check is the only one left,
+    // and it is the one checkBasics makes (so a bad name fails with the same problem either way).
+    const name = props.name ?? defaultName;
+    throwIfProblems(
+      path,
+      'PostgresCluster',
+      checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'),
+    );
+    return { ...hit, name, namespace: props.namespace, labels: props.labels, annotations: props.annotations };
+  }
+  const model = checkAndBuildCluster(path, defaultName, props, frontEndKeys);
+  const snapshot = frontEndKeys.length === 0 ? propsSnapshot(props) : undefined;
+  if (snapshot !== undefined) {
+    deepFreeze(model.spec);
+    recentClusters.unshift({ props: snapshot, model });
+    if (recentClusters.length > RECENT_CLUSTERS) recentClusters.pop();
+  }
+  return model;
+}
+
+/**
+ * Platform repos declare hundreds of clusters that differ only by name. A cluster whose props, all but `name`, are
+ * the same plain data as those of one of the last few clusters checked clean shares that cluster's checked model:
+ * its spec (frozen; only a name-independent spec is shared), images and lookups. The comparison allocates nothing.
+ * Only front ends without keys of their own (cdk8s) and props made of plain data take part: strings, numbers,
+ * booleans, null, lists, plain objects (same keys in the same order) and ExtensionImage values (by identity).
+ * Pass-through CNPG objects (bootstrap, resources, affinity, monitoring, managed) are the user's own objects, which a
+ * shared spec must not freeze, so clusters with them are built each time; so is anything else that is not plain
+ * data (class instances, image catalogs). A key whose value is `undefined` counts (an unknown key is a problem
+ * even when undefined).
+ */
+const recentClusters: { readonly props: Readonly<Record<string, unknown>>; readonly model: ClusterModel }[] = [];
+const RECENT_CLUSTERS = 8;
+const PASS_THROUGH_KEYS: ReadonlySet<string> = new Set(['bootstrap', 'resources', 'affinity', 'monitoring', 'managed']);
+const MAX_DEPTH = 8;
+
+function recentCluster(props: PostgresClusterProps): ClusterModel | undefined {
+  if (!isPlainData(props)) return undefined;
+  for (let i = 0; i < recentClusters.length; i++) {
+    const entry = recentClusters[i];
+    if (!sameProps(props, entry.props)) continue;
+    if (i > 0) {
+      recentClusters.splice(i, 1);
+      recentClusters.unshift(entry);
+    }
+    return entry.model;
+  }
+  return undefined;
+}
+
+/** The same keys in the same order, `name` aside, with the same plain data. */
+function sameProps(props: Readonly<Record<string, unknown>>, seen: Readonly<Record<string, unknown>>): boolean {
+  const keys = snapshotKeys.get(seen);
+  if (keys === undefined) return false;
+  let i = 0;
+  for (const k in props) {
+    if (!Object.hasOwn(props, k) || k === 'name') continue;
+    if (keys[i] !== k || !sameData(props[k], seen[k], 0)) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+function sameData(a: unknown, b: unknown, depth: number): boolean {
+  if (typeof a !== 'object' || a === null) return a === b;
+  if (a instanceof ExtensionImage || b instanceof ExtensionImage) return a === b;
+  if (depth > MAX_DEPTH || typeof b !== 'object' || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  const keys = snapshotKeys.get(b);
+  if (keys === undefined || !isPlainData(a)) return false;
+  const bk = b as Record<string, unknown>;
+  let i = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(a, k)) continue;
+    if (keys[i] !== k || !sameData(a[k], bk[k], depth + 1)) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/** The own keys of every object of a snapshot, in order (snapshots are frozen, so they never change). */
+const snapshotKeys = new WeakMap<object, readonly string[]>();
+
+/** A frozen copy of props made of plain data, without `name` (see recentClusters), or undefined. */
+function propsSnapshot(props: PostgresClusterProps): Readonly<Record<string, unknown>> | undefined {
+  if (!isPlainData(props)) return undefined;
+  for (const k of PASS_THROUGH_KEYS) if ((props as Record<string, unknown>)[k] !== undefined) return undefined;
+  const { name: _name, ...rest } = props;
+  const copy = dataCopy(rest, 0);
+  return copy === NOT_DATA ? undefined : (copy as Readonly<Record<string, unknown>>);
+}
+
+const NOT_DATA = Symbol('not plain data');
+
+function dataCopy(v: unknown, depth: number): unknown {
+  if (typeof v !== 'object' || v === null) return typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' ? NOT_DATA : v;
+  if (v instanceof ExtensionImage) return v;
+  if (depth > MAX_DEPTH) return NOT_DATA;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      const c = dataCopy(x, depth + 1);
+      if (c === NOT_DATA) return NOT_DATA;
+      out.push(c);
+    }
+    return Object.freeze(out);
+  }
+  if (!isPlainData(v)) return NOT_DATA;
+  // No prototype: an own "__proto__" key (JSON.parse makes those) is copied as data, not as a prototype.
+  const out: Record<string, unknown> = Object.create(null);
+  const keys: string[] = [];
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    const c = dataCopy(v[k], depth + 1);
+    if (c === NOT_DATA) return NOT_DATA;
+    out[k] = c;
+    keys.push(k);
+  }
+  snapshotKeys.set(out, Object.freeze(keys));
+  return Object.freeze(out);
+}
+
+function isPlainData(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function checkAndBuildCluster(
+  path: string,
+  defaultName: string,
+  props: PostgresClusterProps,
+  frontEndKeys: readonly string[],
 ): ClusterModel {
   // Wrong runtime types first: the checks below assume the declared types.
   throwIfProblems(

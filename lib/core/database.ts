@@ -4,7 +4,7 @@ import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
-import { type Problem, throwIfProblems } from './errors';
+import { allProblems, type Problem, throwIfProblems } from './errors';
 import { ExtensionImage, imageId } from './extension-image';
 import { checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
 import { stableDependencyOrder } from './sql';
@@ -131,65 +131,47 @@ export function buildDatabase(
   props: DatabaseProps,
   frontEndKeys: readonly string[] = [],
 ): DatabaseModel {
-  throwIfProblems(path, 'ExtensionDatabase', [
-    ...checkRuntimeTypes('', props, DATABASE_TYPES),
-    ...(Array.isArray(props?.extensions) ? props.extensions : []).flatMap((x, i) =>
-      x instanceof ExtensionImage || (x !== null && typeof x === 'object' && !Array.isArray(x))
-        ? []
-        : [
-            {
-              field: `extensions[${i}]`,
-              message: 'must be an ExtensionImage or { name, version?, schema?, ensure? }',
-              value: x,
-              fix: "use { name: 'vector' } or ExtensionImage.pgvector('0.8.1')",
-            },
-          ],
-    ),
-  ]);
-  const problems: Problem[] = [
-    ...checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(DATABASE_KEYS, frontEndKeys) : DATABASE_KEYS),
-    ...(Array.isArray(props.extensions) ? props.extensions : []).flatMap((x, i) =>
-      x instanceof ExtensionImage ? [] : checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS),
-    ),
-  ];
+  // Every check's list, in order; allProblems allocates only when one found something (one Database per cluster).
+  throwIfProblems(path, 'ExtensionDatabase', allProblems(checkRuntimeTypes('', props, DATABASE_TYPES), extensionItemTypeProblems(props)));
   const clusterName = typeof cluster === 'string' ? cluster : cluster.name;
-  problems.push(...checkPgIdentifier('name', props.name, 'database name'));
-  if (RESERVED_DATABASE_NAMES.includes(props.name)) {
-    problems.push({
-      field: 'name',
-      message: 'is reserved: CNPG does not manage the postgres, template0 and template1 databases',
-      value: props.name,
-      fix: 'choose another name, such as "app"',
-    });
-  }
-  problems.push(...checkPgIdentifier('owner', props.owner, 'owner role'));
-  if (typeof cluster !== 'string') problems.push(...checkDatabaseNamespace(props.namespace, cluster.namespace, cluster.name));
   const resourceName =
     props.resourceName ??
     `${clusterName}-${String(props.name)
       .toLowerCase()
       .replace(/[^a-z0-9.-]/g, '-')}`;
-  problems.push(
-    ...checkDnsSubdomain(
-      props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName',
-      resourceName,
-      'the Database object name',
-    ),
-  );
-
   const items = props.extensions ?? [];
   const model = typeof cluster === 'string' ? undefined : cluster;
   const plan = memoizedExtensionPlan(items, model, clusterName, props.dependencyOrder, props.allowUnknownExtensions);
-  problems.push(...plan.problems);
-  if (props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict') {
-    problems.push({
-      field: 'dependencyOrder',
-      message: 'must be "sort" or "strict"',
-      value: props.dependencyOrder,
-      fix: 'use "sort" or "strict"',
-    });
-  }
-  throwIfProblems(path, 'ExtensionDatabase', problems);
+  throwIfProblems(
+    path,
+    'ExtensionDatabase',
+    allProblems(
+      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(DATABASE_KEYS, frontEndKeys) : DATABASE_KEYS),
+      extensionItemKeyProblems(props),
+      checkPgIdentifier('name', props.name, 'database name'),
+      RESERVED_DATABASE_NAMES.includes(props.name)
+        ? [
+            {
+              field: 'name',
+              message: 'is reserved: CNPG does not manage the postgres, template0 and template1 databases',
+              value: props.name,
+              fix: 'choose another name, such as "app"',
+            },
+          ]
+        : [],
+      checkPgIdentifier('owner', props.owner, 'owner role'),
+      typeof cluster !== 'string' ? checkDatabaseNamespace(props.namespace, cluster.namespace, cluster.name) : [],
+      checkDnsSubdomain(
+        props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName',
+        resourceName,
+        'the Database object name',
+      ),
+      plan.problems,
+      props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict'
+        ? [{ field: 'dependencyOrder', message: 'must be "sort" or "strict"', value: props.dependencyOrder, fix: 'use "sort" or "strict"' }]
+        : [],
+    ),
+  );
 
   const finalList = plan.finalList;
   const spec: DatabaseSpec = {
@@ -338,6 +320,39 @@ function extensionPlan(
   // Absent extensions keep their place relative to each other, after the present ones
   // (dropping cannot depend on creating).
   return { problems, finalList: [...ordered, ...exts.filter((e) => e.ensure === 'absent')] };
+}
+
+/** `extensions[i]` that is neither an ExtensionImage nor an object (before any other check reads the list). */
+function extensionItemTypeProblems(props: DatabaseProps): readonly Problem[] {
+  const list: unknown = props?.extensions;
+  if (!Array.isArray(list)) return [];
+  let out: Problem[] | undefined;
+  list.forEach((x, i) => {
+    if (x instanceof ExtensionImage || (x !== null && typeof x === 'object' && !Array.isArray(x))) return;
+    out ??= [];
+    out.push({
+      field: `extensions[${i}]`,
+      message: 'must be an ExtensionImage or { name, version?, schema?, ensure? }',
+      value: x,
+      fix: "use { name: 'vector' } or ExtensionImage.pgvector('0.8.1')",
+    });
+  });
+  return out ?? [];
+}
+
+/** Unknown keys of the `{ name, ... }` entries of `extensions`. */
+function extensionItemKeyProblems(props: DatabaseProps): readonly Problem[] {
+  const list: unknown = props.extensions;
+  if (!Array.isArray(list)) return [];
+  let out: Problem[] | undefined;
+  list.forEach((x, i) => {
+    if (x instanceof ExtensionImage) return;
+    const found = checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS);
+    if (found.length === 0) return;
+    out ??= [];
+    out.push(...found);
+  });
+  return out ?? [];
 }
 
 /**

@@ -20,6 +20,7 @@ export const CNPG_API_VERSION = 'postgresql.cnpg.io/v1';
 // clusterExtensionEntries and the Database plan memo): each is serialized once and its frozen wire form shared.
 // Sharing is safe: cdk8s resolves and sanitizes props into new objects at synth.
 const wireOf = new WeakMap<object, readonly unknown[]>();
+const wireOfSpec = new WeakMap<ClusterSpec, Record<string, unknown>>();
 
 function sharedWire<T>(list: readonly T[], serialize: (x: T) => unknown): readonly unknown[] {
   let wire = wireOf.get(list);
@@ -36,6 +37,15 @@ function sharedWire<T>(list: readonly T[], serialize: (x: T) => unknown): readon
  * synth); otherwise the result is the caller's own, freely mutable.
  */
 export function clusterSpecToWire(spec: ClusterSpec, shared = false): Record<string, unknown> {
+  // A frozen spec is shared by clusters that differ only by name (buildCluster): serialized once, shared frozen.
+  if (shared && Object.isFrozen(spec)) {
+    let wire = wireOfSpec.get(spec);
+    if (!wire) {
+      wire = deepFreeze(clusterSpecToWire(spec, false));
+      wireOfSpec.set(spec, wire);
+    }
+    return wire;
+  }
   const exts = spec.postgresql?.extensions;
   if (!shared || !exts || !Object.isFrozen(exts)) return toJson_ClusterSpec(spec) ?? {};
   const wire = toJson_ClusterSpec({ ...spec, postgresql: { ...spec.postgresql, extensions: undefined } }) ?? {};

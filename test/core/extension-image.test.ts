@@ -86,7 +86,13 @@ describe('clusters that mount the same images share the image steps', () => {
     });
     expect(own.spec.postgresql?.parameters).toEqual({ work_mem: '8MB', 'pgaudit.log': 'ddl' });
     expect(own.spec.postgresql?.sharedPreloadLibraries).toEqual(['auto_explain', 'timescaledb']);
-    expect(Object.isFrozen(own.spec.postgresql?.sharedPreloadLibraries)).toBe(false);
+    const plainFirst = buildCluster('x', 'x', {
+      imageName: IMAGE,
+      storage,
+      extensions: [ExtensionImage.pgaudit('18.0', { log: 'ddl' }), ExtensionImage.timescaledb('2.23.0')],
+    });
+    expect(own.spec.postgresql?.sharedPreloadLibraries).not.toBe(plainFirst.spec.postgresql?.sharedPreloadLibraries);
+    expect(own.spec.postgresql?.parameters).not.toBe(plainFirst.spec.postgresql?.parameters);
     const plain = buildCluster('d', 'd', {
       imageName: IMAGE,
       storage,
@@ -106,5 +112,85 @@ describe('clusters that mount the same images share the image steps', () => {
     ).toEqual([expect.stringMatching(/^extensions\[0\]\.reference: is built on Debian trixie but the operand image on bookworm/)]);
     // And a clean cluster after the failing one is still clean (problems are never kept).
     expect(problemsOf(() => buildCluster('g', 'g', { imageName: IMAGE, storage, extensions: [img] }))).toEqual([]);
+  });
+});
+
+describe('clusters that differ only by name share their checked model', () => {
+  const IMAGE = 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie';
+  const props = () => ({
+    imageName: IMAGE,
+    instances: 3,
+    storage: { size: '2Gi' },
+    extensions: [ExtensionImage.pgvector('0.8.1'), ExtensionImage.postgis('3.6.1')],
+    postgresql: { parameters: { work_mem: '16MB' } },
+  });
+  const failure = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof CnpgValidationError) return e.message;
+      throw e;
+    }
+    return 'no error';
+  };
+
+  test('one frozen spec, and one serialized wire spec for the shared (cdk8s) manifests; names, labels and namespaces stay each its own', () => {
+    const a = buildCluster('a', 'db-a', props());
+    const b = buildCluster('b', 'db-b', { ...props(), labels: undefined });
+    const c = buildCluster('c', 'db-c', { ...props(), namespace: 'team' });
+    expect([a.name, b.name, c.name]).toEqual(['db-a', 'db-b', 'db-c']);
+    expect(c.namespace).toBe('team');
+    expect(b.spec).not.toBe(a.spec); // `labels: undefined` is another key (an unknown key would be a problem even when undefined)
+    const d = buildCluster('d', 'db-d', props());
+    expect(d.spec).toBe(a.spec);
+    expect(Object.isFrozen(a.spec) && Object.isFrozen(a.spec.storage)).toBe(true);
+    expect(clusterManifest(d, true).spec).toBe(clusterManifest(a, true).spec);
+    expect(clusterManifest(d).spec).not.toBe(clusterManifest(a).spec);
+    expect(clusterManifest(d).spec).toEqual(clusterManifest(a).spec);
+    expect(clusterManifest(d, true).metadata).toEqual({ name: 'db-d' });
+  });
+
+  test('a shared model still checks the name, with the same problem a first build gives', () => {
+    buildCluster('a', 'ok', props());
+    const onHit = failure(() => buildCluster('p', 'x', { ...props(), name: 'Not_A_Label' }));
+    expect(onHit).toMatch(/^PostgresCluster at 'p' is invalid: name: the cluster name must be a lowercase RFC 1123 label/);
+    const fresh = failure(() => buildCluster('p', 'x', { ...props(), instances: 2, name: 'Not_A_Label' }));
+    expect(fresh).toBe(onHit);
+    expect(failure(() => buildCluster('q', 'x', { ...props(), name: 7 as never }))).toMatch(/name: must be a string, not a number/);
+  });
+
+  test('any other difference is checked in full: a nested value, an unknown key (even undefined), a typo in a nested object', () => {
+    const a = buildCluster('a', 'db-a', props());
+    const bigger = buildCluster('b', 'db-b', { ...props(), storage: { size: '5Gi' } });
+    expect(bigger.spec.storage?.size).toBe('5Gi');
+    expect(a.spec.storage?.size).toBe('2Gi');
+    expect(failure(() => buildCluster('c', 'db-c', { ...props(), instance: undefined } as never))).toMatch(
+      /instance: is not a known option \(got "instance"\)\. Fix: did you mean "instances"/,
+    );
+    expect(failure(() => buildCluster('d', 'db-d', { ...props(), storage: { size: '2Gi', storageclass: 'fast' } } as never))).toMatch(
+      /storage\.storageclass: is not a known option/,
+    );
+  });
+
+  test('parameters in another order are another cluster (the spec keeps each cluster\'s order); a JSON "__proto__" key is data', () => {
+    const ab = buildCluster('a', 'db-a', { ...props(), postgresql: { parameters: { work_mem: '16MB', max_connections: '200' } } });
+    const ba = buildCluster('b', 'db-b', { ...props(), postgresql: { parameters: { max_connections: '200', work_mem: '16MB' } } });
+    expect(Object.keys(ab.spec.postgresql?.parameters ?? {})).toEqual(['work_mem', 'max_connections']);
+    expect(Object.keys(ba.spec.postgresql?.parameters ?? {})).toEqual(['max_connections', 'work_mem']);
+    const fromJson = JSON.parse('{"storage": {"size": "2Gi"}, "labels": {"__proto__": "x"}}');
+    expect(failure(() => buildCluster('j', 'db-j', { ...props(), ...fromJson }))).toMatch(
+      /labels\.__proto__: is a key that reaches the object prototype/,
+    );
+    expect(failure(() => buildCluster('k', 'db-k', { ...props(), ...fromJson }))).toMatch(/labels\.__proto__/);
+  });
+
+  test("the user's own pass-through objects are never frozen or shared", () => {
+    const bootstrap = { initdb: { database: 'app', owner: 'app' } };
+    const a = buildCluster('a', 'db-a', { ...props(), bootstrap });
+    const b = buildCluster('b', 'db-b', { ...props(), bootstrap: { initdb: { database: 'app', owner: 'app' } } });
+    expect(Object.isFrozen(bootstrap) || Object.isFrozen(bootstrap.initdb)).toBe(false);
+    expect(a.spec).not.toBe(b.spec);
+    bootstrap.initdb.database = 'other';
+    expect(b.spec.bootstrap?.initdb?.database).toBe('app');
   });
 });
