@@ -137,6 +137,16 @@ rows.push(
     'creating the constructs (props checked, specs serialized) before synth; raw: ApiObjects from literal JSON',
     'construct',
   ),
+  interleavedRow(
+    'construction only, 1000 pairs, every cluster different',
+    'synth-case.js',
+    ['lib-varied', '1000'],
+    ['raw-varied', '1000'],
+    9,
+    'ratio ≤ 2',
+    'each cluster its own storage size: no cluster shares the checks of an earlier one (the row above is the case where all do)',
+    'construct',
+  ),
 );
 // What synthesize() adds: every CNPG object checked against the CRDs (schema + CEL) before anything is written.
 rows.push(

@@ -15,13 +15,17 @@ const [variant, pairsArg, mode] = process.argv.slice(2);
 const pairs = Number(pairsArg);
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-bench-'));
 
+// `-varied`: every cluster's storage size differs (1Gi, 2Gi, ...), so no cluster shares an earlier one's checks.
+let varied = false;
+const size = (i: number) => (varied ? `${i + 1}Gi` : '1Gi');
+
 function lib(chart: Chart, i: number): void {
   const pgvector = ExtensionImage.pgvector('0.8.1');
   const postgis = ExtensionImage.postgis('3.6.1');
   const cluster = new PostgresCluster(chart, `db${i}`, {
     imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
     instances: 1,
-    storage: { size: '1Gi' },
+    storage: { size: size(i) },
     extensions: [pgvector, postgis],
   });
   new ExtensionDatabase(chart, `app${i}`, { cluster, name: 'app', owner: 'app', extensions: [pgvector, postgis] });
@@ -35,7 +39,7 @@ function raw(chart: Chart, i: number): void {
     spec: {
       imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
       instances: 1,
-      storage: { size: '1Gi' },
+      storage: { size: size(i) },
       postgresql: {
         extensions: [
           { name: 'pgvector', image: { reference: 'ghcr.io/cloudnative-pg/pgvector:0.8.1-18-trixie' } },
@@ -81,7 +85,8 @@ function wrapped(chart: Chart, i: number): void {
   raw(new Construct(chart, `w${i}`) as Chart, i);
 }
 
-const build = { lib, raw, wrapped }[variant as 'lib' | 'raw' | 'wrapped'];
+varied = variant.endsWith('-varied');
+const build = { lib, raw, wrapped }[variant.replace(/-varied$/, '') as 'lib' | 'raw' | 'wrapped'];
 if (mode === 'warm') {
   const warmDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-bench-warm-'));
   const warmApp = new App({ outdir: warmDir });

@@ -711,7 +711,6 @@ export function buildCluster(
   const model = checkAndBuildCluster(path, defaultName, props, frontEndKeys);
   const snapshot = frontEndKeys.length === 0 ? propsSnapshot(props) : undefined;
   if (snapshot !== undefined) {
-    deepFreeze(model.spec);
     recentClusters.unshift({ props: snapshot, model });
     if (recentClusters.length > RECENT_CLUSTERS) recentClusters.pop();
   }
@@ -743,6 +742,8 @@ function recentCluster(props: PostgresClusterProps): ClusterModel | undefined {
       recentClusters.splice(i, 1);
       recentClusters.unshift(entry);
     }
+    // Frozen when first shared (not before: most clusters of a varied app are never matched).
+    deepFreeze(entry.model.spec);
     return entry.model;
   }
   return undefined;

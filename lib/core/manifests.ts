@@ -41,7 +41,7 @@ export function clusterSpecToWire(spec: ClusterSpec, shared = false): Record<str
   if (shared && Object.isFrozen(spec)) {
     let wire = wireOfSpec.get(spec);
     if (!wire) {
-      wire = deepFreeze(clusterSpecToWire(spec, false));
+      wire = deepFreeze(clusterSpecToWire({ ...spec }, true));
       wireOfSpec.set(spec, wire);
     }
     return wire;
