@@ -709,7 +709,10 @@ export function buildCluster(
     return { ...hit, name, namespace: props.namespace, labels: props.labels, annotations: props.annotations };
   }
   const model = checkAndBuildCluster(path, defaultName, props, frontEndKeys);
-  const snapshot = frontEndKeys.length === 0 ? propsSnapshot(props) : undefined;
+  // An app whose clusters all differ gets no hits: after a run of misses, only every 16th cluster is remembered.
+  missesSinceHit++;
+  const remember = frontEndKeys.length === 0 && (missesSinceHit <= 16 || missesSinceHit % 16 === 0);
+  const snapshot = remember ? propsSnapshot(props) : undefined;
   if (snapshot !== undefined) {
     recentClusters.unshift({ props: snapshot, model });
     if (recentClusters.length > RECENT_CLUSTERS) recentClusters.pop();
@@ -730,6 +733,7 @@ export function buildCluster(
  */
 const recentClusters: { readonly props: Readonly<Record<string, unknown>>; readonly model: ClusterModel }[] = [];
 const RECENT_CLUSTERS = 8;
+let missesSinceHit = 0;
 const PASS_THROUGH_KEYS: ReadonlySet<string> = new Set(['bootstrap', 'resources', 'affinity', 'monitoring', 'managed']);
 const MAX_DEPTH = 8;
 
@@ -744,6 +748,7 @@ function recentCluster(props: PostgresClusterProps): ClusterModel | undefined {
     }
     // Frozen when first shared (not before: most clusters of a varied app are never matched).
     deepFreeze(entry.model.spec);
+    missesSinceHit = 0;
     return entry.model;
   }
   return undefined;
@@ -803,8 +808,8 @@ function dataCopy(v: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) return NOT_DATA;
   if (Array.isArray(v)) {
     const out: unknown[] = [];
-    for (const x of v) {
-      const c = dataCopy(x, depth + 1);
+    for (let i = 0; i < v.length; i++) {
+      const c = dataCopy(v[i], depth + 1);
       if (c === NOT_DATA) return NOT_DATA;
       out.push(c);
     }

@@ -61,7 +61,7 @@ function implementsEverything(v: [number, number, number]): boolean {
 /** Whether `version` (a CNPG version) implements `feature`; false for a version that does not parse. */
 export function supportsFeature(version: string, feature: keyof typeof FEATURES): boolean {
   const v = parseVersion(version);
-  return v !== undefined && atLeast(v, FEATURE_MINIMUMS[feature]);
+  return v !== undefined && (implementsEverything(v) || atLeast(v, FEATURE_MINIMUMS[feature]));
 }
 
 /** Problems for fields of `spec` the operator version cannot honour. */

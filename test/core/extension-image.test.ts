@@ -184,6 +184,13 @@ describe('clusters that differ only by name share their checked model', () => {
     expect(failure(() => buildCluster('k', 'db-k', { ...props(), ...fromJson }))).toMatch(/labels\.__proto__/);
   });
 
+  test('after a long run of all-different clusters, clusters that repeat are shared again (only every 16th miss is remembered)', () => {
+    for (let i = 0; i < 40; i++) buildCluster(`v${i}`, `v${i}`, { ...props(), storage: { size: `${i + 10}Gi` } });
+    const same = Array.from({ length: 20 }, (_, i) => buildCluster(`s${i}`, `s${i}`, { ...props(), instances: 5 }));
+    expect(same[19].spec).toBe(same[18].spec);
+    expect(same.map((m) => m.name).at(-1)).toBe('s19');
+  });
+
   test("the user's own pass-through objects are never frozen or shared", () => {
     const bootstrap = { initdb: { database: 'app', owner: 'app' } };
     const a = buildCluster('a', 'db-a', { ...props(), bootstrap });
