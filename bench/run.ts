@@ -485,22 +485,30 @@ Profiled first (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs
    and hands over to the two-round-trip plan when anything differs. 50 extensions over the 5 ms proxy: 1.37 -> ~1.2.
 8. **No generated cdk8s classes at load.** Image catalogs are plain ApiObjects with their spec serialized once,
    like clusters and databases, so \`imports/postgresql.cnpg.io\` (the generated ApiObject classes) is not loaded.
-9. **Clusters share their image steps; checks that pass allocate nothing** (second pass, after the construction row
-   was added and showed 3.3x). A cluster whose only inputs to the image steps (image checks, the images'
-   parameters, preload libraries) are its operand image and shared ExtensionImage values gets one frozen result
-   per combination, like a Database's plan (user parameters, preload lists, image catalogs and any problem: not
-   memoized). Runtime-type, known-key and operator-feature checks and the problem lists answer without allocating
-   when nothing is wrong. Construction of 1000 pairs (in-process, fresh processes): 43 -> 35 ms against raw 13-14;
-   5000: 205 -> 145 ms against 63; allocation 19.3 -> 11.3 MB per 1000 pairs (raw 4.8). Whole process at 5000
-   pairs went from 1.16-1.17 (two runs earlier the same day, before this change) to 1.09 CPU.
+9. **Construction, second pass** (the construction rows were added this round and showed 3.3x). Profiled
+   allocation as well as time (\`HeapProfiler\` sampling): the library allocated 19 KB a pair against raw's 4.8.
+   - A cluster whose props, name aside, are the same plain data as one of the last 8 clusters checked clean
+     shares that cluster's checked model and, in cdk8s, one serialized wire spec; only its name is checked (the
+     same problem a full build gives). The comparison allocates nothing and keeps key order (the spec keeps the
+     user's parameter order). Pass-through CNPG objects (\`bootstrap\`, \`resources\`, ...) are the user's own
+     and are never frozen or shared: such clusters are built each time, as are Pulumi's. After a run of misses only
+     every 16th cluster is remembered, so an app of all-different clusters does not pay for the sharing.
+   - The image steps (image checks, the images' parameters, preload libraries) are shared per operand image and
+     combination of images, like a Database's plan; so is a Database's plan lookup (by identity, no key built).
+   - Checks that find nothing allocate nothing (runtime types, known keys, operator features, problem lists).
+   Construction of 1000 pairs: 43 -> about 24 ms (raw 13) when clusters repeat, 42 -> about 33 ms when every
+   cluster differs; allocation 19.3 -> 7.2 MB. Whole process at 5000 pairs: 1.16-1.17 CPU (two runs earlier the
+   same day) -> about 1.04.
 
-Not reached: **construction within 2x of raw** (2.6-2.9x in the row above). Raw builds two ApiObjects from
-literal JSON (13 us a pair); the library checks every prop against CNPG's rules, builds the model and serializes
-both specs through the generated serializers (about 35 us a pair at 1000, of which some 10 ms is V8 warming up a
-code path raw does not have: the first 100 pairs take about 10 ms against raw's 1). What is left is spread thin (the largest single
-share is GC of short-lived check results); the whole-process rows, where construction is 8% of the time, meet
-their goal. Going further would mean skipping the checks for props seen before (a cache keyed by the whole
-props, user-typed pass-through objects included); not tried.
+Not reached, in one of its two cases: **construction within 2x of raw**. Where clusters repeat (the first
+construction row: the bench's 1000 clusters differ only by name) it is about 2x; where every cluster differs
+(the second row) about 2.5x. Raw builds two ApiObjects from literal JSON (13 us a pair); the library checks every
+prop against CNPG's rules, builds the model and serializes both specs through the generated serializers (the
+\`toJson_ClusterSpec\` of a cluster allocates an object with every field of ClusterSpec before dropping the unset
+ones), and V8 first has to warm up a code path raw does not have (the first 100 pairs cost about 10 ms against
+raw's 1). The whole-process rows, where construction is 5-8% of the time, meet their goal with room. Left: writing
+the cluster's wire form directly instead of through the generated serializer (its key order must then be kept by
+hand), which was not done.
 
 Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.3x of \`require('cdk8s')\`. The
 row's note gives this package's own part with cdk8s already loaded: about 12 ms for 38 compiled files, of which
