@@ -690,6 +690,15 @@ function mergePreload(
   return { preload, problems };
 }
 
+/**
+ * Checks a cluster's props against CNPG's rules (throwing a {@link CnpgValidationError} that names `path`, each
+ * field and its fix) and builds its model. The model is read-only: its spec, images and lists may be shared with
+ * other clusters (frozen) when their props differ only by name or they mount the same images.
+ *
+ * @param path where the props come from, for error messages (a construct path or a resource name)
+ * @param defaultName the cluster's name when `props.name` is not given
+ * @param frontEndKeys props a front end accepts besides the core's (not checked here, not shared)
+ */
 export function buildCluster(
   path: string,
   defaultName: string,
