@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import {
   toJson_ClusterSpecPostgresqlExtensions,
+  toJson_ClusterSpecStorage,
   toJson_DatabaseSpec,
   toJson_DatabaseSpecExtensions,
 } from '../../imports/postgresql.cnpg.io.spec';
 
-// scripts/import-crds.js replaces the generated undefined-filter of every toJson_* with one loop.
-// The output must be what the generated expression gives: same keys, same order, nothing undefined.
+// scripts/import-crds.js rewrites every generated toJson_* (an object literal of every field, then the generated
+// undefined-filter) into assignments of the defined fields only, field by field in the literal's order. The output
+// must be what the generated code gives: same keys, same order, nothing undefined.
 const generatedFilter = (result: Record<string, unknown>) =>
   // biome-ignore lint/performance/noAccumulatingSpread: the generated expression, verbatim, is the oracle
   Object.entries(result).reduce((r, i) => (i[1] === undefined ? r : { ...r, [i[0]]: i[1] }), {});
@@ -28,6 +30,34 @@ describe('generated serializers after the import rewrite', () => {
           const expected = generatedFilter({ ensure: e.ensure, name: e.name, schema: e.schema, version: e.version });
           expect(JSON.stringify(out)).toBe(JSON.stringify(expected));
           expect(Object.values(out ?? {})).not.toContain(undefined);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a nested serializer with a nested object field (storage) keeps the generated order too', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          size: maybe(fc.string()),
+          storageClass: maybe(fc.string()),
+          resizeInUseVolumes: maybe(fc.boolean()),
+          pvcTemplate: maybe(fc.record({ volumeName: maybe(fc.string()), storageClassName: maybe(fc.string()) })),
+        }),
+        (s) => {
+          const out = toJson_ClusterSpecStorage(s as never);
+          const pvc =
+            s.pvcTemplate === undefined
+              ? undefined
+              : generatedFilter({ storageClassName: s.pvcTemplate.storageClassName, volumeName: s.pvcTemplate.volumeName });
+          const expected = generatedFilter({
+            pvcTemplate: pvc,
+            resizeInUseVolumes: s.resizeInUseVolumes,
+            size: s.size,
+            storageClass: s.storageClass,
+          });
+          expect(JSON.stringify(out)).toBe(JSON.stringify(expected));
         },
       ),
       { numRuns: 300 },
