@@ -496,19 +496,20 @@ Profiled first (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs
    - The image steps (image checks, the images' parameters, preload libraries) are shared per operand image and
      combination of images, like a Database's plan; so is a Database's plan lookup (by identity, no key built).
    - Checks that find nothing allocate nothing (runtime types, known keys, operator features, problem lists).
-   Construction of 1000 pairs: 43 -> about 24 ms (raw 13) when clusters repeat, 42 -> about 33 ms when every
-   cluster differs; allocation 19.3 -> 7.2 MB. Whole process at 5000 pairs: 1.16-1.17 CPU (two runs earlier the
-   same day) -> about 1.04.
+   - The generated serializers (\`npm run import\`) assign only the defined fields, in the generated order, instead
+     of building an object of every field (60 for ClusterSpec) and filtering it.
+   Construction of 1000 pairs: 43 -> about 23 ms (raw 12-13) when clusters repeat, 42 -> about 31 ms when every
+   cluster differs; allocation 19.3 -> 6.7 MB. Whole process at 5000 pairs: 1.16-1.17 CPU (two runs earlier the
+   same day) -> about 1.03.
 
 Not reached, in one of its two cases: **construction within 2x of raw**. Where clusters repeat (the first
 construction row: the bench's 1000 clusters differ only by name) it is about 2x; where every cluster differs
-(the second row) about 2.5x. Raw builds two ApiObjects from literal JSON (13 us a pair); the library checks every
-prop against CNPG's rules, builds the model and serializes both specs through the generated serializers (the
-\`toJson_ClusterSpec\` of a cluster allocates an object with every field of ClusterSpec before dropping the unset
-ones), and V8 first has to warm up a code path raw does not have (the first 100 pairs cost about 10 ms against
-raw's 1). The whole-process rows, where construction is 5-8% of the time, meet their goal with room. Left: writing
-the cluster's wire form directly instead of through the generated serializer (its key order must then be kept by
-hand), which was not done.
+(the second row) about 2.5x. Raw builds two ApiObjects from literal JSON (12-13 us a pair); the library checks
+every prop against CNPG's rules, builds the model and serializes both specs, and V8 first has to warm up a code
+path raw does not have (the first 100 pairs cost about 10 ms against raw's 1). Profiled at the end, the largest
+allocations of the all-different case are cdk8s' own (ApiObject, Node, Construct: raw pays them too), then the
+Database and Cluster builders' results; no single cost is left to remove. The whole-process rows, where
+construction is 5-8% of the time, meet their goal with room.
 
 Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.3x of \`require('cdk8s')\`. The
 row's note gives this package's own part with cdk8s already loaded: about 12 ms for 38 compiled files, of which

@@ -71,12 +71,12 @@ function metadata(
   labels?: Readonly<Record<string, string>>,
   annotations?: Readonly<Record<string, string>>,
 ): KubeObject['metadata'] {
-  return {
-    name,
-    ...(namespace ? { namespace } : {}),
-    ...(labels && Object.keys(labels).length ? { labels: { ...labels } } : {}),
-    ...(annotations && Object.keys(annotations).length ? { annotations: { ...annotations } } : {}),
-  };
+  // Assigned in this order (name, namespace, labels, annotations), without a spread per absent field.
+  const out: Record<string, unknown> = { name };
+  if (namespace) out.namespace = namespace;
+  if (labels && Object.keys(labels).length) out.labels = { ...labels };
+  if (annotations && Object.keys(annotations).length) out.annotations = { ...annotations };
+  return out as KubeObject['metadata'];
 }
 
 /** The complete `Cluster` object, as plain JSON (`shared`: see {@link clusterSpecToWire}). */
