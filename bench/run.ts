@@ -506,7 +506,9 @@ Not reached, in one of its two cases: **construction within 2x of raw**. Where c
 construction row: the bench's 1000 clusters differ only by name) it is about 2x; where every cluster differs
 (the second row) about 2.5x. Raw builds two ApiObjects from literal JSON (12-13 us a pair); the library checks
 every prop against CNPG's rules, builds the model and serializes both specs, and V8 first has to warm up a code
-path raw does not have (the first 100 pairs cost about 10 ms against raw's 1). Profiled at the end, the largest
+path raw does not have (the first 100 pairs cost about 10 ms against raw's 1): at 5000 pairs, measured
+separately the same day (7 fresh processes each), the all-different case is 2.05x (128 against 62 ms) and the
+repeating one 1.47x, so what exceeds 2x at 1000 pairs is mostly that warm-up. Profiled at the end, the largest
 allocations of the all-different case are cdk8s' own (ApiObject, Node, Construct: raw pays them too), then the
 Database and Cluster builders' results; no single cost is left to remove. The whole-process rows, where
 construction is 5-8% of the time, meet their goal with room.
