@@ -494,7 +494,7 @@ Profiled first (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs
      and are never frozen or shared: such clusters are built each time, as are Pulumi's. After a run of misses only
      every 16th cluster is remembered, so an app of all-different clusters does not pay for the sharing.
    - The image steps (image checks, the images' parameters, preload libraries) are shared per operand image and
-     combination of images, like a Database's plan; so is a Database's plan lookup (by identity, no key built).
+     combination of images, like a Database's plan.
    - Checks that find nothing allocate nothing (runtime types, known keys, operator features, problem lists).
    - The generated serializers (\`npm run import\`) assign only the defined fields, in the generated order, instead
      of building an object of every field (60 for ClusterSpec) and filtering it.

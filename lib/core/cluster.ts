@@ -14,7 +14,7 @@ import {
   managedModuleFix,
   type SqlExtensionInfo,
 } from './extension-catalog';
-import { allProblems, type Problem, nested, throwIfProblems } from './errors';
+import { allProblems, NO_PROBLEMS, type Problem, nested, throwIfProblems } from './errors';
 import { clusterExtensionEntries, ExtensionImage, imageId } from './extension-image';
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
@@ -22,7 +22,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUA
 import { deepFreeze } from './freeze';
 import { checkOperatorCompatibility, DEFAULT_OPERATOR_VERSION, supportsFeature } from './compat';
 import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
-import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
+import { checkRuntimeTypes, isPlainObject, type RuntimeType } from './runtime-types';
 import { hasControlCharacters } from './sql';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
 import {
@@ -747,7 +747,7 @@ const PASS_THROUGH_KEYS: ReadonlySet<string> = new Set(['bootstrap', 'resources'
 const MAX_DEPTH = 8;
 
 function recentCluster(props: PostgresClusterProps): ClusterModel | undefined {
-  if (!isPlainData(props)) return undefined;
+  if (!isPlainObject(props)) return undefined;
   for (let i = 0; i < recentClusters.length; i++) {
     const entry = recentClusters[i];
     if (!sameProps(props, entry.props)) continue;
@@ -786,7 +786,7 @@ function sameData(a: unknown, b: unknown, depth: number): boolean {
     return true;
   }
   const keys = snapshotKeys.get(b);
-  if (keys === undefined || !isPlainData(a)) return false;
+  if (keys === undefined || !isPlainObject(a)) return false;
   const bk = b as Record<string, unknown>;
   let i = 0;
   for (const k in a) {
@@ -802,7 +802,7 @@ const snapshotKeys = new WeakMap<object, readonly string[]>();
 
 /** A frozen copy of props made of plain data, without `name` (see recentClusters), or undefined. */
 function propsSnapshot(props: PostgresClusterProps): Readonly<Record<string, unknown>> | undefined {
-  if (!isPlainData(props)) return undefined;
+  if (!isPlainObject(props)) return undefined;
   for (const k of PASS_THROUGH_KEYS) if ((props as Record<string, unknown>)[k] !== undefined) return undefined;
   const { name: _name, ...rest } = props;
   const copy = dataCopy(rest, 0);
@@ -824,7 +824,7 @@ function dataCopy(v: unknown, depth: number): unknown {
     }
     return Object.freeze(out);
   }
-  if (!isPlainData(v)) return NOT_DATA;
+  if (!isPlainObject(v)) return NOT_DATA;
   // No prototype: an own "__proto__" key (JSON.parse makes those) is copied as data, not as a prototype.
   const out: Record<string, unknown> = Object.create(null);
   const keys: string[] = [];
@@ -837,12 +837,6 @@ function dataCopy(v: unknown, depth: number): unknown {
   }
   snapshotKeys.set(out, Object.freeze(keys));
   return Object.freeze(out);
-}
-
-function isPlainData(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 function checkAndBuildCluster(
@@ -982,7 +976,6 @@ function imageSteps(props: PostgresClusterProps, operand: OperandInfo, requested
   };
   if (key !== undefined && imageStep.problems.length + parameterStep.problems.length + preloadStep.problems.length === 0) {
     if (imageStepsMemo.size >= IMAGE_STEPS_MEMO_LIMIT) imageStepsMemo.clear();
-    const none = Object.freeze([]) as unknown as Problem[];
     imageStepsMemo.set(
       key,
       Object.freeze({
@@ -990,9 +983,9 @@ function imageSteps(props: PostgresClusterProps, operand: OperandInfo, requested
         images: Object.freeze(steps.images),
         parameters: Object.freeze(steps.parameters),
         preload: Object.freeze(steps.preload),
-        imageStep: { problems: none },
-        parameterStep: { problems: none },
-        preloadStep: { problems: none },
+        imageStep: { problems: NO_PROBLEMS },
+        parameterStep: { problems: NO_PROBLEMS },
+        preloadStep: { problems: NO_PROBLEMS },
       }),
     );
   }

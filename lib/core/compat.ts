@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../../imports/postgresql.cnpg.io.spec';
-import type { Problem } from './errors';
+import { NO_PROBLEMS, type Problem } from './errors';
 
 /** The CNPG release this library targets by default. */
 export const DEFAULT_OPERATOR_VERSION = '1.30.0';
@@ -35,8 +35,6 @@ const FEATURE_MINIMUMS = Object.fromEntries(Object.entries(FEATURES).map(([k, f]
   keyof typeof FEATURES,
   [number, number, number]
 >;
-
-const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
 
 /** `_` in extension names: 1.27.3+ on the 1.27 line, 1.28.1+ on 1.28, every 1.29+. */
 function underscoreNamesSupported(v: [number, number, number]): boolean {

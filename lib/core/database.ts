@@ -361,6 +361,7 @@ function extensionItemKeyProblems(props: DatabaseProps): readonly Problem[] {
  * plans without problems are kept (problem messages name the cluster); the list is frozen, as it is shared.
  */
 const planMemo = new Map<string, readonly DatabaseExtension[]>();
+const PLAN_MEMO_LIMIT = 512;
 /** The ids of a frozen (shared) image list, joined once per list: clusters of memoized image steps share theirs. */
 const idsOfList = new WeakMap<readonly ExtensionImage[], string>();
 
@@ -372,7 +373,6 @@ function imageIds(list: readonly ExtensionImage[]): string {
   }
   return ids;
 }
-const PLAN_MEMO_LIMIT = 512;
 
 function memoizedExtensionPlan(
   items: readonly (DatabaseExtension | ExtensionImage)[],
@@ -387,51 +387,17 @@ function memoizedExtensionPlan(
     items.every((x) => x instanceof ExtensionImage) &&
     (typeof dependencyOrder === 'string' || dependencyOrder === undefined)
   ) {
-    const images = items as readonly ExtensionImage[];
-    const clusterImages = model?.extensions;
-    const allowUnknown = allowUnknownExtensions === true;
-    // The last few plans first, compared by identity without building the key (one database per cluster).
-    for (const r of recentPlans) {
-      if (
-        r.dependencyOrder === dependencyOrder &&
-        r.allowUnknown === allowUnknown &&
-        sameList(r.images, images) &&
-        r.clusterImages === clusterImages
-      )
-        return { problems: [], finalList: r.finalList };
-    }
-    key = `${imageIds(images)}|${clusterImages ? imageIds(clusterImages) : '-'}|${dependencyOrder}|${allowUnknown}`;
-    let finalList = planMemo.get(key);
-    if (!finalList) {
-      const plan = extensionPlan(items, model, clusterName, dependencyOrder, allowUnknownExtensions);
-      if (plan.problems.length > 0) return plan;
-      if (planMemo.size >= PLAN_MEMO_LIMIT) planMemo.clear();
-      for (const e of plan.finalList) Object.freeze(e);
-      finalList = Object.freeze(plan.finalList);
-      planMemo.set(key, finalList);
-    }
-    // Shared cluster image lists are frozen (clusters that share their image steps); another list is not kept.
-    if (clusterImages === undefined || Object.isFrozen(clusterImages)) {
-      recentPlans.unshift({ images: Object.freeze([...images]), clusterImages, dependencyOrder, allowUnknown, finalList });
-      if (recentPlans.length > 4) recentPlans.pop();
-    }
-    return { problems: [], finalList };
+    key = `${imageIds(items as readonly ExtensionImage[])}|${model ? imageIds(model.extensions) : '-'}|${dependencyOrder}|${allowUnknownExtensions === true}`;
+    const hit = planMemo.get(key);
+    if (hit) return { problems: [], finalList: hit };
   }
-  return extensionPlan(items, model, clusterName, dependencyOrder, allowUnknownExtensions);
-}
-
-const recentPlans: {
-  readonly images: readonly ExtensionImage[];
-  readonly clusterImages: readonly ExtensionImage[] | undefined;
-  readonly dependencyOrder: unknown;
-  readonly allowUnknown: boolean;
-  readonly finalList: readonly DatabaseExtension[];
-}[] = [];
-
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  const plan = extensionPlan(items, model, clusterName, dependencyOrder, allowUnknownExtensions);
+  if (key !== undefined && plan.problems.length === 0) {
+    if (planMemo.size >= PLAN_MEMO_LIMIT) planMemo.clear();
+    for (const e of plan.finalList) Object.freeze(e);
+    planMemo.set(key, Object.freeze(plan.finalList));
+  }
+  return plan;
 }
 
 /**

@@ -77,7 +77,11 @@ export function allProblems(...lists: readonly (readonly Problem[])[]): readonly
   return out;
 }
 
-const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+/**
+ * The one shared "no problems" answer of checks that usually find nothing (frozen: a caller that pushed to it would
+ * throw, not corrupt it). @internal
+ */
+export const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
 
 /** Prefixes every field of `problems` with `prefix.` (for nested props). */
 export function nested(prefix: string, problems: readonly Problem[]): Problem[] {

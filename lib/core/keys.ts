@@ -1,4 +1,4 @@
-import type { Problem } from './errors';
+import { NO_PROBLEMS, type Problem } from './errors';
 import { closestKey } from './sql';
 
 /**
@@ -36,7 +36,6 @@ export function checkKnownKeys(field: string, obj: unknown, allowed: readonly st
   return out ?? NO_PROBLEMS;
 }
 
-const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
 const allowedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 const combined = new WeakMap<readonly string[], Map<string, readonly string[]>>();

@@ -37,17 +37,21 @@ function sharedWire<T>(list: readonly T[], serialize: (x: T) => unknown): readon
  * synth); otherwise the result is the caller's own, freely mutable.
  */
 export function clusterSpecToWire(spec: ClusterSpec, shared = false): Record<string, unknown> {
+  if (!shared) return toJson_ClusterSpec(spec) ?? {};
   // A frozen spec is shared by clusters that differ only by name (buildCluster): serialized once, shared frozen.
-  if (shared && Object.isFrozen(spec)) {
-    let wire = wireOfSpec.get(spec);
-    if (!wire) {
-      wire = deepFreeze(clusterSpecToWire({ ...spec }, true));
-      wireOfSpec.set(spec, wire);
-    }
-    return wire;
+  if (!Object.isFrozen(spec)) return wireWithSharedExtensions(spec);
+  let wire = wireOfSpec.get(spec);
+  if (!wire) {
+    wire = deepFreeze(wireWithSharedExtensions(spec));
+    wireOfSpec.set(spec, wire);
   }
+  return wire;
+}
+
+/** The wire spec, with the shared wire form of a frozen (shared) extension list. */
+function wireWithSharedExtensions(spec: ClusterSpec): Record<string, unknown> {
   const exts = spec.postgresql?.extensions;
-  if (!shared || !exts || !Object.isFrozen(exts)) return toJson_ClusterSpec(spec) ?? {};
+  if (!exts || !Object.isFrozen(exts)) return toJson_ClusterSpec(spec) ?? {};
   const wire = toJson_ClusterSpec({ ...spec, postgresql: { ...spec.postgresql, extensions: undefined } }) ?? {};
   wire.postgresql = {
     ...(wire.postgresql as Record<string, unknown> | undefined),

@@ -1,4 +1,4 @@
-import type { Problem } from './errors';
+import { NO_PROBLEMS, type Problem } from './errors';
 
 /**
  * What a prop must be at run time. TypeScript checks this for TypeScript callers; JavaScript callers, JSON
@@ -15,12 +15,11 @@ export type RuntimeType =
   | { readonly instanceOf: abstract new (...args: never[]) => unknown; readonly name: string; readonly arrayOf?: boolean };
 
 const INT32_MAX = 2 ** 31 - 1;
-/** The shared "no problems" answer (frozen: a caller that pushed to it would throw, not corrupt it). */
-const NONE: Problem[] = Object.freeze([]) as unknown as Problem[];
 /** Keys that would reach an object's prototype instead of being data. */
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** An object literal (or one without a prototype): not an array, not a class instance. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
@@ -67,7 +66,7 @@ function hasRuntimeType(value: unknown, type: RuntimeType): boolean {
 
 /** Problems of one value against its runtime type; undefined is always fine (required-ness is checked elsewhere). */
 export function checkRuntimeType(field: string, value: unknown, type: RuntimeType): Problem[] {
-  if (value === undefined || hasRuntimeType(value, type)) return NONE;
+  if (value === undefined || hasRuntimeType(value, type)) return NO_PROBLEMS;
   const bad = (what: string, fix: string): Problem[] => [{ field, message: `must be ${what}, not ${describe(value)}`, value, fix }];
   if (typeof type === 'object') {
     if (type.arrayOf) {
@@ -163,5 +162,5 @@ export function checkRuntimeTypes(prefix: string, props: unknown, types: Readonl
       out.push(...found);
     }
   }
-  return out ?? NONE;
+  return out ?? NO_PROBLEMS;
 }
