@@ -7,6 +7,7 @@ export * from './cluster';
 export * from './compat';
 export * from './database';
 export * from './errors';
+export * from './findings';
 export * from './extension-image';
 export * from './extension-image-props';
 export * from './image-catalog';
