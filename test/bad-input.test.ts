@@ -11,6 +11,7 @@ import {
   ExtensionDatabase,
   ExtensionImage,
   type ExtensionImageProps,
+  FINDING_CODE_PATTERN,
   KindConfig,
   type KindConfigConstructProps,
   type OperatorProps,
@@ -974,6 +975,8 @@ test.each(rows)('%s', async (_title, row, where, value, fix) => {
   if (!p) throw new Error(`no problem for ${where}; got:\n${e.message}`);
   expect(line).toContain(value);
   expect(p.fix).toContain(fix);
+  // Every problem carries a stable code tools can match on.
+  for (const x of e.problems) expect(x.code).toMatch(FINDING_CODE_PATTERN);
 });
 
 describe('a failed synth writes nothing', () => {

@@ -49,6 +49,7 @@ export class KindConfig extends Construct {
     if (typeof this.fileName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(this.fileName)) {
       throw new CnpgValidationError(this.node.path, 'KindConfig', [
         {
+          code: 'kind-file-name-invalid',
           field: 'fileName',
           message: 'must be a file name ending in .yaml or .yml, without a directory',
           value: this.fileName,

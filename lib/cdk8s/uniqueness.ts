@@ -37,7 +37,14 @@ export function checkUniqueness(root: IConstruct): void {
     for (const claim of claimer.claims(c)) {
       const first = seen.get(claim.key);
       if (first === undefined) seen.set(claim.key, c.node.path);
-      else problems.push({ field: claim.field, message: `names the same ${claim.what} as '${first}'`, value: claim.value, fix: claim.fix });
+      else
+        problems.push({
+          code: 'duplicate-object-name',
+          field: claim.field,
+          message: `names the same ${claim.what} as '${first}'`,
+          value: claim.value,
+          fix: claim.fix,
+        });
     }
     if (problems.length > 0) throw new CnpgValidationError(c.node.path, c.constructor.name, problems);
   }

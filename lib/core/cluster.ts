@@ -215,11 +215,25 @@ export interface AvailableSqlExtension extends SqlExtensionInfo {
 /** Problems of a volume size (`storage.size`, `walStorage.size`). */
 export function checkStorageSize(field: string, size: unknown): Problem[] {
   if (typeof size !== 'string' || !QUANTITY_PATTERN.test(size)) {
-    return [{ field, message: 'is not a Kubernetes quantity', value: size, fix: 'use a size such as "1Gi" or "500Mi"' }];
+    return [
+      {
+        code: 'storage-size-invalid',
+        field,
+        message: 'is not a Kubernetes quantity',
+        value: size,
+        fix: 'use a size such as "1Gi" or "500Mi"',
+      },
+    ];
   }
   if (Number.parseFloat(size.replace(/^\+/, '')) === 0) {
     return [
-      { field, message: 'is zero: a PersistentVolumeClaim needs a size larger than 0', value: size, fix: 'use a size such as "1Gi"' },
+      {
+        code: 'storage-size-zero',
+        field,
+        message: 'is zero: a PersistentVolumeClaim needs a size larger than 0',
+        value: size,
+        fix: 'use a size such as "1Gi"',
+      },
     ];
   }
   return [];
@@ -232,7 +246,7 @@ export function checkStorageClass(field: string, name: unknown): Problem[] {
 
 function checkStorage(field: string, s: StorageProps | undefined, required: boolean): Problem[] {
   if (s === undefined) {
-    return required ? [{ field, message: 'is required', value: s, fix: 'set storage: { size: "1Gi" }' }] : [];
+    return required ? [{ code: 'storage-required', field, message: 'is required', value: s, fix: 'set storage: { size: "1Gi" }' }] : [];
   }
   const out: Problem[] = [...checkStorageSize(`${field}.size`, s.size)];
   if (s.storageClass !== undefined) out.push(...checkStorageClass(`${field}.storageClass`, s.storageClass));
@@ -264,6 +278,7 @@ function operandInfo(props: PostgresClusterProps): OperandInfo {
   const problems: Problem[] = [];
   if (props.imageName !== undefined && props.imageCatalogRef !== undefined) {
     problems.push({
+      code: 'image-name-and-catalog',
       field: 'imageCatalogRef',
       message: 'imageName and imageCatalogRef are mutually exclusive',
       value: props.imageCatalogRef.name,
@@ -274,6 +289,7 @@ function operandInfo(props: PostgresClusterProps): OperandInfo {
     const r = props.imageCatalogRef;
     if (r.kind !== 'ImageCatalog' && r.kind !== 'ClusterImageCatalog') {
       problems.push({
+        code: 'catalog-ref-kind-invalid',
         field: 'imageCatalogRef.kind',
         message: 'must be ImageCatalog or ClusterImageCatalog',
         value: r.kind,
@@ -283,6 +299,7 @@ function operandInfo(props: PostgresClusterProps): OperandInfo {
     problems.push(...checkDnsSubdomain('imageCatalogRef.name', r.name, 'a catalog name'));
     if (!Number.isInteger(r.major) || r.major < 10) {
       problems.push({
+        code: 'catalog-ref-major-invalid',
         field: 'imageCatalogRef.major',
         message: 'is not a PostgreSQL major',
         value: r.major,
@@ -293,6 +310,7 @@ function operandInfo(props: PostgresClusterProps): OperandInfo {
   }
   if (props.imageName === undefined) {
     problems.push({
+      code: 'image-name-required',
       field: 'imageName',
       message: 'is required (or imageCatalogRef)',
       value: undefined,
@@ -306,6 +324,7 @@ function operandInfo(props: PostgresClusterProps): OperandInfo {
   const tag = parseOperandImageTag(ref?.tag);
   if (!tag && props.postgresMajor === undefined) {
     problems.push({
+      code: 'operand-tag-no-major',
       field: 'imageName',
       message: 'has no tag starting with the PostgreSQL version, so neither CNPG nor this library can tell its major',
       value: props.imageName,
@@ -314,6 +333,7 @@ function operandInfo(props: PostgresClusterProps): OperandInfo {
   }
   if (tag && props.postgresMajor !== undefined && tag.postgresMajor !== props.postgresMajor) {
     problems.push({
+      code: 'postgres-major-contradicts-tag',
       field: 'postgresMajor',
       message: `contradicts the tag of imageName, which says ${tag.postgresMajor}`,
       value: props.postgresMajor,
@@ -401,6 +421,7 @@ function checkBasics(
   const instances = props.instances ?? 1;
   if (!Number.isInteger(instances) || instances < 1) {
     problems.push({
+      code: 'instances-invalid',
       field: 'instances',
       message: 'must be a whole number of at least 1',
       value: props.instances,
@@ -438,6 +459,7 @@ function checkImages(
   const catalogEntry = catalog?.images.find((e) => e.major === props.imageCatalogRef?.major);
   if (catalog && !catalogEntry) {
     problems.push({
+      code: 'catalog-major-missing',
       field: 'imageCatalogRef.major',
       message: `catalog ${catalog.name} has no image for PostgreSQL ${props.imageCatalogRef?.major}`,
       value: props.imageCatalogRef?.major,
@@ -449,6 +471,7 @@ function checkImages(
     const fromCatalog = (catalogEntry.extensions ?? []).find((x) => x.name === img.name);
     if (!fromCatalog) {
       problems.push({
+        code: 'catalog-extension-missing',
         field: `extensions[${i}]`,
         message: `catalog ${catalog?.name} has no extension "${img.name}" for PostgreSQL ${catalogEntry.major} (it has: ${(catalogEntry.extensions ?? []).map((x) => x.name).join(', ') || 'none'})`,
         value: img.name,
@@ -465,6 +488,7 @@ function checkImages(
   if (images.length > 0) {
     if (operand.major !== undefined && operand.major < 18) {
       problems.push({
+        code: 'extensions-need-pg18',
         field: viaCatalog ? 'imageCatalogRef.major' : 'imageName',
         message: `extension images need PostgreSQL 18 or later (extension_control_path), but the cluster runs PostgreSQL ${operand.major}`,
         value: viaCatalog ? operand.major : props.imageName,
@@ -476,6 +500,7 @@ function checkImages(
       if (m === undefined) {
         if (img.reference !== undefined && img.props.postgresMajor === undefined) {
           problems.push({
+            code: 'image-tag-no-major',
             field: `extensions[${i}].reference`,
             message: 'has a tag that does not say the PostgreSQL major (CNPG tags end in -<major>-<distro>)',
             value: img.reference,
@@ -484,6 +509,7 @@ function checkImages(
         }
       } else if (m < 18) {
         problems.push({
+          code: 'image-built-for-old-major',
           field: `extensions[${i}].reference`,
           message: `is built for PostgreSQL ${m}; extension images need 18 or later`,
           value: img.reference,
@@ -491,6 +517,7 @@ function checkImages(
         });
       } else if (operand.major !== undefined && m !== operand.major) {
         problems.push({
+          code: 'image-major-mismatch',
           field: `extensions[${i}].reference`,
           message: `is built for PostgreSQL ${m} but the cluster runs ${operand.major}`,
           value: img.reference,
@@ -499,6 +526,7 @@ function checkImages(
       }
       if (img.distro && operand.distro && img.distro !== operand.distro) {
         problems.push({
+          code: 'image-distro-mismatch',
           field: `extensions[${i}].reference`,
           message: `is built on Debian ${img.distro} but the operand image on ${operand.distro}; its libraries may not load`,
           value: img.reference,
@@ -522,6 +550,7 @@ function checkImages(
       for (const req of img.requiresImages) {
         if (!names.has(req)) {
           problems.push({
+            code: 'image-companion-missing',
             field: `extensions[${i}]`,
             message: `${img.name} needs the ${req} image mounted in the same cluster`,
             value: img.name,
@@ -545,6 +574,7 @@ function checkUserParameters(props: PostgresClusterProps, instances: number): Pr
     const f = `postgresql.parameters.${k}`;
     if (!PARAMETER_NAME_PATTERN.test(k)) {
       problems.push({
+        code: 'parameter-name-invalid',
         field: f,
         message: 'is not a valid parameter name',
         value: k,
@@ -557,13 +587,26 @@ function checkUserParameters(props: PostgresClusterProps, instances: number): Pr
         const only =
           accepted === undefined ? 'rejected at any value' : `accepted only as ${JSON.stringify(accepted)}, the value CNPG sets itself`;
         const what = BLOCKED_PARAMETERS.includes(k) ? 'is blocked by CNPG (the operator manages it)' : 'is fixed by CNPG';
-        problems.push({ field: f, message: `${what}: ${only}`, value: v, fix: PARAMETER_FIX[k] ?? 'remove it; CNPG sets it' });
+        problems.push({
+          code: 'parameter-fixed-by-cnpg',
+          field: f,
+          message: `${what}: ${only}`,
+          value: v,
+          fix: PARAMETER_FIX[k] ?? 'remove it; CNPG sets it',
+        });
       }
     }
     if (typeof v !== 'string') {
-      problems.push({ field: f, message: 'must be a string (CNPG parameters are strings)', value: v, fix: `write it as "${String(v)}"` });
+      problems.push({
+        code: 'parameter-not-string',
+        field: f,
+        message: 'must be a string (CNPG parameters are strings)',
+        value: v,
+        fix: `write it as "${String(v)}"`,
+      });
     } else if (hasControlCharacters(v)) {
       problems.push({
+        code: 'parameter-control-character',
         field: f,
         message: 'contains a newline or another control character, which postgresql.conf cannot hold',
         value: v,
@@ -575,6 +618,7 @@ function checkUserParameters(props: PostgresClusterProps, instances: number): Pr
   const walLevel = userParams.wal_level ?? 'logical';
   if (!WAL_LEVELS.includes(walLevel)) {
     problems.push({
+      code: 'wal-level-invalid',
       field: 'postgresql.parameters.wal_level',
       message: 'is not a wal_level CNPG knows',
       value: walLevel,
@@ -583,6 +627,7 @@ function checkUserParameters(props: PostgresClusterProps, instances: number): Pr
   } else if (walLevel === 'minimal') {
     if (instances > 1 || !walArchivingDisabled) {
       problems.push({
+        code: 'wal-level-minimal-refused',
         field: 'postgresql.parameters.wal_level',
         message: `must be "logical" or "replica" when ${instances > 1 ? 'instances is greater than 1' : 'WAL archiving is on (archive_mode is on unless the cnpg.io/skipWalArchiving annotation is "enabled")'}`,
         value: walLevel,
@@ -590,6 +635,7 @@ function checkUserParameters(props: PostgresClusterProps, instances: number): Pr
       });
     } else if (userParams.max_wal_senders !== '0') {
       problems.push({
+        code: 'wal-level-minimal-senders',
         field: 'postgresql.parameters.max_wal_senders',
         message: 'must be "0" with wal_level "minimal"',
         value: userParams.max_wal_senders,
@@ -613,6 +659,7 @@ function mergeImageParameters(
     for (const [k, v] of Object.entries(img.parameters)) {
       if (k in userParams && userParams[k] !== v) {
         problems.push({
+          code: 'parameter-conflicts-with-image',
           field: `postgresql.parameters.${k}`,
           message: `conflicts with extensions[${i}] (${img.name}), which needs ${k} = "${v}"`,
           value: userParams[k],
@@ -628,6 +675,7 @@ function mergeImageParameters(
       if (allowList === undefined && operand.major === 18 && operand.minor !== undefined) allowList = operand.minor >= 6;
       if (allowList === undefined && !('output_plugin_libraries' in userParams)) {
         problems.push({
+          code: 'output-plugin-minor-unknown',
           field: `extensions[${i}]`,
           message: `${plugin} needs output_plugin_libraries from PostgreSQL 18.6 on, and that parameter is fatal before 18.6; the image tag does not say the minor`,
           value: props.imageName ?? props.imageCatalogRef?.name,
@@ -659,6 +707,7 @@ function mergePreload(
   (props.postgresql?.sharedPreloadLibraries ?? []).forEach((lib, i) => {
     if (typeof lib !== 'string' || !/^[A-Za-z0-9_$./-]+$/.test(lib)) {
       problems.push({
+        code: 'preload-library-invalid',
         field: `postgresql.sharedPreloadLibraries[${i}]`,
         message: 'is not a library name',
         value: lib,
@@ -667,6 +716,7 @@ function mergePreload(
     } else if (CNPG_MANAGED_MODULES.some((m) => m.name === lib && m.createsExtension) && !managedModuleEnabled(lib, parameters)) {
       // Preloading alone creates nothing, and CNPG drops the extension on every start (extension-catalog.ts).
       problems.push({
+        code: 'preload-managed-module-alone',
         field: `postgresql.sharedPreloadLibraries[${i}]`,
         message: `preloading ${lib} alone does not give the databases the extension: CNPG creates it only when a ${lib}.* parameter is set, and drops it on every instance start otherwise`,
         value: lib,
@@ -679,6 +729,7 @@ function mergePreload(
     for (const e of img.sqlExtensions) {
       if (CNPG_MANAGED_MODULES.some((m) => m.name === e.name) && !managedModuleEnabled(e.name, parameters)) {
         problems.push({
+          code: 'managed-module-not-enabled',
           field: `extensions[${i}]`,
           message: `CNPG loads ${e.name} and creates it in every database only when a ${e.name}.* parameter is set; none is`,
           value: img.name,

@@ -65,7 +65,10 @@ export function supportsFeature(version: string, feature: keyof typeof FEATURES)
 /** Problems for fields of `spec` the operator version cannot honour. */
 export function checkOperatorCompatibility(version: string, spec: ClusterSpec, field: string): Problem[] {
   const v = parseVersion(version);
-  if (!v) return [{ field, message: 'is not a CNPG version', value: version, fix: 'use a version such as "1.30.0"' }];
+  if (!v)
+    return [
+      { code: 'operator-version-invalid', field, message: 'is not a CNPG version', value: version, fix: 'use a version such as "1.30.0"' },
+    ];
   // Every cluster is checked: an operator that implements every feature (the default) needs no walk.
   if (implementsEverything(v)) return NO_PROBLEMS;
   const out: Problem[] = [];
@@ -74,6 +77,7 @@ export function checkOperatorCompatibility(version: string, spec: ClusterSpec, f
     const f = FEATURES[feature];
     if (!atLeast(v, FEATURE_MINIMUMS[feature])) {
       out.push({
+        code: 'operator-version-too-old',
         field: where,
         message: `${f.what} needs CNPG ${f.since} or later, but the target operator is ${version}`,
         value: version,
@@ -88,6 +92,7 @@ export function checkOperatorCompatibility(version: string, spec: ClusterSpec, f
     if (spec.imageCatalogRef && !e.image?.reference) need('catalogExtensions', `extensions[${i}]`);
     if (e.name.includes('_') && atLeast(v, [1, 27, 0]) && !underscoreNamesSupported(v)) {
       out.push({
+        code: 'operator-volume-name-bug',
         field: `extensions[${i}].name`,
         message: `CNPG ${version} turns "_" into an invalid volume name (fixed in 1.27.3, 1.28.1, 1.29.0)`,
         value: e.name,

@@ -152,6 +152,7 @@ export function buildDatabase(
       RESERVED_DATABASE_NAMES.includes(props.name)
         ? [
             {
+              code: 'database-name-reserved',
               field: 'name',
               message: 'is reserved: CNPG does not manage the postgres, template0 and template1 databases',
               value: props.name,
@@ -168,7 +169,15 @@ export function buildDatabase(
       ),
       plan.problems,
       props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict'
-        ? [{ field: 'dependencyOrder', message: 'must be "sort" or "strict"', value: props.dependencyOrder, fix: 'use "sort" or "strict"' }]
+        ? [
+            {
+              code: 'dependency-order-invalid',
+              field: 'dependencyOrder',
+              message: 'must be "sort" or "strict"',
+              value: props.dependencyOrder,
+              fix: 'use "sort" or "strict"',
+            },
+          ]
         : [],
     ),
   );
@@ -203,6 +212,7 @@ function extensionPlan(
     x instanceof ExtensionImage && x.sqlExtensions.length === 0 && !x.props.databaseExtensions
       ? [
           {
+            code: 'database-image-no-sql-extension',
             field: `extensions[${i}]`,
             message: `image ${x.name} provides no SQL extension to create`,
             value: x.name,
@@ -226,6 +236,7 @@ function extensionPlan(
     const vp = e.version === undefined ? undefined : versionProblem(e.version);
     if (vp)
       problems.push({
+        code: 'extension-version-invalid',
         field: field(i, 'version'),
         message: vp,
         value: e.version,
@@ -233,6 +244,7 @@ function extensionPlan(
       });
     if (e.ensure !== undefined && e.ensure !== 'present' && e.ensure !== 'absent') {
       problems.push({
+        code: 'extension-ensure-invalid',
         field: field(i, 'ensure'),
         message: 'must be "present" or "absent"',
         value: e.ensure,
@@ -242,6 +254,7 @@ function extensionPlan(
     const first = names.indexOf(e.name);
     if (first >= 0) {
       problems.push({
+        code: 'extension-duplicate',
         field: field(i, 'name'),
         message: `is listed twice (also extensions[${first}]); CNPG rejects duplicates`,
         value: e.name,
@@ -251,6 +264,7 @@ function extensionPlan(
     names.push(e.name);
     if (CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
       problems.push({
+        code: 'extension-managed-by-cnpg',
         field: field(i, 'name'),
         message: `is managed by CNPG through the cluster's ${e.name}.* parameters, not by Database objects (a Database entry would fight the operator, which drops it on every instance start when no such parameter is set)`,
         value: e.name,
@@ -262,6 +276,7 @@ function extensionPlan(
       if (!a) {
         const imgs = model ? model.extensions.map((x) => x.name) : [];
         problems.push({
+          code: 'extension-not-provided',
           field: field(i, 'name'),
           message: `no image mounted on cluster ${clusterName} provides SQL extension "${e.name}" and the base image does not ship it (mounted: ${imgs.length ? imgs.join(', ') : 'none'})`,
           value: e.name,
@@ -269,6 +284,7 @@ function extensionPlan(
         });
       } else if (e.version !== undefined && a.version !== undefined && a.version !== e.version) {
         problems.push({
+          code: 'extension-version-not-provided',
           field: field(i, 'version'),
           message: `the ${a.image} image mounted on cluster ${clusterName} provides ${e.name} ${a.version}`,
           value: e.version,
@@ -286,6 +302,7 @@ function extensionPlan(
     for (const r of requiresOf(e.name)) {
       if (!presentNames.includes(r) && r !== 'plpgsql') {
         problems.push({
+          code: 'extension-requires-missing',
           field: field(exts.indexOf(e), 'name'),
           message: `${e.name} requires ${r}, which is not in the list; CNPG creates extensions without CASCADE, so CREATE EXTENSION ${e.name} would fail`,
           value: e.name,
@@ -297,6 +314,7 @@ function extensionPlan(
   const { ordered, moved, cycle } = stableDependencyOrder(present, requiresOf);
   if (cycle.length > 0) {
     problems.push({
+      code: 'extension-requires-cycle',
       field: 'extensions',
       message: `extensions require each other in a cycle: ${cycle.join(', ')}`,
       value: cycle,
@@ -307,6 +325,7 @@ function extensionPlan(
     for (const name of moved) {
       const reqs = requiresOf(name).filter((r) => presentNames.includes(r));
       problems.push({
+        code: 'extension-order',
         field: field(
           exts.findIndex((e) => e.name === name),
           'name',
@@ -331,6 +350,7 @@ function extensionItemTypeProblems(props: DatabaseProps): readonly Problem[] {
     if (x instanceof ExtensionImage || (x !== null && typeof x === 'object' && !Array.isArray(x))) return;
     out ??= [];
     out.push({
+      code: 'database-extension-invalid',
       field: `extensions[${i}]`,
       message: 'must be an ExtensionImage or { name, version?, schema?, ensure? }',
       value: x,
@@ -413,6 +433,7 @@ export function checkDatabaseNamespace(
   if (databaseNamespace === undefined || databaseNamespace === clusterNamespace) return [];
   return [
     {
+      code: 'database-namespace-mismatch',
       field: 'namespace',
       message: `must be the namespace of cluster ${clusterName} (${clusterNamespace ?? "none given: the namespace of kubectl's context"}): CNPG looks for the cluster of a Database in the Database's own namespace`,
       value: databaseNamespace,

@@ -1,16 +1,10 @@
+import type { Finding } from './findings';
+
 /**
- * One thing wrong with the input of a construct, component or resource.
+ * One thing wrong with the input of a construct, component or resource: a {@link Finding} (the library's one
+ * finding type; the name reads better where props are checked).
  */
-export interface Problem {
-  /** The property that is wrong, as a dotted path in the props (`postgresql.parameters.port`). */
-  readonly field: string;
-  /** What is wrong, in one sentence. */
-  readonly message: string;
-  /** What the user gave. Omitted when it must not be shown (secrets). */
-  readonly value?: unknown;
-  /** How to fix it. */
-  readonly fix: string;
-}
+export type Problem = Finding;
 
 /**
  * Thrown when the props of a construct or component are invalid. The message names the

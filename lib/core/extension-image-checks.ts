@@ -16,16 +16,23 @@ export function checkPaths(field: string, paths: readonly string[] | undefined):
   paths.forEach((raw, i) => {
     const f = `${field}[${i}]`;
     if (typeof raw !== 'string' || raw === '') {
-      out.push({ field: f, message: 'is empty', value: raw, fix: 'remove the entry or name a directory of the image' });
+      out.push({
+        code: 'image-path-empty',
+        field: f,
+        message: 'is empty',
+        value: raw,
+        fix: 'remove the entry or name a directory of the image',
+      });
       return;
     }
     if (seen.includes(raw)) {
-      out.push({ field: f, message: 'is listed twice', value: raw, fix: 'remove the duplicate' });
+      out.push({ code: 'image-path-duplicate', field: f, message: 'is listed twice', value: raw, fix: 'remove the duplicate' });
       return;
     }
     seen.push(raw);
     if (goClean(raw).startsWith('..')) {
       out.push({
+        code: 'image-path-escapes',
         field: f,
         message: 'would escape the extension directory (it cleans to a path starting with "..")',
         value: raw,
@@ -53,6 +60,7 @@ export function checkEnv(env: Readonly<Record<string, string>> | undefined): Pro
     const upper = name.toUpperCase();
     if (!ENV_NAME.test(name)) {
       out.push({
+        code: 'image-env-name-invalid',
         field: f,
         message: 'is not a valid environment variable name',
         value: name,
@@ -60,6 +68,7 @@ export function checkEnv(env: Readonly<Record<string, string>> | undefined): Pro
       });
     } else if (upper === 'PATH' || upper === 'LD_LIBRARY_PATH') {
       out.push({
+        code: 'image-env-name-refused',
         field: f,
         message: `CNPG rejects ${upper} in env`,
         value: name,
@@ -67,6 +76,7 @@ export function checkEnv(env: Readonly<Record<string, string>> | undefined): Pro
       });
     } else if (upper.startsWith('PG') || upper.startsWith('CNPG_') || RESERVED_ENV.has(upper)) {
       out.push({
+        code: 'image-env-name-reserved',
         field: f,
         message: 'is reserved by CNPG (PG*, CNPG_*, POD_NAME, NAMESPACE, CLUSTER_NAME)',
         value: name,
@@ -74,11 +84,12 @@ export function checkEnv(env: Readonly<Record<string, string>> | undefined): Pro
       });
     }
     if (typeof value !== 'string' || value.length === 0) {
-      out.push({ field: f, message: 'has an empty value', value, fix: 'set a non-empty value' });
+      out.push({ code: 'image-env-value-empty', field: f, message: 'has an empty value', value, fix: 'set a non-empty value' });
     } else {
       const unknown = [...value.replace(/\$\$\{/g, '').matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]).filter((v) => v !== 'image_root');
       if (unknown.length > 0) {
         out.push({
+          code: 'image-env-placeholder-unknown',
           field: f,
           message: `uses unknown placeholder \${${unknown[0]}}; CNPG only expands \${image_root}`,
           value,

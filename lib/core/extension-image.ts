@@ -171,6 +171,7 @@ export class ExtensionImage {
       ...(tagged && tagged.postgresMajor !== major
         ? [
             {
+              code: 'image-tag-major-mismatch',
               field: 'tag',
               message: `says PostgreSQL ${tagged.postgresMajor}, but the image is for PostgreSQL ${major} (postgresMajor)`,
               value: options.tag,
@@ -181,6 +182,7 @@ export class ExtensionImage {
       ...(tagged && tagged.distro !== distro
         ? [
             {
+              code: 'image-tag-distro-mismatch',
               field: 'tag',
               message: `says ${tagged.distro}, but distro is ${distro}`,
               value: options.tag,
@@ -192,6 +194,7 @@ export class ExtensionImage {
         ? []
         : [
             {
+              code: 'image-version-invalid',
               field: 'version',
               message: 'is not a version',
               value: version,
@@ -202,6 +205,7 @@ export class ExtensionImage {
         ? []
         : [
             {
+              code: 'image-distro-unknown',
               field: 'distro',
               message: `CNPG builds ${entry.name} only for ${EXTENSION_IMAGE_DISTROS.join(' and ')}`,
               value: distro,
@@ -381,6 +385,7 @@ export class ExtensionImage {
     }
     if (p.pullPolicy !== undefined && !PULL_POLICIES.includes(p.pullPolicy)) {
       out.push({
+        code: 'image-pull-policy-invalid',
         field: 'pullPolicy',
         message: 'is not a pull policy',
         value: p.pullPolicy,
@@ -394,6 +399,7 @@ export class ExtensionImage {
     (p.dynamicLibraryPath ?? []).forEach((d, i) => {
       if (d.replace(/^\.?\/+/, '').replace(/\/+$/, '') === 'system') {
         out.push({
+          code: 'image-library-path-invalid',
           field: `dynamicLibraryPath[${i}]`,
           message:
             '"system" holds the shared libraries the extension links against; PostgreSQL does not search dynamic_library_path for those (libgeos_c.so.1 => not found)',
@@ -408,6 +414,7 @@ export class ExtensionImage {
     });
     if (p.postgresMajor !== undefined && (!Number.isInteger(p.postgresMajor) || p.postgresMajor < 10)) {
       out.push({
+        code: 'image-postgres-major-invalid',
         field: 'postgresMajor',
         message: 'is not a PostgreSQL major version',
         value: p.postgresMajor,
@@ -417,7 +424,13 @@ export class ExtensionImage {
     // The library's one rule for extension versions: PostgreSQL's (sql.ts), as in Database specs and the provider.
     const vp = p.sqlVersion === undefined ? undefined : versionProblem(p.sqlVersion);
     if (vp) {
-      out.push({ field: 'sqlVersion', message: vp, value: p.sqlVersion, fix: 'use a version such as "0.8.1"' });
+      out.push({
+        code: 'image-sql-version-invalid',
+        field: 'sqlVersion',
+        message: vp,
+        value: p.sqlVersion,
+        fix: 'use a version such as "0.8.1"',
+      });
     }
     return out;
   }

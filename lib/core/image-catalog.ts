@@ -68,6 +68,7 @@ export function buildImageCatalog(
   problems.push(...checkDnsSubdomain(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the catalog name'));
   if (kind === 'ClusterImageCatalog' && props.namespace !== undefined) {
     problems.push({
+      code: 'catalog-cluster-scoped-namespace',
       field: 'namespace',
       message: 'a ClusterImageCatalog is cluster-scoped',
       value: props.namespace,
@@ -79,6 +80,7 @@ export function buildImageCatalog(
   const images = props.images ?? [];
   if (images.length < 1 || images.length > 8) {
     problems.push({
+      code: 'catalog-entry-count',
       field: 'images',
       message: `must hold 1 to 8 entries, one per PostgreSQL major (has ${images.length})`,
       value: images.length,
@@ -90,6 +92,7 @@ export function buildImageCatalog(
     const f = `images[${i}]`;
     if (!Number.isInteger(e.major) || e.major < 10)
       problems.push({
+        code: 'catalog-major-invalid',
         field: `${f}.major`,
         message: 'is not a PostgreSQL major (10 or later)',
         value: e.major,
@@ -101,6 +104,7 @@ export function buildImageCatalog(
       const tag = parseOperandImageTag(parseImageReference(e.image)?.tag);
       if (tag && tag.postgresMajor !== e.major) {
         problems.push({
+          code: 'catalog-tag-major-mismatch',
           field: `${f}.image`,
           message: `its tag says PostgreSQL ${tag.postgresMajor} but the entry is for major ${e.major}; CNPG trusts the declared major`,
           value: e.image,
@@ -111,6 +115,7 @@ export function buildImageCatalog(
     const exts = e.extensions ?? [];
     if (exts.length > 0 && e.major < 18) {
       problems.push({
+        code: 'catalog-extensions-need-pg18',
         field: `${f}.extensions`,
         message: `extension images need PostgreSQL 18 or later, but this entry is for ${e.major}`,
         value: e.major,
@@ -121,6 +126,7 @@ export function buildImageCatalog(
       problems.push(...nested(`${f}.extensions[${j}]`, x.validate(true)));
       if (x.postgresMajor !== undefined && x.postgresMajor !== e.major) {
         problems.push({
+          code: 'catalog-extension-major-mismatch',
           field: `${f}.extensions[${j}].reference`,
           message: `is built for PostgreSQL ${x.postgresMajor}, the entry is for ${e.major}`,
           value: x.reference,
@@ -142,6 +148,7 @@ export function buildImageCatalog(
   keys.forEach((k) => {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(k) || k.length > 63)
       problems.push({
+        code: 'catalog-component-key-invalid',
         field: `componentImages.${k}`,
         message: 'is not a valid component key',
         value: k,
@@ -182,6 +189,7 @@ export function catalogReference(path: string, model: ImageCatalogModel, major: 
   if (!model.images.some((e) => e.major === major)) {
     throwIfProblems(path, model.kind, [
       {
+        code: 'catalog-major-missing',
         field: 'major',
         message: `the catalog has no image for PostgreSQL ${major}`,
         value: major,

@@ -50,6 +50,7 @@ export function checkImageReference(field: string, ref: unknown): Problem[] {
   if (typeof ref !== 'string' || ref.length === 0) {
     return [
       {
+        code: 'image-reference-required',
         field,
         message: 'an image reference is required',
         value: ref,
@@ -60,6 +61,7 @@ export function checkImageReference(field: string, ref: unknown): Problem[] {
   if (!parseImageReference(ref)) {
     return [
       {
+        code: 'image-reference-invalid',
         field,
         message: 'is not a valid OCI image reference',
         value: ref,

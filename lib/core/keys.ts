@@ -27,6 +27,7 @@ export function checkKnownKeys(field: string, obj: unknown, allowed: readonly st
     const near = closestKey(key, allowed);
     out ??= [];
     out.push({
+      code: 'unknown-key',
       field: field ? `${field}.${key}` : key,
       message: 'is not a known option',
       value: key,

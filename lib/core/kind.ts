@@ -136,6 +136,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   const table = KIND_NODE_IMAGES[release];
   if (!table) {
     problems.push({
+      code: 'kind-release-unknown',
       field: 'kindRelease',
       message: 'is not a kind release this library has pinned node images for',
       value: release,
@@ -144,6 +145,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   }
   if (!mm) {
     problems.push({
+      code: 'kind-kubernetes-version-invalid',
       field: 'kubernetesVersion',
       message: 'is not a Kubernetes version',
       value: version,
@@ -153,6 +155,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   const minorKey = mm ? `${mm[0]}.${mm[1]}` : version;
   if (mm && props.imageVolumes && (mm[0] < 1 || (mm[0] === 1 && mm[1] < 33))) {
     problems.push({
+      code: 'kind-kubernetes-too-old-for-image-volumes',
       field: 'kubernetesVersion',
       message: 'a cluster mounts extension images, which need the ImageVolume feature (Kubernetes 1.33+, gate on by default from 1.35)',
       value: version,
@@ -162,6 +165,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   let image = props.nodeImage;
   if (image !== undefined && !/@sha256:[0-9a-f]{64}$/.test(image)) {
     problems.push({
+      code: 'kind-node-image-not-pinned',
       field: 'nodeImage',
       message: 'is not pinned by digest; the tag alone may name an image built for another kind release',
       value: image,
@@ -172,6 +176,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   const nodeMinor = imageMinor;
   if (nodeMinor !== undefined && mm && nodeMinor !== minorKey) {
     problems.push({
+      code: 'kind-node-image-version-mismatch',
       field: 'nodeImage',
       message: `is Kubernetes ${nodeMinor}, but kubernetesVersion is ${minorKey}: the ImageVolume feature gate is decided from kubernetesVersion`,
       value: props.nodeImage,
@@ -182,6 +187,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
     image = table[minorKey];
     if (!image) {
       problems.push({
+        code: 'kind-node-image-unknown',
         field: 'kubernetesVersion',
         message: `kind ${release} publishes no digest-pinned node image for Kubernetes ${minorKey} that this library knows`,
         value: version,
@@ -192,6 +198,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
   const workers = props.workers ?? 0;
   if (!Number.isInteger(workers) || workers < 0)
     problems.push({
+      code: 'kind-workers-invalid',
       field: 'workers',
       message: 'must be a whole number of at least 0',
       value: props.workers,
@@ -202,6 +209,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
     const f = `extraPortMappings[${i}]`;
     if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535)
       problems.push({
+        code: 'kind-container-port-invalid',
         field: `${f}.containerPort`,
         message: 'must be a port from 1 to 65535',
         value: p.containerPort,
@@ -209,15 +217,23 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
       });
     if (p.hostPort !== undefined && (!Number.isInteger(p.hostPort) || p.hostPort < 0 || p.hostPort > 65535))
       problems.push({
+        code: 'kind-host-port-invalid',
         field: `${f}.hostPort`,
         message: 'must be a port from 0 to 65535',
         value: p.hostPort,
         fix: 'use a free host port, e.g. 5432',
       });
     if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol))
-      problems.push({ field: `${f}.protocol`, message: 'must be TCP, UDP or SCTP', value: p.protocol, fix: 'use "TCP"' });
+      problems.push({
+        code: 'kind-protocol-invalid',
+        field: `${f}.protocol`,
+        message: 'must be TCP, UDP or SCTP',
+        value: p.protocol,
+        fix: 'use "TCP"',
+      });
     if (p.listenAddress !== undefined && !isIP(p.listenAddress))
       problems.push({
+        code: 'kind-listen-address-invalid',
         field: `${f}.listenAddress`,
         message: 'is not an IP address',
         value: p.listenAddress,
@@ -226,12 +242,19 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
     if (p.hostPort) {
       const key = `${p.listenAddress ?? '0.0.0.0'}:${p.hostPort}/${p.protocol ?? 'TCP'}`;
       if (hostPorts.has(key))
-        problems.push({ field: `${f}.hostPort`, message: 'is published twice', value: p.hostPort, fix: 'use distinct host ports' });
+        problems.push({
+          code: 'kind-host-port-duplicate',
+          field: `${f}.hostPort`,
+          message: 'is published twice',
+          value: p.hostPort,
+          fix: 'use distinct host ports',
+        });
       hostPorts.add(key);
     }
   });
   if (props.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name))
     problems.push({
+      code: 'kind-name-invalid',
       field: 'name',
       message: 'is not a valid kind cluster name',
       value: props.name,

@@ -26,6 +26,7 @@ export function checkExtensionName(field: string, name: unknown): Problem[] {
   if (typeof name !== 'string' || name.length === 0) {
     return [
       {
+        code: 'extension-name-required',
         field,
         message: 'an extension image needs a name',
         value: name,
@@ -36,6 +37,7 @@ export function checkExtensionName(field: string, name: unknown): Problem[] {
   const out: Problem[] = [];
   if (!EXTENSION_NAME_PATTERN.test(name)) {
     out.push({
+      code: 'extension-name-invalid',
       field,
       message: `is not a valid CNPG extension name (pattern ${EXTENSION_NAME_PATTERN.source})`,
       value: name,
@@ -44,6 +46,7 @@ export function checkExtensionName(field: string, name: unknown): Problem[] {
   }
   if (name.length > EXTENSION_NAME_MAX_LENGTH) {
     out.push({
+      code: 'extension-name-too-long',
       field,
       message: `is ${name.length} characters long; CNPG allows at most ${EXTENSION_NAME_MAX_LENGTH} (the volume name "ext-<name>" must fit 63)`,
       value: name,
@@ -55,11 +58,14 @@ export function checkExtensionName(field: string, name: unknown): Problem[] {
 
 export function checkDnsLabel(field: string, name: unknown, what: string, max = 63): Problem[] {
   if (typeof name !== 'string' || name.length === 0) {
-    return [{ field, message: `${what} is required`, value: name, fix: 'set a lowercase DNS label such as "angus"' }];
+    return [
+      { code: 'name-required', field, message: `${what} is required`, value: name, fix: 'set a lowercase DNS label such as "angus"' },
+    ];
   }
   if (!DNS_LABEL_PATTERN.test(name) || name.length > max) {
     return [
       {
+        code: 'name-not-dns-label',
         field,
         message: `${what} must be a lowercase RFC 1123 label of at most ${max} characters`,
         value: name,
@@ -74,6 +80,7 @@ export function checkDnsSubdomain(field: string, name: unknown, what: string): P
   if (typeof name !== 'string' || name.length === 0 || name.length > 253 || !DNS_SUBDOMAIN_PATTERN.test(name)) {
     return [
       {
+        code: 'name-not-dns-subdomain',
         field,
         message: `${what} must be a lowercase RFC 1123 subdomain of at most 253 characters`,
         value: name,
@@ -103,7 +110,7 @@ export function checkPgIdentifier(field: string, name: unknown, what: string): P
       : name.includes('\u0000')
         ? 'remove the NUL character'
         : `use a name of at most ${PG_IDENTIFIER_MAX_BYTES} bytes`;
-  return [{ field, message: p, value: name, fix }];
+  return [{ code: 'pg-identifier-invalid', field, message: p, value: name, fix }];
 }
 
 /** Finds entries whose `key` collides; returns the problems, naming both positions. */
@@ -114,7 +121,7 @@ export function checkUnique<T>(field: string, items: readonly T[], key: (t: T) =
     const k = key(item);
     const first = seen.get(k);
     if (first !== undefined) {
-      out.push({ field: `${field}[${i}]`, message: `${what} collides with ${field}[${first}]`, value: k, fix });
+      out.push({ code: 'duplicate-entry', field: `${field}[${i}]`, message: `${what} collides with ${field}[${first}]`, value: k, fix });
     } else {
       seen.set(k, i);
     }

@@ -144,6 +144,7 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   const out: Problem[] = [...checkKnownKeys('', props, OPERATOR_KEYS)];
   if (props.install !== undefined && !['all', 'crds', 'none'].includes(props.install)) {
     out.push({
+      code: 'operator-install-invalid',
       field: 'install',
       message: 'must be "all", "crds" or "none"',
       value: props.install,
@@ -154,6 +155,7 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   if (props.image !== undefined) out.push(...checkImageReference('image', props.image));
   if (props.imagePullPolicy !== undefined && !PULL_POLICIES.includes(props.imagePullPolicy)) {
     out.push({
+      code: 'operator-pull-policy-invalid',
       field: 'imagePullPolicy',
       message: 'is not a pull policy',
       value: props.imagePullPolicy,
@@ -167,6 +169,7 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
     // The operator image also runs in every PostgreSQL pod (the instance manager), and CNPG copies exactly one
     // secret, the one named by PULL_SECRET_NAME, into each cluster's namespace for it.
     out.push({
+      code: 'operator-pull-secrets-too-many',
       field: 'imagePullSecrets',
       message: 'lists more than one secret, but CNPG passes exactly one on to the PostgreSQL pods (PULL_SECRET_NAME)',
       value: props.imagePullSecrets,
@@ -175,6 +178,7 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   }
   if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
     out.push({
+      code: 'operator-replicas-invalid',
       field: 'replicas',
       message: 'must be a whole number of at least 1',
       value: props.replicas,
@@ -184,6 +188,7 @@ export function validateOperatorProps(props: OperatorProps): Problem[] {
   out.push(...checkResources('resources', props.resources));
   if (props.logLevel !== undefined && !['error', 'warning', 'info', 'debug', 'trace'].includes(props.logLevel)) {
     out.push({
+      code: 'operator-log-level-invalid',
       field: 'logLevel',
       message: 'is not a CNPG log level',
       value: props.logLevel,
@@ -221,6 +226,7 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
   if (props.manifest && props.version && manifest.version !== props.version) {
     throwIfProblems(path, 'CnpgOperator', [
       {
+        code: 'operator-version-contradicts-manifest',
         field: 'version',
         message: `contradicts the manifest, which is CNPG ${manifest.version}`,
         value: props.version,

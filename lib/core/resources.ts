@@ -35,17 +35,32 @@ function isQuantity(v: unknown): v is Quantity {
 export function checkResources(field: string, r: unknown): Problem[] {
   if (r === undefined) return [];
   if (typeof r !== 'object' || r === null || Array.isArray(r)) {
-    return [{ field, message: 'must be { requests?, limits? }', value: r, fix: "use e.g. { requests: { cpu: '1', memory: '1Gi' } }" }];
+    return [
+      {
+        code: 'resources-not-object',
+        field,
+        message: 'must be { requests?, limits? }',
+        value: r,
+        fix: "use e.g. { requests: { cpu: '1', memory: '1Gi' } }",
+      },
+    ];
   }
   const out: Problem[] = [];
   for (const [kind, values] of Object.entries(r)) {
     if (kind !== 'requests' && kind !== 'limits') {
-      out.push({ field: `${field}.${kind}`, message: 'is not a field of resources', value: kind, fix: 'use requests or limits' });
+      out.push({
+        code: 'resources-unknown-field',
+        field: `${field}.${kind}`,
+        message: 'is not a field of resources',
+        value: kind,
+        fix: 'use requests or limits',
+      });
       continue;
     }
     if (values === undefined) continue;
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
       out.push({
+        code: 'resources-not-map',
         field: `${field}.${kind}`,
         message: 'must map resource names to quantities',
         value: values,
@@ -56,6 +71,7 @@ export function checkResources(field: string, r: unknown): Problem[] {
     for (const [name, v] of Object.entries(values)) {
       if (!RESOURCE_NAME.test(name)) {
         out.push({
+          code: 'resources-name-invalid',
           field: `${field}.${kind}`,
           message: 'has a key that is not a resource name',
           value: name,
@@ -63,6 +79,7 @@ export function checkResources(field: string, r: unknown): Problem[] {
         });
       } else if (!isQuantity(v)) {
         out.push({
+          code: 'resources-quantity-invalid',
           field: `${field}.${kind}.${name}`,
           message: 'is not a Kubernetes quantity',
           value: v,

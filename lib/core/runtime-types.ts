@@ -67,7 +67,9 @@ function hasRuntimeType(value: unknown, type: RuntimeType): boolean {
 /** Problems of one value against its runtime type; undefined is always fine (required-ness is checked elsewhere). */
 export function checkRuntimeType(field: string, value: unknown, type: RuntimeType): Problem[] {
   if (value === undefined || hasRuntimeType(value, type)) return NO_PROBLEMS;
-  const bad = (what: string, fix: string): Problem[] => [{ field, message: `must be ${what}, not ${describe(value)}`, value, fix }];
+  const bad = (what: string, fix: string): Problem[] => [
+    { code: 'wrong-type', field, message: `must be ${what}, not ${describe(value)}`, value, fix },
+  ];
   if (typeof type === 'object') {
     if (type.arrayOf) {
       if (!Array.isArray(value)) return bad(`a list of ${type.name}`, `pass [${type.name}, ...]`);
@@ -76,6 +78,7 @@ export function checkRuntimeType(field: string, value: unknown, type: RuntimeTyp
           ? []
           : [
               {
+                code: 'wrong-type',
                 field: `${field}[${i}]`,
                 message: `must be ${type.name}, not ${describe(v)}`,
                 value: v,
@@ -106,13 +109,22 @@ export function checkRuntimeType(field: string, value: unknown, type: RuntimeTyp
       return value.flatMap((v, i) =>
         typeof v === 'string'
           ? []
-          : [{ field: `${field}[${i}]`, message: `must be a string, not ${describe(v)}`, value: v, fix: 'use a string' }],
+          : [
+              {
+                code: 'wrong-type',
+                field: `${field}[${i}]`,
+                message: `must be a string, not ${describe(v)}`,
+                value: v,
+                fix: 'use a string',
+              },
+            ],
       );
     case 'stringMap': {
       if (!isPlainObject(value)) {
         return value !== null && typeof value === 'object' && !Array.isArray(value)
           ? [
               {
+                code: 'prototype-not-plain',
                 field,
                 message: 'has a prototype other than a plain object\'s (was "__proto__" used as a key?)',
                 value: Object.keys(value),
@@ -124,9 +136,16 @@ export function checkRuntimeType(field: string, value: unknown, type: RuntimeTyp
       const out: Problem[] = [];
       for (const [k, v] of Object.entries(value)) {
         if (PROTOTYPE_KEYS.includes(k))
-          out.push({ field: `${field}.${k}`, message: 'is a key that reaches the object prototype', value: k, fix: 'use another key' });
+          out.push({
+            code: 'prototype-key',
+            field: `${field}.${k}`,
+            message: 'is a key that reaches the object prototype',
+            value: k,
+            fix: 'use another key',
+          });
         else if (typeof v !== 'string')
           out.push({
+            code: 'wrong-type',
             field: `${field}.${k}`,
             message: `must be a string, not ${describe(v)}`,
             value: v,
@@ -145,6 +164,7 @@ export function checkRuntimeTypes(prefix: string, props: unknown, types: Readonl
       ? []
       : [
           {
+            code: 'wrong-type',
             field: prefix || 'props',
             message: `must be an object, not ${describe(props)}`,
             value: props,

@@ -293,6 +293,7 @@ export function cnpgSchemaErrors(objects: readonly unknown[], manifest: Operator
 /** Schema errors of an object a front end was about to emit, as Problems (the field, the rule, the fix). */
 export function crdProblems(errors: readonly SchemaError[], manifest: OperatorManifest, fix: string): Problem[] {
   return errors.map((e) => ({
+    code: 'crd-schema',
     field: e.path,
     message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the CNPG ${manifest.version} CRD refuses it`,
     fix,

@@ -51,6 +51,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
     if (mode !== 'provider' && mode !== 'cnpg') {
       throw new CnpgValidationError(name, 'ExtensionDatabase', [
         {
+          code: 'manage-extensions-mode-invalid',
           field: 'manageExtensionsWith',
           message: 'is not a mode',
           value: mode,
@@ -74,6 +75,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
         name,
         'ExtensionDatabase',
         absent.map((e) => ({
+          code: 'extension-absent-needs-cnpg-mode',
           field: 'extensions',
           message: `ensure: "absent" is for manageExtensionsWith: "cnpg"; the provider drops what leaves the list`,
           value: e.name,
@@ -84,6 +86,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
     if (mode === 'provider' && model.extensions.length > 0 && args.connection === undefined) {
       throw new CnpgValidationError(name, 'ExtensionDatabase', [
         {
+          code: 'connection-required',
           field: 'connection',
           message: 'is required to activate extensions from Pulumi',
           value: undefined,

@@ -51,6 +51,7 @@ abstract class CatalogComponent extends pulumi.ComponentResource {
       if (kind === 'ClusterImageCatalog') {
         throw new CnpgValidationError(name, kind, [
           {
+            code: 'catalog-cluster-scoped-namespace',
             field: 'namespace',
             message: 'a ClusterImageCatalog is cluster-scoped',
             value: '<Output>',
