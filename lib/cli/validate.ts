@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { DEFAULT_OPERATOR_VERSION } from '../core/compat';
 import { type KubeObject, OperatorManifest } from '../core/operator-manifest';
 import { isCnpgObject, objectId, validateCnpgObject } from '../core/validator';
-import { semanticFindings } from '../core/yaml-checks';
+import { admissionFindings } from '../core/admission';
 import { expandInputs, optionValue, outputFormat, readDocuments, UsageError } from './inputs';
 
 /** Where the command reads and writes (the process's, or a test's). */
@@ -25,6 +25,8 @@ export interface Finding {
   /** The CEL rule, for CEL findings; the fix, for semantic ones. */
   readonly rule?: string;
   readonly fix?: string;
+  /** The stable code of the library's rule (semantic findings). */
+  readonly code?: string;
 }
 
 export interface ValidateReport {
@@ -106,9 +108,12 @@ export async function runValidate(argv: readonly string[], io: CliIo): Promise<n
       }
     }
     const where = new Map(documents.map((d) => [d.object, d]));
-    const semantic = semanticFindings(documents.map((d) => d.object)).map((f) => {
+    const semantic = admissionFindings(
+      documents.map((d) => d.object),
+      { operatorVersion: manifest.version },
+    ).map((f) => {
       const d = where.get(f.object) as (typeof documents)[number];
-      return { file: d.file, document: d.index, object: objectId(f.object), path: f.path, message: f.message, fix: f.fix };
+      return { file: d.file, document: d.index, object: objectId(f.object), path: f.field, message: f.message, fix: f.fix, code: f.code };
     });
     report = {
       operatorVersion: manifest.version,

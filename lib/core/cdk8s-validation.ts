@@ -82,7 +82,7 @@ export class CnpgValidation {
     }
     const fileOf = new Map(objects.map((x) => [x.object, x.file]));
     for (const f of semanticFindings(objects.map((x) => x.object)))
-      add(`cnpg-constructs: ${f.message}`, f.fix, f.object, fileOf.get(f.object) as string, f.path);
+      add(`cnpg-constructs: ${f.message}`, f.fix, f.object, fileOf.get(f.object) as string, f.field);
     for (const [ruleName, r] of rules)
       context.report.addViolation({ ruleName, recommendation: ruleName, fix: r.fix, violatingResources: r.resources });
     context.logger?.log(`checked ${objects.length} CNPG object(s) against CNPG ${manifest.version}`);

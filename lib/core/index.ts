@@ -23,6 +23,7 @@ export * from './resources';
 export * from './sql';
 export * from './validator';
 export * from './yaml-checks';
+export * from './admission';
 export * from './cdk8s-validation';
 export * from './manifests';
 /** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */

@@ -2,16 +2,12 @@
 // CRD schemas express: what CNPG's webhook or PostgreSQL would refuse later, found from the objects alone.
 import { BASE_IMAGE_EXTENSIONS, CATALOG, CNPG_MANAGED_EXTENSIONS } from './extension-catalog';
 import { parseExtensionImageTag, parseImageReference, parseOperandImageTag } from './image-ref';
+import type { ObjectFinding } from './admission/rule';
 import type { KubeObject } from './operator-manifest';
 import { extensionVolumeName } from './names';
 
-/** A semantic finding: which object, which field, what is wrong and how to fix it. */
-export interface SemanticFinding {
-  readonly object: KubeObject;
-  readonly path: string;
-  readonly message: string;
-  readonly fix: string;
-}
+/** A finding about one object of plain YAML (`field` is a path in the object). */
+export type SemanticFinding = ObjectFinding;
 
 type ClusterExt = { name: string; image?: { reference?: string } };
 
@@ -45,8 +41,9 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
       const first = volumes.get(v);
       if (first !== undefined && first !== e.name) {
         out.push({
+          code: 'extension-volume-name-collision',
           object: o,
-          path: `.spec.postgresql.extensions[${i}].name`,
+          field: `.spec.postgresql.extensions[${i}].name`,
           message: `"${e.name}" and "${first}" give the same volume name "${v}" (CNPG turns "_" into "-")`,
           fix: 'rename one of them',
         });
@@ -56,8 +53,9 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
     const operand = parseOperandImageTag(tagOf(spec.imageName));
     if (operand && operand.postgresMajor < 18) {
       out.push({
+        code: 'extensions-need-pg18',
         object: o,
-        path: '.spec.imageName',
+        field: '.spec.imageName',
         message: `extension images need PostgreSQL 18 or later (extension_control_path); the image is PostgreSQL ${operand.postgresMajor}`,
         fix: 'use a PostgreSQL 18 operand image',
       });
@@ -67,16 +65,18 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
       if (!tag || !operand) return;
       if (tag.postgresMajor !== operand.postgresMajor) {
         out.push({
+          code: 'image-major-mismatch',
           object: o,
-          path: `.spec.postgresql.extensions[${i}].image.reference`,
+          field: `.spec.postgresql.extensions[${i}].image.reference`,
           message: `is built for PostgreSQL ${tag.postgresMajor}, the cluster runs ${operand.postgresMajor}`,
           fix: `use the "-${operand.postgresMajor}-" tag of the image`,
         });
       }
       if (operand.distro && tag.distro !== operand.distro) {
         out.push({
+          code: 'image-distro-mismatch',
           object: o,
-          path: `.spec.postgresql.extensions[${i}].image.reference`,
+          field: `.spec.postgresql.extensions[${i}].image.reference`,
           message: `is built on ${tag.distro}, the operand image on ${operand.distro}: system libraries differ`,
           fix: `use the "-${operand.distro}" tag of the image`,
         });
@@ -90,8 +90,9 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
     exts.forEach((e, i) => {
       if (typeof e?.name === 'string' && CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
         out.push({
+          code: 'extension-managed-by-cnpg',
           object: o,
-          path: `.spec.extensions[${i}].name`,
+          field: `.spec.extensions[${i}].name`,
           message: `${e.name} is managed by CNPG through the cluster's ${e.name}.* parameters; a Database entry fights the operator`,
           fix: `remove it and set a ${e.name}.* parameter on the cluster`,
         });
@@ -107,8 +108,9 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
     exts.forEach((e, i) => {
       if (typeof e?.name === 'string' && e.ensure !== 'absent' && !provided.has(e.name) && !CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
         out.push({
+          code: 'extension-not-provided',
           object: o,
-          path: `.spec.extensions[${i}].name`,
+          field: `.spec.extensions[${i}].name`,
           message: `no image mounted on cluster ${spec.cluster?.name} provides "${e.name}", and the minimal operand image does not ship it`,
           fix: 'mount the image that provides it, or check the SQL name (vector, not pgvector)',
         });

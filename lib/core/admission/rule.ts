@@ -1,0 +1,48 @@
+// What an admission rule is: a check over the object the API server (and CNPG's webhook) receives, so that the
+// same rule holds for objects the constructs built and for any YAML given to `cnpg-constructs validate`.
+import type { Finding } from '../findings';
+import type { KubeObject } from '../operator-manifest';
+
+/** What a rule knows besides the object it checks. */
+export interface AdmissionContext {
+  /** The CNPG release the objects target (`1.30.0`). */
+  readonly operatorVersion: string;
+  /**
+   * Every object of the set being checked (an app's output, the files given to `validate`), for rules that look
+   * across objects: a `Database` and its `Cluster`, two clusters archiving to one destination.
+   */
+  readonly objects: readonly KubeObject[];
+  /**
+   * The same object as it is before this change (`validate --previous`, a plan), for the rules CNPG applies only on
+   * update (storage shrink, immutable fields).
+   * @default - none: the object is being created
+   */
+  readonly previous?: KubeObject;
+}
+
+/**
+ * A rule over one object. Its findings' `field` is a path in the object (`.spec.postgresql.parameters.wal_level`);
+ * the runner sets `where`.
+ */
+export interface ObjectRule {
+  /** API group of the kinds. @default 'postgresql.cnpg.io' */
+  readonly group?: string;
+  /** The kinds the rule applies to (`Cluster`, `Database`, ...). */
+  readonly kinds: readonly string[];
+  /** Where the rule lives upstream (`cloudnative-pg v1.30.0 internal/webhook/v1/cluster_webhook.go, validateWALLevel`). */
+  readonly cite: string;
+  /** The findings of one object (an empty list, ideally a shared frozen one, when there are none). */
+  check(object: KubeObject, context: AdmissionContext): readonly Finding[];
+}
+
+/** A finding about one object of a set. */
+export interface ObjectFinding extends Finding {
+  readonly object: KubeObject;
+}
+
+/** A rule over the whole set (two objects that collide, a reference to an object that is not there). */
+export interface SetRule {
+  /** Where the rule lives upstream, or why the library adds it. */
+  readonly cite: string;
+  check(context: AdmissionContext): readonly ObjectFinding[];
+}
