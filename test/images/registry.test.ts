@@ -7,7 +7,8 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { credentialFiles, dockerConfigCredentials } from '../../lib/images/credentials';
-import { inspectImage, pullImage } from '../../lib/images/pull';
+import { inspectImage } from '../../lib/images/inspect-image';
+import { pullImage } from '../../lib/images/pull';
 import { RegistryClient, RegistryError } from '../../lib/images/registry';
 import { UnsafeLayerError } from '../../lib/images/unpack';
 import { contribFiles, HELLO } from '../support/extension-images';
@@ -61,7 +62,7 @@ describe('registry client against docker-registry', () => {
     expect(report.digest).toBe(skopeoDigest);
     expect(report.manifestDigest).toBe(amd.manifest.digest);
     expect(report.platforms).toEqual(['linux/amd64', 'linux/arm64']);
-    expect(report.problems).toEqual([]);
+    expect(report.findings.filter((f) => f.severity !== 'warning')).toEqual([]);
     const byName = Object.fromEntries(report.extensions.map((e) => [e.name, e]));
     expect(Object.keys(byName)).toEqual(['cube', 'earthdistance', 'hello']);
     expect(byName.earthdistance.requires).toEqual(['cube']);
