@@ -83,7 +83,8 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
       { name: 'postgis_topology', requires: ['postgis'] },
       { name: 'postgis_tiger_geocoder', requires: ['postgis', 'fuzzystrmatch'] },
       { name: 'address_standardizer' },
-      { name: 'address_standardizer_data_us', requires: ['address_standardizer'] },
+      // PostGIS 3.6's address_standardizer_data_us.control has no requires: it creates only tables.
+      { name: 'address_standardizer_data_us' },
     ],
     // The order of CNPG Recipe 23.
     databaseExtensions: [
@@ -118,7 +119,9 @@ export const CATALOG: Readonly<Record<string, CatalogImage>> = {
     sqlExtensions: [{ name: 'timescaledb' }],
     databaseExtensions: ['timescaledb'],
     sharedPreloadLibraries: ['timescaledb'],
-    knownVersions: ['2.27.1', '2.28.0', '2.29.2'],
+    // Every version timescaledb-oss/metadata.hcl has had (postgres-extensions-containers' history; an image is
+    // published for each): 2.25.1 first, 2.29.2 at 079bc9e.
+    knownVersions: ['2.25.1', '2.26.1', '2.26.4', '2.27.1', '2.27.2', '2.28.0', '2.28.1', '2.28.2', '2.28.3', '2.29.0', '2.29.1', '2.29.2'],
   },
   pgaudit: {
     name: 'pgaudit',

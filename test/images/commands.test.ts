@@ -590,6 +590,47 @@ describe('the env an image is mounted with', () => {
   });
 });
 
+describe("the catalog's knowledge, against control files as PostGIS 3.6 ships them", () => {
+  test('address_standardizer_data_us requires nothing: no warning on the official layout, and a Database may list it alone', async () => {
+    const control = (requires?: string) => `default_version = '3.6.2'\n${requires ? `requires = '${requires}'\n` : ''}`;
+    const files: Record<string, string> = {};
+    for (const [name, requires] of Object.entries({
+      postgis: undefined,
+      postgis_raster: 'postgis',
+      postgis_sfcgal: 'postgis',
+      postgis_topology: 'postgis',
+      postgis_tiger_geocoder: 'postgis,fuzzystrmatch',
+      address_standardizer: undefined,
+      address_standardizer_data_us: undefined,
+    })) {
+      files[`share/extension/${name}.control`] = control(requires);
+      files[`share/extension/${name}--3.6.2.sql`] = 'SELECT 1;\n';
+    }
+    await reg.push(
+      'cloudnative-pg/postgis-extension',
+      '3.6.2-18-trixie',
+      image([layer({ ...files, 'share/gdal/x': '', 'share/proj/x': '', 'system/README': '' })]),
+    );
+    const postgis = ExtensionImage.postgis('3.6.2', { registry: `${reg.host}/cloudnative-pg` });
+    const report = await verifyExtensionImages([postgis], {
+      client: new RegistryClient({ cacheDir: cache, credentials: () => undefined }),
+    });
+    expect(report.findings).toEqual([]);
+    // The construct agrees: a Database that creates only the US data set is accepted.
+    expect(() =>
+      synthApp((chart) => {
+        const cluster = new PostgresCluster(chart, 'c', {
+          imageName: OPERAND,
+          instances: 1,
+          storage: { size: '1Gi' },
+          extensions: [postgis],
+        });
+        new ExtensionDatabase(chart, 'app', { cluster, name: 'app', owner: 'app', extensions: [{ name: 'address_standardizer_data_us' }] });
+      }),
+    ).not.toThrow();
+  });
+});
+
 describe('images verify: what PostgreSQL and CNPG would do with the images', () => {
   const clusterWith = (images: ExtensionImage[], databases: { name: string; version?: string }[][] = []) =>
     synthApp((chart) => {
