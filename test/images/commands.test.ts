@@ -674,6 +674,33 @@ describe('images verify: what PostgreSQL and CNPG would do with the images', () 
     expect(ok.code).toBe(0);
   });
 
+  test("each cluster's operand image (spec.imageName) is measured: a library only it has is found; --operand built-in does not", async () => {
+    const glib = new ExtensionImage({
+      name: 'needsglib',
+      reference: `${reg.host}/ext/needs-glib:1.0-18-trixie`,
+      sqlExtensions: [{ name: 'needsglib' }],
+    });
+    await reg.push(
+      'ext/needs-glib',
+      '1.0-18-trixie',
+      image([
+        layer({
+          'share/extension/needsglib.control': "default_version = '1.0'\n",
+          'share/extension/needsglib--1.0.sql': 'SELECT 1;\n',
+          'lib/needsglib.so': sharedObject({ needed: ['libc.so.6', 'libglib-2.0.so.0'] }),
+        }),
+      ]),
+    );
+    const dist = clusterWith([glib]);
+    const measured = await cli(['verify', dist, '-o', 'json']);
+    expect(JSON.parse(measured.out)).toMatchObject({ ok: true, findings: [] });
+    const builtIn = await cli(['verify', dist, '--operand', 'built-in']);
+    expect(builtIn.out).toMatch(
+      /error Cluster\/\S+ \[needsglib\] \(missing-library\): libglib-2\.0\.so\.0: is needed by lib\/needsglib\.so/,
+    );
+    expect(builtIn.code).toBe(1);
+  });
+
   test('an image of only lib/ (wal2json) mounted on a cluster is fine', async () => {
     const w = new ExtensionImage({ name: 'wal2json', reference: `${reg.host}/ext/modules-only:2.6-18-trixie` });
     const r = await cli(['verify', clusterWith([w]), '-o', 'json']);

@@ -167,6 +167,21 @@ const CASES: Record<string, Case> = {
     files: simple('o_not_installable', "default_version = '2.0'\n"),
     statements: [[{ create: 'o_not_installable' }, 'default-version-not-installable']],
   },
+  // Two install scripts reach 3.0 in one step each: PostgreSQL starts from the one last in strcmp order (2.0), so
+  // the broken 1.0--3.0 is never run.
+  install_path_tie: {
+    files: {
+      ...control('o_tie', "default_version = '3.0'\n"),
+      ...script('o_tie', '1.0'),
+      ...script('o_tie', '2.0'),
+      ...script('o_tie', '1.0--3.0', "LOAD '$libdir/o_tie_absent';\n"),
+      ...script('o_tie', '2.0--3.0'),
+    },
+    statements: [
+      [{ create: 'o_tie' }, 'ok'],
+      [{ update: 'o_tie', from: '1.0', to: '3.0' }, 'missing-module'],
+    ],
+  },
   invalid_version: {
     files: { ...control('o_invalid_version', 'default_version = -1\n'), ...script('o_invalid_version', '-1') },
     statements: [[{ create: 'o_invalid_version' }, 'default-version-invalid']],
