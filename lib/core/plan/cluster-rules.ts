@@ -89,6 +89,14 @@ export const CLUSTER_RULES: readonly FieldRule[] = [
     cnpg('pkg/specs/pods.go', 279, 'SecurityContext: GetSecurityContext(&cluster),'),
     cnpg('pkg/specs/podspec_diff.go', 246, '"security-context": func() bool {'),
   ]),
+  roll('spec.postgresUID', 'cluster-security-context', 'the Pods run PostgreSQL as the new user id', [
+    cnpg('pkg/specs/pods.go', 199, 'SecurityContext:               GetPodSecurityContext(&cluster),'),
+    cnpg('pkg/specs/podspec_diff.go', 74, '"security-context": func() bool {'),
+  ]),
+  roll('spec.postgresGID', 'cluster-security-context', 'the Pods run PostgreSQL with the new group id', [
+    cnpg('pkg/specs/pods.go', 199, 'SecurityContext:               GetPodSecurityContext(&cluster),'),
+    cnpg('pkg/specs/podspec_diff.go', 74, '"security-context": func() bool {'),
+  ]),
   roll('spec.probes', 'cluster-probes', 'the postgres container gets the new probes', [
     cnpg('pkg/specs/pods.go', 307, 'ensureCustomProbesConfiguration(&cluster, &containers[0])'),
     cnpg('pkg/specs/podspec_diff.go', 224, '"readiness-probe": func() bool {'),

@@ -181,7 +181,7 @@ function specialChanges(a: Spec, b: Spec): PlanChange[] {
       ...(ib < ia ? { warning: true } : {}),
       cite:
         ib > ia
-          ? [MISSING_PVC]
+          ? [cnpg('internal/controller/cluster_scale.go', 39, '// the scale up operation is handled by the instances creation code')]
           : [cnpg('internal/controller/cluster_scale.go', 80, 'if err := persistentvolumeclaim.EnsureInstancePVCGroupIsDeleted(')],
     });
   const storage = resizeChange('.spec.storage', a.storage as Spec, b.storage as Spec);
@@ -360,7 +360,7 @@ export function clusterChanges(
   const paramsA = effectiveParameters(pa.parameters as Spec);
   const paramsB = effectiveParameters(pb.parameters as Spec);
   let changes: (PlanChange & { podSpec?: boolean; decrease?: boolean })[] = [
-    ...imageChanges(id, resolveImageInfo(before, catalogs.before), resolveImageInfo(after, catalogs.after)),
+    ...imageChanges(String(after.metadata?.name), resolveImageInfo(before, catalogs.before), resolveImageInfo(after, catalogs.after)),
     ...parameterChanges(pa.parameters as Spec, pb.parameters as Spec),
     ...[
       preloadChange(

@@ -29,14 +29,16 @@ export interface Leaf {
 }
 
 /**
- * The changed leaves between `a` and `b`: plain objects are compared key by key, anything else (arrays,
- * scalars) as a whole. Keys in `stop` (at any depth, by full path joined with '.') are compared as a whole.
+ * The changed leaves between `a` and `b`: plain objects are compared key by key (an absent one as an empty one,
+ * so that what is added or removed is named down to its leaves), anything else (arrays, scalars) as a whole.
  */
-export function changedLeaves(a: unknown, b: unknown, stop: ReadonlySet<string> = new Set(), path: readonly string[] = []): Leaf[] {
-  if (isObject(a) && isObject(b) && !stop.has(path.join('.'))) {
+export function changedLeaves(a: unknown, b: unknown, path: readonly string[] = []): Leaf[] {
+  const oa = isObject(a) ? a : a === undefined ? {} : undefined;
+  const ob = isObject(b) ? b : b === undefined ? {} : undefined;
+  if (oa && ob && (a !== undefined || b !== undefined)) {
     const out: Leaf[] = [];
-    for (const k in a) if (!deepEqual(a[k], b[k])) out.push(...changedLeaves(a[k], b[k], stop, [...path, k]));
-    for (const k in b) if (!(k in a) && b[k] !== undefined) out.push(...changedLeaves(undefined, b[k], stop, [...path, k]));
+    for (const k in oa) if (!deepEqual(oa[k], ob[k])) out.push(...changedLeaves(oa[k], ob[k], [...path, k]));
+    for (const k in ob) if (!(k in oa) && ob[k] !== undefined) out.push(...changedLeaves(undefined, ob[k], [...path, k]));
     return out;
   }
   return deepEqual(a, b) ? [] : [{ path, before: a, after: b }];
