@@ -102,7 +102,10 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
     );
     plan = planChanges(before, after, { operatorVersion: a.operatorVersion });
     let inspector: Promise<ImageInspector> | undefined;
-    const inspect: ImageInspector = async (ref, options) => (await (inspector ??= registryInspector(a, io)))(ref, options);
+    const inspect: ImageInspector = async (ref, options) => {
+      inspector ??= registryInspector(a, io);
+      return (await inspector)(ref, options);
+    };
     plan = await checkUpdatePaths(plan, before, after, a.images ? { inspect } : { offlineReason: '--no-images was given' });
   } catch (e) {
     io.stderr(`cnpg-constructs plan: could not make the plan: ${(e as Error).message}\n`);

@@ -1,7 +1,10 @@
 // Objects for the plan tests: a Cluster with one extension image, a Database of it, and helpers to plan a change.
 import { type ChangePlan, formatCitation, type ObjectPlan, type PlanChange, planChanges } from '../../lib/core';
 
-export type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } };
+export type Obj = Record<string, unknown> & {
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+};
 
 export const PGVECTOR = 'ghcr.io/cloudnative-pg/pgvector:0.8.0-18-trixie';
 
@@ -30,7 +33,11 @@ export function database(spec: Record<string, unknown> = {}, name = 'angus-app')
 }
 
 /** The plan of one object from `before` to `after`. */
-export function planOf(before: Obj | undefined, after: Obj | undefined, others: { before?: Obj[]; after?: Obj[] } = {}): { plan: ChangePlan; object: ObjectPlan } {
+export function planOf(
+  before: Obj | undefined,
+  after: Obj | undefined,
+  others: { before?: Obj[]; after?: Obj[] } = {},
+): { plan: ChangePlan; object: ObjectPlan } {
   const plan = planChanges([...(before ? [before] : []), ...(others.before ?? [])], [...(after ? [after] : []), ...(others.after ?? [])]);
   const target = (after ?? before) as Obj;
   const object = plan.objects.find((o) => o.kind === target.kind && o.name === target.metadata.name) as ObjectPlan;

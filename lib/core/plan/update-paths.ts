@@ -59,13 +59,23 @@ function knownSqlExtensions(reference: string | undefined): readonly string[] | 
     ?.sqlExtensions.map((s) => s.name);
 }
 
-/** Modules a script loads: `LOAD '...'`, `$libdir/...`, and MODULE_PATHNAME (the control file's module_pathname). */
-export function modulesLoadedBy(script: string, modulePathname?: string): string[] {
-  const out = new Set(modulesReferenced(script));
-  for (const m of script.matchAll(/\bLOAD\s+'([^']+)'/gi))
-    out.add(path.posix.basename(m[1].replace(/^\$libdir\//, '')).replace(/\.so$/, ''));
-  if (modulePathname && script.includes('MODULE_PATHNAME')) for (const m of modulesReferenced(modulePathname)) out.add(m);
-  return [...out].sort();
+/**
+ * Modules a script loads: `LOAD 'name'`, `$libdir/...` in function definitions, and MODULE_PATHNAME (the control
+ * file's module_pathname). PostgreSQL 18 finds the latter two on dynamic_library_path (so in the image), but a
+ * `LOAD '$libdir/name'` only in its own $libdir (the operand image): `libdirOnly` (a real server says so, see
+ * test/plan/update-paths.test.ts).
+ */
+export function modulesLoadedBy(script: string, modulePathname?: string): { module: string; libdirOnly: boolean }[] {
+  const out = new Map<string, boolean>();
+  const loads = [...script.matchAll(/\bLOAD\s+'([^']+)'/gi)].map((m) => m[1]);
+  const rest = script.replace(/\bLOAD\s+'[^']+'/gi, '');
+  for (const m of modulesReferenced(rest)) out.set(m, false);
+  if (modulePathname && rest.includes('MODULE_PATHNAME')) for (const m of modulesReferenced(modulePathname)) out.set(m, false);
+  for (const l of loads) {
+    const module = path.posix.basename(l.replace(/^\$libdir\//, '')).replace(/\.so$/, '');
+    out.set(module, (out.get(module) ?? false) || l.startsWith('$libdir/') || l.startsWith('/'));
+  }
+  return [...out].map(([module, libdirOnly]) => ({ module, libdirOnly })).sort((a, b) => (a.module < b.module ? -1 : 1));
 }
 
 interface Mounted {
@@ -236,39 +246,45 @@ async function checkOne(
   const scripts = chain.slice(1).map((v, i) => `${base.extension}--${chain[i]}--${v}.sql`);
   const report = found.mounted.report;
   const dir = path.posix.dirname(ext.controlFile);
-  const modules = new Set<string>();
+  const modules = new Map<string, boolean>();
   for (const s of scripts) {
     const file = report.root ? path.join(report.root, dir, s) : undefined;
-    if (file && fs.existsSync(file)) for (const m of modulesLoadedBy(fs.readFileSync(file, 'utf8'), ext.modulePathname)) modules.add(m);
+    if (!file || !fs.existsSync(file)) continue;
+    for (const m of modulesLoadedBy(fs.readFileSync(file, 'utf8'), ext.modulePathname))
+      modules.set(m.module, (modules.get(m.module) ?? false) || m.libdirOnly);
   }
   const spec = (cluster?.spec ?? {}) as Spec;
   const pg = (spec.postgresql ?? {}) as Spec;
   const preload = effectivePreload(pg.shared_preload_libraries as unknown[], effectiveParameters(pg.parameters as Spec));
-  const loads = [...modules].map((module) => {
+  const loads = [...modules].map(([module, libdirOnly]) => {
     const at = report.paths.dynamicLibraryPath
       .map((d) => path.posix.join(d, `${module}.so`))
       .find((f) => report.root && fs.existsSync(path.join(report.root, f)));
-    return { module, ...(at ? { file: at } : {}), preloaded: preload.includes(module) };
+    return { module, ...(at && !libdirOnly ? { file: at } : {}), preloaded: preload.includes(module), libdirOnly };
   });
   const missing = loads.filter((l) => !l.file);
   const via = `${scripts.join(', ')}${loads.length ? `; loads ${loads.map((l) => `${l.module}${l.file ? ` (${l.file})` : ''}`).join(', ')}` : ''}`;
-  if (missing.length)
+  if (missing.length) {
+    const m = missing[0];
     return {
       ...base,
       from,
       image,
       scripts,
-      loads,
+      loads: loads.map(({ libdirOnly: _l, ...x }) => x),
       status: 'fails',
-      reason: `the update path exists (${via}), but the scripts load ${missing.map((l) => l.module).join(', ')}, which ${image} does not have on dynamic_library_path: ALTER EXTENSION fails with could not access file "$libdir/${missing[0].module}"`,
+      reason: m.libdirOnly
+        ? `the update path exists (${via}), but a script runs LOAD '$libdir/${m.module}', which PostgreSQL looks for only in its own $libdir (the operand image), never on dynamic_library_path where ${image} is mounted: ALTER EXTENSION fails with could not access file "$libdir/${m.module}" unless the operand image has it`
+        : `the update path exists (${via}), but the scripts load ${missing.map((l) => l.module).join(', ')}, which ${image} does not have on dynamic_library_path: ALTER EXTENSION fails with could not access file "${m.module}"`,
     };
+  }
   const preloaded = loads.filter((l) => l.preloaded);
   return {
     ...base,
     from,
     image,
     scripts,
-    loads,
+    loads: loads.map(({ libdirOnly: _l, ...x }) => x),
     status: 'ok',
     reason: `update path ${chain.join(' -> ')} in ${image} (${via})${
       preloaded.length
