@@ -161,7 +161,7 @@ export function manualRestartFix(cluster: string): string {
 export function imageChanges(cluster: string, before: ImageInfo, after: ImageInfo): PlanChange[] {
   const out: PlanChange[] = [];
   const imageField = after.catalog ? '.spec.imageCatalogRef' : '.spec.imageName';
-  if (before.image !== after.image || before.catalog !== after.catalog) {
+  if (before.image !== after.image || before.catalog !== after.catalog || before.major !== after.major) {
     if (before.unknown || after.unknown) {
       if (before.catalog !== after.catalog || before.major !== after.major)
         out.push({
