@@ -15,12 +15,19 @@ function dir(objects: Obj[], file = 'objects.yaml'): string {
   return d;
 }
 function plan(args: string[], input?: string) {
-  return spawnSync(process.execPath, [CLI, 'plan', ...args], { encoding: 'utf8', input, env: { ...process.env, DOCKER_CONFIG: os.tmpdir() } });
+  return spawnSync(process.execPath, [CLI, 'plan', ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, DOCKER_CONFIG: os.tmpdir() },
+  });
 }
 
 const before = dir([cluster(), database()]);
 const resized = dir([cluster({ resources: { limits: { memory: '2Gi' } } }), database()]);
-const envOnly = dir([cluster({ postgresql: { extensions: [{ name: 'pgvector', image: { reference: PGVECTOR }, env: [{ name: 'A', value: '1' }] }] } }), database()]);
+const envOnly = dir([
+  cluster({ postgresql: { extensions: [{ name: 'pgvector', image: { reference: PGVECTOR }, env: [{ name: 'A', value: '1' }] }] } }),
+  database(),
+]);
 const refused = dir([cluster(), database({ extensions: [{ name: 'pgaudit' }] })]);
 
 test('the plan is made: exit 0, whatever it says, with text on stdout', () => {
@@ -31,7 +38,9 @@ test('the plan is made: exit 0, whatever it says, with text on stdout', () => {
   expect(r.stdout).toMatch(/\.spec\.resources(\.limits\.memory)?: roll: the postgres container gets the new resources/);
   expect(r.stdout).toMatch(/rollout \(3 instance\(s\), unsupervised, restart\):\n {4}1\. the 2 replica\(s\)/);
   expect(r.stdout).toMatch(/source: cloudnative-pg v1\.30\.0 pkg\/specs\/pods\.go:261/);
-  expect(r.stdout).toMatch(/^plan: 1 cluster\(s\) restart, 0 object\(s\) need a manual restart, 0 refused; 0 created, 1 updated, 0 deleted, 1 unchanged$/m);
+  expect(r.stdout).toMatch(
+    /^plan: 1 cluster\(s\) restart, 0 object\(s\) need a manual restart, 0 refused; 0 created, 1 updated, 0 deleted, 1 unchanged$/m,
+  );
 });
 
 test.each([
@@ -55,12 +64,24 @@ test('-o json is the plan, -o markdown a pull-request comment', () => {
   const md = plan([before, envOnly, '-o', 'markdown']).stdout;
   expect(md).toMatch(/^## What CloudNativePG will do with this change$/m);
   expect(md).toMatch(/\| no \| ⚠️ yes \| no \|/);
-  expect(md).toMatch(/\[instance\.go:813\]\(https:\/\/github\.com\/cloudnative-pg\/cloudnative-pg\/blob\/v1\.30\.0\/pkg\/management\/postgres\/instance\.go#L813\)/);
+  expect(md).toMatch(
+    /\[instance\.go:813\]\(https:\/\/github\.com\/cloudnative-pg\/cloudnative-pg\/blob\/v1\.30\.0\/pkg\/management\/postgres\/instance\.go#L813\)/,
+  );
   expect(md).toMatch(/\*\*Fix:\*\* restart the cluster after the apply: kubectl cnpg restart angus/);
 });
 
 test('standard input for one side (kubectl get -o yaml | cnpg-constructs plan - dist/)', () => {
-  const live = { apiVersion: 'v1', kind: 'List', items: [cluster({ logLevel: 'info', postgresql: { extensions: [{ name: 'pgvector', image: { reference: PGVECTOR } }], parameters: { wal_level: 'logical' } } }), database()] };
+  const live = {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      cluster({
+        logLevel: 'info',
+        postgresql: { extensions: [{ name: 'pgvector', image: { reference: PGVECTOR } }], parameters: { wal_level: 'logical' } },
+      }),
+      database(),
+    ],
+  };
   const r = plan(['-', before], stringify(live));
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/plan: 0 cluster\(s\) restart.*0 updated, 0 deleted, 2 unchanged/);
@@ -72,7 +93,11 @@ test.each([
   ['both from standard input', () => ['-', '-'], /only one of <before> and <after> can be standard input/],
   ['a bad --fail-on', () => [before, resized, '--fail-on', 'reload'], /--fail-on takes restart, manual-restart, refused, not "reload"/],
   ['a bad -o', () => [before, resized, '-o', 'yaml'], /-o takes text, json or markdown/],
-  ['invalid YAML', () => [before, dir([], 'broken.yaml').replace(/$/, '/broken.yaml')], /could not make the plan: .*broken\.yaml: document 0 is not valid YAML/],
+  [
+    'invalid YAML',
+    () => [before, dir([], 'broken.yaml').replace(/$/, '/broken.yaml')],
+    /could not make the plan: .*broken\.yaml: document 0 is not valid YAML/,
+  ],
 ] as [string, () => string[], RegExp][])('the plan cannot be made: %s, exit 2', (_n, args, message) => {
   const a = args();
   if (a[1]?.endsWith('broken.yaml')) fs.writeFileSync(a[1], 'kind: [unclosed\n');

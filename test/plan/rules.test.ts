@@ -457,6 +457,14 @@ const ROWS: [string, Obj, Obj, string, Effect, string][] = [
     'roll',
     'internal/controller/cluster_upgrade.go:435',
   ],
+  [
+    'restart annotation removed',
+    annotated({ 'kubectl.kubernetes.io/restartedAt': '2026-07-01T00:00:00Z' }),
+    cluster(),
+    'cluster-restart-annotation-removed',
+    'none',
+    'internal/controller/cluster_upgrade.go:613',
+  ],
   ['pod patch annotation', cluster(), annotated({ 'cnpg.io/podPatch': '[]' }), 'cluster-pod-patch', 'roll', 'pkg/specs/pods.go:578'],
   [
     'hibernation',

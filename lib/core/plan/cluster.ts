@@ -105,6 +105,20 @@ const ANNOTATIONS: Readonly<Record<string, Omit<FieldRule, 'path'>>> = {
   },
 };
 
+/** CNPG compares the restart annotation only while the Cluster has it (checkClusterHasDifferentRestartAnnotation). */
+const RESTART_REMOVED: Omit<FieldRule, 'path'> = {
+  code: 'cluster-restart-annotation-removed',
+  effect: 'none',
+  why: 'the restart annotation is removed: CNPG compares it only while the Cluster has it, so nothing restarts',
+  cite: [
+    cnpg(
+      'internal/controller/cluster_upgrade.go',
+      613,
+      'if clusterRestart, ok := cluster.Annotations[utils.ClusterRestartAnnotationName]; ok {',
+    ),
+  ],
+};
+
 const MISSING_PVC = cnpg('internal/controller/cluster_upgrade.go', 601, 'reason:   "attaching a new PVC to the instance Pod",');
 const RESIZE = cnpg('pkg/reconciler/persistentvolumeclaim/existing.go', 57, 'if cluster.ShouldResizeInUseVolumes() {');
 const PLUGIN_HOOK = cnpg(
@@ -282,7 +296,8 @@ function metadataChanges(a: KubeObject, b: KubeObject): PlanChange[] {
     const mb = (b.metadata?.[kind] ?? {}) as Record<string, string>;
     for (const key of new Set([...Object.keys(ma), ...Object.keys(mb)])) {
       if (ma[key] === mb[key] || key === 'kubectl.kubernetes.io/last-applied-configuration') continue;
-      const rule = kind === 'annotations' ? ANNOTATIONS[key] : undefined;
+      const removedRestart = kind === 'annotations' && key === RESTART_ANNOTATION && mb[key] === undefined;
+      const rule = removedRestart ? RESTART_REMOVED : kind === 'annotations' ? ANNOTATIONS[key] : undefined;
       out.push({
         ...(rule ?? {
           code: 'cluster-metadata',
