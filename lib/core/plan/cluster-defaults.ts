@@ -53,39 +53,58 @@ export const CLUSTER_CRD_NESTED_DEFAULTS: Readonly<Record<string, Readonly<Recor
 /** The ConfigMap of default metrics queries CNPG's webhook adds to `monitoring.customQueriesConfigMap`. */
 const DEFAULT_MONITORING = { name: 'cnpg-default-monitoring', key: 'queries' };
 
-function fill(root: Spec, dotted: string, value: unknown): void {
-  const keys = dotted.split('.');
-  let o = root;
-  for (const k of keys.slice(0, -1)) {
-    if (!isObject(o[k])) o[k] = {};
-    o = o[k] as Spec;
-  }
-  const last = keys[keys.length - 1];
-  if (o[last] === undefined) o[last] = value;
+/** A table of dotted paths as a tree: `{ 'a.b': 1, c: 2 }` -> `{ a: { b: 1 }, c: 2 }`. */
+interface Tree {
+  /** The defaults at this level that are values. */
+  readonly leaves: Spec;
+  /** The levels below, by key. */
+  readonly children: ReadonlyMap<string, Tree>;
 }
 
-function clone(v: unknown): unknown {
-  return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+function tree(table: Readonly<Record<string, unknown>>): Tree {
+  const leaves: Spec = {};
+  const below = new Map<string, Record<string, unknown>>();
+  for (const [path, value] of Object.entries(table)) {
+    const dot = path.indexOf('.');
+    if (dot < 0) leaves[path] = value;
+    else {
+      const head = path.slice(0, dot);
+      below.set(head, { ...below.get(head), [path.slice(dot + 1)]: value });
+    }
+  }
+  return { leaves, children: new Map([...below].map(([k, t]) => [k, tree(t)])) };
 }
+
+/** `value` with the defaults of `t` where absent (new objects on the way; the input is not changed). */
+function withDefaults(t: Tree, value: unknown): Spec {
+  const v = isObject(value) ? value : {};
+  const out: Spec = { ...t.leaves, ...v };
+  for (const [k, child] of t.children) out[k] = withDefaults(child, v[k]);
+  return out;
+}
+
+const TOP = tree(CLUSTER_CRD_DEFAULTS);
+const NESTED = Object.entries(CLUSTER_CRD_NESTED_DEFAULTS).map(([parent, d]) => [parent.split('.'), tree(d)] as const);
 
 /**
  * A copy of a Cluster's `spec` with CNPG's defaults filled in where absent (and the webhook's default monitoring
  * ConfigMap and podAntiAffinityType), for comparing.
  */
 export function clusterSpecForComparison(cluster: KubeObject): Spec {
-  const spec = (clone(cluster.spec) ?? {}) as Spec;
-  for (const [path, value] of Object.entries(CLUSTER_CRD_DEFAULTS)) fill(spec, path, value);
-  for (const [parent, defaults] of Object.entries(CLUSTER_CRD_NESTED_DEFAULTS)) {
-    const at = parent.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), spec);
-    if (!isObject(at)) continue;
-    for (const [path, value] of Object.entries(defaults)) fill(at, path, value);
+  const spec = withDefaults(TOP, cluster.spec);
+  // Parents before children (backup before backup.volumeSnapshot): each assignment lands in a copy made here.
+  for (const [path, t] of NESTED) {
+    let parent: Spec = spec;
+    for (let i = 0; i < path.length - 1 && isObject(parent); i++) parent = parent[path[i]] as Spec;
+    const last = path[path.length - 1];
+    if (isObject(parent) && isObject(parent[last])) parent[last] = withDefaults(t, parent[last]);
   }
   // cluster_defaults.go: podAntiAffinityType defaults to preferred unless anti-affinity is disabled.
   const affinity = (spec.affinity ?? {}) as Spec;
   if (affinity.enablePodAntiAffinity !== false && affinity.podAntiAffinityType === undefined) {
     spec.affinity = { ...affinity, podAntiAffinityType: 'preferred' };
   }
-  const monitoring = spec.monitoring as Spec;
+  const monitoring = spec.monitoring as Spec; // a copy of ours: the defaults above filled it
   if (Array.isArray(monitoring.customQueriesConfigMap)) {
     const rest = monitoring.customQueriesConfigMap.filter(
       (c) => !(isObject(c) && c.name === DEFAULT_MONITORING.name && c.key === DEFAULT_MONITORING.key),

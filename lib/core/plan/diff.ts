@@ -56,5 +56,15 @@ export function valueAt(root: unknown, path: readonly string[]): unknown {
 
 /** A path as the plan shows it: `.spec.postgresql.parameters.work_mem`, `.metadata.annotations["cnpg.io/podPatch"]`. */
 export function fieldOf(path: readonly string[]): string {
-  return path.map((k) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('');
+  let out = '';
+  for (const k of path) {
+    let s = SEGMENTS.get(k);
+    if (s === undefined) {
+      s = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+      if (SEGMENTS.size < 10_000) SEGMENTS.set(k, s);
+    }
+    out += s;
+  }
+  return out;
 }
+const SEGMENTS = new Map<string, string>();

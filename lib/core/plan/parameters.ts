@@ -148,11 +148,17 @@ function contextEffect(context: PgSettingContext | undefined, name: string): { e
 }
 
 /** The parameters as CNPG applies them: the user's, then CNPG's defaults for those not set. */
-export function effectiveParameters(user: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
-  const out: Record<string, string> = { ...CNPG_DEFAULT_PARAMETERS };
-  for (const [k, v] of Object.entries(user ?? {})) out[k] = String(v);
+export function effectiveParameters(user: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, string>> {
+  if (!user) return CNPG_DEFAULT_PARAMETERS;
+  let out = EFFECTIVE.get(user);
+  if (!out) {
+    const params: Record<string, string> = { ...CNPG_DEFAULT_PARAMETERS };
+    for (const k in user) params[k] = String(user[k]);
+    EFFECTIVE.set(user, (out = params));
+  }
   return out;
 }
+const EFFECTIVE = new WeakMap<object, Readonly<Record<string, string>>>();
 
 /** `shared_preload_libraries` as CNPG composes it: the user's list, then the managed modules a parameter turns on. */
 export function effectivePreload(libraries: readonly unknown[] | undefined, parameters: Readonly<Record<string, string>>): string[] {
@@ -217,8 +223,8 @@ export function parameterChanges(
 
 /** The change of `shared_preload_libraries` as CNPG composes it (postmaster: a restart), or undefined. */
 export function preloadChange(
-  before: { libraries?: readonly unknown[]; parameters: Record<string, string> },
-  after: { libraries?: readonly unknown[]; parameters: Record<string, string> },
+  before: { libraries?: readonly unknown[]; parameters: Readonly<Record<string, string>> },
+  after: { libraries?: readonly unknown[]; parameters: Readonly<Record<string, string>> },
 ): PlanChange | undefined {
   const a = effectivePreload(before.libraries, before.parameters);
   const b = effectivePreload(after.libraries, after.parameters);
