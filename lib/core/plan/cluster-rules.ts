@@ -1,5 +1,5 @@
 // What a change of each field of a Cluster does, field by field, with the line of CNPG v1.30.0 that decides it.
-// A Pod is recreated when a check of isPodNeedingRollout (internal/controller/cluster_upgrade.go) says so: the
+// A Pod is re-created when a check of isPodNeedingRollout (internal/controller/cluster_upgrade.go) says so: the
 // operand image, the restart annotation, a missing PVC, the projected volume, or the PodSpec CNPG would build now
 // (pkg/specs/pods.go) differing from the one the Pod was built with (pkg/specs/podspec_diff.go ComparePodSpecs).
 // Fields that reach neither are applied live, or only by what CNPG creates later.
@@ -23,6 +23,7 @@ export interface FieldRule {
 }
 
 const POD_SPEC = cnpg('internal/controller/cluster_upgrade.go', 453, '"PodSpec is outdated": checkPodSpecIsOutdated,');
+const COMPARE = cnpg('pkg/specs/podspec_diff.go', 36, 'func ComparePodSpecs(');
 const GENERIC = cnpg('pkg/specs/podspec_diff.go', 73, 'genericComparisons := map[string]func() bool{');
 const CONTAINER = cnpg('pkg/specs/podspec_diff.go', 213, 'func doContainersMatch(');
 const RELOAD_CONF = cnpg('internal/management/controller/instance_controller.go', 291, 'if err = r.instance.Reload(ctx); err != nil {');
@@ -32,9 +33,9 @@ const roll = (path: string, code: string, why: string, cite: Citation[], podSpec
   path,
   code,
   effect: 'roll',
-  why: `${why}: the Pods CNPG builds now differ from the running ones, so every instance is recreated`,
+  why: `${why}: the Pods CNPG builds now differ from the running ones, so every instance is re-created`,
   podSpec,
-  cite: podSpec ? [...cite, POD_SPEC] : cite,
+  cite: podSpec ? [...cite, POD_SPEC, COMPARE] : cite,
 });
 const live = (path: string, code: string, effect: Effect, why: string, cite: Citation[]): FieldRule => ({ path, code, effect, why, cite });
 

@@ -119,6 +119,13 @@ const RESTART_REMOVED: Omit<FieldRule, 'path'> = {
   ],
 };
 
+const SCALE_UP = cnpg('internal/controller/cluster_scale.go', 39, '// the scale up operation is handled by the instances creation code');
+const SCALE_DOWN = cnpg('internal/controller/cluster_scale.go', 80, 'if err := persistentvolumeclaim.EnsureInstancePVCGroupIsDeleted(');
+const WAL_VOLUME = cnpg('pkg/specs/volumes.go', 124, 'if cluster.ShouldCreateWalArchiveVolume() {');
+const TABLESPACES = cnpg('pkg/specs/volumes.go', 138, 'if cluster.ContainsTablespaces() {');
+const DEMOTION = cnpg('docs/src/replica_cluster.md', 296, 'When the primary PostgreSQL cluster is demoted, write operations are no');
+const METADATA = cnpg('pkg/reconciler/instance/metadata.go', 37, 'func ReconcileMetadata(');
+const POD_SPEC = cnpg('internal/controller/cluster_upgrade.go', 453, '"PodSpec is outdated": checkPodSpecIsOutdated,');
 const MISSING_PVC = cnpg('internal/controller/cluster_upgrade.go', 601, 'reason:   "attaching a new PVC to the instance Pod",');
 const RESIZE = cnpg('pkg/reconciler/persistentvolumeclaim/existing.go', 57, 'if cluster.ShouldResizeInUseVolumes() {');
 const PLUGIN_HOOK = cnpg(
@@ -193,10 +200,7 @@ function specialChanges(a: Spec, b: Spec): PlanChange[] {
           ? `CNPG adds ${ib - ia} instance(s), each cloned from the primary onto new volumes; running instances are not restarted`
           : `CNPG removes ${ia - ib} replica(s) and deletes their volumes (PVCs); the others are not restarted`,
       ...(ib < ia ? { warning: true } : {}),
-      cite:
-        ib > ia
-          ? [cnpg('internal/controller/cluster_scale.go', 39, '// the scale up operation is handled by the instances creation code')]
-          : [cnpg('internal/controller/cluster_scale.go', 80, 'if err := persistentvolumeclaim.EnsureInstancePVCGroupIsDeleted(')],
+      cite: ib > ia ? [SCALE_UP] : [SCALE_DOWN],
     });
   const storage = resizeChange('.spec.storage', a.storage as Spec, b.storage as Spec);
   if (storage) out.push(storage);
@@ -207,7 +211,7 @@ function specialChanges(a: Spec, b: Spec): PlanChange[] {
       after: b.walStorage,
       effect: 'roll',
       why: 'a WAL volume is added: every instance is re-created to attach its new PVC',
-      cite: [MISSING_PVC, cnpg('pkg/specs/volumes.go', 124, 'if cluster.ShouldCreateWalArchiveVolume() {')],
+      cite: [MISSING_PVC, WAL_VOLUME],
     });
   else if (a.walStorage && b.walStorage) {
     const wal = resizeChange('.spec.walStorage', a.walStorage as Spec, b.walStorage as Spec);
@@ -224,7 +228,7 @@ function specialChanges(a: Spec, b: Spec): PlanChange[] {
         after: t,
         effect: 'roll',
         why: `tablespace ${name} gets a volume: every instance is re-created to attach its new PVC, then the primary creates the tablespace`,
-        cite: [MISSING_PVC, cnpg('pkg/specs/volumes.go', 138, 'if cluster.ContainsTablespaces() {')],
+        cite: [MISSING_PVC, TABLESPACES],
       });
       continue;
     }
@@ -240,7 +244,7 @@ function specialChanges(a: Spec, b: Spec): PlanChange[] {
         after: restNew,
         effect: restOld.temporary !== restNew.temporary ? derivedParameterEffect('temp_tablespaces') : 'reconfigure',
         why: 'the primary alters the tablespace (owner) or CNPG rewrites temp_tablespaces, which applies on a reload',
-        cite: [cnpg('pkg/specs/volumes.go', 138, 'if cluster.ContainsTablespaces() {')],
+        cite: [TABLESPACES],
       });
   }
   const pa = named(a.plugins);
@@ -283,7 +287,7 @@ function specialChanges(a: Spec, b: Spec): PlanChange[] {
       why: replica(b)
         ? 'the cluster is demoted to a replica cluster: writes stop, and the primary restarts as a designated primary that follows the source'
         : 'the replica cluster is promoted: its designated primary starts accepting writes (make sure the former primary cluster is demoted first)',
-      cite: [cnpg('docs/src/replica_cluster.md', 296, 'When the primary PostgreSQL cluster is demoted, write operations are no')],
+      cite: [DEMOTION],
     });
   return out;
 }
@@ -303,7 +307,7 @@ function metadataChanges(a: KubeObject, b: KubeObject): PlanChange[] {
           code: 'cluster-metadata',
           effect: 'reconfigure' as Effect,
           why: 'CNPG copies the labels and annotations its configuration names (INHERITED_LABELS, INHERITED_ANNOTATIONS) onto its objects in place; nothing restarts',
-          cite: [cnpg('pkg/reconciler/instance/metadata.go', 37, 'func ReconcileMetadata(')],
+          cite: [METADATA],
         }),
         field: fieldOf(['metadata', kind, key]),
         before: ma[key],
@@ -340,7 +344,7 @@ function fieldChanges(a: Spec, b: Spec): PlanChange[] {
         warning: true,
         why: 'the library has no rule for this field: assume CNPG re-creates the instances',
         fix: 'check the field in CNPG 1.30 documentation before applying',
-        cite: [cnpg('internal/controller/cluster_upgrade.go', 453, '"PodSpec is outdated": checkPodSpecIsOutdated,')],
+        cite: [POD_SPEC],
       });
       continue;
     }

@@ -23,6 +23,7 @@ const C = {
   dropExt: cnpg(F, 316, 'query := fmt.Sprintf("DROP EXTENSION IF EXISTS %s", pgx.Identifier{ext.Name}.Sanitize())'),
   extSchema: cnpg(F, 332, '"ALTER EXTENSION %s SET SCHEMA %v",'),
   extUpdate: cnpg(F, 347, '"ALTER EXTENSION %s UPDATE TO %v",'),
+  verifyPath: cnpg('docs/src/imagevolume_extensions.md', 677, '  the currently installed version and the target version.'),
   extVersionSet: cnpg(F, 344, 'if len(spec.Version) > 0 && spec.Version != info.Version {'),
   createSchema: cnpg(F, 388, 'fmt.Fprintf(&sqlCreateExtension, "CREATE SCHEMA %s ", pgx.Identifier{schema.Name}.Sanitize())'),
   schemaOwner: cnpg(F, 407, '"ALTER SCHEMA %s OWNER TO %v",'),
@@ -205,7 +206,7 @@ function listStatements(db: string, a: Spec, b: Spec, ctx: DatabaseContext, out:
               before: o.version,
               after: e.version,
               why: `CNPG runs ${sql} ${when}; it needs an update path from ${o.version ?? 'the installed version'} to ${e.version} in the image's scripts`,
-              cite: [C.extUpdate, C.retry],
+              cite: [C.extUpdate, C.retry, C.verifyPath],
             },
           );
         } else if (!e.version && o.version) {

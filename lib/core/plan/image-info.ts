@@ -106,6 +106,7 @@ export function resolveImageInfo(cluster: KubeObject, catalogs: Catalogs): Image
 const IMAGE_ROLL: Citation[] = [
   cnpg('internal/controller/cluster_upgrade.go', 554, 'func checkPodImageIsOutdated'),
   cnpg('pkg/specs/pods.go', 215, 'Image:           cluster.Status.Image,'),
+  cnpg('internal/controller/cluster_image.go', 170, 'func (r *ClusterReconciler) getRequestedImageInfo('),
 ];
 const MAJOR_UPGRADE: Citation[] = [
   cnpg('internal/controller/cluster_image.go', 97, 'if currentMajorVersion < requestedMajorVersion {'),
@@ -117,10 +118,21 @@ const MAJOR_DOWNGRADE = [
   cnpg('internal/controller/cluster_image.go', 93, 'return nil, fmt.Errorf("cannot downgrade the PostgreSQL major version from %d to %d",'),
 ];
 const VOLUME_CITE: Citation[] = [
+  cnpg('pkg/utils/extensions/extensions.go', 93, 'resultExtension := catalogExtension'),
   cnpg('pkg/specs/volumes.go', 383, 'Image: &extension.ImageVolumeSource,'),
   cnpg('pkg/specs/podspec_diff.go', 40, '"volumes": func() (bool, string) {'),
   cnpg('docs/src/imagevolume_extensions.md', 668, 'Currently, adding, removing, or updating an extension image triggers a'),
 ];
+const ADDED_DOC = cnpg(
+  'docs/src/imagevolume_extensions.md',
+  87,
+  'automatically trigger a [rolling update](rolling_update.md) to attach the new',
+);
+const REMOVED_DOC = cnpg(
+  'docs/src/imagevolume_extensions.md',
+  368,
+  'your `Cluster` resource. The operator will perform a rolling update to detach',
+);
 const PATH_CITE: Citation[] = [
   cnpg('pkg/postgres/configuration.go', 811, 'configuration.setExtensionControlPath(info)'),
   cnpg(
@@ -170,7 +182,7 @@ export function imageChanges(cluster: string, before: ImageInfo, after: ImageInf
           before: before.catalog ?? before.image,
           after: after.catalog ?? after.image,
           effect: 'roll',
-          why: `the operand image changes, but ${after.unknown ?? before.unknown}: assume every instance is recreated with the new image`,
+          why: `the operand image changes, but ${after.unknown ?? before.unknown}: assume every instance is re-created with the new image`,
           fix: 'pass the image catalogs too, so the plan can tell which image the cluster gets',
           cite: IMAGE_ROLL,
         });
@@ -203,7 +215,7 @@ export function imageChanges(cluster: string, before: ImageInfo, after: ImageInf
         before: before.image,
         after: after.image,
         effect: 'roll',
-        why: `the operand image changes (${before.image} -> ${after.image}${after.catalog ? `, from ${after.catalog}` : ''}): every instance is recreated with it`,
+        why: `the operand image changes (${before.image} -> ${after.image}${after.catalog ? `, from ${after.catalog}` : ''}): every instance is re-created with it`,
         cite: IMAGE_ROLL,
       });
     }
@@ -219,11 +231,8 @@ export function imageChanges(cluster: string, before: ImageInfo, after: ImageInf
         field,
         after: e.image?.reference,
         effect: 'roll',
-        why: `a new extension image (${name}) is mounted as an image volume: every instance is recreated to attach it`,
-        cite: [
-          ...VOLUME_CITE,
-          cnpg('docs/src/imagevolume_extensions.md', 87, 'automatically trigger a [rolling update](rolling_update.md) to attach the new'),
-        ],
+        why: `a new extension image (${name}) is mounted as an image volume: every instance is re-created to attach it`,
+        cite: [...VOLUME_CITE, ADDED_DOC],
       });
       continue;
     }
@@ -234,7 +243,7 @@ export function imageChanges(cluster: string, before: ImageInfo, after: ImageInf
         before: o.image,
         after: e.image,
         effect: 'roll',
-        why: `the image volume of ${name} changes: every instance is recreated to mount it`,
+        why: `the image volume of ${name} changes: every instance is re-created to mount it`,
         cite: VOLUME_CITE,
       });
     for (const key of ['extension_control_path', 'dynamic_library_path'] as const) {
@@ -271,11 +280,8 @@ export function imageChanges(cluster: string, before: ImageInfo, after: ImageInf
       field: `.spec.postgresql.extensions[${JSON.stringify(name)}]`,
       before: o.image?.reference,
       effect: 'roll',
-      why: `the extension image ${name} is unmounted: every instance is recreated without it (drop its extensions from every database first: a database that still uses it breaks)`,
-      cite: [
-        ...VOLUME_CITE,
-        cnpg('docs/src/imagevolume_extensions.md', 368, 'your `Cluster` resource. The operator will perform a rolling update to detach'),
-      ],
+      why: `the extension image ${name} is unmounted: every instance is re-created without it (drop its extensions from every database first: a database that still uses it breaks)`,
+      cite: [...VOLUME_CITE, REMOVED_DOC],
     });
   }
   return out;

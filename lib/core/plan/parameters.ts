@@ -154,7 +154,8 @@ export function effectiveParameters(user: Readonly<Record<string, unknown>> | un
   if (!out) {
     const params: Record<string, string> = { ...CNPG_DEFAULT_PARAMETERS };
     for (const k in user) params[k] = String(user[k]);
-    EFFECTIVE.set(user, (out = params));
+    EFFECTIVE.set(user, params);
+    out = params;
   }
   return out;
 }

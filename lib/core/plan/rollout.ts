@@ -38,6 +38,7 @@ const DECREASE = [
   cnpg('internal/management/controller/instance_controller.go', 1145, 'return r.triggerRestartForDecrease(ctx, cluster)'),
 ];
 const PACING = [
+  cnpg('internal/controller/cluster_upgrade.go', 319, 'func isInstanceNeedingRollout('),
   cnpg(
     'internal/controller/cluster_upgrade.go',
     82,
@@ -52,7 +53,7 @@ const PACING = [
 
 /** What kind of restart the change needs. */
 export interface RolloutNeed {
-  /** Pods are recreated (an image, the PodSpec, the restart annotation), not only PostgreSQL restarted. */
+  /** Pods are re-created (an image, the PodSpec, the restart annotation), not only PostgreSQL restarted. */
   readonly recreate: boolean;
   /** A hot-standby-sensitive parameter is lowered: the primary restarts first. */
   readonly decrease: boolean;

@@ -6,7 +6,7 @@ import type { Finding } from '../findings';
  * What CNPG does with a change, from the most to the least disruptive:
  * - `refused`: the API server or CNPG's webhook refuses it; nothing is applied;
  * - `manual-restart`: it takes effect only after a restart CNPG does not perform itself;
- * - `roll`: every instance's Pod is recreated, one at a time, the primary last (see {@link Rollout});
+ * - `roll`: every instance's Pod is re-created, one at a time, the primary last (see {@link Rollout});
  * - `restart`: PostgreSQL restarts on every instance to apply a parameter (replicas first, the primary last);
  * - `replace`: another object is replaced (a Pooler's Pods, a Service);
  * - `reload`: applied with a configuration reload, without a restart;
