@@ -33,16 +33,23 @@ export interface Leaf {
  * so that what is added or removed is named down to its leaves), anything else (arrays, scalars) as a whole.
  */
 export function changedLeaves(a: unknown, b: unknown, path: readonly string[] = []): Leaf[] {
-  const oa = isObject(a) ? a : a === undefined ? {} : undefined;
-  const ob = isObject(b) ? b : b === undefined ? {} : undefined;
-  if (oa && ob && (a !== undefined || b !== undefined)) {
-    const out: Leaf[] = [];
-    for (const k in oa) if (!deepEqual(oa[k], ob[k])) out.push(...changedLeaves(oa[k], ob[k], [...path, k]));
-    for (const k in ob) if (!(k in oa) && ob[k] !== undefined) out.push(...changedLeaves(undefined, ob[k], [...path, k]));
-    return out;
-  }
-  return deepEqual(a, b) ? [] : [{ path, before: a, after: b }];
+  const out: Leaf[] = [];
+  collect(a, b, path, out);
+  return out;
 }
+
+function collect(a: unknown, b: unknown, path: readonly string[], out: Leaf[]): void {
+  if (a === b) return;
+  const oa = isObject(a) ? a : a === undefined ? EMPTY : undefined;
+  const ob = isObject(b) ? b : b === undefined ? EMPTY : undefined;
+  if (!oa || !ob) {
+    if (!deepEqual(a, b)) out.push({ path, before: a, after: b });
+    return;
+  }
+  for (const k in oa) collect(oa[k], ob[k], [...path, k], out);
+  for (const k in ob) if (!(k in oa)) collect(undefined, ob[k], [...path, k], out);
+}
+const EMPTY: Plain = Object.freeze({}) as Plain;
 
 /** The value at `path` (undefined when a step is missing). */
 export function valueAt(root: unknown, path: readonly string[]): unknown {
