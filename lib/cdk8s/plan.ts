@@ -15,7 +15,6 @@ import {
   renderMarkdown,
   renderText,
 } from '../core/plan';
-import { expandInputs, readDocuments } from '../cli/inputs';
 
 /** Options of {@link planSynth}; each defaults to an environment variable, so that CI can turn the plan on. */
 export interface PlanSynthOptions {
@@ -86,6 +85,8 @@ export async function planSynth(app: App, options: PlanSynthOptions = {}): Promi
   if (!previous) return undefined;
   const cwd = process.cwd();
   if (!fs.existsSync(path.resolve(cwd, previous))) throw new Error(`CNPG_PLAN: the previous output ${previous} does not exist`);
+  // Loaded on use: the YAML reader is not needed by an app that does not plan.
+  const { expandInputs, readDocuments } = await import('../cli/inputs');
   const io = { stdin: async () => '', stdout: () => undefined, stderr: () => undefined, cwd };
   const before = (await readDocuments(expandInputs([previous], cwd), io)).documents.map((d) => d.object);
   let plan = planChanges(before, rendered(app));
