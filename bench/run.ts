@@ -265,6 +265,19 @@ rows.push(
   ),
 );
 
+// 5. Planning a change of 1,000 cluster + database pairs (no registry access) against the structural diff alone.
+rows.push(
+  interleavedRow(
+    'plan 1000 pairs',
+    'plan-case.js',
+    ['plan', '1000'],
+    ['diff', '1000'],
+    5,
+    '< 1000 ms',
+    'planChanges (every rule, admission) against the structural diff of the same objects',
+  ),
+);
+
 // 6. Pulumi: 100 clusters + databases under setMocks, default mode (PostgresExtensions) against `cnpg` mode, in a
 // project that installed the packed library (the provider is then a require of the package, as for users).
 function pulumiRow(): Row {

@@ -9,6 +9,7 @@ const COMMANDS = [
   '  images verify [dist/]        check the Clusters and Databases of synthesized YAML against their images',
   '  images lock [--check]        resolve image references to digests in cnpg-images.lock.json (or check it)',
   '  images test <ref>...         create, update and drop every extension of the images on PostgreSQL 18',
+  '  plan <before> <after>        what CloudNativePG will do with a change: restarts, reloads, refusals, SQL',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'validate') return runValidate(rest.includes('--help') ? [] : rest, io);
   // Loaded on use: the registry client and unpacker are not needed to validate.
   if (command === 'images') return (await import('./images')).runImages(rest, io);
+  if (command === 'plan') return (await import('./plan')).runPlan(rest, io);
   process.stderr.write(
     `${command === undefined || command === '--help' ? '' : `cnpg-constructs: unknown command ${JSON.stringify(command)}\n`}usage: cnpg-constructs <command>\n${COMMANDS}\n`,
   );

@@ -28,3 +28,4 @@ export * from './cdk8s-validation';
 export * from './manifests';
 /** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */
 export * as cnpg from '../../imports/postgresql.cnpg.io.spec';
+export * from './plan';
