@@ -3,7 +3,7 @@
 // applies, 2 the plan could not be made.
 import * as path from 'node:path';
 import { DEFAULT_OPERATOR_VERSION } from '../core/compat';
-import { checkUpdatePaths, type ImageInspector } from '../core/plan/update-paths';
+import { checkUpdatePaths, type ImageInspector } from '../images/update-paths';
 import { type ChangePlan, type FailOn, planChanges, planFails, renderMarkdown, renderText } from '../core/plan';
 import { expandInputs, optionValue, readDocuments, UsageError } from './inputs';
 import type { CliIo } from './validate';
@@ -73,7 +73,10 @@ function parseArgs(argv: readonly string[]): Args {
 
 /** An inspector over the registry client of cnpg-constructs/images (loaded only when an update needs it). */
 async function registryInspector(a: Args, io: CliIo): Promise<ImageInspector> {
-  const [{ inspectImage }, { RegistryClient, parsePlatform }] = await Promise.all([import('../images/pull'), import('../images/registry')]);
+  const [{ inspectImage }, { RegistryClient, parsePlatform }] = await Promise.all([
+    import('../images/inspect-image'),
+    import('../images/registry'),
+  ]);
   const client = new RegistryClient({
     insecureRegistries: a.insecure,
     ...(a.platform ? { platform: parsePlatform(a.platform) } : {}),

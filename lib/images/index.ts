@@ -22,3 +22,4 @@ export * from './unpack';
 export * from './verify';
 export { compareVersions, type InstallPlan, installableVersions, installPlan, type ScriptSet, scriptsOf, updatePath } from './versions';
 export { IMAGE_LOCK_FILE, ImageLock, type ImageLockEntry, type ImageLockFile, imageReferencesIn } from '../core/image-lock';
+export { checkUpdatePaths, type ImageInspector, type InspectedImage, type UpdatePathOptions } from './update-paths';

@@ -19,7 +19,6 @@ import { describeRollout } from './rollout';
 import type { ChangePlan, ObjectPlan, PlanChange, Rollout, SqlStatement } from './types';
 
 export { formatCitation } from './cite';
-export { checkUpdatePaths, type ImageInspector, type UpdatePathOptions } from './update-paths';
 export { renderMarkdown, renderText } from './render';
 export { manualRestartClusters, RESTART_ANNOTATION, stampRestart } from './restart';
 export * from './types';

@@ -3,42 +3,26 @@
 // `<name>--<from>--<to>.sql` scripts: src/backend/commands/extension.c, find_update_path), and the modules those
 // scripts load (`LOAD`, `$libdir/...`, `MODULE_PATHNAME`), which must be in the image. The image is read through
 // an inspector (inspectImage of cnpg-constructs/images), so that the core stays free of the registry client.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { modulesReferenced, updatePath } from '../../images/control';
-import { CATALOG } from '../extension-catalog';
-import type { Finding } from '../findings';
-import { parseImageReference } from '../image-ref';
-import type { KubeObject } from '../operator-manifest';
-import { catalogsOf, type ExtensionConfig, resolveImageInfo } from './image-info';
-import { effectiveParameters, effectivePreload } from './parameters';
-import type { ChangePlan, ObjectPlan, SqlStatement, UpdateCheck } from './types';
+import { CATALOG } from '../core/extension-catalog';
+import type { Finding } from '../core/findings';
+import { parseImageReference } from '../core/image-ref';
+import type { KubeObject } from '../core/operator-manifest';
+import { catalogsOf, type ExtensionConfig, resolveImageInfo } from '../core/plan/image-info';
+import { effectiveParameters, effectivePreload } from '../core/plan/parameters';
+import type { ChangePlan, ObjectPlan, SqlStatement, UpdateCheck } from '../core/plan/types';
+import type { ImageExtension } from './inspect-extensions';
+import type { InspectImageOptions } from './inspect-image';
+import { updatePath } from './versions';
 
-/** What the check needs of an inspected image (`ImageReport` of cnpg-constructs/images has it). */
+/** What the check needs of an inspected image (`ImageReport` of `inspectImage` has it). */
 export interface InspectedImage {
-  readonly extensions: readonly {
-    readonly name: string;
-    readonly controlFile: string;
-    readonly defaultVersion?: string;
-    readonly installScripts: readonly string[];
-    readonly updates: readonly { readonly from: string; readonly to: string }[];
-    readonly modulePathname?: string;
-  }[];
-  readonly paths: { readonly dynamicLibraryPath: readonly string[] };
-  /** The unpacked image (kept because `keepIn` was given). */
-  readonly root?: string;
+  readonly extensions: readonly Pick<ImageExtension, 'name' | 'defaultVersion' | 'installScripts' | 'updates' | 'scripts'>[];
 }
 
-/** Reads an image: `inspectImage` from cnpg-constructs/images, or a function with its signature. */
+/** Reads an image: `inspectImage`, or a function with its signature. */
 export type ImageInspector = (
   reference: string,
-  options: {
-    readonly extensionControlPath?: readonly string[];
-    readonly dynamicLibraryPath?: readonly string[];
-    readonly ldLibraryPath?: readonly string[];
-    readonly keepIn: string;
-  },
+  options: Pick<InspectImageOptions, 'extensionControlPath' | 'dynamicLibraryPath' | 'ldLibraryPath'>,
 ) => Promise<InspectedImage>;
 
 /** Options of {@link checkUpdatePaths}. */
@@ -57,25 +41,6 @@ function knownSqlExtensions(reference: string | undefined): readonly string[] | 
   return Object.values(CATALOG)
     .find((c) => c.imageName === repo)
     ?.sqlExtensions.map((s) => s.name);
-}
-
-/**
- * Modules a script loads: `LOAD 'name'`, `$libdir/...` in function definitions, and MODULE_PATHNAME (the control
- * file's module_pathname). PostgreSQL 18 finds the latter two on dynamic_library_path (so in the image), but a
- * `LOAD '$libdir/name'` only in its own $libdir (the operand image): `libdirOnly` (a real server says so, see
- * test/plan/update-paths.test.ts).
- */
-export function modulesLoadedBy(script: string, modulePathname?: string): { module: string; libdirOnly: boolean }[] {
-  const out = new Map<string, boolean>();
-  const loads = [...script.matchAll(/\bLOAD\s+'([^']+)'/gi)].map((m) => m[1]);
-  const rest = script.replace(/\bLOAD\s+'[^']+'/gi, '');
-  for (const m of modulesReferenced(rest)) out.set(m, false);
-  if (modulePathname && rest.includes('MODULE_PATHNAME')) for (const m of modulesReferenced(modulePathname)) out.set(m, false);
-  for (const l of loads) {
-    const module = path.posix.basename(l.replace(/^\$libdir\//, '')).replace(/\.so$/, '');
-    out.set(module, (out.get(module) ?? false) || l.startsWith('$libdir/') || l.startsWith('/'));
-  }
-  return [...out].map(([module, libdirOnly]) => ({ module, libdirOnly })).sort((a, b) => (a.module < b.module ? -1 : 1));
 }
 
 interface Mounted {
@@ -105,7 +70,6 @@ export async function checkUpdatePaths(
       [],
     );
   }
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-plan-'));
   const cache = new Map<string, Promise<Mounted>>();
   const read = (config: ExtensionConfig): Promise<Mounted> => {
     const ref = config.image?.reference as string;
@@ -116,7 +80,6 @@ export async function checkUpdatePaths(
         extensionControlPath: config.extension_control_path,
         dynamicLibraryPath: config.dynamic_library_path,
         ldLibraryPath: config.ld_library_path,
-        keepIn: path.join(work, String(cache.size)),
       }).then(
         (report) => ({ config, report }),
         (e: Error) => ({ config, error: e.message }),
@@ -129,48 +92,43 @@ export async function checkUpdatePaths(
   const catalogs = { before: catalogsOf(objects.before), after: catalogsOf(objects.after) };
   const findings: Finding[] = [];
   const updated = new Map<string, SqlStatement[]>();
-  try {
-    for (const p of pending) {
-      const side = (list: KubeObject[]) => {
-        const db = list.find(
-          (o) =>
-            o.kind === 'Database' && o.metadata?.name === p.name && (o.metadata?.namespace ?? 'default') === (p.namespace ?? 'default'),
-        );
-        const clusterName = (db?.spec as Spec | undefined)?.cluster as Spec | undefined;
-        return list.find(
-          (o) =>
-            o.kind === 'Cluster' &&
-            o.metadata?.name === clusterName?.name &&
-            (o.metadata?.namespace ?? 'default') === (p.namespace ?? 'default'),
-        );
-      };
-      const clusterAfter = side(objects.after);
-      const clusterBefore = side(objects.before);
-      const statements: SqlStatement[] = [];
-      for (const s of p.statements ?? []) {
-        if (s.check?.status !== 'not-checked') {
-          statements.push(s);
-          continue;
-        }
-        const check = await checkOne(s.check as UpdateCheck, clusterAfter, clusterBefore, catalogs, read);
-        statements.push({ ...s, check });
-        if (check.status === 'missing' || check.status === 'fails')
-          findings.push({
-            code: check.status === 'missing' ? 'extension-update-path-missing' : 'extension-update-module-missing',
-            where: p.id,
-            field: `.spec.extensions[${JSON.stringify(check.extension)}].version`,
-            message: check.reason,
-            value: check.to,
-            fix:
-              check.status === 'missing'
-                ? 'use an image whose scripts reach the requested version from the installed one, or request a version they reach'
-                : 'use an image that has the module on its dynamic_library_path',
-          });
+  for (const p of pending) {
+    const side = (list: KubeObject[]) => {
+      const db = list.find(
+        (o) => o.kind === 'Database' && o.metadata?.name === p.name && (o.metadata?.namespace ?? 'default') === (p.namespace ?? 'default'),
+      );
+      const clusterName = (db?.spec as Spec | undefined)?.cluster as Spec | undefined;
+      return list.find(
+        (o) =>
+          o.kind === 'Cluster' &&
+          o.metadata?.name === clusterName?.name &&
+          (o.metadata?.namespace ?? 'default') === (p.namespace ?? 'default'),
+      );
+    };
+    const clusterAfter = side(objects.after);
+    const clusterBefore = side(objects.before);
+    const statements: SqlStatement[] = [];
+    for (const s of p.statements ?? []) {
+      if (s.check?.status !== 'not-checked') {
+        statements.push(s);
+        continue;
       }
-      updated.set(p.id, statements);
+      const check = await checkOne(s.check as UpdateCheck, clusterAfter, clusterBefore, catalogs, read);
+      statements.push({ ...s, check });
+      if (check.status === 'missing' || check.status === 'fails')
+        findings.push({
+          code: check.status === 'missing' ? 'extension-update-path-missing' : 'extension-update-module-missing',
+          where: p.id,
+          field: `.spec.extensions[${JSON.stringify(check.extension)}].version`,
+          message: check.reason,
+          value: check.to,
+          fix:
+            check.status === 'missing'
+              ? 'use an image whose scripts reach the requested version from the installed one, or request a version they reach'
+              : 'use an image that has the module on its dynamic_library_path',
+        });
     }
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    updated.set(p.id, statements);
   }
   return withChecks(plan, updated, findings);
 }
@@ -232,7 +190,8 @@ async function checkOne(
           'not checked: the installed version is not known (the Database set none, and the image before the change could not tell its default)',
       };
   }
-  const chain = updatePath(ext, from, base.to);
+  const passed = from === base.to ? [] : updatePath(ext, from, base.to);
+  const chain = passed ? [from, ...passed] : undefined;
   if (!chain) {
     const have = ext.updates.map((u) => `${u.from}->${u.to}`).join(', ') || 'none';
     return {
@@ -244,24 +203,26 @@ async function checkOne(
     };
   }
   const scripts = chain.slice(1).map((v, i) => `${base.extension}--${chain[i]}--${v}.sql`);
-  const report = found.mounted.report;
-  const dir = path.posix.dirname(ext.controlFile);
-  const modules = new Map<string, boolean>();
-  for (const s of scripts) {
-    const file = report.root ? path.join(report.root, dir, s) : undefined;
-    if (!file || !fs.existsSync(file)) continue;
-    for (const m of modulesLoadedBy(fs.readFileSync(file, 'utf8'), ext.modulePathname))
-      modules.set(m.module, (modules.get(m.module) ?? false) || m.libdirOnly);
-  }
   const spec = (cluster?.spec ?? {}) as Spec;
   const pg = (spec.postgresql ?? {}) as Spec;
   const preload = effectivePreload(pg.shared_preload_libraries as unknown[], effectiveParameters(pg.parameters as Spec));
-  const loads = [...modules].map(([module, libdirOnly]) => {
-    const at = report.paths.dynamicLibraryPath
-      .map((d) => path.posix.join(d, `${module}.so`))
-      .find((f) => report.root && fs.existsSync(path.join(report.root, f)));
-    return { module, ...(at && !libdirOnly ? { file: at } : {}), preloaded: preload.includes(module), libdirOnly };
-  });
+  // The inspection resolved every module each script loads as PostgreSQL 18 does with the image mounted
+  // (dfmgr.c: load_external_function strips a simple $libdir/, LOAD does not; inspect-extensions.ts resolveModule).
+  const loads: { module: string; file?: string; preloaded: boolean; libdirOnly: boolean }[] = [];
+  for (const s of scripts) {
+    for (const l of ext.scripts.find((x) => x.file === s)?.loads ?? []) {
+      const module = moduleName(l.name);
+      if (loads.some((x) => x.module === module)) continue;
+      const inImage = l.found !== undefined && !l.found.startsWith('$libdir/') && l.code === undefined;
+      loads.push({
+        module,
+        ...(inImage ? { file: l.found } : {}),
+        preloaded: preload.includes(module),
+        libdirOnly: l.code === 'load-libdir',
+      });
+    }
+  }
+  loads.sort((a, b) => (a.module < b.module ? -1 : 1));
   const missing = loads.filter((l) => !l.file);
   const via = `${scripts.join(', ')}${loads.length ? `; loads ${loads.map((l) => `${l.module}${l.file ? ` (${l.file})` : ''}`).join(', ')}` : ''}`;
   if (missing.length) {
@@ -292,4 +253,10 @@ async function checkOne(
         : ''
     }`,
   };
+}
+
+/** A module as written (`$libdir/loader_mod.so`, `loader_mod`) by its file's base name without `.so`. */
+function moduleName(written: string): string {
+  const base = written.slice(written.lastIndexOf('/') + 1);
+  return base.endsWith('.so') ? base.slice(0, -3) : base;
 }
