@@ -57,7 +57,7 @@ describe('check', () => {
     expect(byProp['extensions[1].version']).toMatch(/must not contain "--"/);
     expect(byProp['extensions[2].name']).toMatch(/listed twice \(also extensions\[1\]\)/);
     expect(byProp['extensions[3].schema']).toMatch(/64 bytes/);
-    expect(byProp['extensions[4].colour']).toMatch(/unknown property "colour"/);
+    expect(byProp['extensions[4].colour']).toMatch(/is not a known option \(got "colour"\)/);
     expect(byProp.dropCascade).toMatch(/true or false/);
   });
 
