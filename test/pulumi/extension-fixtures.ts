@@ -176,3 +176,9 @@ export const DEPEND: Record<string, Fixture> = {
     scripts: { '1.0': 'CREATE FUNCTION cx_dep_user_fn(cx_dep_type) RETURNS int LANGUAGE sql AS $$ SELECT ($1).a $$;\n' },
   },
 };
+
+/** Two extensions that define the same function (test_ext_cor's clash with an object they do not own): never both. */
+export const CLASH: Record<string, Fixture> = {
+  cx_clash1: { control: { default_version: '1.0', relocatable: true }, scripts: { '1.0': fn('cx_clash_fn', "'one'") } },
+  cx_clash2: { control: { default_version: '1.0', relocatable: true }, scripts: { '1.0': fn('cx_clash_fn', "'two'") } },
+};
