@@ -49,7 +49,7 @@ export const NOT_FRESH_MESSAGE = 'cnpg-constructs: not a fresh create';
  * A create in one round trip. Its guard checks in the database, before any statement runs, what the plan would
  * check from the live state: none of `desired` is installed yet, each is available at the requested (else
  * default) version, each requirement of that version is installed or earlier in the list, each requested schema
- * exists. When all hold, the plan would be exactly these `CREATE EXTENSION`s in this order (the plan keeps an order
+ * exists and is the one the control file fixes, if it fixes one. When all hold, the plan would be exactly these `CREATE EXTENSION`s in this order (the plan keeps an order
  * that already satisfies the requirements), so they run here, then the managed extensions are read back and the
  * transaction commits. When any does not hold, the guard raises {@link NOT_FRESH_MESSAGE} and nothing has run: the
  * provider rolls back and plans from the live state as usual (adoption, reordering, the pre-flight messages).
@@ -61,7 +61,7 @@ export function freshCreateSql(desired: readonly ExtensionRequest[], statementTi
     `SELECT * FROM unnest(${textArray(names)}, ${textArray(desired.map((d) => d.version ?? ''))}, ${textArray(desired.map((d) => d.schema ?? ''))}) ` +
     'WITH ORDINALITY AS w(name, version, schema, i)';
   const target =
-    'SELECT w.name, w.i, v.requires FROM w JOIN pg_catalog.pg_available_extension_versions v ON v.name = w.name AND v.version = ' +
+    'SELECT w.name, w.i, v.requires, w.schema AS wanted, v.schema::text AS fixed FROM w JOIN pg_catalog.pg_available_extension_versions v ON v.name = w.name AND v.version = ' +
     "coalesce(NULLIF(w.version, ''), (SELECT a.default_version FROM pg_catalog.pg_available_extensions a WHERE a.name = w.name))";
   const notFresh = [
     `EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = ANY(${textArray(names)}))`,
@@ -69,6 +69,7 @@ export function freshCreateSql(desired: readonly ExtensionRequest[], statementTi
     "EXISTS (SELECT 1 FROM t CROSS JOIN LATERAL unnest(coalesce(t.requires, '{}'::name[])) r(req) WHERE r.req NOT IN (SELECT extname FROM pg_catalog.pg_extension) " +
       'AND NOT EXISTS (SELECT 1 FROM w AS e WHERE e.name = r.req::text AND e.i < t.i))',
     "EXISTS (SELECT 1 FROM w WHERE w.schema <> '' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = w.schema))",
+    "EXISTS (SELECT 1 FROM t WHERE t.wanted <> '' AND t.fixed IS NOT NULL AND t.wanted <> t.fixed)",
   ].join(' OR ');
   return [
     ...applyPrelude(statementTimeoutMs),
