@@ -210,6 +210,44 @@ describe('what the server names as cascading', () => {
   });
 });
 
+describe('partitions (pg_depend P and S)', () => {
+  test("a partitioned table's column of the type: the column of each partition goes too, and is reported as the server reports it", async () => {
+    const db = await freshDatabase(pg);
+    const { id, outs } = await up(inputs(db, [{ name: 'hstore' }]));
+    await pg.query(
+      `CREATE TABLE part (i int, h hstore) PARTITION BY RANGE (i);
+       CREATE TABLE part_1 PARTITION OF part FOR VALUES FROM (1) TO (2); CREATE TABLE part_2 PARTITION OF part FOR VALUES FROM (2) TO (3);
+       CREATE INDEX part_h ON part USING gist (h); INSERT INTO part VALUES (1, 'a=>1'), (2, 'b=>2')`,
+      [],
+      db,
+    );
+    const expected = await expectedCascade(db, 'hstore');
+    expect(expected).toEqual(['column h of table part', 'column h of table part_1', 'column h of table part_2']);
+    const after = await change(id, outs, inputs(db, [], { dropCascade: true }));
+    expect(after.cascaded).toEqual([{ extension: 'hstore', objects: expected }]);
+    expect(await pg.query('SELECT i FROM part ORDER BY i', [], db)).toEqual([{ i: 1 }, { i: 2 }]);
+  });
+
+  test("a partition's index marked DEPENDS ON EXTENSION: refused, naming it; with dropCascade PostgreSQL itself refuses, and its HINT is passed on", async () => {
+    const db = await freshDatabase(pg);
+    const { id, outs } = await up(inputs(db, [{ name: 'cx_dep' }]));
+    await pg.query(
+      `CREATE TABLE part (i int) PARTITION BY RANGE (i); CREATE TABLE part_1 PARTITION OF part FOR VALUES FROM (1) TO (2);
+       CREATE INDEX part_i ON part (i); ALTER INDEX part_1_i_idx DEPENDS ON EXTENSION cx_dep`,
+      [],
+      db,
+    );
+    const refused = await hostFailure(change(id, outs, inputs(db, [])));
+    expect(refused.message).toContain('extension "cx_dep" cannot be dropped: objects depend on it:\n      index part_1_i_idx\n');
+    const err = await hostFailure(change(id, outs, inputs(db, [], { dropCascade: true })));
+    expect(err.message).toContain(
+      'DROP EXTENSION "cx_dep" CASCADE failed in database ' +
+        `${db}: cannot drop index part_1_i_idx because index part_i requires it\n  HINT: You can drop index part_i instead.`,
+    );
+    expect(await extensionsIn(pg, db)).toEqual({ cx_dep: '1.0@public' });
+  });
+});
+
 describe('extensions that would go with it', () => {
   test('one whose objects use it without saying so in requires: refused, with or without dropCascade, when not managed here', async () => {
     const db = await freshDatabase(pg);
