@@ -7,7 +7,7 @@ import { CASCADED_SQL, dropGuardSql } from '../../lib/core';
 import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { extensionsIn, freshDatabase } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
-import { hostFailure, type Props, ProviderHost } from '../support/provider-host';
+import { hostFailure, type Props, ProviderHost, connectionTo } from '../support/provider-host';
 import { DEPEND, imageOf, SCHEMAS, VERSIONS } from './extension-fixtures';
 
 let pg: PgServer;
@@ -20,7 +20,7 @@ beforeAll(async () => {
     customImages: { depend: imageOf(DEPEND), versions: imageOf({ ...SCHEMAS, ...VERSIONS }) },
   });
   host = await ProviderHost.start(postgresExtensionsProvider);
-  connection = { host: pg.host, port: pg.port, user: pg.user, password: pg.password, sslMode: 'disable' };
+  connection = connectionTo(pg);
 });
 afterAll(() => {
   host?.stop();
@@ -28,18 +28,6 @@ afterAll(() => {
 });
 
 const inputs = (database: string, extensions: Props[], extra: Props = {}): Props => ({ connection, database, extensions, ...extra });
-
-async function up(news: Props): Promise<{ id: string; outs: Props }> {
-  const checked = await host.check({}, news);
-  expect(checked.failures).toEqual([]);
-  return host.create(checked.inputs);
-}
-
-async function change(id: string, olds: Props, news: Props): Promise<Props> {
-  const checked = await host.check(olds, news);
-  expect(checked.failures).toEqual([]);
-  return host.update(id, olds, checked.inputs);
-}
 
 /**
  * What PostgreSQL reports for `DROP EXTENSION <ext> CASCADE` on the database as it is (in a transaction rolled back):
@@ -130,13 +118,13 @@ async function extdependIntact(db: string): Promise<void> {
 describe('objects marked DEPENDS ON EXTENSION (test_extdepend), which RESTRICT drops silently', () => {
   test('without dropCascade the drop is refused, naming each of them, and the data stays', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cx_dep' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cx_dep' }]));
     await pg.query(EXTDEPEND, [], db);
     // The server itself would let every one of them go with a plain DROP EXTENSION (RESTRICT):
     expect((await serverReport(db, 'cx_dep')).cascades).toEqual([]);
     expect((await marked(db, 'cx_dep')).sort()).toEqual(EXTDEPEND_OBJECTS);
 
-    const err = await hostFailure(change(id, outs, inputs(db, [])));
+    const err = await hostFailure(host.change(id, outs, inputs(db, [])));
     expect(err.message).toMatch(
       /^nothing was changed in database \w+ at [^:]+:\d+\/\w+:\n {2}- extension "cx_dep" cannot be dropped: objects depend on it:/,
     );
@@ -148,14 +136,14 @@ describe('objects marked DEPENDS ON EXTENSION (test_extdepend), which RESTRICT d
 
   test('with dropCascade they go, and cascaded is exactly what the server drops', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cx_dep' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cx_dep' }]));
     await pg.query(`${EXTDEPEND}; CREATE VIEW dep_s.over_d AS SELECT a1 FROM dep_s.d`, [], db);
     const expected = await expectedCascade(db, 'cx_dep');
     // The view over the materialized view is one PostgreSQL names; the four marked ones it does not.
     expect(expected).toEqual([...EXTDEPEND_OBJECTS, 'view dep_s.over_d'].sort());
     const before = await objectsIn(db);
 
-    const after = await change(id, outs, inputs(db, [], { dropCascade: true }));
+    const after = await host.change(id, outs, inputs(db, [], { dropCascade: true }));
     expect(after.cascaded).toEqual([{ extension: 'cx_dep', objects: expected }]);
     const left = await objectsIn(db);
     for (const o of expected) expect({ o, gone: before.has(o) && !left.has(o) }).toEqual({ o, gone: true });
@@ -167,7 +155,7 @@ describe('objects marked DEPENDS ON EXTENSION (test_extdepend), which RESTRICT d
 describe('what the server names as cascading', () => {
   test('a column of the type (with its index) and a view using a function: refused, then dropped and reported as the server reports them', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'hstore' }, { name: 'cube' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'hstore' }, { name: 'cube' }]));
     await pg.query(
       `CREATE TABLE prefs (id int, data hstore); INSERT INTO prefs VALUES (1, 'a=>1');
        CREATE INDEX prefs_data ON prefs USING gist (data);
@@ -178,11 +166,11 @@ describe('what the server names as cascading', () => {
     );
     const expected = await expectedCascade(db, 'hstore');
     expect(expected).toEqual(['column data of table prefs', 'view pref_keys']);
-    const err = await hostFailure(change(id, outs, inputs(db, [{ name: 'cube' }])));
+    const err = await hostFailure(host.change(id, outs, inputs(db, [{ name: 'cube' }])));
     for (const o of expected) expect(err.message).toContain(o);
     expect(await pg.query('SELECT id FROM pref_keys', [], db)).toEqual([{ id: 1 }]);
 
-    const after = await change(id, outs, inputs(db, [{ name: 'cube' }], { dropCascade: true }));
+    const after = await host.change(id, outs, inputs(db, [{ name: 'cube' }], { dropCascade: true }));
     expect(after.cascaded).toEqual([{ extension: 'hstore', objects: expected }]);
     expect(await pg.query("SELECT count(*)::int AS n FROM pg_class WHERE relname IN ('prefs_data', 'pref_keys')", [], db)).toEqual([
       { n: 0 },
@@ -193,7 +181,7 @@ describe('what the server names as cascading', () => {
 
   test('two extensions dropped together: what goes with both is reported once, with the one dropped first', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]));
     await pg.query(
       'CREATE TABLE places (id int, location earth, box cube); INSERT INTO places VALUES (1, ll_to_earth(0, 0), cube(1))',
       [],
@@ -201,7 +189,7 @@ describe('what the server names as cascading', () => {
     );
     const fromEarth = await expectedCascade(db, 'earthdistance');
     expect(fromEarth).toEqual(['column location of table places']);
-    const after = await change(id, outs, inputs(db, [], { dropCascade: true }));
+    const after = await host.change(id, outs, inputs(db, [], { dropCascade: true }));
     expect(after.cascaded).toEqual([
       { extension: 'earthdistance', objects: ['column location of table places'] },
       { extension: 'cube', objects: ['column box of table places'] },
@@ -213,7 +201,7 @@ describe('what the server names as cascading', () => {
 describe('partitions (pg_depend P and S)', () => {
   test("a partitioned table's column of the type: the column of each partition goes too, and is reported as the server reports it", async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'hstore' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'hstore' }]));
     await pg.query(
       `CREATE TABLE part (i int, h hstore) PARTITION BY RANGE (i);
        CREATE TABLE part_1 PARTITION OF part FOR VALUES FROM (1) TO (2); CREATE TABLE part_2 PARTITION OF part FOR VALUES FROM (2) TO (3);
@@ -223,23 +211,23 @@ describe('partitions (pg_depend P and S)', () => {
     );
     const expected = await expectedCascade(db, 'hstore');
     expect(expected).toEqual(['column h of table part', 'column h of table part_1', 'column h of table part_2']);
-    const after = await change(id, outs, inputs(db, [], { dropCascade: true }));
+    const after = await host.change(id, outs, inputs(db, [], { dropCascade: true }));
     expect(after.cascaded).toEqual([{ extension: 'hstore', objects: expected }]);
     expect(await pg.query('SELECT i FROM part ORDER BY i', [], db)).toEqual([{ i: 1 }, { i: 2 }]);
   });
 
   test("a partition's index marked DEPENDS ON EXTENSION: refused, naming it; with dropCascade PostgreSQL itself refuses, and its HINT is passed on", async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cx_dep' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cx_dep' }]));
     await pg.query(
       `CREATE TABLE part (i int) PARTITION BY RANGE (i); CREATE TABLE part_1 PARTITION OF part FOR VALUES FROM (1) TO (2);
        CREATE INDEX part_i ON part (i); ALTER INDEX part_1_i_idx DEPENDS ON EXTENSION cx_dep`,
       [],
       db,
     );
-    const refused = await hostFailure(change(id, outs, inputs(db, [])));
+    const refused = await hostFailure(host.change(id, outs, inputs(db, [])));
     expect(refused.message).toContain('extension "cx_dep" cannot be dropped: objects depend on it:\n      index part_1_i_idx\n');
-    const err = await hostFailure(change(id, outs, inputs(db, [], { dropCascade: true })));
+    const err = await hostFailure(host.change(id, outs, inputs(db, [], { dropCascade: true })));
     expect(err.message).toContain(
       'DROP EXTENSION "cx_dep" CASCADE failed in database ' +
         `${db}: cannot drop index part_1_i_idx because index part_i requires it\n  HINT: You can drop index part_i instead.`,
@@ -251,11 +239,11 @@ describe('partitions (pg_depend P and S)', () => {
 describe('extensions that would go with it', () => {
   test('one whose objects use it without saying so in requires: refused, with or without dropCascade, when not managed here', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cx_dep' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cx_dep' }]));
     await pg.query('CREATE EXTENSION cx_dep_user', [], db); // someone else's
     expect(await expectedCascade(db, 'cx_dep')).toEqual(['extension cx_dep_user']);
     for (const dropCascade of [false, true]) {
-      const err = await hostFailure(change(id, outs, inputs(db, [], { dropCascade })));
+      const err = await hostFailure(host.change(id, outs, inputs(db, [], { dropCascade })));
       expect(err.message).toContain(
         'extension "cx_dep" cannot be dropped: that would also drop extension "cx_dep_user", which this resource does not manage',
       );
@@ -265,10 +253,10 @@ describe('extensions that would go with it', () => {
 
   test('one still in the list: refused; both removed: both dropped, nothing else reported', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cx_dep' }, { name: 'cx_dep_user' }]));
-    const err = await hostFailure(change(id, outs, inputs(db, [{ name: 'cx_dep_user' }], { dropCascade: true })));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cx_dep' }, { name: 'cx_dep_user' }]));
+    const err = await hostFailure(host.change(id, outs, inputs(db, [{ name: 'cx_dep_user' }], { dropCascade: true })));
     expect(err.message).toContain('extension "cx_dep" cannot be dropped: "cx_dep_user", still in the list, needs it');
-    const after = await change(id, outs, inputs(db, []));
+    const after = await host.change(id, outs, inputs(db, []));
     expect(after.cascaded).toEqual([]);
     expect(await extensionsIn(pg, db)).toEqual({});
   });
@@ -310,10 +298,10 @@ describe('the guard before each DROP EXTENSION, on the state as it is when the d
 
   test('an update that says it no longer needs an extension, but whose objects still use it: refused when the drop comes, nothing changed', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cx_old' }, { name: 'cx_swapbad' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cx_old' }, { name: 'cx_swapbad' }]));
     // cx_swapbad 2.0 requires cx_base instead of cx_old, but its update script leaves cx_swapbad_fn() on cx_old_fn().
     const err = await hostFailure(
-      change(id, outs, inputs(db, [{ name: 'cx_base' }, { name: 'cx_swapbad', version: '2.0' }], { readinessTimeoutSeconds: 0 })),
+      host.change(id, outs, inputs(db, [{ name: 'cx_base' }, { name: 'cx_swapbad', version: '2.0' }], { readinessTimeoutSeconds: 0 })),
     );
     expect(err.message).toMatch(
       /DROP EXTENSION "cx_old" RESTRICT failed in database \w+: extension "cx_old" cannot be dropped: objects depend on it\n {2}DETAIL: extension cx_swapbad\n {2}HINT: drop them first.*\nThe transaction was rolled back: nothing was changed/,

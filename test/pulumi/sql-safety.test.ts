@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { NOT_FRESH_MESSAGE, quoteIdent, quoteLiteral, STEP_SEPARATOR } from '../../lib/core';
 import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { type PgServer, startPostgres } from '../support/pg';
-import { type Props, ProviderHost } from '../support/provider-host';
+import { type Props, ProviderHost, connectionTo } from '../support/provider-host';
 
 let pg: PgServer;
 let host: ProviderHost;
@@ -48,7 +48,7 @@ const hostile = fc.oneof(
 beforeAll(async () => {
   pg = await startPostgres({ images: { hstore: ['hstore'] } });
   host = await ProviderHost.start(postgresExtensionsProvider);
-  connection = { host: pg.host, port: pg.port, user: pg.user, password: pg.password, sslMode: 'disable' };
+  connection = connectionTo(pg);
   await pg.query(`CREATE DATABASE ${DB}`);
   await pg.query('CREATE TABLE sentinel (id int); INSERT INTO sentinel VALUES (42)', [], DB);
 });

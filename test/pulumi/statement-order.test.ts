@@ -8,7 +8,7 @@ import { quoteIdent, quoteLiteral } from '../../lib/core';
 import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { extensionsIn, freshDatabase } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
-import { type Props, ProviderHost } from '../support/provider-host';
+import { type Props, ProviderHost, connectionTo } from '../support/provider-host';
 import { CLASH, imageOf, SCHEMAS, VERSIONS } from './extension-fixtures';
 
 jest.setTimeout(600_000);
@@ -20,7 +20,7 @@ let connection: Props;
 beforeAll(async () => {
   pg = await startPostgres({ customImages: { fixtures: imageOf({ ...SCHEMAS, ...VERSIONS, ...CLASH }) } });
   host = await ProviderHost.start(postgresExtensionsProvider);
-  connection = { host: pg.host, port: pg.port, user: pg.user, password: pg.password, sslMode: 'disable' };
+  connection = connectionTo(pg);
 });
 afterAll(() => {
   host?.stop();
