@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { NOT_FRESH_MESSAGE, quoteIdent, quoteLiteral, STEP_SEPARATOR } from '../../lib/core';
+import { dollarQuote, NOT_FRESH_MESSAGE, quoteIdent, quoteLiteral, STEP_SEPARATOR } from '../../lib/core';
 import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { type PgServer, startPostgres } from '../support/pg';
 import { type Props, ProviderHost, connectionTo } from '../support/provider-host';
@@ -102,6 +102,26 @@ test("our quoting equals the pg driver's for every string", () => {
     ),
     { numRuns: 500 },
   );
+});
+
+test('a dollar-quoted body (the drop guard) comes back from the server exactly as written, whatever it holds', async () => {
+  const c = await pg.client(DB);
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .oneof(hostile, fc.constantFrom('$cnpg$', '$cnpg', 'x$cnpg1$y$cnpg$', '$cnpg$$cnpg1$$cnpg2$'))
+          .filter((s) => !s.includes('\u0000')),
+        async (body) => {
+          const { rows } = await c.query(`SELECT ${dollarQuote(body)} AS body`);
+          expect(rows).toEqual([{ body }]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  } finally {
+    await c.end();
+  }
 });
 
 test('hostile schema names: rejected by check, or exactly CREATE EXTENSION "hstore" SCHEMA <quoted> runs', async () => {
