@@ -1,5 +1,7 @@
 // PostgresExtensions through the real Pulumi dynamic-provider host, against real PostgreSQL 18
 // with extension images emulated as directories on extension_control_path / dynamic_library_path.
+import { FINDING_CODE_PATTERN } from '../../lib/core';
+import { checkFailureOf, checkInputs } from '../../lib/pulumi/provider/check';
 import type { PgServer } from '../support/pg';
 import { extensionsIn, freshDatabase, startProviderFixture } from '../support/fixtures';
 import { HostError, type Props, type ProviderHost } from '../support/provider-host';
@@ -45,6 +47,54 @@ describe('check', () => {
     expect(byProp['extensions[3].schema']).toMatch(/64 bytes/);
     expect(byProp['extensions[4].colour']).toMatch(/is not a known option \(got "colour"\)/);
     expect(byProp.dropCascade).toMatch(/true or false/);
+  });
+
+  test('each failure the host sends is a Finding with the stable code of its rule, in the wire form { property, reason }', async () => {
+    const bad = {
+      connection: {
+        host: 'db\nevil',
+        port: 0,
+        user: '',
+        password: 7,
+        sslMode: 'verify-ca',
+        sslRootCert: 'ca.crt',
+        tlsServerName: '-x-',
+        colour: 1,
+      },
+      database: '',
+      extensions: [{ name: 'a--b' }, { name: 'pgaudit' }, { name: 'cube', version: '-1', schema: '', adopt: 'yes' }, { name: 'cube' }, 7],
+      dropCascade: 1,
+      statementTimeoutMs: 0,
+      readinessTimeoutSeconds: -1,
+      dropcascade: true,
+    };
+    const findings = checkInputs(bad);
+    expect(findings.map((f) => [f.field, f.code])).toEqual([
+      ['dropcascade', 'unknown-key'],
+      ['connection.colour', 'unknown-key'],
+      ['connection.host', 'connection-host-control-characters'],
+      ['connection.port', 'connection-port-out-of-range'],
+      ['connection.user', 'connection-user-invalid'],
+      ['connection.password', 'connection-password-not-string'],
+      ['connection.sslRootCert', 'connection-ssl-root-cert-not-pem'],
+      ['connection.tlsServerName', 'connection-tls-server-name-invalid'],
+      ['connection.tlsServerName', 'connection-tls-server-name-unused'],
+      ['database', 'provider-database-invalid'],
+      ['extensions[0].name', 'sql-extension-name-invalid'],
+      ['extensions[1].name', 'extension-managed-by-cnpg'],
+      ['extensions[2].version', 'extension-version-invalid'],
+      ['extensions[2].schema', 'extension-schema-invalid'],
+      ['extensions[2].adopt', 'extension-adopt-not-boolean'],
+      ['extensions[3].name', 'extension-duplicate'],
+      ['extensions[4]', 'extension-not-an-object'],
+      ['dropCascade', 'provider-drop-cascade-not-boolean'],
+      ['statementTimeoutMs', 'provider-timeout-out-of-range'],
+      ['readinessTimeoutSeconds', 'provider-readiness-timeout-out-of-range'],
+    ]);
+    expect(findings.every((f) => FINDING_CODE_PATTERN.test(f.code) && f.message && f.fix)).toBe(true);
+    // The password is never shown, whatever its type.
+    expect(findings.find((f) => f.field === 'connection.password')).not.toHaveProperty('value');
+    expect((await host.check({}, bad)).failures).toEqual(findings.map(checkFailureOf));
   });
 
   test('skips values unknown during preview', async () => {
