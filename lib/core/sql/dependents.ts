@@ -43,6 +43,7 @@ const EXT = "'pg_catalog.pg_extension'::pg_catalog.regclass";
  * materialized view marked `DEPENDS ON EXTENSION`. Not listed: the parts that go with what they belong to, reached
  * through `a`, `i`, `e`, `P` or `S` (the extension's members and their parts, a column's index, a view's rule and
  * row type, a table's TOAST table), and a column when its whole table goes.
+ * @internal
  */
 export function dependentsSql(roots: readonly string[]): string {
   // One recursive reference (PostgreSQL allows no more): dependents and owners come from one LATERAL union.
@@ -66,7 +67,7 @@ export function dependentsSql(roots: readonly string[]): string {
   );
 }
 
-/** The transaction-local setting in which the drops of an apply record what they took (read by {@link cascadedSql}). */
+/** The transaction-local setting in which the drops of an apply record what they took (read by {@link CASCADED_SQL}). @internal */
 export const CASCADED_SETTING = 'cnpg_constructs.cascaded';
 
 /**
@@ -75,6 +76,7 @@ export const CASCADED_SETTING = 'cnpg_constructs.cascaded';
  * extension that is not one of `dropping` (one still wanted, or one this resource does not manage), or, without
  * `cascade`, any object at all, including those RESTRICT would let go silently. Otherwise it records the objects
  * that go in {@link CASCADED_SETTING}, so that the apply reports exactly what went.
+ * @internal
  */
 export function dropGuardSql(root: string, dropping: readonly string[], cascade: boolean): string {
   const forbidden = `d.extension IS NOT NULL AND d.extension <> ALL(${textArray(dropping)})${cascade ? '' : ' OR d.extension IS NULL'}`;
@@ -100,5 +102,5 @@ export function dropGuardSql(root: string, dropping: readonly string[], cascade:
   return `DO ${dollarQuote(body)}`;
 }
 
-/** What the drops of this transaction took, as JSON text ({@link CascadedDrop}[]), or null when nothing. */
+/** What the drops of this transaction took, as JSON text ({@link CascadedDrop}[]), or null when nothing. @internal */
 export const CASCADED_SQL = `SELECT NULLIF(pg_catalog.current_setting(${quoteLiteral(CASCADED_SETTING)}, true), '') AS cascaded`;

@@ -51,7 +51,7 @@ export function dependencyOrder<T extends { name: string }>(items: readonly T[],
 /** What a statement does to one extension. */
 export type StepAction = 'drop' | 'update' | 'set-schema' | 'create';
 
-/** What the ordering needs to know of each extension. */
+/** What the ordering needs to know of each extension. @internal */
 export interface StepFacts {
   /** Requirements (control file `requires`) of the installed version; none when not installed. */
   requiresNow(name: string): readonly string[];
@@ -104,6 +104,7 @@ function before(a: { action: StepAction; extension: string }, b: { action: StepA
  * The statements in the order PostgreSQL needs (see {@link before}); where nothing forces an order: drops, updates,
  * schema moves, creates, each in the given order. `cycle` names the extensions whose statements must each come
  * before another (they are appended in that default order).
+ * @internal
  */
 export function orderSteps<T extends { action: StepAction; extension: string }>(
   steps: readonly T[],

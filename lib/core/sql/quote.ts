@@ -21,6 +21,7 @@ export function textArray(values: readonly string[]): string {
 /**
  * `body` as a dollar-quoted string (`$cnpg$...$cnpg$`), with a tag that does not occur in it: the body of a
  * `DO` block that embeds quoted literals, whatever they hold (PostgreSQL, "Dollar-Quoted String Constants").
+ * @internal
  */
 export function dollarQuote(body: string): string {
   let tag = '$cnpg$';
