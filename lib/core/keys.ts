@@ -1,5 +1,5 @@
 import { NO_PROBLEMS, type Problem } from './errors';
-import { closestKey } from './sql';
+import { closestKey } from './suggest';
 
 /**
  * The keys of a props type, as a list the compiler keeps complete: `keysOf<Props>()({ a: true, b: true })`

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { InstalledExtension } from '../core/sql';
+import type { CascadedDrop, InstalledExtension } from '../core/sql';
 import * as providerModule from './provider';
 import type { ConnectionInfo } from './provider';
 
@@ -46,8 +46,11 @@ export interface PostgresExtensionsArgs {
   /** The extensions, created in dependency order; removing one drops it. */
   readonly extensions: pulumi.Input<pulumi.Input<PostgresExtensionInput>[]>;
   /**
-   * Drop removed extensions with CASCADE (also dropping objects that depend on them).
-   * @default false: a drop with dependents fails, naming them
+   * Drop removed extensions with CASCADE: what goes with them (a column of one of their types, a view using one of
+   * their functions, an object marked `DEPENDS ON EXTENSION`, which PostgreSQL drops silently even under RESTRICT)
+   * goes, and the output `cascaded` says what. An extension that is still listed, or that this resource does not
+   * manage, is never dropped.
+   * @default false: a drop that would take anything besides the extension's own objects is refused, naming each
    */
   readonly dropCascade?: pulumi.Input<boolean>;
   /**
@@ -100,9 +103,9 @@ export function serializedProvider(): pulumi.Input<string> {
 
 /**
  * The set of extensions of one PostgreSQL database, activated in the database itself by a Pulumi
- * dynamic provider: `CREATE EXTENSION`, `ALTER EXTENSION ... UPDATE TO` / `SET SCHEMA`, `DROP EXTENSION`,
- * in one transaction under an advisory lock, after a pre-flight that every extension and version is
- * available (a missing image mount shows there). `pulumi refresh` sees extensions dropped by hand.
+ * dynamic provider: `DROP EXTENSION`, `ALTER EXTENSION ... UPDATE TO` / `SET SCHEMA`, `CREATE EXTENSION`, in the
+ * order PostgreSQL needs, in one transaction under an advisory lock, after a pre-flight that every extension and
+ * version is available (a missing image mount shows there) and that no drop takes more than asked for. `pulumi refresh` sees extensions dropped by hand.
  *
  * Type token: `pulumi-nodejs:dynamic/cnpg:PostgresExtensions`.
  */
@@ -111,6 +114,8 @@ export class PostgresExtensions extends pulumi.CustomResource {
   declare public readonly installed: pulumi.Output<InstalledExtension[]>;
   /** Names of the extensions this resource owns. */
   declare public readonly managed: pulumi.Output<string[]>;
+  /** What the last apply's drops took besides the extensions themselves (with `dropCascade`), per extension. */
+  declare public readonly cascaded: pulumi.Output<CascadedDrop[]>;
   /** The connection (secret). */
   declare public readonly connection: pulumi.Output<ConnectionInfo>;
   /** The database. */
@@ -124,6 +129,7 @@ export class PostgresExtensions extends pulumi.CustomResource {
       {
         installed: undefined,
         managed: undefined,
+        cascaded: undefined,
         dropCascade: false,
         ...args,
         connection: pulumi.secret(args.connection),

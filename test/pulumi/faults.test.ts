@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { postgresExtensionsOptions, postgresExtensionsProvider } from '../../lib/pulumi';
 import { extensionsIn, freshDatabase, sqlExtension } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
-import { type HostError, hostFailure, type Props, ProviderHost } from '../support/provider-host';
+import { type HostError, hostFailure, type Props, ProviderHost, connectionTo } from '../support/provider-host';
 import { makeCertificates } from '../support/tls';
 
 let pg: PgServer;
@@ -28,7 +28,7 @@ beforeAll(async () => {
     settings: { listen_addresses: "'127.0.0.1,127.0.0.2'", log_connections: 'on' },
   });
   host = await ProviderHost.start(postgresExtensionsProvider);
-  connection = { host: pg.host, port: pg.port, user: pg.user, password: pg.password, sslMode: 'disable' };
+  connection = connectionTo(pg);
 });
 afterAll(() => {
   host?.stop();

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { extensionsIn, freshDatabase, sqlExtension } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
-import { hostFailure, type Props, ProviderHost } from '../support/provider-host';
+import { hostFailure, type Props, ProviderHost, connectionTo } from '../support/provider-host';
 import { makeCertificates } from '../support/tls';
 
 jest.setTimeout(120_000);
@@ -28,7 +28,7 @@ beforeAll(async () => {
     settings: { log_connections: 'on' },
   });
   host = await ProviderHost.start(postgresExtensionsProvider);
-  connection = { host: pg.host, port: pg.port, user: pg.user, password: pg.password, sslMode: 'disable' };
+  connection = connectionTo(pg);
 });
 afterAll(() => {
   host?.stop();
@@ -46,13 +46,6 @@ function unmountLate(): void {
 }
 const failure = hostFailure;
 
-/** check → create, as the engine does. */
-async function up(news: Props): Promise<{ id: string; outs: Props }> {
-  const checked = await host.check({}, news);
-  expect(checked.failures).toEqual([]);
-  return host.create(checked.inputs);
-}
-
 describe('TLS with the certificates CNPG issues', () => {
   const tlsConnection = (extra: Props) => {
     const { sslMode: _default, ...rest } = connection;
@@ -61,7 +54,7 @@ describe('TLS with the certificates CNPG issues', () => {
 
   test('verify-full through 127.0.0.1 works with tlsServerName <cluster>-rw (the default mode once the CA is known)', async () => {
     const db = await freshDatabase(pg);
-    const { outs } = await up({ ...inputs(db, [{ name: 'hstore' }]), connection: tlsConnection({ tlsServerName: 'angus-rw' }) });
+    const { outs } = await host.up({ ...inputs(db, [{ name: 'hstore' }]), connection: tlsConnection({ tlsServerName: 'angus-rw' }) });
     expect(outs.installed).toEqual([{ name: 'hstore', version: '1.8', schema: 'public' }]);
     expect(fs.readFileSync(pg.logFile, 'utf8')).toMatch(
       new RegExp(`connection authorized: user=postgres database=${db} application_name=cnpg-constructs SSL enabled`),
@@ -69,7 +62,7 @@ describe('TLS with the certificates CNPG issues', () => {
   });
 
   test('without tlsServerName it fails, and the message says to set it', async () => {
-    const err = await failure(up({ ...inputs('postgres', [{ name: 'hstore' }]), connection: tlsConnection({}) }));
+    const err = await failure(host.up({ ...inputs('postgres', [{ name: 'hstore' }]), connection: tlsConnection({}) }));
     expect(err.message).toMatch(
       /cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/postgres as postgres: .*not in the cert's list.*set connection\.tlsServerName to a name it is issued to \(CNPG: "<cluster>-rw"\)/,
     );
@@ -77,7 +70,7 @@ describe('TLS with the certificates CNPG issues', () => {
 
   test('a certificate from another CA fails, and the message names the CA setting', async () => {
     const err = await failure(
-      up({
+      host.up({
         ...inputs('postgres', [{ name: 'hstore' }]),
         connection: tlsConnection({ tlsServerName: 'angus-rw', sslRootCert: certs.otherCa }),
       }),
@@ -98,7 +91,7 @@ describe('waiting, bounded, for what a rollout brings', () => {
         resolve();
       }, 3000),
     );
-    const { outs } = await up(inputs(db, [{ name: 'cube' }], { readinessTimeoutSeconds: 60 }));
+    const { outs } = await host.up(inputs(db, [{ name: 'cube' }], { readinessTimeoutSeconds: 60 }));
     await later;
     expect(outs.installed).toEqual([{ name: 'cube', version: '1.5', schema: 'public' }]);
   });
@@ -108,14 +101,14 @@ describe('waiting, bounded, for what a rollout brings', () => {
     unmountLate();
     setTimeout(mountLate, 2500);
     const started = Date.now();
-    const { outs } = await up(inputs(db, [{ name: 'late', version: '1.1' }], { readinessTimeoutSeconds: 60 }));
+    const { outs } = await host.up(inputs(db, [{ name: 'late', version: '1.1' }], { readinessTimeoutSeconds: 60 }));
     expect(Date.now() - started).toBeGreaterThan(2000);
     expect(outs.installed).toEqual([{ name: 'late', version: '1.1', schema: 'public' }]);
   });
 
   test('when the time is up it says what it last saw and that nothing was changed', async () => {
     const db = await freshDatabase(pg);
-    const err = await failure(up(inputs(db, [{ name: 'cube' }, { name: 'nope', version: '2.0' }], { readinessTimeoutSeconds: 2 })));
+    const err = await failure(host.up(inputs(db, [{ name: 'cube' }, { name: 'nope', version: '2.0' }], { readinessTimeoutSeconds: 2 })));
     expect(err.message).toMatch(
       /^nothing was changed in database \w+ at 127\.0\.0\.1:\d+\/\w+: gave up after waiting 2s \(readinessTimeoutSeconds\)\. Last seen: extension "nope" is not available on the server/,
     );
@@ -125,7 +118,7 @@ describe('waiting, bounded, for what a rollout brings', () => {
   test('an image unmounted before a version bump: the same pre-flight message as on create, nothing changed', async () => {
     const db = await freshDatabase(pg);
     mountLate();
-    const { id, outs } = await up(inputs(db, [{ name: 'late', version: '1.0' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'late', version: '1.0' }]));
     unmountLate();
     try {
       const news = (await host.check(outs, inputs(db, [{ name: 'late', version: '1.1' }], { readinessTimeoutSeconds: 0 }))).inputs;
@@ -143,7 +136,7 @@ describe('waiting, bounded, for what a rollout brings', () => {
 describe('a changed address is not a changed identity', () => {
   test('the same server behind a new address is an update that drops nothing', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]));
     expect(outs.serverId).toMatch(/^\d+$/);
     const moved = (
       await host.check(outs, {
@@ -159,7 +152,7 @@ describe('a changed address is not a changed identity', () => {
 
   test('another server behind the address: update and delete refuse, and neither server is touched', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'hstore' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'hstore' }]));
     const other = await startPostgres({ images: { hstore: ['hstore'] } });
     try {
       await other.query(`CREATE DATABASE ${db}`);
@@ -183,7 +176,7 @@ describe('a changed address is not a changed identity', () => {
 describe('drops never take what is still wanted', () => {
   test('dropCascade never drops an extension that is still listed, nor the data of its types', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cube' }, { name: 'earthdistance' }]));
     await pg.query('CREATE TABLE places (id int, location earth); INSERT INTO places VALUES (1, ll_to_earth(0, 0))', [], db);
     const news = (await host.check(outs, inputs(db, [{ name: 'earthdistance' }], { dropCascade: true }))).inputs;
     const err = await failure(host.update(id, outs, news));
@@ -196,7 +189,7 @@ describe('drops never take what is still wanted', () => {
 
   test('a drop that would take an extension this resource does not manage is refused, cascade or not', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cube' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cube' }]));
     await pg.query('CREATE EXTENSION earthdistance', [], db); // someone else's
     const news = (await host.check(outs, inputs(db, [], { dropCascade: true }))).inputs;
     const err = await failure(host.update(id, outs, news));
@@ -214,7 +207,7 @@ describe('errors with context', () => {
     await holder.connect();
     try {
       await holder.query("BEGIN; SELECT pg_advisory_xact_lock(hashtext('cnpg-constructs:postgres-extensions'))");
-      const err = await failure(up(inputs(db, [{ name: 'cube' }], { statementTimeoutMs: 800 })));
+      const err = await failure(host.up(inputs(db, [{ name: 'cube' }], { statementTimeoutMs: 800 })));
       expect(err.message).toBe(
         `another apply holds the lock on database ${db} at 127.0.0.1:${pg.port}/${db} (waited statementTimeoutMs = 800 ms): nothing was changed. Run again when it is done`,
       );
@@ -227,7 +220,7 @@ describe('errors with context', () => {
 
   test('refresh of a database that was dropped reports the resource gone', async () => {
     const db = await freshDatabase(pg);
-    const { id, outs } = await up(inputs(db, [{ name: 'cube' }]));
+    const { id, outs } = await host.up(inputs(db, [{ name: 'cube' }]));
     await pg.query(`DROP DATABASE ${db}`);
     expect(await host.read(id, outs)).toEqual({ id: '', props: {} });
     await host.delete(id, outs); // and deleting it is a no-op, not an error
@@ -238,7 +231,7 @@ describe('errors with context', () => {
     await pg.query(`DROP ROLE IF EXISTS ${user}; CREATE ROLE ${user} LOGIN SUPERUSER PASSWORD '${password}'`);
     const db = await freshDatabase(pg);
     const err = await failure(
-      up({ ...inputs(db, [{ name: 'nope' }], { readinessTimeoutSeconds: 0 }), connection: { ...connection, user, password } }),
+      host.up({ ...inputs(db, [{ name: 'nope' }], { readinessTimeoutSeconds: 0 }), connection: { ...connection, user, password } }),
     );
     expect(err.message).toContain(`nothing was changed in database ${db} at 127.0.0.1:${pg.port}/${db}: gave up after waiting 0s`);
     expect(err.message).toContain('extension "nope" is not available on the server');

@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { NOT_FRESH_MESSAGE, quoteIdent, quoteLiteral, STEP_SEPARATOR } from '../../lib/core';
+import { dollarQuote, NOT_FRESH_MESSAGE, quoteIdent, quoteLiteral, STEP_SEPARATOR } from '../../lib/core';
 import { postgresExtensionsProvider } from '../../lib/pulumi';
 import { type PgServer, startPostgres } from '../support/pg';
-import { type Props, ProviderHost } from '../support/provider-host';
+import { type Props, ProviderHost, connectionTo } from '../support/provider-host';
 
 let pg: PgServer;
 let host: ProviderHost;
@@ -48,7 +48,7 @@ const hostile = fc.oneof(
 beforeAll(async () => {
   pg = await startPostgres({ images: { hstore: ['hstore'] } });
   host = await ProviderHost.start(postgresExtensionsProvider);
-  connection = { host: pg.host, port: pg.port, user: pg.user, password: pg.password, sslMode: 'disable' };
+  connection = connectionTo(pg);
   await pg.query(`CREATE DATABASE ${DB}`);
   await pg.query('CREATE TABLE sentinel (id int); INSERT INTO sentinel VALUES (42)', [], DB);
 });
@@ -102,6 +102,26 @@ test("our quoting equals the pg driver's for every string", () => {
     ),
     { numRuns: 500 },
   );
+});
+
+test('a dollar-quoted body (the drop guard) comes back from the server exactly as written, whatever it holds', async () => {
+  const c = await pg.client(DB);
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .oneof(hostile, fc.constantFrom('$cnpg$', '$cnpg', 'x$cnpg1$y$cnpg$', '$cnpg$$cnpg1$$cnpg2$'))
+          .filter((s) => !s.includes('\u0000')),
+        async (body) => {
+          const { rows } = await c.query(`SELECT ${dollarQuote(body)} AS body`);
+          expect(rows).toEqual([{ body }]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  } finally {
+    await c.end();
+  }
 });
 
 test('hostile schema names: rejected by check, or exactly CREATE EXTENSION "hstore" SCHEMA <quoted> runs', async () => {

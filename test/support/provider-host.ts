@@ -111,6 +111,20 @@ export class ProviderHost {
     return Struct.fromJavaScript((withProvider ? { ...p, __provider: this.providerText } : p) as never);
   }
 
+  /** check → create, as the engine does (a check failure fails the call, naming the failures). */
+  public async up(news: Props): Promise<{ id: string; outs: Props }> {
+    const checked = await this.check({}, news);
+    if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+    return this.create(checked.inputs);
+  }
+
+  /** check → update with olds = the previous outputs, as the engine does (a check failure fails the call). */
+  public async change(id: string, olds: Props, news: Props): Promise<Props> {
+    const checked = await this.check(olds, news);
+    if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+    return this.update(id, olds, checked.inputs);
+  }
+
   public async check(olds: Props, news: Props): Promise<CheckResult> {
     const req = new proto.CheckRequest();
     req.setUrn(URN);
@@ -179,6 +193,11 @@ export class ProviderHost {
     this.client.close?.call(this.client, undefined, () => undefined);
     this.child.kill();
   }
+}
+
+/** How the provider reaches a test server: 127.0.0.1 over plain TCP, as its superuser. */
+export function connectionTo(server: { host: string; port: number; user: string; password: string }): Props {
+  return { host: server.host, port: server.port, user: server.user, password: server.password, sslMode: 'disable' };
 }
 
 /** The HostError a provider call failed with; fails the test when the call succeeded. */
