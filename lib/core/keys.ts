@@ -1,5 +1,5 @@
 import { NO_PROBLEMS, type Problem } from './errors';
-import { closestKey } from './suggest';
+import { unknownKeyFindings } from './suggest';
 
 /**
  * The keys of a props type, as a list the compiler keeps complete: `keysOf<Props>()({ a: true, b: true })`
@@ -21,20 +21,7 @@ export function checkKnownKeys(field: string, obj: unknown, allowed: readonly st
     known = new Set(allowed);
     allowedSets.set(allowed, known);
   }
-  let out: Problem[] | undefined;
-  for (const key in obj) {
-    if (!Object.hasOwn(obj, key) || known.has(key)) continue;
-    const near = closestKey(key, allowed);
-    out ??= [];
-    out.push({
-      code: 'unknown-key',
-      field: field ? `${field}.${key}` : key,
-      message: 'is not a known option',
-      value: key,
-      fix: near ? `did you mean "${near}"? Valid: ${allowed.join(', ')}` : `use one of ${allowed.join(', ')}`,
-    });
-  }
-  return out ?? NO_PROBLEMS;
+  return unknownKeyFindings(field, obj, allowed, known) ?? NO_PROBLEMS;
 }
 
 const allowedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
