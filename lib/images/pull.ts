@@ -6,7 +6,7 @@ import { CATALOG, type CatalogImage } from '../core/extension-catalog';
 import { type ImageInspection, type InspectOptions, inspectImageDir } from './inspect';
 import { type RemoteReference, remoteReference } from './reference';
 import { RegistryClient, type RegistryClientOptions, type ResolvedImage } from './registry';
-import { type UnpackLimits, unpackLayers } from './unpack';
+import { type UnpackLimits, UnsafeLayerError, unpackLayers } from './unpack';
 
 export interface PullOptions extends UnpackLimits {
   /** A client to reuse (tokens, cache); else one is made from `registry`. */
@@ -22,20 +22,40 @@ export interface PulledImage {
   readonly bytes: number;
 }
 
-/** Resolves `ref`, downloads and verifies its layers, and unpacks them into `root` (which must not exist or be empty). */
+/**
+ * Resolves `ref`, downloads and verifies its layers, and unpacks them into `root` (which must not exist or be
+ * empty). On any failure nothing is left behind: `root` is removed if this made it, else emptied again.
+ */
 export async function pullImage(ref: string, root: string, options: PullOptions = {}): Promise<PulledImage> {
   const client = options.client ?? new RegistryClient(options.registry);
   const image = await client.resolve(ref);
-  if (fs.existsSync(root) && fs.readdirSync(root).length > 0) throw new Error(`${root} is not empty: unpack into a new directory`);
-  const diffIds = image.config.rootfs?.diff_ids ?? [];
-  // Downloads run side by side (three at a time, like containerd's default); unpacking goes in layer order.
-  const layerFiles = await mapLimit(image.manifest.layers, 3, (d) => client.blob(image.reference, d));
-  const unpacked = await unpackLayers(
-    image.manifest.layers.map((d, i) => ({ file: layerFiles[i], mediaType: d.mediaType, digest: d.digest, diffId: diffIds[i] })),
-    root,
-    options,
-  );
-  return { image, root, entries: unpacked.entries, bytes: unpacked.bytes };
+  const existed = fs.existsSync(root);
+  if (existed && fs.readdirSync(root).length > 0) throw new Error(`${root} is not empty: unpack into a new directory`);
+  const diffIds = image.config.rootfs?.diff_ids;
+  const layers = image.manifest.layers;
+  if (!Array.isArray(diffIds) || diffIds.length !== layers.length) {
+    throw new UnsafeLayerError(
+      image.manifestDigest,
+      '',
+      `the image config lists ${Array.isArray(diffIds) ? diffIds.length : 'no'} rootfs.diff_ids for ${layers.length} layer(s), so the layers' content cannot be checked`,
+      'image-config-no-diff-ids',
+      'rebuild the image with a standard tool (docker build, buildah, kaniko): image-spec config.md requires one diff_id per layer',
+    );
+  }
+  try {
+    // Downloads run side by side (three at a time, like containerd's default); unpacking goes in layer order.
+    const layerFiles = await mapLimit(layers, 3, (d) => client.blob(image.reference, d));
+    const unpacked = await unpackLayers(
+      layers.map((d, i) => ({ file: layerFiles[i], mediaType: d.mediaType, digest: d.digest, diffId: diffIds[i] })),
+      root,
+      options,
+    );
+    return { image, root, entries: unpacked.entries, bytes: unpacked.bytes };
+  } catch (e) {
+    if (existed) for (const name of fs.readdirSync(root)) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+    else fs.rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /** The catalog entry whose repository `ref` names (by its last path component, so mirrors match too). */
