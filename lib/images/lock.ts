@@ -1,5 +1,7 @@
 // Resolving the image references of synthesized objects to digests (`images lock`) and checking that tags
 // still point where the lock says (`images lock --check`, which never writes).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { IMAGE_LOCK_VERSION, ImageLock, type ImageLockEntry, imageReferencesIn } from '../core/image-lock';
 import { parseImageReference } from '../core/image-ref';
 import { mapLimit } from './pull';
@@ -134,4 +136,35 @@ export async function lockReferences(uses: readonly Use[], options: LockOptions)
 /** A registry error's text without the reference it starts with. */
 function withoutReference(ref: string, message: string): string {
   return message.startsWith(`${ref}: `) ? message.slice(ref.length + 2) : message;
+}
+
+/**
+ * Writes a lock file as a new file renamed over the old one, in the same directory: a reader never sees half a
+ * lock, and a lock that is a symbolic link is refused, never written through to wherever it points.
+ */
+export function writeLockFile(file: string, text: string): void {
+  const st = lstatOrUndefined(file);
+  if (st?.isSymbolicLink()) {
+    throw new Error(
+      `${file} is a symbolic link (to ${JSON.stringify(fs.readlinkSync(file))}); refusing to write through it. Fix: replace it with the file itself, or pass --file with the real path`,
+    );
+  }
+  if (st && !st.isFile()) throw new Error(`${file} is not a regular file; refusing to replace it`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  // wx: never follows or reuses what is already there.
+  fs.writeFileSync(tmp, text, { flag: 'wx', mode: st ? st.mode & 0o777 : 0o644 });
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
 }
