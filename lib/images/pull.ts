@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CATALOG, type CatalogImage } from '../core/extension-catalog';
 import { type ImageInspection, type InspectOptions, inspectImageDir } from './inspect';
+import { BlobFeed } from './blob-feed';
 import { type RemoteReference, remoteReference } from './reference';
 import { RegistryClient, type RegistryClientOptions, type ResolvedImage } from './registry';
 import { type UnpackLimits, UnsafeLayerError, unpackLayers } from './unpack';
@@ -43,14 +44,21 @@ export async function pullImage(ref: string, root: string, options: PullOptions 
     );
   }
   try {
-    // Downloads run side by side (three at a time, like containerd's default); unpacking goes in layer order.
-    const layerFiles = await mapLimit(layers, 3, (d) => client.blob(image.reference, d));
-    const unpacked = await unpackLayers(
-      layers.map((d, i) => ({ file: layerFiles[i], mediaType: d.mediaType, digest: d.digest, diffId: diffIds[i] })),
+    // One pass per layer: download, hash, decompress and unpack as the bytes arrive. Downloads run side by side
+    // (three at a time, containerd's default max_concurrent_downloads), each into its cache file; unpacking goes in
+    // layer order, each layer following its download (a layer whose download is ahead is read from its file).
+    const feeds = layers.map(() => new BlobFeed());
+    const downloads = mapLimit(layers, 3, (d, i) => client.blob(image.reference, d, undefined, feeds[i]));
+    const unpacking = unpackLayers(
+      layers.map((d, i) => ({ open: () => feeds[i].read(), mediaType: d.mediaType, digest: d.digest, diffId: diffIds[i] })),
       root,
       options,
     );
-    return { image, root, entries: unpacked.entries, bytes: unpacked.bytes };
+    const [downloaded, unpacked] = await Promise.allSettled([downloads, unpacking]);
+    // A download that failed is the cause of whatever the unpacker saw.
+    if (downloaded.status === 'rejected') throw downloaded.reason;
+    if (unpacked.status === 'rejected') throw unpacked.reason;
+    return { image, root, entries: unpacked.value.entries, bytes: unpacked.value.bytes };
   } catch (e) {
     if (existed) for (const name of fs.readdirSync(root)) fs.rmSync(path.join(root, name), { recursive: true, force: true });
     else fs.rmSync(root, { recursive: true, force: true });
@@ -130,13 +138,13 @@ export const ELF_MACHINES: Readonly<Record<string, number>> = {
 };
 
 /** `fn` over `items`, at most `limit` at a time, results in order; the first failure rejects (after the running ones end). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i]);
+      results[i] = await fn(items[i], i);
     }
   };
   const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));

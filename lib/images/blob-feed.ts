@@ -1,0 +1,80 @@
+// A blob's bytes for the unpacker while they are still arriving: the download writes the blob's file (hashing as
+// it goes) and says how far it got; a reader follows the file up to there, waits for more, and ends when the
+// download ends, or fails with it. So a layer is downloaded, hashed, decompressed and unpacked in one pass, and
+// layers that are not unpacked yet keep downloading to their files meanwhile (their bytes are never held in memory).
+import * as fs from 'node:fs';
+
+const PIECE = 1024 * 1024;
+
+export class BlobFeed {
+  private file: string | undefined;
+  private written = 0;
+  private done = false;
+  private error: Error | undefined;
+  private waiters: (() => void)[] = [];
+
+  /** The file the bytes go to (the partial download, or the verified file once it is renamed or cached). */
+  public at(file: string): void {
+    this.file = file;
+    this.wake();
+  }
+
+  /** `n` more bytes are in the file. */
+  public wrote(n: number): void {
+    this.written += n;
+    this.wake();
+  }
+
+  /** The blob is complete and verified; `file` is where it is now. */
+  public end(file: string, size: number): void {
+    this.file = file;
+    this.written = size;
+    this.done = true;
+    this.wake();
+  }
+
+  /** The download failed: the reader fails with it. */
+  public fail(e: Error): void {
+    this.error = e;
+    this.done = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** The bytes, as they arrive; throws the download's error, if any, instead of ending. */
+  public async *read(): AsyncGenerator<Buffer> {
+    while (this.file === undefined && !this.done) await this.wait();
+    if (this.error) throw this.error;
+    // Opened synchronously: the partial file may be renamed into place at any await.
+    const fd = fs.openSync(this.file as string, 'r');
+    try {
+      let offset = 0;
+      for (;;) {
+        if (offset < this.written) {
+          const buf = Buffer.allocUnsafe(Math.min(PIECE, this.written - offset));
+          const n = await new Promise<number>((resolve, reject) =>
+            fs.read(fd, buf, 0, buf.length, offset, (e, bytes) => (e ? reject(e) : resolve(bytes))),
+          );
+          if (n === 0) throw new Error(`the blob file ${this.file} ended at ${offset} bytes, before the ${this.written} written`);
+          offset += n;
+          yield n === buf.length ? buf : buf.subarray(0, n);
+          continue;
+        }
+        if (this.error) throw this.error;
+        if (this.done) return;
+        await this.wait();
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
