@@ -124,7 +124,7 @@ async function token(
   }
   let parsed: { token?: unknown; access_token?: unknown };
   try {
-    parsed = (await res.body.json()) as typeof parsed;
+    parsed = (await res.json()) as typeof parsed;
   } catch {
     throw fail(`the token service ${url.origin} answered with something that is not JSON`, 'registry-token-missing');
   }

@@ -1,10 +1,10 @@
-// The registry client's HTTP: undici's request API (Node streams, no WHATWG stream layer), one dispatcher per
-// proxy (undici's ProxyAgent, chosen per URL by ./proxy with Go's rules), a time limit on each request body
-// included, network failures as RegistryErrors that say what to do, and the one redirect follower of the images
-// toolkit: it sends credentials only to the origin it started from, never to the object store a blob redirect
-// points at, and follows only to HTTPS (or to hosts allowed plain HTTP).
-import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+// The registry client's HTTP: Node's fetch (undici inside Node), with undici's ProxyAgent (the npm package, pinned,
+// loaded only when a proxy is chosen: loading it costs more than a whole small pull) as the dispatcher for URLs
+// that ./proxy sends through a proxy by Go's rules; a time limit on each request, body included; network failures
+// as RegistryErrors that say what to do; and the one redirect follower of the images toolkit: it sends
+// credentials only to the origin it started from, never to the object store a blob redirect points at, and
+// follows only to HTTPS (or to hosts allowed plain HTTP).
+import type { Dispatcher } from 'undici';
 import { printable } from './format';
 import { ProxyConfigError, ProxySelector } from './proxy';
 import { RegistryError } from './registry-error';
@@ -14,9 +14,13 @@ const MAX_REDIRECTS = 5;
 export interface HttpResponse {
   readonly status: number;
   readonly url: string;
-  /** The first value of a header (lower-case name). */
+  /** The first value of a header. */
   header(name: string): string | undefined;
-  readonly body: Dispatcher.ResponseData['body'];
+  /** The body as it arrives; leaving the loop early cancels it. */
+  chunks(): AsyncIterable<Uint8Array>;
+  json(): Promise<unknown>;
+  /** Drops the rest of the body. */
+  discard(): Promise<void>;
 }
 
 export interface TransportOptions {
@@ -38,8 +42,7 @@ export interface SendOptions {
 /** Requests with proxies, limits and error messages; one per registry client. */
 export class HttpTransport {
   private readonly proxies: ProxySelector | ProxyConfigError;
-  private readonly direct = new Agent({ connections: 8 });
-  private readonly viaProxy = new Map<string, ProxyAgent>();
+  private readonly viaProxy = new Map<string, Dispatcher>();
 
   constructor(private readonly options: TransportOptions) {
     try {
@@ -54,28 +57,41 @@ export class HttpTransport {
   /** One request, no redirects followed. */
   public async send(url: URL, o: SendOptions): Promise<HttpResponse> {
     const proxy = this.proxyFor(url, o.reference);
-    let res: Dispatcher.ResponseData;
+    let res: Response;
     try {
-      res = await request(url, {
+      res = await fetch(url, {
         method: o.method ?? 'GET',
         headers: { 'user-agent': 'cnpg-constructs', ...o.headers },
         body: o.body,
-        dispatcher: proxy ? this.agentFor(proxy) : this.direct,
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs),
-        maxRedirections: 0,
-      });
+        // Node's fetch takes an undici dispatcher (the same major version as the undici inside Node 20).
+        ...(proxy ? { dispatcher: this.agentFor(proxy) } : {}),
+      } as RequestInit);
     } catch (e) {
       throw this.networkError(url, proxy, e, o.reference);
     }
-    const headers: IncomingHttpHeaders = res.headers;
+    const onBodyError = (e: unknown) => this.networkError(url, proxy, e, o.reference);
     return {
-      status: res.statusCode,
+      status: res.status,
       url: url.toString(),
-      header: (name) => {
-        const v = headers[name];
-        return Array.isArray(v) ? v[0] : v;
+      header: (name) => res.headers.get(name) ?? undefined,
+      chunks: () => bodyChunks(res, onBodyError),
+      json: async () => {
+        try {
+          return await res.json();
+        } catch (e) {
+          if ((e as Error).name === 'SyntaxError') throw e;
+          throw onBodyError(e);
+        }
       },
-      body: res.body,
+      discard: async () => {
+        try {
+          await res.body?.cancel();
+        } catch {
+          // Nothing to keep.
+        }
+      },
     };
   }
 
@@ -124,9 +140,10 @@ export class HttpTransport {
     }
   }
 
-  private agentFor(proxy: URL): ProxyAgent {
+  private agentFor(proxy: URL): Dispatcher {
     let agent = this.viaProxy.get(proxy.href);
     if (!agent) {
+      const { ProxyAgent } = require('undici') as typeof import('undici');
       agent = new ProxyAgent({ uri: proxy.href, connections: 8 });
       this.viaProxy.set(proxy.href, agent);
     }
@@ -135,13 +152,22 @@ export class HttpTransport {
 
   /** A request that got no answer, with what to do. The proxy is named without its credentials. */
   private networkError(url: URL, proxy: URL | undefined, e: unknown, reference: string): RegistryError {
-    const err = e as { code?: string; message?: string; name?: string; cause?: { code?: string; message?: string } };
-    const code = err.code && !err.code.startsWith('UND_ERR_') ? err.code : (err.cause?.code ?? err.code);
+    // fetch rejects with TypeError('fetch failed'), the reason as its cause (through a proxy, one cause deeper).
+    const chain: { code?: unknown; message?: string; name?: string }[] = [];
+    for (
+      let c = e as { code?: unknown; message?: string; name?: string; cause?: unknown } | undefined;
+      c && chain.length < 5;
+      c = c.cause as typeof c
+    )
+      chain.push(c);
+    const codes = chain.map((c) => c.code).filter((c): c is string => typeof c === 'string');
+    const code = codes.find((c) => !c.startsWith('UND_ERR_')) ?? codes[0];
     const via = proxy ? ` through the proxy ${proxy.protocol}//${proxy.host}` : '';
-    let reason = code ?? err.message ?? String(e);
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') reason = `no answer within ${this.options.timeoutMs} ms`;
+    const last = chain[chain.length - 1];
+    let reason = code ?? last?.message ?? String(e);
+    if (chain.some((c) => c.name === 'TimeoutError')) reason = `no answer within ${this.options.timeoutMs} ms`;
     if (proxy) {
-      const tunnel = /Proxy response \((\d+)\)/.exec(err.message ?? '');
+      const tunnel = chain.map((c) => /Proxy response \((\d+)\)/.exec(c.message ?? '')).find((m) => m);
       if (tunnel) reason = `the proxy answered ${tunnel[1]} to CONNECT ${url.host}`;
       // Never a proxy's credentials in a message.
       for (const secret of [proxy.username, proxy.password, decodeURIComponent(proxy.password)]) {
@@ -165,13 +191,30 @@ export class HttpTransport {
   }
 }
 
+/** A response body as chunks; a failure while reading it is a network error. */
+async function* bodyChunks(res: Response, onError: (e: unknown) => Error): AsyncGenerator<Uint8Array> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      let r: { done: boolean; value?: Uint8Array };
+      try {
+        r = await reader.read();
+      } catch (e) {
+        throw onError(e);
+      }
+      if (r.done) return;
+      if (r.value) yield r.value;
+    }
+  } finally {
+    // Early exit (a limit, an error downstream): drop the rest.
+    reader.cancel().catch(() => undefined);
+  }
+}
+
 /** Reads and drops the rest of a body, so its connection can be reused. */
 export async function discard(res: HttpResponse): Promise<void> {
-  try {
-    await res.body.dump();
-  } catch {
-    // Nothing to keep.
-  }
+  await res.discard();
 }
 
 /** The body of `res`, at most `limit` bytes (a declared or actual length over it is an error). */
@@ -183,14 +226,11 @@ export async function readLimited(res: HttpResponse, limit: number, what: string
     await discard(res);
     throw tooLarge(`${declared} bytes`);
   }
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+  for await (const chunk of res.chunks()) {
     total += chunk.length;
-    if (total > limit) {
-      res.body.destroy();
-      throw tooLarge('longer');
-    }
+    if (total > limit) throw tooLarge('longer');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -282,10 +282,9 @@ export class RegistryClient {
     const fd = fs.openSync(tmp, 'wx', 0o644);
     feed?.at(tmp);
     try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      for await (const chunk of res.chunks()) {
         received += chunk.length;
         if (received > d.size) {
-          res.body.destroy();
           throw fail(`blob ${d.digest} is longer than the ${d.size} bytes its descriptor says; refusing it`, 'registry-size-mismatch');
         }
         hash.update(chunk);
