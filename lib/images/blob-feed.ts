@@ -1,10 +1,12 @@
 // A blob's bytes for the unpacker while they are still arriving: the download writes the blob's file (hashing as
-// it goes) and says how far it got; a reader follows the file up to there, waits for more, and ends when the
-// download ends, or fails with it. So a layer is downloaded, hashed, decompressed and unpacked in one pass, and
-// layers that are not unpacked yet keep downloading to their files meanwhile (their bytes are never held in memory).
+// it goes) and hands each chunk on; a reader that keeps up takes the chunks from memory (at most 8 MiB queued), one
+// that is behind (a layer whose turn has not come, or a slow unpack) reads the file from where it is; it waits for
+// more, and ends when the download ends, or fails with it. So a layer is downloaded, hashed, decompressed and
+// unpacked in one pass, and layers not unpacked yet keep downloading to their files meanwhile.
 import * as fs from 'node:fs';
 
 const PIECE = 1024 * 1024;
+const MAX_QUEUED = 8 * 1024 * 1024;
 
 export class BlobFeed {
   private file: string | undefined;
@@ -12,6 +14,10 @@ export class BlobFeed {
   private done = false;
   private error: Error | undefined;
   private waiters: (() => void)[] = [];
+  /** Where the reader is (undefined until one starts), and the chunks queued for it from exactly there on. */
+  private readerAt: number | undefined;
+  private queue: Uint8Array[] = [];
+  private queued = 0;
 
   /** The file the bytes go to (the partial download, or the verified file once it is renamed or cached). */
   public at(file: string): void {
@@ -19,9 +25,14 @@ export class BlobFeed {
     this.wake();
   }
 
-  /** `n` more bytes are in the file. */
-  public wrote(n: number): void {
-    this.written += n;
+  /** `chunk` was written to the file (after the bytes before it). */
+  public wrote(chunk: Uint8Array): void {
+    // Queued only while the queue ends where this chunk starts (the reader is caught up) and stays small.
+    if (this.readerAt !== undefined && this.readerAt + this.queued === this.written && this.queued + chunk.length <= MAX_QUEUED) {
+      this.queue.push(chunk);
+      this.queued += chunk.length;
+    }
+    this.written += chunk.length;
     this.wake();
   }
 
@@ -56,16 +67,25 @@ export class BlobFeed {
     if (this.error) throw this.error;
     // Opened synchronously: the partial file may be renamed into place at any await.
     const fd = fs.openSync(this.file as string, 'r');
+    this.readerAt = 0;
     try {
-      let offset = 0;
       for (;;) {
+        const offset: number = this.readerAt ?? 0;
+        if (this.queue.length) {
+          const chunk = this.queue.shift() as Uint8Array;
+          this.queued -= chunk.length;
+          this.readerAt = offset + chunk.length;
+          yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          continue;
+        }
         if (offset < this.written) {
           const buf = Buffer.allocUnsafe(Math.min(PIECE, this.written - offset));
           const n = await new Promise<number>((resolve, reject) =>
             fs.read(fd, buf, 0, buf.length, offset, (e, bytes) => (e ? reject(e) : resolve(bytes))),
           );
           if (n === 0) throw new Error(`the blob file ${this.file} ended at ${offset} bytes, before the ${this.written} written`);
-          offset += n;
+          // Nothing is queued during a file read (the reader is behind), so the queue starts where it now is.
+          this.readerAt = offset + n;
           yield n === buf.length ? buf : buf.subarray(0, n);
           continue;
         }

@@ -289,7 +289,7 @@ export class RegistryClient {
         }
         hash.update(chunk);
         fs.writeSync(fd, chunk);
-        feed?.wrote(chunk.length);
+        feed?.wrote(chunk);
         if (received - lastReport >= 8 * MiB) {
           lastReport = received;
           this.onEvent({ type: 'progress', digest: d.digest, received, size: d.size });
