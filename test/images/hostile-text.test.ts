@@ -1,36 +1,25 @@
 // What the built command prints when an image, a registry or a local file is hostile or broken: no part of a
 // secret in any output, text from images and registries escaped so it cannot forge report lines, and the image
 // lock's schema enforced (and never written through a symbolic link). The CLI runs as a process, as users run it.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImageLock } from '../../lib/core/image-lock';
 import { printable } from '../../lib/images/format';
+import { runCli } from '../support/cli-process';
 import { contribFiles, HELLO } from '../support/extension-images';
 import { image, layer } from '../support/oci';
 import { startRegistry, type TestRegistry } from '../support/registry';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
-const cli = path.join(__dirname, '..', '..', 'build', 'lib', 'cli', 'main.js');
-/** The built CLI as a process (asynchronous: some tests serve the registry from this process). */
+/** `cnpg-constructs images <args>` with a fresh Docker config and cache unless `env` says otherwise. */
 const run = (args: string[], env: Record<string, string> = {}, cwd = tmp('cnpg-cwd-')) =>
-  new Promise<{ code: number | null; out: string; err: string; all: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, 'images', ...args], {
-      cwd,
-      env: { ...process.env, DOCKER_CONFIG: tmp('cnpg-docker-'), CNPG_CONSTRUCTS_CACHE: tmp('cnpg-cache-'), ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('close', (code) => resolve({ code, out, err, all: out + err }));
-  });
+  runCli(
+    ['images', ...args],
+    { ...process.env, DOCKER_CONFIG: tmp('cnpg-docker-'), CNPG_CONSTRUCTS_CACHE: tmp('cnpg-cache-'), ...env },
+    cwd,
+  );
 
 /** Every substring of `secret` of `n` characters: none may appear anywhere. */
 const pieces = (secret: string, n = 5) => Array.from({ length: secret.length - n + 1 }, (_, i) => secret.slice(i, i + n));

@@ -1,11 +1,11 @@
 // Proxies as users have them: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and their lower-case forms), read with Go's
 // golang.org/x/net/http/httpproxy rules (what skopeo and containerd use), and a real CONNECT proxy on 127.0.0.1
 // in front of an HTTPS registry whose name only the proxy can resolve. The built CLI runs as a process.
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProxySelector } from '../../lib/images/proxy';
+import { runCli } from '../support/cli-process';
 import { startConnectProxy, type TestProxy } from '../support/connect-proxy';
 import { HELLO } from '../support/extension-images';
 import { image, layer } from '../support/oci';
@@ -75,23 +75,16 @@ describe('through a real CONNECT proxy, with the built command', () => {
   let ca: string;
   let ref: string;
   let docker: string;
-  const cli = path.join(__dirname, '..', '..', 'build', 'lib', 'cli', 'main.js');
-  const run = (args: string[], env: Record<string, string>) =>
-    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k)));
-      const child = spawn(process.execPath, [cli, 'images', ...args], {
-        env: { ...clean, DOCKER_CONFIG: docker, CNPG_CONSTRUCTS_CACHE: tmp('cnpg-cache-'), NODE_EXTRA_CA_CERTS: ca, ...env },
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      child.stderr.on('data', (d) => {
-        err += d;
-      });
-      child.on('close', (code) => resolve({ code, out, err }));
+  const run = (args: string[], env: Record<string, string>) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k)));
+    return runCli(['images', ...args], {
+      ...clean,
+      DOCKER_CONFIG: docker,
+      CNPG_CONSTRUCTS_CACHE: tmp('cnpg-cache-'),
+      NODE_EXTRA_CA_CERTS: ca,
+      ...env,
     });
+  };
 
   beforeAll(async () => {
     // The same storage twice: plain HTTP on loopback to push, HTTPS with Basic auth (a certificate for NAME only,

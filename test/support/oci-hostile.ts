@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as zlib from 'node:zlib';
-import { blob, type Compression, digestOf, type Image, type Layer, ustarHeader } from './oci';
+import { blob, type Compression, digestOf, type Image, image, type Layer, ustarHeader } from './oci';
 
 const pad = (n: number) => Buffer.alloc((512 - (n % 512)) % 512);
 
@@ -106,16 +106,8 @@ export function hugeWindowZstdLayer(raw: Buffer, windowLog: number): Layer {
 /** An image whose config is exactly `config` (for configs without, or with wrong, rootfs.diff_ids). */
 export function imageWithConfig(layers: readonly Layer[], config: Record<string, unknown>): Image {
   const c = blob('application/vnd.oci.image.config.v1+json', Buffer.from(JSON.stringify(config)));
-  const manifest = blob(
-    'application/vnd.oci.image.manifest.v1+json',
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: c.mediaType, digest: c.digest, size: c.size },
-        layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
-      }),
-    ),
-  );
-  return { config: c, layers, manifest };
+  const base = image(layers);
+  const manifest = JSON.parse(base.manifest.bytes.toString('utf8'));
+  manifest.config = { mediaType: c.mediaType, digest: c.digest, size: c.size };
+  return { config: c, layers, manifest: blob(base.manifest.mediaType, Buffer.from(JSON.stringify(manifest))) };
 }
