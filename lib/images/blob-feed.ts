@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 const PIECE = 1024 * 1024;
 const MAX_QUEUED = 8 * 1024 * 1024;
 
+/** @internal A blob's bytes while they download (see above). */
 export class BlobFeed {
   private file: string | undefined;
   private written = 0;

@@ -17,6 +17,7 @@ import { RegistryError } from './registry-error';
 
 export { parseChallenge } from './auth';
 export { hashFile } from './digest';
+export type { ProxyEnvironment } from './proxy';
 export { RegistryError, type RegistryErrorDetails } from './registry-error';
 
 export const MEDIA_TYPES = {
