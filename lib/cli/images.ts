@@ -1,13 +1,12 @@
 // `cnpg-constructs images inspect|verify|lock|test`: extension images checked before they are mounted.
 // Exit codes: 0 fine, 1 findings (or a moved tag, a failed step), 2 could not run.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IMAGE_LOCK_FILE, ImageLock } from '../core/image-lock';
 import type { KubeObject } from '../core/operator-manifest';
-import { formatBytes } from '../images/format';
+import { formatBytes, printable as p } from '../images/format';
 import type { MountPaths } from '../images/inspect';
 import { type ImageReport, type InspectImageOptions, inspectImage } from '../images/inspect-image';
-import { collectReferences, lockReferences } from '../images/lock';
+import { collectReferences, lockReferences, writeLockFile } from '../images/lock';
 import { builtInOperand, distroOfReference } from '../images/operand';
 import { measureOperand } from '../images/operand-image';
 import { parsePlatform, RegistryClient, type RegistryClientOptions, type RegistryEvent } from '../images/registry';
@@ -186,14 +185,14 @@ export async function runImages(argv: readonly string[], io: CliIo): Promise<num
     }
   } catch (e) {
     const usage = e instanceof UsageError ? `\n${USAGE}` : '';
-    io.stderr(`cnpg-constructs images ${a.command}: could not run: ${(e as Error).message}${usage}\n`);
+    io.stderr(`cnpg-constructs images ${a.command}: could not run: ${p((e as Error).message)}${usage}\n`);
     return 2;
   }
 }
 
 async function inspectCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {
   const ref = a.positional[0];
-  if (!a.quiet) io.stderr(`pulling ${ref}\n`);
+  if (!a.quiet) io.stderr(`pulling ${p(ref)}\n`);
   const report = await inspectImage(ref, await inspectOptions(a, client, io));
   const errors = report.findings.filter((p) => p.severity !== 'warning').length;
   if (a.output === 'json') io.stdout(`${JSON.stringify({ ok: errors === 0, ...report }, null, 2)}\n`);
@@ -209,16 +208,16 @@ function table(rows: readonly string[][]): string {
 /** The text report of `images inspect`. */
 export function formatInspection(r: ImageReport): string {
   const lines: string[] = [];
-  lines.push(r.reference);
-  lines.push(`  digest     ${r.digest}${r.digest !== r.manifestDigest ? ` (index; ${r.platform} manifest ${r.manifestDigest})` : ''}`);
-  if (r.platforms.length) lines.push(`  platforms  ${r.platforms.join(', ')}`);
+  lines.push(p(r.reference));
+  lines.push(`  digest     ${r.digest}${r.digest !== r.manifestDigest ? ` (index; ${p(r.platform)} manifest ${r.manifestDigest})` : ''}`);
+  if (r.platforms.length) lines.push(`  platforms  ${r.platforms.map(p).join(', ')}`);
   lines.push(
     `  layers     ${r.layers.length}, ${formatBytes(r.layers.reduce((n, l) => n + l.size, 0))} compressed, ${formatBytes(r.unpackedBytes)} unpacked`,
   );
-  lines.push(`  top level  ${r.topLevel.join(' ') || '(empty)'}`);
+  lines.push(`  top level  ${r.topLevel.map(p).join(' ') || '(empty)'}`);
   const o = r.operand;
   lines.push(
-    `  operand    ${o.source === 'image' ? `${o.reference} ${o.digest} (measured: ${o.libraries} libraries)` : `built-in list for ${o.distro ?? 'trixie'} (${o.libraries} libraries; --operand <ref> measures your operand image)`}`,
+    `  operand    ${o.source === 'image' ? `${p(o.reference ?? '')} ${o.digest} (measured: ${o.libraries} libraries)` : `built-in list for ${o.distro ?? 'trixie'} (${o.libraries} libraries; --operand <ref> measures your operand image)`}`,
   );
   lines.push(
     `  mounted as extension_control_path [${r.paths.extensionControlPath.join(', ')}], dynamic_library_path [${r.paths.dynamicLibraryPath.join(', ')}], ld_library_path [${r.paths.ldLibraryPath.join(', ')}]${r.catalog ? ` (catalog: ${r.catalog})` : ''}`,
@@ -229,37 +228,41 @@ export function formatInspection(r: ImageReport): string {
     lines.push(
       table([
         ['NAME', 'DEFAULT', 'VERSIONS', 'REQUIRES', 'MODULES', 'RELOCATABLE', 'SCHEMA', 'TRUSTED'],
-        ...r.extensions.map((e) => [
-          e.name,
-          e.defaultVersion ?? '-',
-          e.versions.length > 4
-            ? `${e.versions[0]} .. ${e.versions[e.versions.length - 1]} (${e.versions.length})`
-            : e.versions.join(', ') || '-',
-          e.requires.join(', ') || '-',
-          e.modules.join(', ') || '-',
-          e.relocatable ? 'yes' : 'no',
-          e.schema ?? '-',
-          e.trusted ? 'yes' : 'no',
-        ]),
+        ...r.extensions.map((e) =>
+          [
+            e.name,
+            e.defaultVersion ?? '-',
+            e.versions.length > 4
+              ? `${e.versions[0]} .. ${e.versions[e.versions.length - 1]} (${e.versions.length})`
+              : e.versions.join(', ') || '-',
+            e.requires.join(', ') || '-',
+            e.modules.join(', ') || '-',
+            e.relocatable ? 'yes' : 'no',
+            e.schema ?? '-',
+            e.trusted ? 'yes' : 'no',
+          ].map(p),
+        ),
       ]),
     );
     const withUpdates = r.extensions.filter((e) => e.updates.length);
     if (withUpdates.length) {
       lines.push('', 'update paths');
-      for (const e of withUpdates) lines.push(`  ${e.name}: ${e.updates.map((u) => `${u.from}->${u.to}`).join(' ')}`);
+      for (const e of withUpdates) lines.push(`  ${p(e.name)}: ${e.updates.map((u) => `${p(u.from)}->${p(u.to)}`).join(' ')}`);
     }
     lines.push('');
   }
   if (r.libraries.length) {
     lines.push('shared objects (DT_NEEDED)');
     for (const l of r.libraries)
-      lines.push(`  ${l.file}: ${l.needed.join(' ') || '-'}${l.missing.length ? `   MISSING: ${l.missing.join(' ')}` : ''}`);
+      lines.push(
+        `  ${p(l.file)}: ${l.needed.map(p).join(' ') || '-'}${l.missing.length ? `   MISSING: ${l.missing.map(p).join(' ')}` : ''}`,
+      );
     lines.push('');
   }
-  const errors = r.findings.filter((p) => p.severity !== 'warning');
+  const errors = r.findings.filter((f) => f.severity !== 'warning');
   if (r.findings.length) {
     lines.push('findings');
-    for (const p of r.findings) lines.push(`  ${p.severity ?? 'error'} [${p.code}] ${p.field}: ${p.message}. Fix: ${p.fix}`);
+    for (const f of r.findings) lines.push(`  ${f.severity ?? 'error'} [${f.code}] ${p(f.field)}: ${p(f.message)}. Fix: ${p(f.fix)}`);
     lines.push('');
   }
   lines.push(errors.length ? `${errors.length} problem(s): this image will not work as mounted` : 'ok: CNPG can mount this image as shown');
@@ -295,7 +298,9 @@ async function verifyCommand(a: Args, io: CliIo, client: RegistryClient): Promis
     );
   } else {
     for (const f of report.findings)
-      io.stdout(`${f.severity ?? 'error'} ${f.where}${f.image ? ` [${f.image}]` : ''} (${f.code}): ${f.message}. Fix: ${f.fix}\n`);
+      io.stdout(
+        `${f.severity ?? 'error'} ${p(f.where ?? '')}${f.image ? ` [${p(f.image)}]` : ''} (${f.code}): ${p(f.message)}. Fix: ${p(f.fix)}\n`,
+      );
     const verdict = report.unreachable.length ? 'could not run' : errors.length ? 'failed' : 'ok';
     io.stdout(
       `${verdict}: ${report.images.length} image(s) inspected for ${report.clusters} cluster(s) and ${report.databases} database(s); ${errors.length} error(s), ${report.findings.length - errors.length} warning(s)\n`,
@@ -315,7 +320,7 @@ async function lockCommand(a: Args, io: CliIo, client: RegistryClient): Promise<
     client,
     previous,
     check: a.check,
-    onResolved: a.quiet ? undefined : (ref, digest) => io.stderr(`  ${ref} -> ${digest}\n`),
+    onResolved: a.quiet ? undefined : (ref, digest) => io.stderr(`  ${p(ref)} -> ${digest}\n`),
   });
   const problems = result.problems;
   if (a.output === 'json') {
@@ -323,9 +328,10 @@ async function lockCommand(a: Args, io: CliIo, client: RegistryClient): Promise<
       `${JSON.stringify({ ok: problems.length === 0, file, check: a.check, references: result.references, unused: result.unused, problems }, null, 2)}\n`,
     );
   } else {
-    for (const p of problems) io.stdout(`error ${p.reference}: ${p.message} (used at ${p.usedAt.join('; ')}). Fix: ${p.fix}\n`);
+    for (const f of problems)
+      io.stdout(`error ${p(f.reference)}: ${p(f.message)} (used at ${f.usedAt.map(p).join('; ')}). Fix: ${p(f.fix)}\n`);
     if (a.check && result.unused.length)
-      io.stdout(`note: the lock has ${result.unused.length} reference(s) no input uses: ${result.unused.join(', ')}\n`);
+      io.stdout(`note: the lock has ${result.unused.length} reference(s) no input uses: ${result.unused.map(p).join(', ')}\n`);
   }
   if (a.check) {
     if (a.output === 'text')
@@ -340,7 +346,7 @@ async function lockCommand(a: Args, io: CliIo, client: RegistryClient): Promise<
   }
   const text = result.lock.toJson();
   const changed = !previous || previous.toJson() !== text;
-  if (changed) fs.writeFileSync(file, text);
+  if (changed) writeLockFile(file, text);
   if (a.output === 'text') {
     io.stdout(
       `${changed ? 'wrote' : 'unchanged'}: ${path.relative(io.cwd, file) || file}, ${result.lock.size} reference(s)${result.unused.length ? `, ${result.unused.length} no longer used dropped` : ''}\n`,
@@ -351,7 +357,7 @@ async function lockCommand(a: Args, io: CliIo, client: RegistryClient): Promise<
 
 function stepLine(s: SmokeStep): string {
   const mark = s.outcome === 'ok' ? 'ok     ' : s.outcome === 'failed' ? 'FAILED ' : 'skipped';
-  return `  ${mark} ${s.phase.padEnd(6)} ${s.extension ?? ''}${s.detail ? `: ${s.detail}` : ''}${s.outcome === 'ok' ? ` (${s.ms} ms)` : ''}\n`;
+  return `  ${mark} ${s.phase.padEnd(6)} ${p(s.extension ?? '')}${s.detail ? `: ${p(s.detail)}` : ''}${s.outcome === 'ok' ? ` (${s.ms} ms)` : ''}\n`;
 }
 
 async function testCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {
@@ -369,7 +375,7 @@ async function testCommand(a: Args, io: CliIo, client: RegistryClient): Promise<
     runAs: a.runAs,
     updates: a.updates,
     keep: a.keep,
-    onProgress: a.quiet ? undefined : (line) => io.stderr(`${line}\n`),
+    onProgress: a.quiet ? undefined : (line) => io.stderr(`${p(line)}\n`),
     onStep: a.quiet || a.output === 'json' ? undefined : (s) => io.stdout(stepLine(s)),
   });
   if (a.output === 'json') io.stdout(`${JSON.stringify({ ok: report.failed === 0, ...report }, null, 2)}\n`);

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseImageReference } from './image-ref';
+import { isPlainObject } from './runtime-types';
 
 export const IMAGE_LOCK_FILE = 'cnpg-images.lock.json';
 export const IMAGE_LOCK_VERSION = 1;
@@ -45,27 +46,39 @@ export class ImageLock {
     return new ImageLock(ImageLock.check(data, origin), origin);
   }
 
+  /**
+   * The lock's schema, enforced on every read (a lock is committed and reviewed like code, so a wrong type is an
+   * error, never something written back): `{ lockfileVersion: 1, images: { "<reference without digest>":
+   * { digest: "sha256:<64 hex>", mediaType?: string } } }`, no other keys.
+   */
   private static check(data: unknown, origin: string): ImageLockFile {
-    const d = data as ImageLockFile;
-    if (
-      typeof d !== 'object' ||
-      d === null ||
-      d.lockfileVersion !== IMAGE_LOCK_VERSION ||
-      typeof d.images !== 'object' ||
-      d.images === null
-    ) {
-      throw new Error(
-        `${origin}: not an image lock of version ${IMAGE_LOCK_VERSION}. Fix: run "cnpg-constructs images lock" to write it again`,
+    const fix = 'Fix: run "cnpg-constructs images lock" to write it again';
+    const bad = (what: string): never => {
+      throw new Error(`${origin}: ${what}. ${fix}`);
+    };
+    if (!isPlainObject(data) || data.lockfileVersion !== IMAGE_LOCK_VERSION || !isPlainObject(data.images)) {
+      bad(
+        `not an image lock of version ${IMAGE_LOCK_VERSION} (an object with "lockfileVersion": ${IMAGE_LOCK_VERSION} and an "images" object)`,
       );
     }
+    const d = data as Record<string, unknown> & { images: Record<string, unknown> };
+    for (const key of Object.keys(d)) if (key !== 'lockfileVersion' && key !== 'images') bad(`unknown key ${JSON.stringify(key)}`);
     for (const [ref, e] of Object.entries(d.images)) {
-      if (!parseImageReference(ref) || !/^sha256:[0-9a-f]{64}$/.test(e?.digest ?? '')) {
-        throw new Error(
-          `${origin}: entry ${JSON.stringify(ref)} is not a reference with a sha256 digest. Fix: run "cnpg-constructs images lock" to write it again`,
-        );
+      const parsed = parseImageReference(ref);
+      if (!parsed || parsed.digest) bad(`entry ${JSON.stringify(ref)} is not an image reference without a digest`);
+      if (!isPlainObject(e))
+        bad(`entry ${JSON.stringify(ref)} is ${e === null ? 'null' : Array.isArray(e) ? 'an array' : `a ${typeof e}`}, not an object`);
+      const entry = e as Record<string, unknown>;
+      for (const key of Object.keys(entry)) {
+        if (key !== 'digest' && key !== 'mediaType') bad(`entry ${JSON.stringify(ref)} has the unknown key ${JSON.stringify(key)}`);
       }
+      if (typeof entry.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(entry.digest)) {
+        bad(`entry ${JSON.stringify(ref)} has no "digest" of the form sha256:<64 lowercase hex digits>`);
+      }
+      if (entry.mediaType !== undefined && typeof entry.mediaType !== 'string')
+        bad(`entry ${JSON.stringify(ref)} has a "mediaType" that is not a string`);
     }
-    return d;
+    return d as unknown as ImageLockFile;
   }
 
   private constructor(

@@ -37,6 +37,18 @@ function keysFor(registry: string): string[] {
   return keys;
 }
 
+/**
+ * Where JSON.parse stopped, as `line L, column C`, and nothing of the text: V8's messages quote the text around
+ * the error (`Unexpected token 'Y', ..."auth":Y2k6WnE3WH"...`), which in a credentials file is the secret.
+ */
+export function jsonErrorPlace(text: string, e: unknown): string {
+  const at = /at position (\d+)/.exec((e as Error)?.message ?? '');
+  if (!at) return 'somewhere in the file';
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
 function readConfig(file: string): ConfigFile | undefined {
   let text: string;
   try {
@@ -44,14 +56,25 @@ function readConfig(file: string): ConfigFile | undefined {
   } catch {
     return undefined;
   }
+  let data: unknown;
   try {
-    return JSON.parse(text) as ConfigFile;
+    data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file} is not valid JSON (${(e as Error).message}): fix or remove it`);
+    // Never the parser's message: it quotes the text, and the text holds passwords.
+    throw new Error(`${file} is not valid JSON (${jsonErrorPlace(text, e)}): fix or remove it`);
   }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${file} is not a JSON object: fix or remove it`);
+  return data as ConfigFile;
 }
 
 function fromEntry(entry: AuthEntry, source: string): RegistryCredentials | undefined {
+  if (!entry || typeof entry !== 'object')
+    throw new Error(`${source} is not an object with "auth" or "username"/"password": fix or remove it`);
+  for (const key of ['auth', 'username', 'password', 'identitytoken'] as const) {
+    // The value is not quoted: it may be the secret.
+    if (entry[key] !== undefined && typeof entry[key] !== 'string')
+      throw new Error(`${source}: "${key}" is not a string: fix or remove it`);
+  }
   if (entry.identitytoken) return { identityToken: entry.identitytoken, source };
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
@@ -75,8 +98,16 @@ function fromHelper(helper: string, registry: string, source: string): RegistryC
     // Helpers answer "credentials not found in native keychain" with a non-zero exit: no credentials.
     return undefined;
   }
-  const r = JSON.parse(out) as { Username?: string; Secret?: string };
-  if (!r.Secret) return undefined;
+  let r: { Username?: unknown; Secret?: unknown };
+  try {
+    r = JSON.parse(out);
+  } catch {
+    // Not its output in the message: a helper prints the secret.
+    throw new Error(`${source}: ${bin} get printed something that is not JSON for ${registry}`);
+  }
+  if (!r || typeof r.Secret !== 'string' || !r.Secret) return undefined;
+  if (r.Username !== undefined && typeof r.Username !== 'string')
+    throw new Error(`${source}: ${bin} get printed a Username that is not a string`);
   return r.Username === '<token>'
     ? { identityToken: r.Secret, source: `${source} (${bin})` }
     : { username: r.Username, password: r.Secret, source: `${source} (${bin})` };

@@ -1,5 +1,8 @@
 // Resolving the image references of synthesized objects to digests (`images lock`) and checking that tags
 // still point where the lock says (`images lock --check`, which never writes).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../core/findings';
 import { IMAGE_LOCK_VERSION, ImageLock, type ImageLockEntry, imageReferencesIn } from '../core/image-lock';
 import { parseImageReference } from '../core/image-ref';
 import { mapLimit } from './pull';
@@ -15,11 +18,16 @@ export interface LockedReference {
   readonly usedAt: readonly string[];
 }
 
-export interface LockProblem {
+/** A lock finding: `where` and `reference` are the reference, `field` where the objects use it. */
+export interface LockProblem extends Finding {
   readonly reference: string;
   readonly usedAt: readonly string[];
   readonly message: string;
   readonly fix: string;
+}
+
+function lockProblem(u: Use, code: string, message: string, fix: string): LockProblem {
+  return { code, where: u.ref, field: u.usedAt.join('; '), reference: u.ref, usedAt: u.usedAt, message, fix };
 }
 
 export interface LockResult {
@@ -79,40 +87,50 @@ export async function lockReferences(uses: readonly Use[], options: LockOptions)
   tagged.forEach((u, i) => {
     const r = resolved[i];
     if (r instanceof Error) {
-      problems.push({
-        reference: u.ref,
-        usedAt: u.usedAt,
-        // The registry error says what to do: its fix is the problem's fix.
-        message: `cannot be resolved: ${withoutReference(u.ref, r instanceof RegistryError ? r.problem : r.message)}`,
-        fix: (r instanceof RegistryError ? r.fix : undefined) ?? 'check the reference and the registry',
-      });
+      // The registry error says what to do: its fix is the problem's fix.
+      problems.push(
+        r instanceof RegistryError
+          ? lockProblem(u, r.findingCode, `cannot be resolved: ${r.detail}`, r.fix ?? 'check the reference and the registry')
+          : lockProblem(
+              u,
+              'lock-unresolvable',
+              `cannot be resolved: ${withoutReference(u.ref, r.message)}`,
+              'check the reference and the registry',
+            ),
+      );
       return;
     }
     const locked = options.previous?.digestOf(u.ref);
     if (options.check) {
       if (!locked) {
-        problems.push({
-          reference: u.ref,
-          usedAt: u.usedAt,
-          message: `is not in ${options.previous?.origin ?? 'the lock'}`,
-          fix: 'run "cnpg-constructs images lock" and commit the lock',
-        });
+        problems.push(
+          lockProblem(
+            u,
+            'lock-entry-missing',
+            `is not in ${options.previous?.origin ?? 'the lock'}`,
+            'run "cnpg-constructs images lock" and commit the lock',
+          ),
+        );
       } else if (locked !== r.digest) {
-        problems.push({
-          reference: u.ref,
-          usedAt: u.usedAt,
-          message: `now points at ${r.digest}, but the lock has ${locked}: the tag was moved since it was locked`,
-          fix: 'review the new image (images inspect / images test), then run "cnpg-constructs images lock" to accept it; or pin the old digest',
-        });
+        problems.push(
+          lockProblem(
+            u,
+            'lock-tag-moved',
+            `now points at ${r.digest}, but the lock has ${locked}: the tag was moved since it was locked`,
+            'review the new image (images inspect / images test), then run "cnpg-constructs images lock" to accept it; or pin the old digest',
+          ),
+        );
       }
     }
     if (u.pinned && u.pinned !== r.digest) {
-      problems.push({
-        reference: u.ref,
-        usedAt: u.usedAt,
-        message: `is written with @${u.pinned}, but the tag now points at ${r.digest}`,
-        fix: 'synthesize again from an updated lock, or fix the digest in the code',
-      });
+      problems.push(
+        lockProblem(
+          u,
+          'lock-pinned-digest-moved',
+          `is written with @${u.pinned}, but the tag now points at ${r.digest}`,
+          'synthesize again from an updated lock, or fix the digest in the code',
+        ),
+      );
     }
     references.push({ reference: u.ref, digest: u.pinned ?? r.digest, mediaType: r.mediaType, usedAt: u.usedAt });
   });
@@ -134,4 +152,35 @@ export async function lockReferences(uses: readonly Use[], options: LockOptions)
 /** A registry error's text without the reference it starts with. */
 function withoutReference(ref: string, message: string): string {
   return message.startsWith(`${ref}: `) ? message.slice(ref.length + 2) : message;
+}
+
+/**
+ * Writes a lock file as a new file renamed over the old one, in the same directory: a reader never sees half a
+ * lock, and a lock that is a symbolic link is refused, never written through to wherever it points.
+ */
+export function writeLockFile(file: string, text: string): void {
+  const st = lstatOrUndefined(file);
+  if (st?.isSymbolicLink()) {
+    throw new Error(
+      `${file} is a symbolic link (to ${JSON.stringify(fs.readlinkSync(file))}); refusing to write through it. Fix: replace it with the file itself, or pass --file with the real path`,
+    );
+  }
+  if (st && !st.isFile()) throw new Error(`${file} is not a regular file; refusing to replace it`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  // wx: never follows or reuses what is already there.
+  fs.writeFileSync(tmp, text, { flag: 'wx', mode: st ? st.mode & 0o777 : 0o644 });
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,17 +1,25 @@
 // Layers applied in order into a directory, as a container runtime builds a root filesystem (image-spec
-// layer.md: whiteouts `.wh.<name>` and opaque directories `.wh..wh..opq`), but refusing everything that could
-// write outside it: absolute or `..` entry paths, symbolic links whose target leaves the image (an extension
-// image is mounted at /extensions/<name>: an absolute link would point into the postgres container), hard
-// links to anything outside, and writing through a link. Each layer's uncompressed bytes are checked against
-// the config's `rootfs.diff_ids`. Tar parsing is node-tar's; zstd is fzstd's (Node 20's zlib has no zstd).
-import { createHash, type Hash } from 'node:crypto';
+// layer.md: whiteouts `.wh.<name>` and opaque directories `.wh..wh..opq`), refusing everything that could
+// touch anything outside it. Every path is resolved inside the root before it is used, following symbolic links
+// with the root as `/` as containerd does (containerd/continuity fs/path.go, RootPath and walkLinks; its
+// archive/tar.go applyNaive resolves parents and hard-link targets that way and refuses a whiteout whose name
+// leaves its directory, "invalid whiteout name"), except that where containerd clamps a walk at the root, this
+// refuses it: an extension image is mounted at /extensions/<name>, where a link that climbs out of the image, or an
+// absolute one, points into the postgres container. So it refuses: absolute, `..` or over-long entry paths;
+// whiteouts naming anything but one entry of their own directory; symbolic links that resolve outside the image,
+// alone or through other links, in any order of creation (every link is resolved again once all layers are
+// applied); hard links to anything but a regular file of the image; writing through a link. Each layer's
+// uncompressed bytes must match the config's `rootfs.diff_ids`. Tar parsing is node-tar's; zstd goes through
+// `./zstd` (bounded window, one block at a time); gzip is Node's zlib, which waits for the consumer.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { Parser, type ReadEntry } from 'tar';
+import type { Finding } from '../core/findings';
+import { DEFAULT_MAX_ZSTD_WINDOW, ZstdLimitError, zstdDecompress } from './zstd';
 
 export interface UnpackLimits {
   /**
@@ -24,25 +32,38 @@ export interface UnpackLimits {
    * @default 1000000
    */
   readonly maxEntries?: number;
+  /**
+   * Largest zstd window (the memory a zstd frame may ask the decoder for), in bytes.
+   * @default 128 MiB (zstd's own default limit)
+   */
+  readonly maxZstdWindowBytes?: number;
 }
 
 export interface LayerSource {
-  readonly file: string;
+  /** The compressed layer as a file. */
+  readonly file?: string;
+  /** The compressed layer as its bytes arrive (used instead of `file`). */
+  readonly open?: () => AsyncIterable<Uint8Array>;
   readonly mediaType: string;
   readonly digest: string;
-  /** The uncompressed digest from the image config (`rootfs.diff_ids`), checked when given. */
-  readonly diffId?: string;
+  /** The uncompressed digest from the image config (`rootfs.diff_ids`): the layer must match it. */
+  readonly diffId: string;
 }
 
 /** An image layer holds something this library will not unpack. */
 export class UnsafeLayerError extends Error {
   public override readonly name = 'UnsafeLayerError';
+  /** The refusal as a finding (`where`: the layer digest; `field`: the entry path, empty for the layer itself). */
+  public readonly finding: Finding;
   constructor(
     public readonly layer: string,
     public readonly entry: string,
     reason: string,
+    code = 'layer-unsafe',
+    fix = 'do not use this image: it is malformed or built to attack the machine that unpacks it',
   ) {
-    super(`layer ${layer}: entry ${JSON.stringify(entry)} ${reason}; refusing to unpack the image`);
+    super(`layer ${layer}: ${entry ? `entry ${JSON.stringify(entry)} ` : ''}${reason}; refusing to unpack the image`);
+    this.finding = { code, where: layer, field: entry, message: `${entry ? `entry ${JSON.stringify(entry)} ` : ''}${reason}`, fix };
   }
 }
 
@@ -62,37 +83,11 @@ export function layerCompression(mediaType: string): Compression {
   throw new Error(`layer media type ${JSON.stringify(mediaType)} is not a tar layer (tar, tar+gzip or tar+zstd)`);
 }
 
-class ZstdStream extends Transform {
-  private readonly d: ZstdDecompress;
-  constructor() {
-    super();
-    this.d = new ZstdDecompress((chunk) => {
-      this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    });
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.d.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
-  }
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.d.push(new Uint8Array(0), true);
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
-  }
-}
-
 /** Counts and hashes the uncompressed stream on its way to the tar parser. */
 class Meter extends Transform {
   public bytes = 0;
+  public readonly hash = createHash('sha256');
   constructor(
-    private readonly hash: Hash | undefined,
     private readonly limit: number,
     private readonly layer: string,
   ) {
@@ -105,73 +100,120 @@ class Meter extends Transform {
         new UnsafeLayerError(
           this.layer,
           '',
-          `unpacks to more than ${this.limit} bytes (the limit; raise maxUnpackedBytes if you trust the image)`,
+          `unpacks to more than ${this.limit} bytes (the limit)`,
+          'layer-too-large',
+          'raise maxUnpackedBytes if you trust the image',
         ),
       );
       return;
     }
-    this.hash?.update(chunk);
+    this.hash.update(chunk);
     cb(null, chunk);
   }
 }
 
 const MAX_DEFAULT_BYTES = 8 * 1024 ** 3;
+/** Linux's limits: PATH_MAX (bytes of a path, with its NUL), NAME_MAX (bytes of one name), MAXSYMLINKS. */
+const PATH_MAX = 4096;
+const NAME_MAX = 255;
+const MAX_SYMLINKS = 40;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** Applies `layers` in order into `root` (created if missing). Throws on the first unsafe entry. */
 export async function unpackLayers(layers: readonly LayerSource[], root: string, limits: UnpackLimits = {}): Promise<UnpackResult> {
   fs.mkdirSync(root, { recursive: true });
-  const state = new Writer(path.resolve(root), limits.maxEntries ?? 1_000_000);
+  const state = new Writer(fs.realpathSync(root), limits.maxEntries ?? 1_000_000);
   let budget = limits.maxUnpackedBytes ?? MAX_DEFAULT_BYTES;
+  const window = limits.maxZstdWindowBytes ?? DEFAULT_MAX_ZSTD_WINDOW;
   for (const layer of layers) {
+    if (!DIGEST.test(layer.diffId ?? '')) {
+      throw new UnsafeLayerError(
+        layer.digest,
+        '',
+        `has no sha256 diff_id in the image config (rootfs.diff_ids), so its content cannot be checked`,
+        'image-config-no-diff-ids',
+        'rebuild the image with a standard tool (docker build, buildah, kaniko): image-spec config.md requires rootfs.diff_ids',
+      );
+    }
     const compression = layerCompression(layer.mediaType);
-    const hash = layer.diffId ? createHash('sha256') : undefined;
-    const meter = new Meter(hash, budget, layer.digest);
+    const meter = new Meter(budget, layer.digest);
     state.beginLayer(layer.digest);
+    const abort = new AbortController();
+    state.onFailure = () => abort.abort();
     const parser = new Parser({ strict: true, onReadEntry: (entry: ReadEntry) => state.entry(entry) });
-    const stages: NodeJS.ReadWriteStream[] =
-      compression === 'gzip' ? [zlib.createGunzip({ chunkSize: 256 * 1024 })] : compression === 'zstd' ? [new ZstdStream()] : [];
+    const source = layer.open ? layer.open() : fs.createReadStream(layer.file as string, { highWaterMark: 1024 * 1024 });
     try {
-      const streams: NodeJS.ReadWriteStream[] = [...stages, meter];
-      await pipeline([
-        fs.createReadStream(layer.file, { highWaterMark: 1024 * 1024 }),
-        ...streams,
-        parser as unknown as NodeJS.WritableStream,
-      ]);
+      if (compression === 'zstd') {
+        await pipeline(
+          source,
+          (s: AsyncIterable<Uint8Array>) => zstdDecompress(s, window),
+          meter,
+          parser as unknown as NodeJS.WritableStream,
+          {
+            signal: abort.signal,
+          },
+        );
+      } else if (compression === 'gzip') {
+        await pipeline(source, zlib.createGunzip({ chunkSize: 256 * 1024 }), meter, parser as unknown as NodeJS.WritableStream, {
+          signal: abort.signal,
+        });
+      } else {
+        await pipeline(source, meter, parser as unknown as NodeJS.WritableStream, { signal: abort.signal });
+      }
     } catch (e) {
+      if (state.failure) throw state.failure;
       if (e instanceof UnsafeLayerError) throw e;
-      const inner = state.failure;
-      if (inner) throw inner;
+      if (e instanceof ZstdLimitError && e.kind === 'window') {
+        throw new UnsafeLayerError(
+          layer.digest,
+          '',
+          e.message,
+          'layer-zstd-window-too-large',
+          'raise maxZstdWindowBytes if you trust the image',
+        );
+      }
       throw new UnsafeLayerError(
         layer.digest,
         '',
         `could not be read as ${compression === 'none' ? 'tar' : `${compression}-compressed tar`} (${(e as Error).message})`,
+        'layer-unreadable',
       );
     }
     if (state.failure) throw state.failure;
     budget -= meter.bytes;
-    if (hash && layer.diffId) {
-      const got = `sha256:${hash.digest('hex')}`;
-      if (got !== layer.diffId) {
-        throw new UnsafeLayerError(layer.digest, '', `uncompresses to ${got}, but the image config says ${layer.diffId} (rootfs.diff_ids)`);
-      }
+    const got = `sha256:${meter.hash.digest('hex')}`;
+    if (got !== layer.diffId) {
+      throw new UnsafeLayerError(
+        layer.digest,
+        '',
+        `uncompresses to ${got}, but the image config says ${layer.diffId} (rootfs.diff_ids)`,
+        'layer-diff-id-mismatch',
+        'the registry or the image is corrupt: do not use it',
+      );
     }
   }
+  state.checkLinks();
   return { entries: state.entries, bytes: state.bytes, skipped: state.skipped };
 }
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 
+type Resolved = { readonly rel: string } | { readonly escape: string };
+
 class Writer {
   public entries = 0;
   public bytes = 0;
   public readonly skipped: string[] = [];
   public failure: Error | undefined;
+  public onFailure: () => void = () => undefined;
   private layer = '';
   /** Paths (relative) this layer wrote, for opaque whiteouts. */
   private written = new Set<string>();
   /** Directories known to be real directories inside root. */
   private readonly realDirs = new Set<string>(['']);
+  /** Every symbolic link created, to resolve again once all layers are applied. */
+  private readonly links = new Set<string>();
 
   constructor(
     private readonly root: string,
@@ -193,24 +235,42 @@ class Writer {
     } catch (e) {
       this.failure = e as Error;
       entry.resume();
+      this.onFailure();
     }
   }
 
-  private fail(name: string, reason: string): never {
-    throw new UnsafeLayerError(this.layer, name, reason);
+  private fail(name: string, reason: string, code: string): never {
+    throw new UnsafeLayerError(this.layer, name, reason, code);
   }
 
   /** The entry's path relative to root, or a refusal. */
-  private relative(raw: string): string {
-    if (raw.includes('\0')) this.fail(raw, 'has a NUL byte in its path');
-    if (raw.startsWith('/')) this.fail(raw, 'has an absolute path');
+  private relative(raw: string, what = 'path'): string {
+    if (raw.includes('\0')) this.fail(raw, `has a NUL byte in its ${what}`, 'layer-path-nul');
+    if (raw.startsWith('/')) this.fail(raw, `has an absolute ${what}`, 'layer-path-absolute');
     const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
-    if (parts.includes('..')) this.fail(raw, 'has a ".." path component');
-    return parts.join('/');
+    if (parts.includes('..')) this.fail(raw, `has a ".." ${what} component`, 'layer-path-dotdot');
+    const long = parts.find((p) => Buffer.byteLength(p) > NAME_MAX);
+    if (long !== undefined)
+      this.fail(
+        raw,
+        `has a name of ${Buffer.byteLength(long)} bytes, over the system's limit of ${NAME_MAX} (NAME_MAX)`,
+        'layer-path-too-long',
+      );
+    const rel = parts.join('/');
+    const full = Buffer.byteLength(this.root) + 1 + Buffer.byteLength(rel);
+    if (full >= PATH_MAX) {
+      this.fail(
+        raw.length > 200 ? `${raw.slice(0, 100)}…${raw.slice(-60)}` : raw,
+        `unpacks to a path of ${full} bytes, over the system's limit of ${PATH_MAX - 1} (PATH_MAX)`,
+        'layer-path-too-long',
+      );
+    }
+    return rel;
   }
 
   private apply(entry: ReadEntry): void {
-    if (++this.entries > this.maxEntries) this.fail(entry.path, `is past the limit of ${this.maxEntries} entries`);
+    if (++this.entries > this.maxEntries)
+      this.fail(entry.path, `is past the limit of ${this.maxEntries} entries`, 'layer-too-many-entries');
     const rel = this.relative(entry.path);
     if (rel === '') {
       entry.resume();
@@ -219,9 +279,14 @@ class Writer {
     const base = path.posix.basename(rel);
     const dir = path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel);
     if (base.startsWith(WHITEOUT)) {
+      const name = base.slice(WHITEOUT.length);
+      // containerd archive/tar.go, applyNaive: the whiteout must name an entry of its own directory.
+      if (base !== OPAQUE && (name === '' || name === '.' || name === '..')) {
+        this.fail(entry.path, `is a whiteout that names ${JSON.stringify(name)}, not an entry of its directory`, 'layer-whiteout-invalid');
+      }
       this.parentDir(dir, rel);
       if (base === OPAQUE) this.opaque(dir);
-      else this.remove(path.posix.join(dir, base.slice(WHITEOUT.length)));
+      else this.remove(path.posix.join(dir, name));
       entry.resume();
       return;
     }
@@ -252,22 +317,35 @@ class Writer {
       case 'SymbolicLink': {
         const link = entry.linkpath ?? '';
         if (link.startsWith('/'))
-          this.fail(entry.path, `is a symbolic link to the absolute path ${JSON.stringify(link)}, outside the image once mounted`);
-        const resolved = path.posix.normalize(path.posix.join(dir, link));
-        if (resolved === '..' || resolved.startsWith('../'))
-          this.fail(entry.path, `is a symbolic link to ${JSON.stringify(link)}, which points outside the image`);
+          this.fail(
+            entry.path,
+            `is a symbolic link to the absolute path ${JSON.stringify(link)}, outside the image once mounted`,
+            'layer-symlink-absolute',
+          );
+        if (link === '' || link.includes('\0') || Buffer.byteLength(link) >= PATH_MAX)
+          this.fail(entry.path, 'is a symbolic link without a usable target', 'layer-symlink-invalid');
         this.remove(rel);
+        // Not path.join: it would fold `up/..` lexically, which is what a chain of links exploits.
+        const r = this.resolve(dir ? `${dir}/${link}` : link, true);
+        if ('escape' in r)
+          this.fail(entry.path, `is a symbolic link to ${JSON.stringify(link)}, which ${r.escape}`, 'layer-symlink-escapes');
         fs.symlinkSync(link, target);
+        this.links.add(rel);
         entry.resume();
         return;
       }
       case 'Link': {
-        const from = this.relative(entry.linkpath ?? '');
-        const source = path.join(this.root, from);
-        const st = lstat(source);
-        if (!st?.isFile())
-          this.fail(entry.path, `is a hard link to ${JSON.stringify(entry.linkpath)}, which is not a regular file of the image`);
-        this.parentDir(path.posix.dirname(from) === '.' ? '' : path.posix.dirname(from), from);
+        const from = this.relative(entry.linkpath ?? '', 'link target');
+        const r = this.resolve(from, true);
+        if ('escape' in r)
+          this.fail(entry.path, `is a hard link to ${JSON.stringify(entry.linkpath)}, which ${r.escape}`, 'layer-hardlink-escapes');
+        const source = path.join(this.root, r.rel);
+        if (!lstat(source)?.isFile())
+          this.fail(
+            entry.path,
+            `is a hard link to ${JSON.stringify(entry.linkpath)}, which is not a regular file of the image`,
+            'layer-hardlink-invalid',
+          );
         this.remove(rel);
         fs.linkSync(source, target);
         entry.resume();
@@ -279,6 +357,55 @@ class Writer {
     }
   }
 
+  /**
+   * `rel` resolved inside root as the kernel resolves it in the mounted image, following symbolic links (at most
+   * MAXSYMLINKS, then the kernel gives up with ELOOP and so does this, reporting the path unresolved) with the
+   * root as `/`; an escape when the walk leaves the root or meets an absolute link.
+   */
+  private resolve(rel: string, followLast: boolean): Resolved {
+    const todo = rel.split('/').reverse();
+    const done: string[] = [];
+    let hops = 0;
+    while (todo.length) {
+      const c = todo.pop() as string;
+      if (c === '' || c === '.') continue;
+      if (c === '..') {
+        if (!done.length) return { escape: 'resolves outside the image (through ".." at its top)' };
+        done.pop();
+        continue;
+      }
+      const candidate = done.length ? `${done.join('/')}/${c}` : c;
+      const st = this.realDirs.has(candidate) ? undefined : lstat(path.join(this.root, candidate));
+      if (st?.isSymbolicLink() && (todo.length > 0 || followLast)) {
+        if (++hops > MAX_SYMLINKS) return { rel: candidate };
+        const target = fs.readlinkSync(path.join(this.root, candidate));
+        if (target.startsWith('/'))
+          return { escape: `resolves through ${JSON.stringify(candidate)} to the absolute path ${JSON.stringify(target)}` };
+        for (const t of target.split('/').reverse()) todo.push(t);
+        continue;
+      }
+      done.push(c);
+    }
+    return { rel: done.join('/') };
+  }
+
+  /** Every link in the final tree resolves inside it (links made in any order, across layers). */
+  checkLinks(): void {
+    for (const rel of this.links) {
+      if (!lstat(path.join(this.root, rel))?.isSymbolicLink()) continue;
+      const r = this.resolve(rel, true);
+      if ('escape' in r) {
+        const link = fs.readlinkSync(path.join(this.root, rel));
+        throw new UnsafeLayerError(
+          this.layer,
+          rel,
+          `is a symbolic link to ${JSON.stringify(link)}, which, once all layers are applied, ${r.escape}`,
+          'layer-symlink-escapes',
+        );
+      }
+    }
+  }
+
   /** Makes sure every directory above `rel` is a real directory inside root (never a link). */
   private parentDir(dir: string, rel: string): void {
     if (this.realDirs.has(dir)) return;
@@ -287,14 +414,17 @@ class Writer {
       current = current ? `${current}/${part}` : part;
       if (this.realDirs.has(current)) continue;
       const st = lstat(path.join(this.root, current));
-      if (st?.isSymbolicLink()) this.fail(rel, `would be written through the symbolic link ${JSON.stringify(current)}`);
+      if (st?.isSymbolicLink())
+        this.fail(rel, `would be written through the symbolic link ${JSON.stringify(current)}`, 'layer-write-through-symlink');
       if (st && !st.isDirectory()) fs.rmSync(path.join(this.root, current), { force: true });
       if (!st?.isDirectory()) fs.mkdirSync(path.join(this.root, current), { mode: 0o755 });
       this.realDirs.add(current);
     }
   }
 
+  /** Removes `rel` (never `..` or the root: callers pass an entry of a real directory inside root). */
   private remove(rel: string): void {
+    if (rel === '' || rel.split('/').includes('..')) throw new Error(`internal: refusing to remove ${JSON.stringify(rel)}`);
     fs.rmSync(path.join(this.root, rel), { recursive: true, force: true });
     for (const d of this.realDirs) if (d === rel || d.startsWith(`${rel}/`)) this.realDirs.delete(d);
   }

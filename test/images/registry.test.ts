@@ -156,7 +156,7 @@ describe('registry client against docker-registry', () => {
     [
       'a symbolic link out of the image',
       [{ path: 'share/x', symlink: '../../..' }],
-      /symbolic link to "..\/..\/..", which points outside the image/,
+      /symbolic link to "..\/..\/..", which resolves outside the image/,
     ],
     [
       'a write through a symbolic link',
@@ -167,7 +167,7 @@ describe('registry client against docker-registry', () => {
       ],
       /entry "lib\/x.so" would be written through the symbolic link "lib"/,
     ],
-    ['a hard link to a file outside', [{ path: 'x', hardlink: '../etc/passwd' }], /has a ".." path component/],
+    ['a hard link to a file outside', [{ path: 'x', hardlink: '../etc/passwd' }], /has a ".." link target component/],
   ];
   test.each(hostile)('a layer with %s is refused, and nothing is written outside the root', async (_what, entries, message) => {
     const repo = `ext/hostile-${Math.random().toString(36).slice(2, 8)}`;
@@ -178,7 +178,8 @@ describe('registry client against docker-registry', () => {
     expect(err).toBeInstanceOf(UnsafeLayerError);
     expect(err.message).toMatch(message);
     expect(err.message).toMatch(/refusing to unpack the image/);
-    expect(fs.readdirSync(parent)).toEqual(['root']);
+    // Nothing outside the root, and the root itself removed again.
+    expect(fs.readdirSync(parent)).toEqual([]);
     expect(fs.existsSync('/tmp/escaped.txt')).toBe(false);
   });
 

@@ -163,3 +163,8 @@ export function index(
     ),
   );
 }
+
+/** One ustar header as `tar()` writes it, for tests that assemble archives by hand (PAX records, long paths). */
+export function ustarHeader(name: string, size: number, type: string, mode = 0o644, linkname = ''): Buffer {
+  return header(name, size, type, mode, linkname);
+}

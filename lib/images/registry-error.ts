@@ -1,0 +1,64 @@
+// The one error of the registry client: what went wrong (the problem) and what to do (the fix), kept apart, with a
+// stable finding code (lib/core/findings.ts) so that lock, verify and the CLI report it like any other finding.
+import type { Finding } from '../core/findings';
+import { printable } from './format';
+
+export interface RegistryErrorDetails {
+  /** The image reference the request was for. */
+  readonly reference: string;
+  /** Stable kebab-case code of the rule (`registry-unreachable`, `registry-not-found`, ...). */
+  readonly code: string;
+  /** What to do. */
+  readonly fix?: string;
+  /** The HTTP status the registry answered, when it answered. */
+  readonly status?: number;
+  /** The registry could not be reached at all (DNS, connection, TLS, proxy), as opposed to an answer. */
+  readonly unreachable?: boolean;
+  /** The network error's code (`ECONNREFUSED`, `ERR_SSL_WRONG_VERSION_NUMBER`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, ...). */
+  readonly networkCode?: string;
+}
+
+/** A registry answered with something this client must not or cannot use, or could not be reached. */
+export class RegistryError extends Error {
+  public override readonly name = 'RegistryError';
+  /** The reference the request was for. */
+  public readonly reference: string;
+  /** What is wrong, without the reference in front and without the fix. Text from the registry is escaped. */
+  public readonly detail: string;
+  /** What to do, when there is something to do. */
+  public readonly fix?: string;
+  public readonly status?: number;
+  public readonly unreachable: boolean;
+  /** The network error's code, when the registry could not be reached. */
+  public readonly networkCode?: string;
+  /** The stable finding code. */
+  public readonly findingCode: string;
+
+  constructor(detail: string, details: RegistryErrorDetails) {
+    const text = printable(detail);
+    super(`${details.reference}: ${text}${details.fix ? `. Fix: ${details.fix}` : ''}`);
+    this.reference = details.reference;
+    this.detail = text;
+    this.fix = details.fix;
+    this.status = details.status;
+    this.unreachable = details.unreachable ?? false;
+    this.networkCode = details.networkCode;
+    this.findingCode = details.code;
+  }
+
+  /** `<reference>: <detail>`: the message without its fix. */
+  public get problem(): string {
+    return `${this.reference}: ${this.detail}`;
+  }
+
+  /** The error as a finding (`where`: the reference). */
+  public get finding(): Finding {
+    return {
+      code: this.findingCode,
+      where: this.reference,
+      field: '',
+      message: this.detail,
+      fix: this.fix ?? 'check the reference and the registry',
+    };
+  }
+}
