@@ -4,14 +4,13 @@
 // The result is cached per manifest digest beside the blob cache.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { Parser, type ReadEntry } from 'tar';
 import { type OperandProvides, operandFromPaths } from './operand';
 import type { RegistryClient } from './registry';
 import { layerCompression } from './unpack';
+import { zstdDecompress } from './zstd';
 
 interface CachedOperand {
   readonly reference: string;
@@ -23,27 +22,6 @@ interface CachedOperand {
 // Enough for any Debian-based operand (minimal: ~9,000 entries; standard: ~60,000).
 const MAX_ENTRIES = 2_000_000;
 const RELEVANT = /^(usr\/)?(local\/)?lib(32|64)?\/|^usr\/share\/postgresql\/[0-9]+\/extension\/|^etc\/ld\.so\.conf/;
-
-/** zstd through fzstd (Node 20's zlib has none). */
-class Unzstd extends Transform {
-  private readonly d = new ZstdDecompress((chunk) => this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.d.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
-  }
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.d.push(new Uint8Array(0), true);
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
-  }
-}
 
 function cacheFile(client: RegistryClient, digest: string): string {
   return path.join(client.cacheDir, 'operands', `${digest.replace(':', '-')}.json`);
@@ -80,10 +58,12 @@ async function listLayer(file: string, mediaType: string, files: Set<string>, co
       entry.resume();
     },
   });
-  const stages: NodeJS.ReadWriteStream[] = [];
-  if (compression === 'gzip') stages.push(zlib.createGunzip());
-  else if (compression === 'zstd') stages.push(new Unzstd());
-  await pipeline([fs.createReadStream(file), ...stages, parser as unknown as NodeJS.WritableStream]);
+  const sink = parser as unknown as NodeJS.WritableStream;
+  const source = fs.createReadStream(file);
+  // The same bounded decoders as the unpacker's (zstd: a limited window, one block at a time).
+  if (compression === 'zstd') await pipeline(source, (s: AsyncIterable<Uint8Array>) => zstdDecompress(s), sink);
+  else if (compression === 'gzip') await pipeline(source, zlib.createGunzip(), sink);
+  else await pipeline(source, sink);
 }
 
 /**
