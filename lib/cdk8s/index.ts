@@ -12,3 +12,4 @@ export * from './image-lock';
 export * from './kind';
 export * from './operator';
 export * from './postgres-cluster';
+export * from './backup';
