@@ -325,7 +325,11 @@ function pluginFindings(spec: Obj): Finding[] {
 function serverNameFindings(spec: Obj, clusterName: string): Finding[] {
   const out: Finding[] = [];
   const archive = archiveTarget(spec, clusterName);
+  const seen = new Set<number>();
   for (const { role, entry, index } of sourceEntries(spec)) {
+    // An entry that is both the recovery and the replica source is reported once.
+    if (seen.has(index)) continue;
+    seen.add(index);
     const f = `.spec.externalClusters[${index}]`;
     const plugin = obj(entry.plugin);
     const params = obj(plugin.parameters);
