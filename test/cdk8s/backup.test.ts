@@ -3,8 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Chart, JsonPatch, Testing } from 'cdk8s';
-import { parse } from 'yaml';
+import { type App, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
   Backup,
   BarmanCloudManifest,
@@ -17,23 +16,11 @@ import {
   type PostgresClusterProps,
   ScheduledBackup,
 } from '../../lib/cdk8s';
-import { admissionFindings, type KubeObject, validateAgainstSchema } from '../../lib/core';
-import { expectValidCnpgObjects } from '../support/crd-validator';
+import { admissionFindings, type KubeObject } from '../../lib/core';
+import { BARMAN_TREE_MANIFEST, expectValidBackupObjects } from '../support/backup';
 import { startHttpsServer } from '../support/https-server';
 
-const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'barman-cloud');
-const TREE_MANIFEST = path.join(SHARED, 'manifest-v0.14.0-tree.yaml');
-const CRD = parse(fs.readFileSync(path.join(SHARED, 'barmancloud.cnpg.io_objectstores.yaml'), 'utf8'));
-
-/** Every ObjectStore against the plugin v0.14.0 CRD (schema and CEL), every CNPG object against CNPG 1.30.0's. */
-export function expectValidBackupObjects(objects: readonly KubeObject[]): void {
-  expectValidCnpgObjects(objects);
-  const schema = CRD.spec.versions[0].schema.openAPIV3Schema;
-  const errors = objects
-    .filter((o) => o.kind === 'ObjectStore')
-    .flatMap((o) => validateAgainstSchema({ ...o, metadata: {} }, schema).map((e) => `${o.metadata.name} ${e.path}: ${e.message}`));
-  expect(errors).toEqual([]);
-}
+const TREE_MANIFEST = BARMAN_TREE_MANIFEST;
 
 const IMAGE = 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie';
 const s3: ObjectStoreProps = {
@@ -47,7 +34,12 @@ const s3: ObjectStoreProps = {
   retentionPolicy: '30d',
   instanceSidecarConfiguration: { resources: { requests: { cpu: '100m', memory: '128Mi' } }, logLevel: 'debug' },
 };
-const clusterProps = (extra: Partial<PostgresClusterProps> = {}): PostgresClusterProps => ({ imageName: IMAGE, instances: 3, storage: { size: '10Gi' }, ...extra });
+const clusterProps = (extra: Partial<PostgresClusterProps> = {}): PostgresClusterProps => ({
+  imageName: IMAGE,
+  instances: 3,
+  storage: { size: '10Gi' },
+  ...extra,
+});
 
 function problemOf(build: () => unknown): { code: string; field: string; message: string; fix: string; value?: unknown } {
   try {
@@ -81,7 +73,12 @@ describe('what the constructs emit', () => {
     // The source's server name is filled in (the plugin would read "restored" otherwise).
     expect(restored.spec).toMatchObject({
       bootstrap: { recovery: { source: 'prod', recoveryTarget: { targetTime: '2025-05-01T10:00:00Z' } } },
-      externalClusters: [{ name: 'prod', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'prod-store', serverName: 'prod' } } }],
+      externalClusters: [
+        {
+          name: 'prod',
+          plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'prod-store', serverName: 'prod' } },
+        },
+      ],
       plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'prod-store' } }],
     });
     expect(objects.find((o) => o.kind === 'ScheduledBackup')?.spec).toEqual({
@@ -96,7 +93,10 @@ describe('what the constructs emit', () => {
 
   test('Azure and Google stores with workload identity, recovery from volume snapshots, a distributed topology with promotion', () => {
     const chart = new Chart(Testing.app(), 'x', { namespace: 'db' });
-    new ObjectStore(chart, 'azure', { destinationPath: 'https://acct.blob.core.windows.net/backups/pg', azureCredentials: { inheritFromAzureAD: true } });
+    new ObjectStore(chart, 'azure', {
+      destinationPath: 'https://acct.blob.core.windows.net/backups/pg',
+      azureCredentials: { inheritFromAzureAD: true },
+    });
     const gcs = new ObjectStore(chart, 'gcs', { destinationPath: 'gs://backups/pg', googleCredentials: { gkeEnvironment: true } });
     const a = new PostgresCluster(chart, 'dc-a', clusterProps({ backup: { objectStore: gcs, volumeSnapshot: { className: 'csi-snap' } } }));
     new ScheduledBackup(chart, 'snap', { cluster: a, schedule: '@daily', method: 'volumeSnapshot', online: true });
@@ -162,54 +162,206 @@ describe('refused at construction', () => {
   const store = (props: Partial<ObjectStoreProps>) => () => new ObjectStore(chart(), 's', { ...s3, ...props } as ObjectStoreProps);
 
   test.each<[string, () => unknown, string, string]>([
-    ['an inline secret value', store({ s3Credentials: { accessKeyId: 'AKIAEXAMPLE' as never, secretAccessKey: { name: 'm', key: 'k' } } }), 'secret-reference-inline', 's3Credentials.accessKeyId'],
-    ['a { value } secret', store({ endpointCA: { name: 'ca', key: 'ca.crt', value: 'PEM' } as never }), 'secret-reference-inline', 'endpointCA.value'],
+    [
+      'an inline secret value',
+      store({ s3Credentials: { accessKeyId: 'AKIAEXAMPLE' as never, secretAccessKey: { name: 'm', key: 'k' } } }),
+      'secret-reference-inline',
+      's3Credentials.accessKeyId',
+    ],
+    [
+      'a { value } secret',
+      store({ endpointCA: { name: 'ca', key: 'ca.crt', value: 'PEM' } as never }),
+      'secret-reference-inline',
+      'endpointCA.value',
+    ],
     ['no credentials', store({ s3Credentials: undefined }), 'object-store-provider-missing', 's3Credentials'],
-    ['S3 and Google credentials', store({ googleCredentials: { gkeEnvironment: true } }), 'object-store-provider-ambiguous', 's3Credentials'],
-    ['an access key without its secret', store({ s3Credentials: { accessKeyId: { name: 'm', key: 'k' } } }), 'object-store-s3-key-pair', 's3Credentials'],
+    [
+      'S3 and Google credentials',
+      store({ googleCredentials: { gkeEnvironment: true } }),
+      'object-store-provider-ambiguous',
+      's3Credentials',
+    ],
+    [
+      'an access key without its secret',
+      store({ s3Credentials: { accessKeyId: { name: 'm', key: 'k' } } }),
+      'object-store-s3-key-pair',
+      's3Credentials',
+    ],
     ['a gs:// path with S3 credentials', store({ destinationPath: 'gs://b/p' }), 'object-store-destination-scheme', 'destinationPath'],
     ['serverName in the store', store({ serverName: 'x' } as never), 'object-store-server-name', 'serverName'],
     ['a misspelt option', store({ retention: '30d' } as never), 'unknown-key', 'retention'],
     ['retention syntax', store({ retentionPolicy: '30 days' }), 'retention-policy-invalid', 'retentionPolicy'],
-    ['zstd for base backups', store({ data: { compression: 'zstd' as never } }), 'object-store-data-compression-invalid', 'data.compression'],
-    ['--log-level as a sidecar argument', store({ instanceSidecarConfiguration: { additionalContainerArgs: ['--log-level=debug'] } }), 'object-store-sidecar-log-level-arg', 'instanceSidecarConfiguration.additionalContainerArgs'],
-    ['a store in another namespace than its cluster', () => {
-      const c = chart();
-      const other = new ObjectStore(new Chart(c.node.root as App, 'o', { namespace: 'other' }), 's', s3);
-      return new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: other } }));
-    }, 'object-store-namespace-mismatch', 'backup.objectStore'],
-    ['a recovery source without a server name', () => new PostgresCluster(chart(), 'b', clusterProps({ recovery: { source: { name: 'a', objectStore: 's' } } })), 'source-server-name-missing', 'recovery.source.serverName'],
-    ['a source cluster that does not archive', () => {
-      const c = chart();
-      const a = new PostgresCluster(c, 'a', clusterProps());
-      return new PostgresCluster(c, 'b', clusterProps({ recovery: { source: { name: 'a', cluster: a } } }));
-    }, 'source-cluster-not-archiving', 'recovery.source.cluster'],
-    ['a recovered cluster archiving into its source', () => {
-      const c = chart();
-      const a = new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: 's' } }));
-      return new PostgresCluster(c, 'b', clusterProps({ backup: { objectStore: 's', serverName: 'a' }, recovery: { source: { name: 'a', cluster: a } } }));
-    }, 'backup-overwrites-source', 'backup'],
-    ['recovery and bootstrap', () => new PostgresCluster(chart(), 'b', clusterProps({ bootstrap: { initdb: {} }, recovery: { source: { name: 'a', objectStore: 's', serverName: 'a' } } })), 'recovery-and-bootstrap', 'recovery'],
-    ['a replica without a bootstrap from its source', () => new PostgresCluster(chart(), 'b', clusterProps({ replica: { source: { name: 'a', objectStore: 's', serverName: 'a' }, enabled: true } })), 'replica-bootstrap-required', 'recovery'],
-    ['two recovery targets', () => new PostgresCluster(chart(), 'b', clusterProps({ recovery: { source: { name: 'a', objectStore: 's', serverName: 'a' }, recoveryTarget: { targetTime: '2025-05-01T10:00:00Z', targetLSN: '0/1' } } })), 'recovery-target-not-exclusive', 'recovery.recoveryTarget'],
-    ['a time CNPG cannot parse', () => new PostgresCluster(chart(), 'b', clusterProps({ recovery: { source: { name: 'a', objectStore: 's', serverName: 'a' }, recoveryTarget: { targetTime: '01/05/2025 10:00' } } })), 'recovery-target-time-invalid', 'recovery.recoveryTarget.targetTime'],
-    ['the Barman Cloud plugin in plugins too', () => new PostgresCluster(chart(), 'b', clusterProps({ backup: { objectStore: 's' }, plugins: [{ name: 'barman-cloud.cloudnative-pg.io' }] })), 'barman-cloud-plugin-twice', 'plugins'],
-    ['an operator older than the plugin', () => new PostgresCluster(chart(), 'b', clusterProps({ backup: { objectStore: 's' }, operatorVersion: '1.25.1' })), 'barman-cloud-plugin-operator-too-old', 'operatorVersion'],
-    ['a misspelt backup option', () => new PostgresCluster(chart(), 'b', clusterProps({ backup: { objectstore: 's' } as never })), 'unknown-key', 'backup.objectstore'],
-    ['a five-field schedule', () => new ScheduledBackup(chart(), 'n', { cluster: 'a', schedule: '0 2 * * *' }), 'schedule-five-fields', 'schedule'],
-    ['a backup of a cluster without a backup method', () => {
-      const c = chart();
-      return new ScheduledBackup(c, 'n', { cluster: new PostgresCluster(c, 'a', clusterProps()), schedule: '0 0 2 * * *' });
-    }, 'backup-method-not-configured', 'method'],
-    ['a volume snapshot backup of a cluster without volumeSnapshot', () => {
-      const c = chart();
-      return new Backup(c, 'n', { cluster: new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: 's' } })), method: 'volumeSnapshot' });
-    }, 'backup-method-not-configured', 'method'],
-    ['online with the plugin method', () => new Backup(chart(), 'n', { cluster: 'a', online: false }), 'backup-online-needs-snapshot', 'online'],
-    ['a backup in another namespace than its cluster', () => {
-      const c = chart();
-      return new Backup(c, 'n', { cluster: new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: 's' } })), namespace: 'other' });
-    }, 'backup-cluster-namespace', 'namespace'],
+    [
+      'zstd for base backups',
+      store({ data: { compression: 'zstd' as never } }),
+      'object-store-data-compression-invalid',
+      'data.compression',
+    ],
+    [
+      '--log-level as a sidecar argument',
+      store({ instanceSidecarConfiguration: { additionalContainerArgs: ['--log-level=debug'] } }),
+      'object-store-sidecar-log-level-arg',
+      'instanceSidecarConfiguration.additionalContainerArgs',
+    ],
+    [
+      'a store in another namespace than its cluster',
+      () => {
+        const c = chart();
+        const other = new ObjectStore(new Chart(c.node.root as App, 'o', { namespace: 'other' }), 's', s3);
+        return new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: other } }));
+      },
+      'object-store-namespace-mismatch',
+      'backup.objectStore',
+    ],
+    [
+      'a recovery source without a server name',
+      () => new PostgresCluster(chart(), 'b', clusterProps({ recovery: { source: { name: 'a', objectStore: 's' } } })),
+      'source-server-name-missing',
+      'recovery.source.serverName',
+    ],
+    [
+      'a source cluster that does not archive',
+      () => {
+        const c = chart();
+        const a = new PostgresCluster(c, 'a', clusterProps());
+        return new PostgresCluster(c, 'b', clusterProps({ recovery: { source: { name: 'a', cluster: a } } }));
+      },
+      'source-cluster-not-archiving',
+      'recovery.source.cluster',
+    ],
+    [
+      'a recovered cluster archiving into its source',
+      () => {
+        const c = chart();
+        const a = new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: 's' } }));
+        return new PostgresCluster(
+          c,
+          'b',
+          clusterProps({ backup: { objectStore: 's', serverName: 'a' }, recovery: { source: { name: 'a', cluster: a } } }),
+        );
+      },
+      'backup-overwrites-source',
+      'backup',
+    ],
+    [
+      'recovery and bootstrap',
+      () =>
+        new PostgresCluster(
+          chart(),
+          'b',
+          clusterProps({ bootstrap: { initdb: {} }, recovery: { source: { name: 'a', objectStore: 's', serverName: 'a' } } }),
+        ),
+      'recovery-and-bootstrap',
+      'recovery',
+    ],
+    [
+      'a replica without a bootstrap from its source',
+      () =>
+        new PostgresCluster(
+          chart(),
+          'b',
+          clusterProps({ replica: { source: { name: 'a', objectStore: 's', serverName: 'a' }, enabled: true } }),
+        ),
+      'replica-bootstrap-required',
+      'recovery',
+    ],
+    [
+      'two recovery targets',
+      () =>
+        new PostgresCluster(
+          chart(),
+          'b',
+          clusterProps({
+            recovery: {
+              source: { name: 'a', objectStore: 's', serverName: 'a' },
+              recoveryTarget: { targetTime: '2025-05-01T10:00:00Z', targetLSN: '0/1' },
+            },
+          }),
+        ),
+      'recovery-target-not-exclusive',
+      'recovery.recoveryTarget',
+    ],
+    [
+      'a time CNPG cannot parse',
+      () =>
+        new PostgresCluster(
+          chart(),
+          'b',
+          clusterProps({
+            recovery: { source: { name: 'a', objectStore: 's', serverName: 'a' }, recoveryTarget: { targetTime: '01/05/2025 10:00' } },
+          }),
+        ),
+      'recovery-target-time-invalid',
+      'recovery.recoveryTarget.targetTime',
+    ],
+    [
+      'the Barman Cloud plugin in plugins too',
+      () =>
+        new PostgresCluster(
+          chart(),
+          'b',
+          clusterProps({ backup: { objectStore: 's' }, plugins: [{ name: 'barman-cloud.cloudnative-pg.io' }] }),
+        ),
+      'barman-cloud-plugin-twice',
+      'plugins',
+    ],
+    [
+      'an operator older than the plugin',
+      () => new PostgresCluster(chart(), 'b', clusterProps({ backup: { objectStore: 's' }, operatorVersion: '1.25.1' })),
+      'barman-cloud-plugin-operator-too-old',
+      'operatorVersion',
+    ],
+    [
+      'a misspelt backup option',
+      () => new PostgresCluster(chart(), 'b', clusterProps({ backup: { objectstore: 's' } as never })),
+      'unknown-key',
+      'backup.objectstore',
+    ],
+    [
+      'a five-field schedule',
+      () => new ScheduledBackup(chart(), 'n', { cluster: 'a', schedule: '0 2 * * *' }),
+      'schedule-five-fields',
+      'schedule',
+    ],
+    [
+      'a backup of a cluster without a backup method',
+      () => {
+        const c = chart();
+        return new ScheduledBackup(c, 'n', { cluster: new PostgresCluster(c, 'a', clusterProps()), schedule: '0 0 2 * * *' });
+      },
+      'backup-method-not-configured',
+      'method',
+    ],
+    [
+      'a volume snapshot backup of a cluster without volumeSnapshot',
+      () => {
+        const c = chart();
+        return new Backup(c, 'n', {
+          cluster: new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: 's' } })),
+          method: 'volumeSnapshot',
+        });
+      },
+      'backup-method-not-configured',
+      'method',
+    ],
+    [
+      'online with the plugin method',
+      () => new Backup(chart(), 'n', { cluster: 'a', online: false }),
+      'backup-online-needs-snapshot',
+      'online',
+    ],
+    [
+      'a backup in another namespace than its cluster',
+      () => {
+        const c = chart();
+        return new Backup(c, 'n', {
+          cluster: new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: 's' } })),
+          namespace: 'other',
+        });
+      },
+      'backup-cluster-namespace',
+      'namespace',
+    ],
   ])('%s', (_what, build, code, field) => {
     const p = problemOf(build);
     expect({ code: p.code, field: p.field }).toEqual({ code, field });
@@ -228,12 +380,14 @@ describe('refused at construction', () => {
   });
 
   test('the five-field fix says the six-field schedule that runs when the crontab would', () => {
-    expect(problemOf(() => new ScheduledBackup(chart(), 'n', { cluster: 'a', schedule: '30 2 * * 1-5' })).fix).toContain('"0 30 2 * * 1-5"');
+    expect(problemOf(() => new ScheduledBackup(chart(), 'n', { cluster: 'a', schedule: '30 2 * * 1-5' })).fix).toContain(
+      '"0 30 2 * * 1-5"',
+    );
   });
 });
 
 describe('the plugin', () => {
-  test('from a release manifest: in the operator\'s namespace, after it, CRD first; the stores are checked against its CRD', () => {
+  test("from a release manifest: in the operator's namespace, after it, CRD first; the stores are checked against its CRD", () => {
     const app = Testing.app();
     const chart = new Chart(app, 'ops');
     new CnpgOperator(chart, 'cnpg', { namespace: 'db-operators' });
@@ -250,7 +404,9 @@ describe('the plugin', () => {
     const good = new ObjectStore(db, 'good', s3);
     expect(() => app.synth()).not.toThrow();
     good.addJsonPatch(JsonPatch.add('/spec/configuration/serverName', 'x'));
-    expect(() => app.synth()).toThrow(/ObjectStore at 'db\/good' is invalid: .spec.configuration: use the 'serverName' plugin parameter in the Cluster resource \(CEL rule: !has\(self.serverName\)\)/);
+    expect(() => app.synth()).toThrow(
+      /ObjectStore at 'db\/good' is invalid: .spec.configuration: use the 'serverName' plugin parameter in the Cluster resource \(CEL rule: !has\(self.serverName\)\)/,
+    );
   });
 
   test('a manifest is required (no hash is shipped), or install: none', () => {
@@ -261,7 +417,10 @@ describe('the plugin', () => {
 
   test('a file with another sha256 than the one given is refused', () => {
     expect(() => BarmanCloudManifest.fromFile(TREE_MANIFEST, { sha256: '0'.repeat(64) })).toThrow(/has sha256 691e598b4591e83e/);
-    expect(BarmanCloudManifest.fromFile(TREE_MANIFEST, { sha256: '691e598b4591e83e23586d3394a8fedef429586a01d1a1b56ab8b80e9fa6ccb0' }).objects.length).toBeGreaterThan(10);
+    expect(
+      BarmanCloudManifest.fromFile(TREE_MANIFEST, { sha256: '691e598b4591e83e23586d3394a8fedef429586a01d1a1b56ab8b80e9fa6ccb0' }).objects
+        .length,
+    ).toBeGreaterThan(10);
   });
 
   describe('downloaded with the sha256 the user supplies', () => {
@@ -282,7 +441,9 @@ describe('the plugin', () => {
     test('a wrong hash is refused and nothing is cached; the right one is used, then read from the cache', () => {
       const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-barman-'));
       const url = `${server.url}/manifest.yaml`;
-      expect(() => BarmanCloudManifest.download('0.14.0', { sha256: 'f'.repeat(64), url, cacheDir })).toThrow(/has sha256 691e598b.*not f{64}; it was not used or cached/);
+      expect(() => BarmanCloudManifest.download('0.14.0', { sha256: 'f'.repeat(64), url, cacheDir })).toThrow(
+        /has sha256 691e598b.*not f{64}; it was not used or cached/,
+      );
       expect(fs.readdirSync(cacheDir)).toEqual([]);
       expect(() => BarmanCloudManifest.download('0.14.0', { url, cacheDir } as never)).toThrow(/needs its sha256/);
       const m = BarmanCloudManifest.download('0.14.0', { sha256: hash, url, cacheDir });

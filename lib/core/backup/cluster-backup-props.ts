@@ -21,10 +21,10 @@ export type ObjectStoreTarget = string | ObjectStoreReference;
 export interface ObjectStoreReference {
   /** Name of the `ObjectStore`. */
   readonly name: string;
-  /** Its namespace, when known (it must be the cluster's). */
-  readonly namespace?: string;
-  /** Its destination path, when known (two stores with one path are one destination). */
-  readonly destinationPath?: string;
+  /** Its namespace (it must be the cluster's): checked when it is a string (a Pulumi Output is not known yet). */
+  readonly namespace?: unknown;
+  /** Its destination path (two stores with one path are one destination), when it is a string. */
+  readonly destinationPath?: unknown;
 }
 
 /** A cluster of the same program, as another cluster's source: the cdk8s construct or Pulumi component. */
