@@ -42,7 +42,7 @@ export function backupFindings(
   operatorVersion: string,
 ): Finding[] {
   const s = obj(spec);
-  const out: Finding[] = kind === 'ScheduledBackup' ? checkSchedule('.spec.schedule', s.schedule) : [];
+  const out: Finding[] = kind === 'ScheduledBackup' ? [...checkSchedule('.spec.schedule', s.schedule)] : [];
   const method = backupMethod(s);
   const plugin = obj(s.pluginConfiguration);
   if (method === 'plugin' && (typeof plugin.name !== 'string' || plugin.name === '')) {

@@ -4,7 +4,6 @@ import { backupFindings, backupMethodFindings } from '../admission/backup-object
 import { DEFAULT_OPERATOR_VERSION } from '../compat';
 import { allProblems, type Problem, throwIfProblems } from '../errors';
 import { checkKnownKeys, keysOf } from '../keys';
-import { clusterSpecToWire } from '../manifests';
 import { checkDnsLabel, checkDnsSubdomain } from '../names';
 import type { KubeObject } from '../operator-manifest';
 import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
@@ -239,7 +238,9 @@ export function buildBackup(
     // The admission rules over the object as emitted, with fields named as props.
     const found = [
       ...backupFindings(kind, spec, props.annotations, props.operatorVersion ?? DEFAULT_OPERATOR_VERSION),
-      ...(model ? backupMethodFindings(spec, model.name, clusterSpecToWire(model.spec, true)) : []),
+      // The fields the rule reads (plugins[].name, .enabled; backup.volumeSnapshot, .barmanObjectStore) have their wire
+      // names in the model's spec too: no serialization needed.
+      ...(model ? backupMethodFindings(spec, model.name, model.spec) : []),
     ];
     for (const f of found) if (f.severity !== 'warning') problems.push({ ...f, field: f.field.replace(/^\.(spec|metadata)\./, '') });
   }
@@ -253,5 +254,5 @@ export function backupManifest(model: BackupModel): KubeObject {
   if (model.namespace) metadata.namespace = model.namespace;
   if (model.labels && Object.keys(model.labels).length) metadata.labels = { ...model.labels };
   if (model.annotations && Object.keys(model.annotations).length) metadata.annotations = { ...model.annotations };
-  return { apiVersion: 'postgresql.cnpg.io/v1', kind: model.kind, metadata, spec: structuredClone(model.spec) };
+  return { apiVersion: 'postgresql.cnpg.io/v1', kind: model.kind, metadata, spec: model.spec };
 }

@@ -11,10 +11,10 @@ import {
 import { clusterBackupFindings } from '../admission/backup-cluster';
 import type { ClusterModel } from '../cluster';
 import { parseVersion } from '../compat';
-import { NO_PROBLEMS, type Problem } from '../errors';
+import { allProblems, NO_PROBLEMS, type Problem } from '../errors';
 import { checkKnownKeys } from '../keys';
 import { checkDnsSubdomain } from '../names';
-import { checkRuntimeTypes } from '../runtime-types';
+import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
 import {
   BACKUP_KEYS,
   type ClusterBackupRecoveryProps,
@@ -140,79 +140,84 @@ function resolveEntry(
   return { store, serverName, problems };
 }
 
-/** Problems of the props' shapes: runtime types, unknown keys, names, secret references. */
-function shapeProblems(props: ClusterBackupRecoveryProps, namespace: string | undefined): Problem[] {
-  const out: Problem[] = [];
+const BACKUP_TYPES: Readonly<Record<string, RuntimeType>> = {
+  serverName: 'string',
+  walArchiver: 'boolean',
+  target: 'string',
+  volumeSnapshot: 'object',
+};
+const RECOVERY_TYPES: Readonly<Record<string, RuntimeType>> = {
+  volumeSnapshots: 'object',
+  recoveryTarget: 'object',
+  database: 'string',
+  owner: 'string',
+  secret: 'string',
+};
+const TARGET_TYPES: Readonly<Record<string, RuntimeType>> = {
+  backupID: 'string',
+  targetTLI: 'string',
+  targetXID: 'string',
+  targetName: 'string',
+  targetLSN: 'string',
+  targetTime: 'string',
+  targetImmediate: 'boolean',
+  exclusive: 'boolean',
+};
+const REPLICA_TYPES: Readonly<Record<string, RuntimeType>> = {
+  primary: 'string',
+  self: 'string',
+  enabled: 'boolean',
+  promotionToken: 'string',
+  minApplyDelay: 'string',
+};
+// `cluster` is checked where it is read (a construct or component, not a plain object).
+const EXTERNAL_TYPES: Readonly<Record<string, RuntimeType>> = { name: 'string', serverName: 'string', connectionParameters: 'stringMap' };
+
+/** Problems of the props' shapes: runtime types, unknown keys, names, secret references (nothing allocated when clean). */
+function shapeProblems(props: ClusterBackupRecoveryProps, namespace: string | undefined): readonly Problem[] {
+  const lists: (readonly Problem[])[] = [];
   const b = props.backup;
   if (b) {
-    out.push(...checkKnownKeys('backup', b, BACKUP_KEYS));
-    out.push(
-      ...checkRuntimeTypes('backup', b, { serverName: 'string', walArchiver: 'boolean', target: 'string', volumeSnapshot: 'object' }),
+    lists.push(
+      checkKnownKeys('backup', b, BACKUP_KEYS),
+      checkRuntimeTypes('backup', b, BACKUP_TYPES),
+      checkStoreTarget('backup.objectStore', b.objectStore, namespace),
     );
-    out.push(...checkStoreTarget('backup.objectStore', b.objectStore, namespace));
     if (b.target !== undefined && b.target !== 'primary' && b.target !== 'prefer-standby') {
-      out.push({
-        code: 'backup-target-invalid',
-        field: 'backup.target',
-        message: 'must be "primary" or "prefer-standby"',
-        value: b.target,
-        fix: 'use "prefer-standby" (CNPG\'s default) or "primary"',
-      });
+      lists.push([
+        {
+          code: 'backup-target-invalid',
+          field: 'backup.target',
+          message: 'must be "primary" or "prefer-standby"',
+          value: b.target,
+          fix: 'use "prefer-standby" (CNPG\'s default) or "primary"',
+        },
+      ]);
     }
   }
   const r = props.recovery;
   if (r) {
-    out.push(...checkKnownKeys('recovery', r, RECOVERY_KEYS));
-    out.push(
-      ...checkRuntimeTypes('recovery', r, {
-        volumeSnapshots: 'object',
-        recoveryTarget: 'object',
-        database: 'string',
-        owner: 'string',
-        secret: 'string',
-      }),
-    );
-    out.push(...checkKnownKeys('recovery.recoveryTarget', r.recoveryTarget, RECOVERY_TARGET_KEYS));
-    out.push(
-      ...checkRuntimeTypes('recovery.recoveryTarget', r.recoveryTarget, {
-        backupID: 'string',
-        targetTLI: 'string',
-        targetXID: 'string',
-        targetName: 'string',
-        targetLSN: 'string',
-        targetTime: 'string',
-        targetImmediate: 'boolean',
-        exclusive: 'boolean',
-      }),
+    lists.push(
+      checkKnownKeys('recovery', r, RECOVERY_KEYS),
+      checkRuntimeTypes('recovery', r, RECOVERY_TYPES),
+      checkKnownKeys('recovery.recoveryTarget', r.recoveryTarget, RECOVERY_TARGET_KEYS),
+      checkRuntimeTypes('recovery.recoveryTarget', r.recoveryTarget, TARGET_TYPES),
     );
   }
-  if (props.replica) {
-    out.push(...checkKnownKeys('replica', props.replica, REPLICA_KEYS));
-    out.push(
-      ...checkRuntimeTypes('replica', props.replica, {
-        primary: 'string',
-        self: 'string',
-        enabled: 'boolean',
-        promotionToken: 'string',
-        minApplyDelay: 'string',
-      }),
-    );
+  if (props.replica)
+    lists.push(checkKnownKeys('replica', props.replica, REPLICA_KEYS), checkRuntimeTypes('replica', props.replica, REPLICA_TYPES));
+  if (props.externalClusters !== undefined || isObject(r?.source) || isObject(props.replica?.source)) {
+    for (const { entry, field } of externalEntries(props)) {
+      lists.push(
+        checkKnownKeys(field, entry, EXTERNAL_KEYS),
+        checkRuntimeTypes(field, entry, EXTERNAL_TYPES),
+        checkStoreTarget(`${field}.objectStore`, entry.objectStore, namespace),
+      );
+      for (const k of ['password', 'sslCert', 'sslKey', 'sslRootCert'] as const)
+        lists.push(checkSecretKeyReference(`${field}.${k}`, entry[k]));
+    }
   }
-  for (const { entry, field } of externalEntries(props)) {
-    out.push(...checkKnownKeys(field, entry, EXTERNAL_KEYS));
-    out.push(
-      ...checkRuntimeTypes(field, entry, {
-        name: 'string',
-        serverName: 'string',
-        connectionParameters: 'stringMap',
-        cluster: 'object',
-      }).filter((p) => p.field !== `${field}.cluster`),
-    );
-    out.push(...checkStoreTarget(`${field}.objectStore`, entry.objectStore, namespace));
-    for (const k of ['password', 'sslCert', 'sslKey', 'sslRootCert'] as const)
-      out.push(...checkSecretKeyReference(`${field}.${k}`, entry[k]));
-  }
-  return out;
+  return allProblems(...lists);
 }
 
 /**
@@ -232,9 +237,11 @@ export function checkClusterBackup(
     props.plugins === undefined
   )
     return NO_PROBLEMS;
-  const out = shapeProblems(props, namespace);
-  if (out.length > 0) return out;
-  for (const { entry, field } of externalEntries(props)) out.push(...resolveEntry(entry, field, namespace).problems);
+  const shape = shapeProblems(props, namespace);
+  if (shape.length > 0) return shape;
+  const out: Problem[] = [];
+  const entries = externalEntries(props);
+  for (const { entry, field } of entries) out.push(...resolveEntry(entry, field, namespace).problems);
   if (props.recovery !== undefined && props.bootstrap !== undefined) {
     out.push({
       code: 'recovery-and-bootstrap',
@@ -255,8 +262,7 @@ export function checkClusterBackup(
   }
   const v = parseVersion(props.operatorVersion ?? '1.30.0');
   const usesPlugin =
-    props.backup?.objectStore !== undefined ||
-    externalEntries(props).some(({ entry }) => entry.objectStore !== undefined || entry.cluster !== undefined);
+    props.backup?.objectStore !== undefined || entries.some(({ entry }) => entry.objectStore !== undefined || entry.cluster !== undefined);
   if (usesPlugin && v && (v[0] < 1 || (v[0] === 1 && v[1] < 26))) {
     out.push({
       code: 'barman-cloud-plugin-operator-too-old',
@@ -267,6 +273,10 @@ export function checkClusterBackup(
     });
   }
   if (out.length > 0) return out;
+  // A backup alone (its shape checked above) cannot break the object rules, which are about recovery, replicas,
+  // external clusters and other plugins: most clusters stop here.
+  if (props.recovery === undefined && props.replica === undefined && props.externalClusters === undefined && props.plugins === undefined)
+    return NO_PROBLEMS;
   // The rules CNPG, the plugin and the library apply to the emitted object, over the fragment this cluster emits
   // (errors only: the props cannot produce what the warnings are about), with their fields named as props.
   const spec = clusterBackupSpec(props, namespace);

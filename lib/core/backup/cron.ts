@@ -3,6 +3,7 @@
 // default parser takes six fields, seconds first (`Second | Minute | Hour | Dom | Month | DowOptional |
 // Descriptor`), so five fields are read as `second minute hour day month` with every weekday: `0 2 * * *` runs at
 // minute 2 of every hour, not at 02:00. CNPG only warns about that; the library refuses it.
+import { NO_PROBLEMS } from '../errors';
 import type { Finding } from '../findings';
 import { parseGoDuration } from './go-duration';
 
@@ -81,8 +82,21 @@ export type ParsedSchedule =
   | { readonly fields: number; readonly descriptor?: undefined }
   | { readonly descriptor: string; readonly fields?: undefined };
 
+// Fleets repeat a few schedules: each string is parsed once (results are frozen: they are shared).
+const parsed = new Map<string, ParsedSchedule>();
+
 /** robfig/cron v1.2.0 `cron.Parse` (parser.go, Parser.Parse with the default parser's options). */
 export function parseCnpgSchedule(spec: string): ParsedSchedule {
+  let p = parsed.get(spec);
+  if (p === undefined) {
+    if (parsed.size >= 256) parsed.clear();
+    p = Object.freeze(parse(spec));
+    parsed.set(spec, p);
+  }
+  return p;
+}
+
+function parse(spec: string): ParsedSchedule {
   if (spec.length === 0) return { error: 'Empty spec string' };
   if (spec[0] === '@') {
     if (DESCRIPTORS.includes(spec)) return { descriptor: spec };
@@ -127,19 +141,19 @@ export function checkSchedule(field: string, schedule: unknown): Finding[] {
       },
     ];
   }
-  const parsed = parseCnpgSchedule(schedule);
-  if ('error' in parsed) {
+  const result = parseCnpgSchedule(schedule);
+  if ('error' in result) {
     return [
       {
         code: 'schedule-invalid',
         field,
-        message: `is refused by CNPG's schedule parser: ${parsed.error}`,
+        message: `is refused by CNPG's schedule parser: ${result.error}`,
         value: schedule,
         fix: 'use six fields, seconds first: "<second> <minute> <hour> <day of month> <month> <day of week>", e.g. "0 0 2 * * *"',
       },
     ];
   }
-  if (parsed.fields === 5) {
+  if (result.fields === 5) {
     return [
       {
         code: 'schedule-five-fields',
@@ -151,5 +165,5 @@ export function checkSchedule(field: string, schedule: unknown): Finding[] {
       },
     ];
   }
-  return [];
+  return NO_PROBLEMS;
 }

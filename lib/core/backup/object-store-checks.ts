@@ -5,8 +5,9 @@
 // Its `configuration` is barman-cloud's BarmanObjectStoreConfiguration, which CNPG validates for the in-tree
 // `barmanObjectStore` with barman-cloud v0.5.1 pkg/api/webhooks/config.go, ValidateBackupConfiguration: the same
 // rules hold for the plugin's store, and the library applies them to both.
+import { NO_PROBLEMS } from '../errors';
 import type { Finding } from '../findings';
-import { checkDnsSubdomain } from '../names';
+import { checkDnsSubdomain, DNS_SUBDOMAIN_PATTERN } from '../names';
 
 /** A key of a Kubernetes Secret in the object's namespace: `{ name, key }`. Credentials are only ever referenced. */
 export interface SecretKeyReference {
@@ -22,7 +23,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Findings of a Secret key reference: the shape `{ name, key }`, never an inline value. */
 export function checkSecretKeyReference(field: string, ref: unknown): Finding[] {
-  if (ref === undefined) return [];
+  if (ref === undefined || isCleanReference(ref)) return NO_PROBLEMS;
   if (!isObject(ref)) {
     return [
       {
@@ -59,6 +60,21 @@ export function checkSecretKeyReference(field: string, ref: unknown): Finding[] 
     });
   }
   return out;
+}
+
+/** The common case, answered without allocating: `{ name, key }` and nothing else, both valid. */
+function isCleanReference(ref: unknown): boolean {
+  if (!isObject(ref)) return false;
+  for (const k in ref) if (k !== 'name' && k !== 'key') return false;
+  const { name, key } = ref;
+  return (
+    typeof name === 'string' &&
+    name.length <= 253 &&
+    DNS_SUBDOMAIN_PATTERN.test(name) &&
+    typeof key === 'string' &&
+    key.length <= 253 &&
+    SECRET_KEY.test(key)
+  );
 }
 
 /** The cloud a store's credentials name (barman-cloud appendCloudProviderOptions: the first of S3, Azure, Google). */
@@ -159,7 +175,7 @@ function checkAzure(f: string, az: Record<string, unknown>): Finding[] {
 
 /** barman-cloud v0.5.1 pkg/api/config.go, ValidateGCSCredentials. */
 function checkGoogle(f: string, g: Record<string, unknown>): Finding[] {
-  const out = checkSecretKeyReference(at(f, 'applicationCredentials'), g.applicationCredentials);
+  const out = [...checkSecretKeyReference(at(f, 'applicationCredentials'), g.applicationCredentials)];
   const methods = [
     ...(g.gkeEnvironment === true ? ['gkeEnvironment'] : []),
     ...(g.applicationCredentials !== undefined ? ['applicationCredentials'] : []),
@@ -186,7 +202,7 @@ const RETENTION = /^[1-9][0-9]*[dwm]$/;
 
 /** Findings of a retention policy (`30d`, `4w`, `6m`): the ObjectStore CRD's pattern, barman's `RECOVERY WINDOW OF`. */
 export function checkRetentionPolicy(field: string, policy: unknown): Finding[] {
-  if (policy === undefined || (typeof policy === 'string' && RETENTION.test(policy))) return [];
+  if (policy === undefined || (typeof policy === 'string' && RETENTION.test(policy))) return NO_PROBLEMS;
   return [
     {
       code: 'retention-policy-invalid',
@@ -203,12 +219,12 @@ const DATA_COMPRESSION = ['bzip2', 'gzip', 'lz4', 'snappy'];
 const ENCRYPTION = ['AES256', 'aws:kms'];
 
 function checkEnum(field: string, v: unknown, allowed: readonly string[], code: string, fix: string): Finding[] {
-  if (v === undefined || (typeof v === 'string' && allowed.includes(v))) return [];
+  if (v === undefined || (typeof v === 'string' && allowed.includes(v))) return NO_PROBLEMS;
   return [{ code, field, message: `must be one of ${allowed.join(', ')}`, value: v, fix }];
 }
 
 function checkPositive(field: string, v: unknown, code: string): Finding[] {
-  if (v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 2 ** 31 - 1)) return [];
+  if (v === undefined || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 2 ** 31 - 1)) return NO_PROBLEMS;
   return [{ code, field, message: 'must be a whole number of at least 1', value: v, fix: 'use 1 or more (e.g. 2, 4, 8)' }];
 }
 
