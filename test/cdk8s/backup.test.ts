@@ -362,6 +362,71 @@ describe('refused at construction', () => {
       'backup-cluster-namespace',
       'namespace',
     ],
+    [
+      'a backup of something that is not a cluster',
+      () => new Backup(chart(), 'n', { cluster: {} as never }),
+      'backup-cluster-required',
+      'cluster',
+    ],
+    [
+      'a backup target that is not one',
+      () => new PostgresCluster(chart(), 'b', clusterProps({ backup: { objectStore: 's', target: 'any' as never } })),
+      'backup-target-invalid',
+      'backup.target',
+    ],
+    [
+      'an object store that is a number',
+      () => new PostgresCluster(chart(), 'b', clusterProps({ backup: { objectStore: 42 as never } })),
+      'wrong-type',
+      'backup.objectStore',
+    ],
+    [
+      'a source whose server name contradicts its cluster',
+      () => {
+        const c = chart();
+        const a = new PostgresCluster(c, 'a', clusterProps({ backup: { objectStore: 's' } }));
+        return new PostgresCluster(c, 'b', clusterProps({ recovery: { source: { name: 'a', cluster: a, serverName: 'other' } } }));
+      },
+      'source-cluster-mismatch',
+      'recovery.source.serverName',
+    ],
+    [
+      'a retention interval of 0',
+      store({ instanceSidecarConfiguration: { retentionPolicyIntervalSeconds: 0 } }),
+      'object-store-retention-interval-invalid',
+      'instanceSidecarConfiguration.retentionPolicyIntervalSeconds',
+    ],
+    [
+      'a sidecar variable without a name',
+      store({ instanceSidecarConfiguration: { env: [{ value: 'x' } as never] } }),
+      'object-store-sidecar-env-name',
+      'instanceSidecarConfiguration.env[0].name',
+    ],
+    [
+      'a sidecar log level that is not one',
+      store({ instanceSidecarConfiguration: { logLevel: 'loud' as never } }),
+      'object-store-sidecar-log-level-invalid',
+      'instanceSidecarConfiguration.logLevel',
+    ],
+    [
+      'an install that is not one',
+      () => new BarmanCloudPlugin(chart(), 'p', { install: 'helm' as never }),
+      'barman-cloud-install-invalid',
+      'install',
+    ],
+    [
+      'a version the manifest is not',
+      () => {
+        const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-barman-')), 'manifest.yaml');
+        fs.writeFileSync(
+          f,
+          fs.readFileSync(TREE_MANIFEST, 'utf8').replace('plugin-barman-cloud-testing:main', 'plugin-barman-cloud:v0.14.0'),
+        );
+        return new BarmanCloudPlugin(chart(), 'p', { manifest: BarmanCloudManifest.fromFile(f), version: '0.13.0' });
+      },
+      'barman-cloud-version-contradicts-manifest',
+      'version',
+    ],
   ])('%s', (_what, build, code, field) => {
     const p = problemOf(build);
     expect({ code: p.code, field: p.field }).toEqual({ code, field });
@@ -406,6 +471,18 @@ describe('the plugin', () => {
     good.addJsonPatch(JsonPatch.add('/spec/configuration/serverName', 'x'));
     expect(() => app.synth()).toThrow(
       /ObjectStore at 'db\/good' is invalid: .spec.configuration: use the 'serverName' plugin parameter in the Cluster resource \(CEL rule: !has\(self.serverName\)\)/,
+    );
+  });
+
+  test('what only the CRD refuses is found at synth (a secretKeyRef without its key)', () => {
+    const app = Testing.app();
+    new BarmanCloudPlugin(new Chart(app, 'ops'), 'barman', { manifest: BarmanCloudManifest.fromFile(TREE_MANIFEST) });
+    new ObjectStore(new Chart(app, 'db', { namespace: 'db' }), 'store', {
+      ...s3,
+      instanceSidecarConfiguration: { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'creds' } as never } }] },
+    });
+    expect(() => app.synth()).toThrow(
+      /\.spec\.instanceSidecarConfiguration\.env\[0\]\.valueFrom\.secretKeyRef\.key: required field "key" is missing/,
     );
   });
 

@@ -355,6 +355,107 @@ describe('backup admission rules over objects', () => {
     expect(codes(objects).sort()).toEqual([...expected].sort());
   });
 
+  const withStore = (configuration: Record<string, unknown>): KubeObject => ({ ...store('s', 's3://b'), spec: { configuration } });
+  const recovering = (recovery: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    cluster('r', { bootstrap: { recovery }, externalClusters: [external('a', 's', 'a')], ...extra });
+  const snapshot = { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'snap' };
+  test.each<[string, KubeObject, string]>([
+    [
+      'a volume snapshot deadline that is not a number',
+      {
+        ...scheduled({}),
+        kind: 'Backup',
+        metadata: { name: 'b', namespace: 'db', annotations: { 'cnpg.io/volumeSnapshotDeadline': 'ten' } },
+      },
+      'error backup-snapshot-deadline-invalid',
+    ],
+    ['a scheduled backup without a schedule', scheduled({ schedule: undefined }), 'error schedule-required'],
+    [
+      'an external cluster name that is a path',
+      cluster('a', { externalClusters: [{ name: '../x', connectionParameters: { host: 'h' } }] }),
+      'error external-cluster-name-unsafe',
+    ],
+    [
+      'an Azure key without its account',
+      withStore({
+        destinationPath: 'https://acct.blob.core.windows.net/c/p',
+        azureCredentials: { storageKey: { name: 'az', key: 'KEY' } },
+      }),
+      'error object-store-azure-account-missing',
+    ],
+    [
+      'an Azure connection string with an account',
+      withStore({
+        destinationPath: 'https://acct.blob.core.windows.net/c/p',
+        azureCredentials: { connectionString: { name: 'az', key: 'CS' }, storageAccount: { name: 'az', key: 'A' } },
+      }),
+      'error object-store-azure-connection-string-alone',
+    ],
+    [
+      'credentials that are not an object',
+      withStore({ destinationPath: 's3://b', s3Credentials: 'key' }),
+      'error object-store-credentials-not-object',
+    ],
+    [
+      'an empty destination',
+      withStore({ destinationPath: '', s3Credentials: { inheritFromIAMRole: true } }),
+      'error object-store-destination-required',
+    ],
+    [
+      'a CA with Google credentials',
+      withStore({ destinationPath: 'gs://b/p', googleCredentials: { gkeEnvironment: true }, endpointCA: { name: 'ca', key: 'ca.crt' } }),
+      'warning object-store-endpoint-ca-ignored',
+    ],
+    [
+      'a Secret key that is not one',
+      withStore({
+        destinationPath: 's3://b',
+        s3Credentials: { accessKeyId: { name: 'c', key: 'a b' }, secretAccessKey: { name: 'c', key: 'k' } },
+      }),
+      'error secret-key-invalid',
+    ],
+    [
+      'a snapshot of another kind',
+      recovering({ volumeSnapshots: { storage: { kind: 'Secret', name: 'x' } } }),
+      'error recovery-snapshot-kind',
+    ],
+    [
+      'snapshots and a backup',
+      recovering({ volumeSnapshots: { storage: snapshot }, backup: { name: 'b' } }),
+      'error recovery-snapshots-and-backup',
+    ],
+    ['a recovery from nothing', recovering({}), 'error recovery-source-missing'],
+    [
+      'a backup id with snapshots',
+      recovering({ volumeSnapshots: { storage: snapshot }, recoveryTarget: { backupID: 'x', targetLSN: '0/1' } }),
+      'error recovery-target-backup-id-with-snapshots',
+    ],
+    ['an LSN that is not one', recovering({ source: 'a', recoveryTarget: { targetLSN: 'zz/1' } }), 'error recovery-target-lsn-invalid'],
+    [
+      'a restore point with a newline',
+      recovering({ source: 'a', recoveryTarget: { targetName: 'a\nb', backupID: 'x' } }),
+      'error recovery-target-name-control-character',
+    ],
+    [
+      'a WAL snapshot without WAL storage',
+      recovering({ volumeSnapshots: { storage: snapshot, walStorage: snapshot } }),
+      'error recovery-wal-snapshot-without-wal-storage',
+    ],
+    [
+      'a promotion token on a replica',
+      recovering({ source: 'a' }, { replica: { source: 'a', primary: 'a', promotionToken: 't' } }),
+      'error replica-promotion-token-on-replica',
+    ],
+    [
+      'a promotion token with an apply delay',
+      recovering({ source: 'a' }, { replica: { source: 'a', primary: 'r', self: 'r', promotionToken: 't', minApplyDelay: '1h' } }),
+      'error replica-promotion-token-with-delay',
+    ],
+  ])('%s', (_what, object, expected) => {
+    const found = admissionFindings([object]).map((f) => `${f.severity ?? 'error'} ${f.code}`);
+    expect(found).toContain(expected);
+  });
+
   test('the in-tree barmanObjectStore: a warning for CNPG 1.30, an error for 1.31', () => {
     const inTree = cluster('a', {
       backup: { barmanObjectStore: { destinationPath: 's3://b/x', s3Credentials: { inheritFromIAMRole: true } }, retentionPolicy: '30d' },

@@ -163,5 +163,20 @@ test('refusals name the resource, the field and the fix, as pulumi.ResourceError
   );
   expect(() => new pl.Backup('t', { cluster: 'prod', timeoutSeconds: 0 })).toThrow(/timeoutSeconds: must be a whole number/);
   expect(() => new pl.BarmanCloudPlugin('nothing')).toThrow(/manifest: is required to install the plugin/);
+  // What only the CRD refuses, against the CRD of the plugin of this program.
+  const plugin = new pl.BarmanCloudPlugin('barman2', { manifest: pl.BarmanCloudManifest.fromFile(TREE_MANIFEST) });
+  let problems: readonly { code: string; field: string }[] = [];
+  try {
+    new pl.ObjectStore('crd', {
+      ...storeProps,
+      plugin,
+      instanceSidecarConfiguration: { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'c' } as never } }] },
+    });
+  } catch (e) {
+    problems = (e as pl.CnpgResourceError).problems;
+  }
+  expect(problems.map((p) => `${p.code} ${p.field}`)).toEqual([
+    'crd-schema .spec.instanceSidecarConfiguration.env[0].valueFrom.secretKeyRef.key',
+  ]);
   expect(fs.existsSync(TREE_MANIFEST)).toBe(true);
 });
