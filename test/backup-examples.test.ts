@@ -2,9 +2,9 @@
 // from those backups to a point in time. Synthesized (cdk8s) and run under mocks (Pulumi); every object passes its CRD
 // and the admission rules.
 import * as path from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
 import { admissionFindings, type KubeObject } from '../lib/core';
 import { BARMAN_TREE_MANIFEST, expectValidBackupObjects } from './support/backup';
+import { recordRegistrations } from './support/pulumi-mocks';
 import { synthModule } from './support/synth';
 
 const examples = path.resolve(__dirname, '..', 'examples');
@@ -54,19 +54,7 @@ test('examples/cdk8s/production.ts: the operators first, then the database objec
 });
 
 test('examples/pulumi/production.ts: the same objects, under mocks', async () => {
-  const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
-  pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    'production',
-    'test',
-    false,
-  );
+  const { registered } = recordRegistrations('production');
   let program: { restored?: string } = {};
   jest.isolateModules(() => {
     program = require(path.join(examples, 'pulumi', 'production.ts'));

@@ -3,34 +3,9 @@
 import * as fs from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import { Chart, Testing } from 'cdk8s';
+import { type Registered, recordRegistrations } from '../support/pulumi-mocks';
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-const registered: Registered[] = [];
-pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: (args) => args.inputs,
-  },
-  'cnpg',
-  'test',
-  false,
-);
-const dependencies = new Map<string, string[]>();
-{
-  const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks');
-  const original = MockMonitor.prototype.registerResource;
-  MockMonitor.prototype.registerResource = function (req: { getName(): string; getDependenciesList(): string[] }, cb: unknown) {
-    dependencies.set(req.getName(), req.getDependenciesList());
-    return original.call(this, req, cb);
-  };
-}
+const { registered, dependencies } = recordRegistrations('cnpg');
 
 import * as cdk from '../../lib/cdk8s';
 import type { KubeObject } from '../../lib/core';

@@ -9,6 +9,8 @@ import type { KubeObject } from '../operator-manifest';
 import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
 import type { ClusterSource } from './cluster-backup-props';
 import { BARMAN_CLOUD_PLUGIN } from './constants';
+import { metadataOf } from './object-store';
+import { CNPG_API_VERSION } from '../manifests';
 
 /** The cluster a backup is of: the PostgresCluster of this program (construct or component), or its name. */
 export type BackupClusterTarget = string | ClusterSource;
@@ -250,9 +252,5 @@ export function buildBackup(
 
 /** The `Backup` or `ScheduledBackup` object, as plain JSON. */
 export function backupManifest(model: BackupModel): KubeObject {
-  const metadata: KubeObject['metadata'] = { name: model.name };
-  if (model.namespace) metadata.namespace = model.namespace;
-  if (model.labels && Object.keys(model.labels).length) metadata.labels = { ...model.labels };
-  if (model.annotations && Object.keys(model.annotations).length) metadata.annotations = { ...model.annotations };
-  return { apiVersion: 'postgresql.cnpg.io/v1', kind: model.kind, metadata, spec: model.spec };
+  return { apiVersion: CNPG_API_VERSION, kind: model.kind, metadata: metadataOf(model), spec: model.spec };
 }

@@ -177,9 +177,19 @@ function nestedTypeProblems(props: ObjectStoreProps): (readonly Problem[])[] {
 
 /** The `ObjectStore` object, as plain JSON. */
 export function objectStoreManifest(model: ObjectStoreModel): KubeObject {
+  return { apiVersion: BARMAN_CLOUD_API_VERSION, kind: 'ObjectStore', metadata: metadataOf(model), spec: model.spec };
+}
+
+/** The metadata of a backup module's object: name, namespace, labels and annotations when set. @internal */
+export function metadataOf(model: {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}): KubeObject['metadata'] {
   const metadata: KubeObject['metadata'] = { name: model.name };
   if (model.namespace) metadata.namespace = model.namespace;
   if (model.labels && Object.keys(model.labels).length) metadata.labels = { ...model.labels };
   if (model.annotations && Object.keys(model.annotations).length) metadata.annotations = { ...model.annotations };
-  return { apiVersion: BARMAN_CLOUD_API_VERSION, kind: 'ObjectStore', metadata, spec: model.spec };
+  return metadata;
 }
