@@ -1,5 +1,6 @@
 // Rules over one ObjectStore, Backup or ScheduledBackup object, and whether a backup's cluster can take it. Fields are
 // paths in the object; the builders run the same functions over what they emit.
+import { NO_PROBLEMS } from '../errors';
 import type { Finding } from '../findings';
 import { BARMAN_CLOUD_PLUGIN } from '../backup/constants';
 import { checkSchedule } from '../backup/cron';
@@ -98,7 +99,31 @@ export function backupMethodFindings(backupSpec: unknown, clusterName: string, c
   const b = obj(backupSpec);
   const c = obj(clusterSpec);
   const method = backupMethod(b);
-  const fail = (has: string, fix: string): Finding[] => [
+  let has: string | undefined;
+  let fix = '';
+  if (method === 'plugin') {
+    const name = obj(b.pluginConfiguration).name ?? BARMAN_CLOUD_PLUGIN;
+    let found = false;
+    if (Array.isArray(c.plugins)) for (const p of c.plugins) if (isObject(p) && p.name === name && p.enabled !== false) found = true;
+    if (!found) {
+      has = `enabled ${String(name)} plugin`;
+      fix =
+        name === BARMAN_CLOUD_PLUGIN
+          ? `give cluster ${clusterName} backup: { objectStore } (a spec.plugins entry for ${BARMAN_CLOUD_PLUGIN})`
+          : `add ${String(name)} to the cluster's plugins`;
+    }
+  } else if (method === 'volumeSnapshot') {
+    if (obj(c.backup).volumeSnapshot === undefined) {
+      has = 'spec.backup.volumeSnapshot';
+      fix = `give cluster ${clusterName} backup: { volumeSnapshot: { className } }`;
+    }
+  } else if (method === 'barmanObjectStore' && obj(c.backup).barmanObjectStore === undefined) {
+    has = 'spec.backup.barmanObjectStore';
+    fix =
+      'use method: plugin with pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" } for a cluster that archives through the plugin';
+  }
+  if (has === undefined) return NO_PROBLEMS;
+  return [
     {
       code: 'backup-method-not-configured',
       field,
@@ -107,27 +132,4 @@ export function backupMethodFindings(backupSpec: unknown, clusterName: string, c
       fix,
     },
   ];
-  if (method === 'plugin') {
-    const name = obj(b.pluginConfiguration).name ?? BARMAN_CLOUD_PLUGIN;
-    const plugins = (Array.isArray(c.plugins) ? c.plugins : []).filter(isObject);
-    if (!plugins.some((p) => p.name === name && p.enabled !== false)) {
-      return fail(
-        `enabled ${String(name)} plugin`,
-        name === BARMAN_CLOUD_PLUGIN
-          ? `give cluster ${clusterName} backup: { objectStore } (a spec.plugins entry for ${BARMAN_CLOUD_PLUGIN})`
-          : `add ${String(name)} to the cluster's plugins`,
-      );
-    }
-  } else if (method === 'volumeSnapshot') {
-    if (obj(c.backup).volumeSnapshot === undefined)
-      return fail('spec.backup.volumeSnapshot', `give cluster ${clusterName} backup: { volumeSnapshot: { className } }`);
-  } else if (method === 'barmanObjectStore') {
-    if (obj(c.backup).barmanObjectStore === undefined) {
-      return fail(
-        'spec.backup.barmanObjectStore',
-        'use method: plugin with pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" } for a cluster that archives through the plugin',
-      );
-    }
-  }
-  return [];
 }

@@ -2,7 +2,7 @@
 // api/v1/backup_types.go and scheduledbackup_types.go), by the Barman Cloud plugin or volume snapshots.
 import { backupFindings, backupMethodFindings } from '../admission/backup-objects';
 import { DEFAULT_OPERATOR_VERSION } from '../compat';
-import { allProblems, type Problem, throwIfProblems } from '../errors';
+import { allProblems, NO_PROBLEMS, type Problem, throwIfProblems } from '../errors';
 import { checkKnownKeys, keysOf } from '../keys';
 import { checkDnsLabel, checkDnsSubdomain } from '../names';
 import type { KubeObject } from '../operator-manifest';
@@ -144,8 +144,14 @@ const TYPES: Readonly<Record<string, RuntimeType>> = {
   backupOwnerReference: 'string',
 };
 
+const PLUGIN_CONFIGURATION_KEYS = ['name', 'parameters'];
+const ONLINE_KEYS = ['waitForArchive', 'immediateCheckpoint'];
+const METHODS = ['plugin', 'volumeSnapshot'];
+const TARGETS = ['primary', 'prefer-standby'];
+const OWNERS = ['none', 'self', 'cluster'];
+
 function enumProblem(field: string, v: unknown, allowed: readonly string[], code: string): Problem[] {
-  if (v === undefined || allowed.includes(v as string)) return [];
+  if (v === undefined || allowed.includes(v as string)) return NO_PROBLEMS;
   return [
     {
       code,
@@ -191,20 +197,21 @@ export function buildBackup(
   if (props.onlineConfiguration !== undefined) spec.onlineConfiguration = { ...props.onlineConfiguration };
 
   const keys = kind === 'ScheduledBackup' ? SCHEDULED_KEYS : BACKUP_KEYS;
-  const problems: Problem[] = [
-    ...checkKnownKeys('', props, frontEndKeys.length ? [...keys, ...frontEndKeys] : keys),
-    ...checkKnownKeys('pluginConfiguration', props.pluginConfiguration, ['name', 'parameters']),
-    ...checkKnownKeys('onlineConfiguration', props.onlineConfiguration, ['waitForArchive', 'immediateCheckpoint']),
-    ...(props.name === undefined
+  // Checks that almost always find nothing: lists are joined only when one has something (allProblems).
+  const lists: (readonly Problem[])[] = [
+    checkKnownKeys('', props, frontEndKeys.length ? [...keys, ...frontEndKeys] : keys),
+    checkKnownKeys('pluginConfiguration', props.pluginConfiguration, PLUGIN_CONFIGURATION_KEYS),
+    checkKnownKeys('onlineConfiguration', props.onlineConfiguration, ONLINE_KEYS),
+    props.name === undefined
       ? checkDnsSubdomain('name (defaulted from the id)', name, 'the object name')
-      : checkDnsSubdomain('name', name, 'the object name')),
-    ...(props.namespace !== undefined ? checkDnsLabel('namespace', props.namespace, 'the namespace') : []),
-    ...enumProblem('method', props.method, ['plugin', 'volumeSnapshot'], 'backup-method-invalid'),
-    ...enumProblem('target', props.target, ['primary', 'prefer-standby'], 'backup-target-invalid'),
-    ...(kind === 'ScheduledBackup'
-      ? enumProblem('backupOwnerReference', scheduled.backupOwnerReference, ['none', 'self', 'cluster'], 'backup-owner-reference-invalid')
-      : []),
+      : checkDnsSubdomain('name', name, 'the object name'),
   ];
+  if (props.namespace !== undefined) lists.push(checkDnsLabel('namespace', props.namespace, 'the namespace'));
+  if (props.method !== undefined) lists.push(enumProblem('method', props.method, METHODS, 'backup-method-invalid'));
+  if (props.target !== undefined) lists.push(enumProblem('target', props.target, TARGETS, 'backup-target-invalid'));
+  if (kind === 'ScheduledBackup' && scheduled.backupOwnerReference !== undefined)
+    lists.push(enumProblem('backupOwnerReference', scheduled.backupOwnerReference, OWNERS, 'backup-owner-reference-invalid'));
+  const problems: Problem[] = [];
   if (clusterName === undefined || (typeof cluster === 'object' && model === undefined)) {
     problems.push({
       code: 'backup-cluster-required',
@@ -236,17 +243,17 @@ export function buildBackup(
       fix: 'remove namespace (it follows the cluster)',
     });
   }
-  if (problems.length === 0) {
-    // The admission rules over the object as emitted, with fields named as props.
-    const found = [
-      ...backupFindings(kind, spec, props.annotations, props.operatorVersion ?? DEFAULT_OPERATOR_VERSION),
-      // The fields the rule reads (plugins[].name, .enabled; backup.volumeSnapshot, .barmanObjectStore) have their wire
-      // names in the model's spec too: no serialization needed.
-      ...(model ? backupMethodFindings(spec, model.name, model.spec) : []),
-    ];
-    for (const f of found) if (f.severity !== 'warning') problems.push({ ...f, field: f.field.replace(/^\.(spec|metadata)\./, '') });
+  lists.push(problems);
+  if (allProblems(...lists).length === 0) {
+    // The admission rules over the object as emitted, with fields named as props. The fields the method rule reads
+    // (plugins[].name, .enabled; backup.volumeSnapshot, .barmanObjectStore) have their wire names in the model's spec
+    // too: no serialization needed.
+    const own = backupFindings(kind, spec, props.annotations, props.operatorVersion ?? DEFAULT_OPERATOR_VERSION);
+    const method = model ? backupMethodFindings(spec, model.name, model.spec) : NO_PROBLEMS;
+    for (const f of [...own, ...method])
+      if (f.severity !== 'warning') problems.push({ ...f, field: f.field.replace(/^\.(spec|metadata)\./, '') });
   }
-  throwIfProblems(path, kind, allProblems(problems));
+  throwIfProblems(path, kind, allProblems(...lists));
   return { kind, name, namespace, labels: props.labels, annotations: props.annotations, spec };
 }
 

@@ -260,10 +260,10 @@ export function checkClusterBackup(
       fix: `remove the ${BARMAN_CLOUD_PLUGIN} entry from plugins`,
     });
   }
-  const v = parseVersion(props.operatorVersion ?? '1.30.0');
   const usesPlugin =
     props.backup?.objectStore !== undefined || entries.some(({ entry }) => entry.objectStore !== undefined || entry.cluster !== undefined);
-  if (usesPlugin && v && (v[0] < 1 || (v[0] === 1 && v[1] < 26))) {
+  const v = usesPlugin ? parseVersion(props.operatorVersion ?? '1.30.0') : undefined;
+  if (v && (v[0] < 1 || (v[0] === 1 && v[1] < 26))) {
     out.push({
       code: 'barman-cloud-plugin-operator-too-old',
       field: 'operatorVersion',
@@ -346,15 +346,23 @@ export function clusterBackupSpec(props: ClusterBackupRecoveryProps, namespace: 
   if (b === undefined && r === undefined && rep === undefined && props.externalClusters === undefined && props.plugins === undefined)
     return NOTHING;
   const out: { -readonly [K in keyof Spec]: Spec[K] } = {};
-  const plugins: ClusterSpecPlugins[] = (props.plugins ?? []).map((p) => structuredClone(p));
+  const plugins: ClusterSpecPlugins[] = [];
   if (b?.objectStore !== undefined) {
-    plugins.unshift({
+    plugins.push({
       name: BARMAN_CLOUD_PLUGIN,
       isWalArchiver: b.walArchiver ?? true,
       parameters: pluginParameters(storeName(b.objectStore), b.serverName),
     });
   }
+  if (props.plugins !== undefined) for (const p of props.plugins) plugins.push(structuredClone(p));
   if (plugins.length > 0) out.plugins = plugins;
+  // A backup alone (the common case) needs nothing more.
+  if (r === undefined && rep === undefined && props.externalClusters === undefined) {
+    if (b && (b.target !== undefined || b.volumeSnapshot !== undefined)) {
+      out.backup = { target: b.target as never, volumeSnapshot: b.volumeSnapshot ? structuredClone(b.volumeSnapshot) : undefined };
+    }
+    return out;
+  }
   if (b && (b.target !== undefined || b.volumeSnapshot !== undefined)) {
     out.backup = { target: b.target as never, volumeSnapshot: b.volumeSnapshot ? structuredClone(b.volumeSnapshot) : undefined };
   }

@@ -102,10 +102,13 @@ function one(field: string, what: string, methods: string[], fix: string): Findi
   ];
 }
 
+const S3_REFERENCES = ['accessKeyId', 'secretAccessKey', 'sessionToken', 'region'];
+const AZURE_REFERENCES = ['connectionString', 'storageAccount', 'storageKey', 'storageSasToken'];
+
 /** barman-cloud v0.5.1 pkg/api/config.go, ValidateAwsCredentials. */
 function checkS3(f: string, s3: Record<string, unknown>): Finding[] {
   const out: Finding[] = [];
-  for (const k of ['accessKeyId', 'secretAccessKey', 'sessionToken', 'region']) out.push(...checkSecretKeyReference(at(f, k), s3[k]));
+  for (const k of S3_REFERENCES) if (s3[k] !== undefined) out.push(...checkSecretKeyReference(at(f, k), s3[k]));
   const methods: string[] = [];
   if (s3.inheritFromIAMRole === true) methods.push('inheritFromIAMRole');
   if (s3.accessKeyId !== undefined || s3.secretAccessKey !== undefined) {
@@ -134,8 +137,7 @@ function checkS3(f: string, s3: Record<string, unknown>): Finding[] {
 /** barman-cloud v0.5.1 pkg/api/config.go, ValidateAzureCredentials. */
 function checkAzure(f: string, az: Record<string, unknown>): Finding[] {
   const out: Finding[] = [];
-  for (const k of ['connectionString', 'storageAccount', 'storageKey', 'storageSasToken'])
-    out.push(...checkSecretKeyReference(at(f, k), az[k]));
+  for (const k of AZURE_REFERENCES) if (az[k] !== undefined) out.push(...checkSecretKeyReference(at(f, k), az[k]));
   const methods: string[] = [];
   if (az.inheritFromAzureAD === true) methods.push('inheritFromAzureAD');
   if (az.useDefaultAzureCredentials === true) methods.push('useDefaultAzureCredentials');
@@ -191,11 +193,20 @@ function checkGoogle(f: string, g: Record<string, unknown>): Finding[] {
   return out;
 }
 
+const PROVIDERS: readonly ObjectStoreProvider[] = ['s3', 'azure', 'google'];
+const CREDENTIALS = { s3: 's3Credentials', azure: 'azureCredentials', google: 'googleCredentials' } as const;
+const PROVIDER_CHECKS = { s3: checkS3, azure: checkAzure, google: checkGoogle } as const;
+
 /** The provider the credentials of a configuration name, when exactly one does. */
 export function objectStoreProvider(configuration: unknown): ObjectStoreProvider | undefined {
   if (!isObject(configuration)) return undefined;
-  const named = (['s3', 'azure', 'google'] as const).filter((p) => configuration[`${p}Credentials`] !== undefined);
-  return named.length === 1 ? named[0] : undefined;
+  let found: ObjectStoreProvider | undefined;
+  for (const p of PROVIDERS) {
+    if (configuration[CREDENTIALS[p]] === undefined) continue;
+    if (found !== undefined) return undefined;
+    found = p;
+  }
+  return found;
 }
 
 const RETENTION = /^[1-9][0-9]*[dwm]$/;
@@ -235,7 +246,8 @@ function checkPositive(field: string, v: unknown, code: string): Finding[] {
 export function checkObjectStoreSpec(configPrefix: string, specPrefix: string, spec: Record<string, unknown>): Finding[] {
   const c = isObject(spec.configuration) ? spec.configuration : {};
   const out: Finding[] = [];
-  const named = (['s3', 'azure', 'google'] as const).filter((p) => c[`${p}Credentials`] !== undefined);
+  const named: ObjectStoreProvider[] = [];
+  for (const p of PROVIDERS) if (c[CREDENTIALS[p]] !== undefined) named.push(p);
   if (named.length !== 1) {
     out.push({
       code: named.length === 0 ? 'object-store-provider-missing' : 'object-store-provider-ambiguous',
@@ -248,11 +260,10 @@ export function checkObjectStoreSpec(configPrefix: string, specPrefix: string, s
       fix: 'set exactly one of s3Credentials, azureCredentials and googleCredentials (workload identity: inheritFromIAMRole, inheritFromAzureAD, gkeEnvironment)',
     });
   }
-  const checks = { s3: checkS3, azure: checkAzure, google: checkGoogle };
   for (const p of named) {
-    const f = at(configPrefix, `${p}Credentials`);
-    const creds = c[`${p}Credentials`];
-    if (isObject(creds)) out.push(...checks[p](f, creds));
+    const f = at(configPrefix, CREDENTIALS[p]);
+    const creds = c[CREDENTIALS[p]];
+    if (isObject(creds)) out.push(...PROVIDER_CHECKS[p](f, creds));
     else
       out.push({
         code: 'object-store-credentials-not-object',
