@@ -125,6 +125,19 @@ for (const [pairs, runs] of [
     ),
   );
 }
+// Clusters with backups (an ObjectStore, a cluster archiving to it, a ScheduledBackup each), whole process.
+rows.push(
+  interleavedRow(
+    'whole process: 1000 clusters with an object store and a schedule',
+    'backup-case.js',
+    ['lib', '1000'],
+    ['raw', '1000'],
+    7,
+    'CPU ratio ≤ 1.15',
+    'ObjectStore + Cluster + ScheduledBackup per cluster; raw: the same YAML from literal JSON; from process start to exit',
+    'whole',
+  ),
+);
 // Construction alone (issue 12: "construction per pair within 2x of raw"): the same processes' construction phase.
 rows.push(
   interleavedRow(

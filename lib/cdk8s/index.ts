@@ -13,3 +13,4 @@ export * from './kind';
 export * from './operator';
 export * from './postgres-cluster';
 export * from './plan';
+export * from './backup';

@@ -34,6 +34,8 @@ import {
   SKIP_WAL_ARCHIVING_ANNOTATION,
   WAL_LEVELS,
 } from './parameters';
+import { CLUSTER_BACKUP_KEY_FLAGS, CLUSTER_BACKUP_TYPES, type ClusterBackupRecoveryProps } from './backup/cluster-backup-props';
+import { checkClusterBackup, clusterBackupSpec } from './backup/cluster-backup';
 
 /** Storage of a cluster's PGDATA or WAL volume. */
 export interface StorageProps {
@@ -77,7 +79,7 @@ export interface PostgresqlProps {
 }
 
 /** Props of a PostgreSQL cluster, shared by the cdk8s construct and the Pulumi component. */
-export interface PostgresClusterProps {
+export interface PostgresClusterProps extends ClusterBackupRecoveryProps {
   /**
    * Name of the `Cluster` object (a DNS label); pods are `<name>-1`, services `<name>-rw`, ...
    * @default - the construct id (cdk8s) or resource name (Pulumi)
@@ -369,6 +371,7 @@ const CLUSTER_KEYS = keysOf<PostgresClusterProps>()({
   operatorVersion: true,
   labels: true,
   annotations: true,
+  ...CLUSTER_BACKUP_KEY_FLAGS,
 });
 const STORAGE_KEYS = keysOf<StorageProps>()({ size: true, storageClass: true });
 const POSTGRESQL_KEYS = keysOf<PostgresqlProps>()({ parameters: true, sharedPreloadLibraries: true, pgHba: true });
@@ -395,6 +398,7 @@ const CLUSTER_TYPES: Readonly<Record<string, RuntimeType>> = {
   operatorVersion: 'string',
   labels: 'stringMap',
   annotations: 'stringMap',
+  ...CLUSTER_BACKUP_TYPES,
 };
 const POSTGRESQL_TYPES: Readonly<Record<string, RuntimeType>> = {
   parameters: 'stringMap',
@@ -794,7 +798,18 @@ export function buildCluster(
 const recentClusters: { readonly props: Readonly<Record<string, unknown>>; readonly model: ClusterModel }[] = [];
 const RECENT_CLUSTERS = 8;
 let missesSinceHit = 0;
-const PASS_THROUGH_KEYS: ReadonlySet<string> = new Set(['bootstrap', 'resources', 'affinity', 'monitoring', 'managed']);
+// recovery, replica and externalClusters also have rules that depend on the cluster's name (the plugin's default server name).
+const PASS_THROUGH_KEYS: ReadonlySet<string> = new Set([
+  'bootstrap',
+  'resources',
+  'affinity',
+  'monitoring',
+  'managed',
+  'plugins',
+  'recovery',
+  'replica',
+  'externalClusters',
+]);
 const MAX_DEPTH = 8;
 
 function recentCluster(props: PostgresClusterProps): ClusterModel | undefined {
@@ -917,6 +932,7 @@ function checkAndBuildCluster(
     checkUserParameters(props, instances),
     parameterStep.problems,
     preloadStep.problems,
+    checkClusterBackup(props, name, props.namespace),
   );
 
   const spec: ClusterSpec = {
@@ -940,6 +956,7 @@ function checkAndBuildCluster(
     monitoring: props.monitoring,
     managed: props.managed,
     imagePullSecrets: props.imagePullSecrets?.map((n) => ({ name: n })),
+    ...clusterBackupSpec(props, props.namespace),
     postgresql:
       images.length > 0 || Object.keys(parameters).length > 0 || preload.length > 0 || props.postgresql?.pgHba
         ? {

@@ -24,6 +24,7 @@ export * from './sql';
 export * from './validator';
 export * from './yaml-checks';
 export * from './admission';
+export * from './backup';
 export * from './cdk8s-validation';
 export * from './manifests';
 /** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */

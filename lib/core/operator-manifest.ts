@@ -247,10 +247,11 @@ function detectVersion(objects: readonly KubeObject[]): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** Synchronous HTTPS GET (following redirects) in a child process, so constructs can stay synchronous. */
-function download(url: string, timeoutMs: number, version: string): Buffer {
-  if (!url.startsWith('https://'))
-    throw new OperatorManifestError(`refusing to download the operator manifest over a non-HTTPS URL: ${url}`);
+/**
+ * Synchronous HTTPS GET (following redirects, never to plain HTTP) in a child process, so constructs can stay
+ * synchronous. Throws an Error saying why it failed. @internal
+ */
+export function httpsGetSync(url: string, timeoutMs: number): Buffer {
   const script = `
     const https = require('node:https');
     const get = (u, left) => https.get(u, { headers: { 'user-agent': 'cnpg-constructs' } }, (res) => {
@@ -265,11 +266,18 @@ function download(url: string, timeoutMs: number, version: string): Buffer {
     }).on('error', (e) => { console.error(e.message); process.exit(2); });
     get(process.argv[1], 5);`;
   const r = spawnSync(process.execPath, ['-e', script, url], { env: { ...process.env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : r.stderr.toString().trim() || `exit ${r.status}`;
+  if (r.error || r.status !== 0) throw new Error(r.error ? r.error.message : r.stderr.toString().trim() || `exit ${r.status}`);
+  return r.stdout;
+}
+
+function download(url: string, timeoutMs: number, version: string): Buffer {
+  if (!url.startsWith('https://'))
+    throw new OperatorManifestError(`refusing to download the operator manifest over a non-HTTPS URL: ${url}`);
+  try {
+    return httpsGetSync(url, timeoutMs);
+  } catch (e) {
     throw new OperatorManifestError(
-      `no CNPG ${version} operator manifest: ${MANIFEST_ENV} is not set, none is cached, and the download from ${url} failed (${why}). ${waysOut(version)}`,
+      `no CNPG ${version} operator manifest: ${MANIFEST_ENV} is not set, none is cached, and the download from ${url} failed (${(e as Error).message}). ${waysOut(version)}`,
     );
   }
-  return r.stdout;
 }

@@ -12,3 +12,4 @@ export { AWAIT_ANNOTATIONS, CnpgResourceError } from './kube';
 export * from './operator';
 export * from './postgres-cluster';
 export * from './postgres-extensions';
+export * from './backup';

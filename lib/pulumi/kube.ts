@@ -29,7 +29,7 @@ export function customResource(name: string, o: KubeObject, opts: pulumi.CustomR
 }
 
 /**
- * The classes of @pulumi/kubernetes for the kinds in CNPG's release manifest, so that each object is
+ * The classes of @pulumi/kubernetes for the kinds in CNPG's and the Barman Cloud plugin's release manifests, so that each object is
  * registered under its real type token (`kubernetes:apps/v1:Deployment`, ...) and gets the provider's
  * await logic for its kind: a CRD is awaited until established, the Deployment until rolled out (its pods,
  * which serve the webhooks, ready).
@@ -40,6 +40,7 @@ const OPERATOR_KINDS = {
   Namespace: k8s.core.v1.Namespace,
   ServiceAccount: k8s.core.v1.ServiceAccount,
   ConfigMap: k8s.core.v1.ConfigMap,
+  Secret: k8s.core.v1.Secret,
   Service: k8s.core.v1.Service,
   ClusterRole: k8s.rbac.v1.ClusterRole,
   ClusterRoleBinding: k8s.rbac.v1.ClusterRoleBinding,
@@ -67,6 +68,8 @@ export function kubeResource(name: string, o: KubeObject, opts: pulumi.CustomRes
 export const AWAIT_ANNOTATIONS = {
   Cluster: { 'pulumi.com/waitFor': 'jsonpath={.status.conditions[?(@.type=="Ready")].status}=True' },
   Database: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
+  // cloudnative-pg v1.30.0 api/v1/backup_types.go, BackupPhaseCompleted; bounded by pulumi.com/timeoutSeconds.
+  Backup: { 'pulumi.com/waitFor': 'jsonpath={.status.phase}=completed' },
 } as const;
 
 export function awaited(o: KubeObject, kind: keyof typeof AWAIT_ANNOTATIONS): KubeObject {
