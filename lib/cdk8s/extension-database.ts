@@ -1,8 +1,17 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, type JsonPatch } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
+import {
+  buildDatabase,
+  type ClusterModel,
+  type DatabaseModel,
+  type DatabaseProps,
+  databaseManifest,
+  databasePropOf,
+  type KubeObject,
+} from '../core';
+import { type CheckedKind, changed, registerChecks } from './checks';
 import { PostgresCluster } from './postgres-cluster';
-import { effectiveNamespace, registerClaims } from './uniqueness';
+import { effectiveNamespace } from './uniqueness';
 
 /** Props of {@link ExtensionDatabase}. */
 export interface ExtensionDatabaseProps extends DatabaseProps {
@@ -30,12 +39,18 @@ export class ExtensionDatabase extends ApiObject {
   }
 
   public readonly model: DatabaseModel;
+  /** The object as built, which the checks read as it is while no JSON patch changes it. */
+  private readonly built: KubeObject;
+  private patched = false;
 
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
     // The construct is the `Database` object itself: no wrapper construct per database.
     const model = ExtensionDatabase.buildModel(scope, id, props);
-    super(scope, id, databaseManifest(model, true));
+    const built = databaseManifest(model, true);
+    super(scope, id, built);
     this.model = model;
+    this.built = built;
+    registerChecks(this, ExtensionDatabase.checks);
     // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
     // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit
     // dependency with a walk over both subtrees at synth time (a third of synth time at 1000 pairs).
@@ -56,29 +71,44 @@ export class ExtensionDatabase extends ApiObject {
   public get apiObject(): ApiObject {
     return this;
   }
-}
 
-// One Database object per name and namespace, and one per database of a cluster (checked by synthesize()).
-registerClaims(ExtensionDatabase, (d) => {
-  const ns = effectiveNamespace(d, d.model.namespace);
-  const cluster = d.model.spec.cluster.name;
-  return [
-    {
-      key: `Database/${ns}/${d.model.resourceName}`,
-      what: `Database object (${d.model.resourceName} in namespace "${ns}"; names such as "app_db" and "app-db" map to one)`,
-      field: 'resourceName',
-      value: d.model.resourceName,
-      fix: 'set resourceName to tell them apart, or use one ExtensionDatabase',
+  /** Applies JSON patches to the rendered object (see cdk8s' ApiObject); the checks then read the rendered object. */
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    super.addJsonPatch(...ops);
+    this.patched = true;
+    changed(this);
+  }
+
+  /** How databases take part in the app's checks (lib/cdk8s/checks.ts). */
+  private static readonly checks: CheckedKind<ExtensionDatabase> = {
+    findings: (d) => d.model.warnings,
+    api: (d) => d,
+    built: (d) => d.built,
+    patched: (d) => d.patched,
+    propOf: databasePropOf,
+    // One Database object per name and namespace, and one per database of a cluster.
+    claims: (d) => {
+      const ns = effectiveNamespace(d, d.model.namespace);
+      const cluster = d.model.spec.cluster.name;
+      return [
+        {
+          key: `Database/${ns}/${d.model.resourceName}`,
+          what: `Database object (${d.model.resourceName} in namespace "${ns}"; names such as "app_db" and "app-db" map to one)`,
+          field: 'resourceName',
+          value: d.model.resourceName,
+          fix: 'set resourceName to tell them apart, or use one ExtensionDatabase',
+        },
+        {
+          key: `DatabaseOf/${ns}/${cluster}/${d.model.spec.name}`,
+          what: `database ${d.model.spec.name} of cluster ${cluster}`,
+          field: 'name',
+          value: d.model.spec.name,
+          fix: 'manage each database of a cluster from one ExtensionDatabase',
+        },
+      ];
     },
-    {
-      key: `DatabaseOf/${ns}/${cluster}/${d.model.spec.name}`,
-      what: `database ${d.model.spec.name} of cluster ${cluster}`,
-      field: 'name',
-      value: d.model.spec.name,
-      fix: 'manage each database of a cluster from one ExtensionDatabase',
-    },
-  ];
-});
+  };
+}
 
 // On the prototype, so that it holds from the first line of the constructor (cdk8s reads objects during super()).
 Object.defineProperty(ExtensionDatabase.prototype, EXTENSIONDATABASE_BRAND, { value: true });

@@ -1,8 +1,17 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, type JsonPatch } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { buildCluster, type ClusterModel, clusterManifest, clusterObjectNames, type PostgresClusterProps } from '../core';
+import {
+  buildCluster,
+  type ClusterModel,
+  clusterManifest,
+  clusterObjectNames,
+  clusterPropOf,
+  type KubeObject,
+  type PostgresClusterProps,
+} from '../core';
+import { type CheckedKind, changed, registerChecks } from './checks';
 import { CnpgOperator } from './operator';
-import { effectiveNamespace, registerClaims } from './uniqueness';
+import { effectiveNamespace } from './uniqueness';
 
 export type { PostgresClusterProps } from '../core';
 
@@ -12,7 +21,9 @@ const POSTGRESCLUSTER_BRAND = Symbol.for('cnpg-constructs.PostgresCluster');
  * A CloudNativePG `Cluster`, with extension images mounted through ImageVolume.
  *
  * Props are validated when the construct is created; a mistake throws a `CnpgValidationError`
- * naming this construct's path, the field and the fix. The object is named `name` (default: the id)
+ * naming this construct's path, the field and the fix. What needs the whole app (the same Cluster twice in a
+ * namespace, the CRD and CNPG's admission rules over the object as it is rendered, escape hatches included) is
+ * checked when the app synthesizes, as construct validations. The object is named `name` (default: the id)
  * with no hash suffix. Fields are checked against the operator version (`operatorVersion`, else the
  * version of a `CnpgOperator` in the same app, else 1.30.0).
  *
@@ -34,14 +45,49 @@ export class PostgresCluster extends ApiObject {
 
   /** The validated model (spec, PostgreSQL major, available SQL extensions). */
   public readonly model: ClusterModel;
+  /** The object as built, which the checks read as it is while no JSON patch changes it. */
+  private readonly built: KubeObject;
+  private patched = false;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     // The construct is the `Cluster` object itself: no wrapper construct per cluster. Its spec is serialized
     // once, here, by the generated `toJson_ClusterSpec` (cheaper at synth than the generated class).
     const model = PostgresCluster.buildModel(scope, id, props);
-    super(scope, id, clusterManifest(model, true));
+    const built = clusterManifest(model, true);
+    super(scope, id, built);
     this.model = model;
+    this.built = built;
+    registerChecks(this, PostgresCluster.checks);
   }
+
+  /** Applies JSON patches to the rendered object (see cdk8s' ApiObject); the checks then read the rendered object. */
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    super.addJsonPatch(...ops);
+    this.patched = true;
+    changed(this);
+  }
+
+  /** How clusters take part in the app's checks (lib/cdk8s/checks.ts). */
+  private static readonly checks: CheckedKind<PostgresCluster> = {
+    findings: (c) => c.model.warnings,
+    api: (c) => c,
+    built: (c) => c.built,
+    patched: (c) => c.patched,
+    propOf: clusterPropOf,
+    // Two Cluster objects with one name in one namespace: Kubernetes keeps one.
+    claims: (c) => {
+      const ns = effectiveNamespace(c, c.model.namespace);
+      return [
+        {
+          key: `Cluster/${ns}/${c.name}`,
+          what: `Cluster (${c.name} in namespace "${ns}")`,
+          field: 'name',
+          value: c.name,
+          fix: 'give each cluster its own name (or namespace)',
+        },
+      ];
+    },
+  };
 
   private static buildModel(scope: Construct, id: string, props: PostgresClusterProps): ClusterModel {
     // Target the operator version of a CnpgOperator in the same app, unless told otherwise.
@@ -81,20 +127,6 @@ export class PostgresCluster extends ApiObject {
     return clusterObjectNames(this.name).readWriteService;
   }
 }
-
-// Two Cluster objects with one name in one namespace: Kubernetes keeps one (checked by synthesize()).
-registerClaims(PostgresCluster, (c) => {
-  const ns = effectiveNamespace(c, c.model.namespace);
-  return [
-    {
-      key: `Cluster/${ns}/${c.name}`,
-      what: `Cluster (${c.name} in namespace "${ns}")`,
-      field: 'name',
-      value: c.name,
-      fix: 'give each cluster its own name (or namespace)',
-    },
-  ];
-});
 
 // On the prototype, so that it holds from the first line of the constructor (cdk8s reads objects during super()).
 Object.defineProperty(PostgresCluster.prototype, POSTGRESCLUSTER_BRAND, { value: true });
