@@ -119,6 +119,40 @@ describe('npm pack', () => {
     expect(orphans).toEqual([]);
   });
 
+  test('ships the upstream files it validates with, each checked against its sha256 when the package is built and when it is loaded', () => {
+    const pkg = path.join(dir, 'node_modules', 'cnpg-constructs');
+    expect(fs.readdirSync(path.join(pkg, 'data')).sort()).toEqual(
+      [
+        'barmancloud.cnpg.io_objectstores-v0.14.0',
+        'cnpg-1.30.0',
+        'monitoring.coreos.com_podmonitors-v0.93.0',
+        'monitoring.coreos.com_prometheusrules-v0.93.0',
+      ].flatMap((n) => [`${n}.json.br`, `${n}.yaml.br`]),
+    );
+    // A copy of the installed package whose release manifest was changed, and the build's check run on it.
+    const damaged = path.join(dir, 'node_modules', 'cnpg-constructs-damaged');
+    fs.cpSync(pkg, damaged, { recursive: true });
+    fs.mkdirSync(path.join(damaged, 'scripts'));
+    fs.copyFileSync(path.join(REPO, 'scripts', 'shipped-data.js'), path.join(damaged, 'scripts', 'shipped-data.js'));
+    const zlib = require('node:zlib') as typeof import('node:zlib');
+    const file = path.join(damaged, 'data', 'cnpg-1.30.0.yaml.br');
+    const text = zlib.brotliDecompressSync(fs.readFileSync(file)).toString('utf8').replace('replicas: 1', 'replicas: 9');
+    fs.writeFileSync(file, zlib.brotliCompressSync(text, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }));
+    expect(() => run(process.execPath, [path.join(damaged, 'scripts', 'shipped-data.js')], { cwd: dir })).toThrow(
+      /shipped-data: data\/cnpg-1\.30\.0\.yaml\.br holds a text of sha256 [0-9a-f]{64}, but cloudnative-pg v1\.30\.0 releases\/cnpg-1\.30\.0\.yaml is f8bede43/,
+    );
+    const load = (m: string) =>
+      run(process.execPath, ['-e', `require('${m}').OperatorManifest.load('1.30.0')`], {
+        cwd: dir,
+        env: cleanEnv({ CNPG_OPERATOR_MANIFEST: '' }),
+      });
+    expect(() => load('cnpg-constructs-damaged')).toThrow(
+      /OperatorManifestError: .*cnpg-1\.30\.0\.yaml\.br holds a text of sha256 .* the package is damaged\. Fix: reinstall cnpg-constructs/,
+    );
+    expect(load('cnpg-constructs')).toBe('');
+    fs.rmSync(damaged, { recursive: true });
+  });
+
   test('every path the package exports exists in it', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'cnpg-constructs', 'package.json'), 'utf8'));
     for (const [subpath, target] of Object.entries(pkg.exports as Record<string, string | Record<string, string>>)) {
