@@ -17,6 +17,7 @@ import {
 import { allProblems, NO_PROBLEMS, type Problem, nested, throwIfProblems } from './errors';
 import { errorsOf, type Finding, warningsOf } from './findings';
 import { clusterExtensionEntries, ExtensionImage, imageId } from './extension-image';
+import { catalogLookalikeWarnings } from './extension-image-lookalike';
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
@@ -491,7 +492,7 @@ function checkImages(
   images.forEach((img, i) => {
     const found = img.validate(!viaCatalog);
     if (found.length > 0) problems.push(...nested(`extensions[${i}]`, found));
-    const lookalike = img.catalogLookalikeWarnings(envSupported);
+    const lookalike = catalogLookalikeWarnings(img, envSupported);
     if (lookalike.length > 0) problems.push(...nested(`extensions[${i}]`, lookalike));
   });
   if (images.length > 0 && (operand.flavour === 'standard' || operand.flavour === 'system')) {

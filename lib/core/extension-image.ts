@@ -21,7 +21,6 @@ import { deepFreeze } from './freeze';
 /** What a catalog image's version (the first part of its tag) looks like: `0.8.1`, `3.6.1`, `2.29.2`. */
 const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
 const NO_SQL_EXTENSIONS: readonly SqlExtensionInfo[] = Object.freeze([]);
-const NO_FINDINGS: readonly Problem[] = Object.freeze([]);
 
 function isEmptyObject(o: object): boolean {
   for (const _ in o) return false;
@@ -282,7 +281,6 @@ export class ExtensionImage {
   private readonly _envWhenSupported: Readonly<Record<string, string>> | undefined;
   private readonly factoryChecks: readonly Problem[];
   private readonly validated: { strict?: readonly Problem[]; lenient?: readonly Problem[] } = {};
-  private readonly lookalike: { env?: readonly Problem[]; noEnv?: readonly Problem[] } = {};
   private databaseList: readonly { readonly name: string; readonly version?: string }[] | undefined = undefined;
   private parsedTag: ExtensionImageTag | null | undefined = undefined;
 
@@ -383,55 +381,6 @@ export class ExtensionImage {
     const found = Object.freeze(this.findProblems(requireReference));
     this.validated[slot] = found;
     return found;
-  }
-
-  /**
-   * Warnings for a custom image whose reference is one of CNPG's catalog images (by repository name, so mirrors
-   * count) but that lacks what the catalog says the image needs: its `ld_library_path` (PostGIS: `system`, where
-   * libgeos and libproj live) and, where the operator applies extension `env` (`envSupported`), its env.
-   * Images made by a factory already have both.
-   */
-  public catalogLookalikeWarnings(envSupported: boolean): readonly Problem[] {
-    if (this._catalogEntry !== undefined || typeof this.reference !== 'string') return NO_FINDINGS;
-    const slot = envSupported ? 'env' : 'noEnv';
-    const known = this.lookalike[slot];
-    if (known) return known;
-    const found = Object.freeze(this.findLookalikeWarnings(envSupported));
-    this.lookalike[slot] = found;
-    return found;
-  }
-
-  private findLookalikeWarnings(envSupported: boolean): Problem[] {
-    const repository = parseImageReference(this.reference as string)?.repository;
-    const entry = Object.values(CATALOG).find((e) => repository === e.imageName || repository?.endsWith(`/${e.imageName}`));
-    if (!entry) return [];
-    const out: Problem[] = [];
-    const clean = (d: string) => d.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-    const given = (Array.isArray(this.props.ldLibraryPath) ? this.props.ldLibraryPath : []).map(clean);
-    const missing = (entry.ldLibraryPath ?? []).filter((d) => !given.includes(clean(d)));
-    if (missing.length > 0) {
-      out.push({
-        severity: 'warning',
-        code: 'image-catalog-ld-library-path-missing',
-        field: 'ldLibraryPath',
-        message: `the image is CNPG's ${entry.imageName}, whose libraries need ld_library_path ${JSON.stringify(entry.ldLibraryPath)}; without it the extension's module cannot load its shared libraries`,
-        value: this.props.ldLibraryPath,
-        fix: `add ldLibraryPath: ${JSON.stringify(entry.ldLibraryPath)}, or use ExtensionImage.${entry.factory}(version) (it sets what the image needs)`,
-      });
-    }
-    const env = this.props.env !== null && typeof this.props.env === 'object' ? this.props.env : {};
-    const missingEnv = Object.keys(entry.env ?? {}).filter((k) => !Object.hasOwn(env, k));
-    if (envSupported && missingEnv.length > 0) {
-      out.push({
-        severity: 'warning',
-        code: 'image-catalog-env-missing',
-        field: 'env',
-        message: `the image is CNPG's ${entry.imageName}, whose metadata sets ${missingEnv.join(', ')} (CNPG 1.29+ applies extension env); without ${missingEnv.length > 1 ? 'them' : 'it'} its data files are not found`,
-        value: this.props.env,
-        fix: `add env: ${JSON.stringify(entry.env)}, or use ExtensionImage.${entry.factory}(version)`,
-      });
-    }
-    return out;
   }
 
   private findProblems(requireReference: boolean): Problem[] {

@@ -104,26 +104,34 @@ interface Rule {
 
 /** A schema node, compiled on first use; its children are compiled when a value first reaches them. */
 class Node {
-  public readonly type?: string;
+  // Everything `check` reads, as fields of one shape (the schema objects are large dictionaries).
+  public readonly type: string | undefined;
   public readonly intOrString: boolean;
   public readonly nullable: boolean;
-  public readonly pattern?: RegExp;
-  public readonly enumValues?: ReadonlySet<unknown>;
-  public readonly enumJson?: ReadonlySet<string>;
+  public readonly pattern: RegExp | undefined;
+  public readonly enumValues: ReadonlySet<unknown> | undefined;
+  public readonly enumJson: ReadonlySet<string> | undefined;
   public readonly defaults: readonly (readonly [string, unknown])[];
+  public readonly required: readonly string[] | undefined;
+  public readonly lengths: boolean;
+  public readonly bounds: boolean;
+  public readonly counts: boolean;
+  public readonly listType: 'set' | 'map' | undefined;
+  public readonly combined: boolean;
   public readonly rules: readonly Rule[];
   public readonly openKeys: boolean;
   /** Results for frozen values (they cannot change), with paths relative to this node. */
   public readonly frozen = new WeakMap<object, readonly SchemaError[]>();
   private readonly children = new Map<string, Node | undefined>();
-  private itemsNode?: Node;
-  private additionalNode?: Node;
-  private branches?: { anyOf: readonly Node[]; allOf: readonly Node[] };
+  private itemsNode: Node | undefined = undefined;
+  private additionalNode: Node | undefined = undefined;
+  private branches: { anyOf: readonly Node[]; allOf: readonly Node[] } | undefined = undefined;
 
   constructor(public readonly s: Schema) {
     this.type = s.type;
     this.intOrString = s['x-kubernetes-int-or-string'] === true;
     this.nullable = s.nullable === true;
+    this.pattern = undefined;
     if (s.pattern !== undefined) {
       let r = patterns.get(s.pattern);
       if (!r) {
@@ -132,6 +140,8 @@ class Node {
       }
       this.pattern = r;
     }
+    this.enumValues = undefined;
+    this.enumJson = undefined;
     if (s.enum) {
       if (s.enum.every((e) => e === null || typeof e !== 'object')) this.enumValues = new Set(s.enum);
       else this.enumJson = new Set(s.enum.map((e) => JSON.stringify(e)));
@@ -142,6 +152,13 @@ class Node {
       if (d !== undefined) defaults.push([k, d]);
     }
     this.defaults = defaults;
+    this.required = s.required && s.required.length > 0 ? s.required : undefined;
+    this.lengths = s.minLength !== undefined || s.maxLength !== undefined;
+    this.bounds = s.minimum !== undefined || s.maximum !== undefined;
+    this.counts = s.minItems !== undefined || s.maxItems !== undefined || s.minProperties !== undefined || s.maxProperties !== undefined;
+    const lt = s['x-kubernetes-list-type'];
+    this.listType = lt === 'set' || lt === 'map' ? lt : undefined;
+    this.combined = (s.anyOf !== undefined && !this.intOrString) || s.allOf !== undefined;
     this.rules = (s['x-kubernetes-validations'] ?? [])
       .filter((r) => !/\boldSelf\b/.test(r.rule))
       .map((r) => ({ rule: r.rule, message: r.message ?? 'failed rule', program: celProgram(r.rule, (self) => toCel(self, s)) }));
@@ -210,53 +227,62 @@ function walk(value: unknown, node: Node, path: string, options: ValidateOptions
   check(value, node, path, options, errs);
 }
 
+function fail(errs: SchemaError[], path: string, message: string): void {
+  errs.push({ path: path || '<root>', message });
+}
+
 function check(value: unknown, node: Node, path: string, options: ValidateOptions, errs: SchemaError[]): void {
-  const s = node.s;
-  const err = (message: string, p = path) => errs.push({ path: p || '<root>', message });
   if (value === null) {
-    if (!node.nullable) err('must not be null');
+    if (!node.nullable) fail(errs, path, 'must not be null');
     return;
   }
   if (node.intOrString) {
     if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value))))
-      err(`must be an integer or a string, got ${JSON.stringify(value)}`);
+      fail(errs, path, `must be an integer or a string, got ${JSON.stringify(value)}`);
   } else if (!typeOk(node.type, value)) {
-    err(`must be of type ${node.type}, got ${Array.isArray(value) ? 'array' : typeof value}`);
+    fail(errs, path, `must be of type ${node.type}, got ${Array.isArray(value) ? 'array' : typeof value}`);
     return;
   }
-  if (s.anyOf !== undefined || s.allOf !== undefined) {
+  if (node.combined) {
     const { anyOf, allOf } = node.combinators();
-    if (anyOf.length > 0 && !anyOf.some((b) => validateValue(value, b, path, options).length === 0)) err('matches none of anyOf');
+    if (anyOf.length > 0 && !anyOf.some((b) => validateValue(value, b, path, options).length === 0))
+      fail(errs, path, 'matches none of anyOf');
     for (const b of allOf) walk(value, b, path, options, errs);
   }
   if (node.enumValues ? !node.enumValues.has(value) : node.enumJson ? !node.enumJson.has(JSON.stringify(value)) : false) {
-    err(`must be one of ${(s.enum as unknown[]).map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
+    fail(errs, path, `must be one of ${(node.s.enum as unknown[]).map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
   }
   let self = value;
   if (typeof value === 'string') {
-    if (node.pattern && !node.pattern.test(value)) err(`must match ${s.pattern}, got ${JSON.stringify(value)}`);
-    if (s.minLength !== undefined || s.maxLength !== undefined) {
+    if (node.pattern && !node.pattern.test(value)) fail(errs, path, `must match ${node.s.pattern}, got ${JSON.stringify(value)}`);
+    if (node.lengths) {
+      const { minLength, maxLength } = node.s;
       // Characters (code points), not UTF-16 units, as the API server counts them: only surrogate pairs differ.
       const len = /[\uD800-\uDFFF]/.test(value) ? [...value].length : value.length;
-      if (s.minLength !== undefined && len < s.minLength) err(`must be at least ${s.minLength} characters`);
-      if (s.maxLength !== undefined && len > s.maxLength) err(`must be at most ${s.maxLength} characters, got ${len}`);
+      if (minLength !== undefined && len < minLength) fail(errs, path, `must be at least ${minLength} characters`);
+      if (maxLength !== undefined && len > maxLength) fail(errs, path, `must be at most ${maxLength} characters, got ${len}`);
     }
   } else if (typeof value === 'number') {
-    if (s.minimum !== undefined && (s.exclusiveMinimum ? value <= s.minimum : value < s.minimum))
-      err(`must be ${s.exclusiveMinimum ? '>' : '>='} ${s.minimum}`);
-    if (s.maximum !== undefined && (s.exclusiveMaximum ? value >= s.maximum : value > s.maximum))
-      err(`must be ${s.exclusiveMaximum ? '<' : '<='} ${s.maximum}`);
+    if (node.bounds) {
+      const s = node.s;
+      if (s.minimum !== undefined && (s.exclusiveMinimum ? value <= s.minimum : value < s.minimum))
+        fail(errs, path, `must be ${s.exclusiveMinimum ? '>' : '>='} ${s.minimum}`);
+      if (s.maximum !== undefined && (s.exclusiveMaximum ? value >= s.maximum : value > s.maximum))
+        fail(errs, path, `must be ${s.exclusiveMaximum ? '<' : '<='} ${s.maximum}`);
+    }
   } else if (Array.isArray(value)) {
-    if (s.minItems !== undefined && value.length < s.minItems) err(`must have at least ${s.minItems} items`);
-    if (s.maxItems !== undefined && value.length > s.maxItems) err(`must have at most ${s.maxItems} items`);
-    const lt = s['x-kubernetes-list-type'];
-    if (lt === 'set' || lt === 'map') {
-      const mapKeys = s['x-kubernetes-list-map-keys'] ?? [];
+    if (node.counts) {
+      const { minItems, maxItems } = node.s;
+      if (minItems !== undefined && value.length < minItems) fail(errs, path, `must have at least ${minItems} items`);
+      if (maxItems !== undefined && value.length > maxItems) fail(errs, path, `must have at most ${maxItems} items`);
+    }
+    if (node.listType !== undefined) {
+      const mapKeys = node.s['x-kubernetes-list-map-keys'] ?? [];
       const seen = new Set<string>();
       for (let i = 0; i < value.length; i++) {
         const x = value[i];
-        const k = lt === 'set' ? JSON.stringify(x) : JSON.stringify(mapKeys.map((m) => (x as Record<string, unknown>)?.[m]));
-        if (seen.has(k)) err(`duplicate ${lt === 'set' ? 'value' : 'key'} ${k}`, `${path}[${i}]`);
+        const k = node.listType === 'set' ? JSON.stringify(x) : JSON.stringify(mapKeys.map((m) => (x as Record<string, unknown>)?.[m]));
+        if (seen.has(k)) fail(errs, `${path}[${i}]`, `duplicate ${node.listType === 'set' ? 'value' : 'key'} ${k}`);
         seen.add(k);
       }
     }
@@ -267,24 +293,26 @@ function check(value: unknown, node: Node, path: string, options: ValidateOption
     for (const [k, d] of node.defaults) {
       if (obj[k] === undefined) {
         if (obj === value) obj = { ...value };
-        obj[k] = structuredClone(d);
+        obj[k] = d !== null && typeof d === 'object' ? structuredClone(d) : d;
       }
     }
     self = obj;
-    if (s.required) for (const r of s.required) if (obj[r] === undefined) err(`required field "${r}" is missing`, `${path}.${r}`);
-    if (s.minProperties !== undefined || s.maxProperties !== undefined) {
+    if (node.required)
+      for (const r of node.required) if (obj[r] === undefined) fail(errs, `${path}.${r}`, `required field "${r}" is missing`);
+    if (node.counts) {
+      const { minProperties, maxProperties } = node.s;
       const n = Object.keys(obj).length;
-      if (s.minProperties !== undefined && n < s.minProperties) err(`must have at least ${s.minProperties} properties`);
-      if (s.maxProperties !== undefined && n > s.maxProperties) err(`must have at most ${s.maxProperties} properties`);
+      if (minProperties !== undefined && n < minProperties) fail(errs, path, `must have at least ${minProperties} properties`);
+      if (maxProperties !== undefined && n > maxProperties) fail(errs, path, `must have at most ${maxProperties} properties`);
     }
     for (const k in obj) {
       if (!Object.hasOwn(obj, k)) continue;
       const child = node.child(k);
       if (child) walk(obj[k], child, `${path}.${k}`, options, errs);
-      else if (!node.openKeys) err(`unknown field "${k}"`, `${path}.${k}`);
+      else if (!node.openKeys) fail(errs, `${path}.${k}`, `unknown field "${k}"`);
     }
   }
-  if (options.cel === false) return;
+  if (options.cel === false || node.rules.length === 0) return;
   for (const r of node.rules) {
     const ok = r.program(self);
     if (ok === true) continue;

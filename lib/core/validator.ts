@@ -23,20 +23,37 @@ export function isCnpgObject(obj: unknown): obj is KubeObject {
   return typeof obj === 'object' && obj !== null && apiGroup((obj as KubeObject).apiVersion) === CNPG_GROUP;
 }
 
-/** The schema of a CRD's served version, by CRD object (a CRD has a handful of versions). */
-const versionSchemas = new WeakMap<KubeObject, Map<string, Schema | undefined>>();
+type Root = ReturnType<typeof compile> | { readonly error: SchemaError };
+/** The compiled root schema of each apiVersion and kind, per manifest: one lookup per object. */
+const roots = new WeakMap<OperatorManifest, Map<string, Root>>();
 
-function servedSchema(crd: KubeObject, version: string): Schema | undefined {
-  let byVersion = versionSchemas.get(crd);
-  if (!byVersion) {
-    byVersion = new Map();
-    versionSchemas.set(crd, byVersion);
+function rootOf(apiVersion: string, kind: string, manifest: OperatorManifest): Root {
+  let byKind = roots.get(manifest);
+  if (!byKind) {
+    byKind = new Map();
+    roots.set(manifest, byKind);
   }
-  if (!byVersion.has(version)) {
-    const versions = (crd.spec as { versions: { name: string; served: boolean; schema?: { openAPIV3Schema?: Schema } }[] }).versions;
-    byVersion.set(version, versions.find((x) => x.name === version && x.served)?.schema?.openAPIV3Schema);
+  const key = `${apiVersion}\u0000${kind}`;
+  let root = byKind.get(key);
+  if (root === undefined) {
+    root = findRoot(apiVersion, kind, manifest);
+    byKind.set(key, root);
   }
-  return byVersion.get(version);
+  return root;
+}
+
+function findRoot(apiVersion: string, kind: string, manifest: OperatorManifest): Root {
+  const group = apiGroup(apiVersion);
+  const version = apiVersion.slice(group.length + 1);
+  const crd = crdOf(group, kind, manifest);
+  if (!crd) {
+    const holder = group === CNPG_GROUP ? `CNPG ${manifest.version}` : 'this library';
+    return { error: { path: '.kind', message: `${holder} has no CRD for ${apiVersion} ${kind}` } };
+  }
+  const versions = (crd.spec as { versions: { name: string; served: boolean; schema?: { openAPIV3Schema?: Schema } }[] }).versions;
+  const schema = versions.find((x) => x.name === version && x.served)?.schema?.openAPIV3Schema;
+  if (!schema) return { error: { path: '.apiVersion', message: `version ${version} is not served by the ${kind} CRD` } };
+  return compile(schema);
 }
 
 /**
@@ -48,17 +65,10 @@ export function validateObject(obj: KubeObject, manifest: OperatorManifest, opti
   const name = obj.metadata?.name;
   if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name))
     errs.push({ path: '.metadata.name', message: `invalid object name ${JSON.stringify(name)}` });
-  const group = apiGroup(obj.apiVersion);
-  const version = String(obj.apiVersion).slice(group.length + 1);
-  const crd = crdOf(group, obj.kind, manifest);
-  if (!crd) {
-    const holder = group === CNPG_GROUP ? `CNPG ${manifest.version}` : 'this library';
-    return [...errs, { path: '.kind', message: `${holder} has no CRD for ${obj.apiVersion} ${obj.kind}` }];
-  }
-  const schema = servedSchema(crd, version);
-  if (!schema) return [...errs, { path: '.apiVersion', message: `version ${version} is not served by the ${obj.kind} CRD` }];
+  const root = rootOf(String(obj.apiVersion), String(obj.kind), manifest);
+  if ('error' in root) return [...errs, root.error];
   // `metadata` is the API server's (ObjectMeta), not the CRD's: only the name is checked, above.
-  const found = validateValue({ ...obj, metadata: {} }, compile(schema), '', options);
+  const found = validateValue({ ...obj, metadata: {} }, root, '', options);
   return found.length === 0 ? errs : [...errs, ...found];
 }
 
@@ -92,6 +102,7 @@ export function crdProblems(
   fix: string,
   object?: Pick<KubeObject, 'apiVersion' | 'kind'>,
 ): Problem[] {
+  if (errors.length === 0) return [];
   const source = crdSource(object ? apiGroup(object.apiVersion) : CNPG_GROUP, object?.kind ?? '', manifest);
   return errors.map((e) => ({
     code: 'crd-schema',
