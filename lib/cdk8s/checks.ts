@@ -301,6 +301,7 @@ export class CnpgChecks {
     const state = stateOf(scope);
     state.options = { ...state.options, ...options };
     state.current = undefined;
+    state.last = undefined;
   }
 
   /** Runs the checks of `scope`'s app now, as synth does, and returns the findings at and below `scope`. */
