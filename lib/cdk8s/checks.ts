@@ -7,8 +7,8 @@
 // every such object (admissionFindings), and the warnings of the props. The app validates its root first: that
 // validation runs the checks (reusing the last run when nothing changed: cdk8s validates the app once more per
 // chart) and prints the warnings; each construct's own validation returns its findings from that run.
-import { ApiObject, type App, ImplicitTokenResolver, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
-import type { IConstruct } from 'constructs';
+import { ApiObject, type App, ImplicitTokenResolver, type JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import type { Construct, IConstruct } from 'constructs';
 import {
   admissionFindings,
   crdProblems,
@@ -48,6 +48,35 @@ export interface CheckedKind<T extends IConstruct = IConstruct> {
   appFindings?(c: T, all: readonly IConstruct[]): readonly Finding[];
   /** The CNPG operator it installs or stands for: the app's objects are checked against its release's CRDs. */
   operator?(c: T): { readonly version: string; readonly manifest?: OperatorManifest };
+}
+
+/**
+ * An ApiObject this library builds (a `Cluster`, a `Database`): the checks read the object as built, without
+ * rendering it, until a JSON patch changes it. @internal
+ */
+export abstract class BuiltApiObject extends ApiObject {
+  private patched = false;
+
+  protected constructor(
+    scope: Construct,
+    id: string,
+    /** The object as built. */
+    protected readonly built: KubeObject,
+  ) {
+    super(scope, id, built);
+  }
+
+  /** Applies JSON patches to the rendered object (see cdk8s' ApiObject); the checks then read the rendered object. */
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    super.addJsonPatch(...ops);
+    this.patched = true;
+    changed(this);
+  }
+
+  /** How such objects take part in the checks, with what their class adds. */
+  protected static checksWith<T extends BuiltApiObject>(kind: CheckedKind<T>): CheckedKind<T> {
+    return { api: (c) => c, built: (c) => c.built, patched: (c) => c.patched, ...kind };
+  }
 }
 
 /** Options of the checks of an app. */

@@ -1,15 +1,7 @@
-import { ApiObject, Chart, type JsonPatch } from 'cdk8s';
+import { type ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import {
-  buildDatabase,
-  type ClusterModel,
-  type DatabaseModel,
-  type DatabaseProps,
-  databaseManifest,
-  databasePropOf,
-  type KubeObject,
-} from '../core';
-import { type CheckedKind, changed, registerChecks } from './checks';
+import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest, databasePropOf } from '../core';
+import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
 import { PostgresCluster } from './postgres-cluster';
 import { effectiveNamespace } from './uniqueness';
 
@@ -29,7 +21,7 @@ const EXTENSIONDATABASE_BRAND = Symbol.for('cnpg-constructs.ExtensionDatabase');
  * PostgreSQL. Extensions are checked against the images the cluster mounts, and ordered so that
  * each comes after those it requires (CNPG runs CREATE EXTENSION without CASCADE, in list order).
  */
-export class ExtensionDatabase extends ApiObject {
+export class ExtensionDatabase extends BuiltApiObject {
   /**
    * `instanceof` by brand: cdk8s' `ApiObject[Symbol.hasInstance]` (inherited by subclasses) answers true for
    * every ApiObject; this answers for ExtensionDatabase only, also across two copies of the package.
@@ -39,9 +31,6 @@ export class ExtensionDatabase extends ApiObject {
   }
 
   public readonly model: DatabaseModel;
-  /** The object as built, which the checks read as it is while no JSON patch changes it. */
-  private readonly built: KubeObject;
-  private patched = false;
 
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
     // The construct is the `Database` object itself: no wrapper construct per database.
@@ -49,7 +38,6 @@ export class ExtensionDatabase extends ApiObject {
     const built = databaseManifest(model, true);
     super(scope, id, built);
     this.model = model;
-    this.built = built;
     registerChecks(this, ExtensionDatabase.checks);
     // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
     // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit
@@ -72,19 +60,9 @@ export class ExtensionDatabase extends ApiObject {
     return this;
   }
 
-  /** Applies JSON patches to the rendered object (see cdk8s' ApiObject); the checks then read the rendered object. */
-  public override addJsonPatch(...ops: JsonPatch[]): void {
-    super.addJsonPatch(...ops);
-    this.patched = true;
-    changed(this);
-  }
-
   /** How databases take part in the app's checks (lib/cdk8s/checks.ts). */
-  private static readonly checks: CheckedKind<ExtensionDatabase> = {
+  private static readonly checks: CheckedKind<ExtensionDatabase> = BuiltApiObject.checksWith<ExtensionDatabase>({
     findings: (d) => d.model.warnings,
-    api: (d) => d,
-    built: (d) => d.built,
-    patched: (d) => d.patched,
     propOf: databasePropOf,
     // One Database object per name and namespace, and one per database of a cluster.
     claims: (d) => {
@@ -107,7 +85,7 @@ export class ExtensionDatabase extends ApiObject {
         },
       ];
     },
-  };
+  });
 }
 
 // On the prototype, so that it holds from the first line of the constructor (cdk8s reads objects during super()).

@@ -1,15 +1,7 @@
-import { ApiObject, Chart, type JsonPatch } from 'cdk8s';
+import { type ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import {
-  buildCluster,
-  type ClusterModel,
-  clusterManifest,
-  clusterObjectNames,
-  clusterPropOf,
-  type KubeObject,
-  type PostgresClusterProps,
-} from '../core';
-import { type CheckedKind, changed, registerChecks } from './checks';
+import { buildCluster, type ClusterModel, clusterManifest, clusterObjectNames, clusterPropOf, type PostgresClusterProps } from '../core';
+import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
 import { CnpgOperator } from './operator';
 import { effectiveNamespace } from './uniqueness';
 
@@ -34,7 +26,7 @@ const POSTGRESCLUSTER_BRAND = Symbol.for('cnpg-constructs.PostgresCluster');
  *   extensions: [ExtensionImage.pgvector('0.8.1')],
  * });
  */
-export class PostgresCluster extends ApiObject {
+export class PostgresCluster extends BuiltApiObject {
   /**
    * `instanceof` by brand: cdk8s' `ApiObject[Symbol.hasInstance]` (inherited by subclasses) answers true for
    * every ApiObject; this answers for PostgresCluster only, also across two copies of the package.
@@ -45,9 +37,6 @@ export class PostgresCluster extends ApiObject {
 
   /** The validated model (spec, PostgreSQL major, available SQL extensions). */
   public readonly model: ClusterModel;
-  /** The object as built, which the checks read as it is while no JSON patch changes it. */
-  private readonly built: KubeObject;
-  private patched = false;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     // The construct is the `Cluster` object itself: no wrapper construct per cluster. Its spec is serialized
@@ -56,23 +45,12 @@ export class PostgresCluster extends ApiObject {
     const built = clusterManifest(model, true);
     super(scope, id, built);
     this.model = model;
-    this.built = built;
     registerChecks(this, PostgresCluster.checks);
   }
 
-  /** Applies JSON patches to the rendered object (see cdk8s' ApiObject); the checks then read the rendered object. */
-  public override addJsonPatch(...ops: JsonPatch[]): void {
-    super.addJsonPatch(...ops);
-    this.patched = true;
-    changed(this);
-  }
-
   /** How clusters take part in the app's checks (lib/cdk8s/checks.ts). */
-  private static readonly checks: CheckedKind<PostgresCluster> = {
+  private static readonly checks: CheckedKind<PostgresCluster> = BuiltApiObject.checksWith<PostgresCluster>({
     findings: (c) => c.model.warnings,
-    api: (c) => c,
-    built: (c) => c.built,
-    patched: (c) => c.patched,
     propOf: clusterPropOf,
     // Two Cluster objects with one name in one namespace: Kubernetes keeps one.
     claims: (c) => {
@@ -87,7 +65,7 @@ export class PostgresCluster extends ApiObject {
         },
       ];
     },
-  };
+  });
 
   private static buildModel(scope: Construct, id: string, props: PostgresClusterProps): ClusterModel {
     // Target the operator version of a CnpgOperator in the same app, unless told otherwise.
