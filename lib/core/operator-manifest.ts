@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_OPERATOR_VERSION } from './compat';
-import { isShipped, parseObjects, type ShippedFile, ShippedDataError, shippedObjects, shippedText } from './shipped';
+import { isShipped, parseObjects, type ShippedFile, ShippedDataError, shippedObjects } from './shipped';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -138,7 +138,6 @@ export class OperatorManifest {
     if (!file || !isShipped(file)) return undefined;
     let objects: readonly KubeObject[];
     try {
-      shippedText(file);
       objects = shippedObjects(file);
     } catch (e) {
       if (e instanceof ShippedDataError) throw new OperatorManifestError(e.message);
