@@ -144,12 +144,24 @@ function stateOf(scope: IConstruct): AppState {
   return state;
 }
 
+/** A construct's validation: its findings of the app's checks. */
+class ConstructValidation {
+  constructor(
+    private readonly state: AppState,
+    private readonly construct: IConstruct,
+  ) {}
+
+  public validate(): string[] {
+    return messages(this.state, this.construct);
+  }
+}
+
 /** Makes `construct` take part in the checks of its app. @internal */
 export function registerChecks<T extends IConstruct>(construct: T, kind: CheckedKind<T>): void {
   const state = stateOf(construct);
   state.members.set(construct, kind as CheckedKind);
   state.current = undefined;
-  construct.node.addValidation({ validate: () => messages(state, construct) });
+  construct.node.addValidation(new ConstructValidation(state, construct));
 }
 
 /** Tells the checks that something they read of `construct` changed (a JSON patch). @internal */
@@ -313,7 +325,7 @@ function checkObjects(
 function adopt(c: IConstruct, state: AppState): void {
   if (state.members.has(c) || state.adopted.has(c)) return;
   state.adopted.add(c);
-  c.node.addValidation({ validate: () => messages(state, c) });
+  c.node.addValidation(new ConstructValidation(state, c));
 }
 
 /**
