@@ -6,7 +6,8 @@
 // CRD (schema and CEL rules, escape hatches included: the object as it is rendered), CNPG's admission rules over
 // every such object (admissionFindings), and the warnings of the props. The app validates its root first: that
 // validation runs the checks (reusing the last run when nothing changed: cdk8s validates the app once more per
-// chart) and prints the warnings; each construct's own validation returns its findings from that run.
+// chart), prints the warnings and gives each construct with findings a validation of its own, which cdk8s runs
+// later in the same pass (the tree is validated in pre-order) and reports with the construct's path.
 import { ApiObject, type App, ImplicitTokenResolver, type JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
 import {
@@ -111,8 +112,8 @@ interface Run {
 
 interface AppState {
   readonly members: Map<IConstruct, CheckedKind>;
-  /** ApiObjects that are not this library's but hold a kind whose CRD it knows, with a validation added. */
-  readonly adopted: WeakSet<IConstruct>;
+  /** Constructs given a validation that reports their findings (those that had any). */
+  readonly validated: WeakSet<IConstruct>;
   options: CnpgChecksOptions;
   /** The run of the current validation pass, until something this library sees changes. */
   current?: Run;
@@ -126,7 +127,7 @@ function stateOf(scope: IConstruct): AppState {
   const root = scope.node.root;
   let state = apps.get(root);
   if (!state) {
-    const created: AppState = { members: new Map(), adopted: new WeakSet(), options: {} };
+    const created: AppState = { members: new Map(), validated: new WeakSet(), options: {} };
     state = created;
     apps.set(root, state);
     // The app validates its root before any other construct: there the checks run, once per pass.
@@ -156,12 +157,14 @@ class ConstructValidation {
   }
 }
 
-/** Makes `construct` take part in the checks of its app. @internal */
+/**
+ * Makes `construct` take part in the checks of its app (it gets a validation of its own when it has findings: most
+ * never do, and pay nothing more). @internal
+ */
 export function registerChecks<T extends IConstruct>(construct: T, kind: CheckedKind<T>): void {
   const state = stateOf(construct);
   state.members.set(construct, kind as CheckedKind);
   state.current = undefined;
-  construct.node.addValidation(new ConstructValidation(state, construct));
 }
 
 /** Tells the checks that something they read of `construct` changed (a JSON patch). @internal */
@@ -287,9 +290,17 @@ function run(root: IConstruct, state: AppState): Run {
   }
   for (const [c, found] of duplicateClaims(claimers)) for (const f of found) add(c, f);
   if (objects.size > 0) checkObjects(all, objects, state, add);
-  // In tree order, as cdk8s reports them.
+  // In tree order, as cdk8s reports them; each construct with findings reports them through a validation of its own.
   const ordered = new Map<IConstruct, readonly Finding[]>();
-  if (findings.size > 0) for (const c of all) if (findings.has(c)) ordered.set(c, findings.get(c) as Finding[]);
+  if (findings.size > 0)
+    for (const c of all) {
+      if (!findings.has(c)) continue;
+      ordered.set(c, findings.get(c) as Finding[]);
+      if (!state.validated.has(c)) {
+        state.validated.add(c);
+        c.node.addValidation(new ConstructValidation(state, c));
+      }
+    }
   const out: Run = { all, objects, findings: ordered, printed: false };
   state.last = out;
   return out;
@@ -308,7 +319,6 @@ function checkObjects(
   const fix = 'check the props and any escape hatch (addJsonPatch, a hand-built ApiObject) that changed this object';
   for (const [c, { object }] of objects) {
     byObject.set(object, c);
-    adopt(c, state);
     if (state.options.crds === false) continue;
     const errors = validateObject(object, manifest);
     for (const p of crdProblems(errors, manifest, fix, object)) add(c, { ...p, field: field(c, p.field) });
@@ -319,13 +329,6 @@ function checkObjects(
     const { object: _o, where: _w, ...finding } = f;
     add(c, { ...finding, field: field(c, f.field) });
   }
-}
-
-/** A checked ApiObject that is not this library's reports its findings through a validation of its own. */
-function adopt(c: IConstruct, state: AppState): void {
-  if (state.members.has(c) || state.adopted.has(c)) return;
-  state.adopted.add(c);
-  c.node.addValidation(new ConstructValidation(state, c));
 }
 
 /**
