@@ -508,9 +508,8 @@ objects, the names claimed twice, the props' warnings. Profiled with \`node --cp
 keeps them cheap:
 
 1. **No CEL runtime.** Loading and planning @bufbuild/cel cost 70–130 ms per process, more than validating 2000
-   objects. The CRDs' rules (28 distinct ones over CNPG's, Barman Cloud's and the Prometheus Operator's CRDs, besides those that compare with
-   `oldSelf` and run only on update) use
-   a small part of CEL: \`lib/core/cel.ts\` compiles each into a closure over the JSON value once, with CEL's
+   objects. The CRDs' rules (28 distinct ones over CNPG's, Barman Cloud's and the Prometheus
+   Operator's CRDs, besides those that compare with \`oldSelf\` and run only on update) use a small part of CEL: \`lib/core/cel.ts\` compiles each into a closure over the JSON value once, with CEL's
    semantics (errors absorbed by \`&&\`/\`||\`, absent fields as errors, heterogeneous equality);
    \`test/core/cel.test.ts\` checks it against @bufbuild/cel on every shipped rule over generated values, and any
    other rule is evaluated by @bufbuild/cel, loaded then.
