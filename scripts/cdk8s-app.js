@@ -1,22 +1,20 @@
 #!/usr/bin/env node
 // The app of this repository's cdk8s.yaml: what `cdk8s synth` (and `npm run synth`) runs.
-//  1. Compiles the project first (tsc), so it never runs stale build/ code.
-//  2. Uses ../shared/cnpg/cnpg-1.30.0.yaml as the operator manifest when it is there and
-//     CNPG_OPERATOR_MANIFEST is not set, so it works offline in this repository's checkouts.
-//  3. Synthesizes examples/cdk8s into a fresh directory and replaces dist/ with it only when all of it
+//  1. Compiles the project first (tsc), so it never runs stale build/ code (the operator manifest is the one the
+//     package ships in data/, unless CNPG_OPERATOR_MANIFEST names another file).
+//  2. Synthesizes examples/cdk8s into a fresh directory and replaces dist/ with it only when all of it
 //     succeeded: a failed synth leaves the last good dist/ as it was. (cdk8s-cli empties its own output
 //     directory before it runs an app, which is why cdk8s.yaml's `output` is a staging directory and
 //     not dist/; the files are copied there too, so the CLI lists and validates the same files.)
-//  4. A failure is one message on stderr and exit code 1: no code frame, no stack for errors the
-//     library raises on purpose (their message names the field and the fix).
+//  3. A failure is one message on stderr and exit code 1: no code frame, no stack for errors the
+//     library raises on purpose (their message names the field and the fix), nor for the app's validation
+//     report (cdk8s lists every failed check with its construct path).
 // CNPG_SYNTH_OUT moves the final directory (tests).
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
-const shared = path.resolve(root, '..', 'shared', 'cnpg', 'cnpg-1.30.0.yaml');
-if (!process.env.CNPG_OPERATOR_MANIFEST && fs.existsSync(shared)) process.env.CNPG_OPERATOR_MANIFEST = shared;
 
 const out = path.resolve(root, process.env.CNPG_SYNTH_OUT ?? 'dist');
 const staging = process.env.CDK8S_OUTDIR ? path.resolve(process.env.CDK8S_OUTDIR) : undefined;
@@ -38,8 +36,10 @@ try {
   require(path.join(root, 'build', 'examples', 'cdk8s', 'main.js'));
 } catch (e) {
   fs.rmSync(tmp, { recursive: true, force: true });
-  const known = ['CnpgValidationError', 'OperatorManifestError', 'MissingPeerError'].includes(e?.name);
-  fail(known ? `${e.name}: ${e.message}` : e?.stack || String(e));
+  const known =
+    ['CnpgValidationError', 'OperatorManifestError', 'MissingPeerError'].includes(e?.name) ||
+    String(e?.message).startsWith('Validation failed with the following errors');
+  fail(known ? (e.name === 'Error' ? e.message : `${e.name}: ${e.message}`) : e?.stack || String(e));
 }
 
 if (staging) {

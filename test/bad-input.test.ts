@@ -858,6 +858,13 @@ const rows: [string, Row, string, string, string][] = [
     '63 bytes',
   ],
   ['owner empty', { kind: 'database', props: { owner: '' } }, 'owner', '""', 'owner role'],
+  [
+    'a cluster named by a string no Cluster can have',
+    { kind: 'database', props: { cluster: 'Bad Name!' } as Partial<DatabaseProps> },
+    'cluster',
+    'Bad Name!',
+    'name the Cluster as it is named in Kubernetes',
+  ],
   // PostgresExtensions at run time, on real PostgreSQL 18
   [
     'an extension no image provides',
@@ -905,7 +912,8 @@ function constructError(build: (chart: Chart) => void): CnpgValidationError {
   const chart = new Chart(app, 'app');
   try {
     build(chart);
-    if (app.node.findAll().some((c) => c instanceof KindConfig)) synthesize(app);
+    // A kind config depends on the app (its clusters' images): checked at synth, and by toConfig() as here.
+    for (const c of app.node.findAll()) if (c instanceof KindConfig) c.toConfig();
   } catch (e) {
     if (e instanceof CnpgValidationError) return e;
     throw e;
@@ -980,13 +988,16 @@ test.each(rows)('%s', async (_title, row, where, value, fix) => {
 });
 
 describe('a failed synth writes nothing', () => {
-  test('synthesize(app) validates everything before writing a file', () => {
+  test.each([
+    ['app.synth()', (app: App) => app.synth()],
+    ['synthesize(app)', (app: App) => synthesize(app)],
+  ])('%s validates everything before writing a file', (_title, synth) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnpg-out-'));
     const app = new App({ outdir: path.join(dir, 'dist') });
     const chart = new Chart(app, 'db');
     new PostgresCluster(chart, 'angus', { ...clusterBase, extensions: [ExtensionImage.pgvector('0.8.1')] });
     new KindConfig(app, 'kind', { kubernetesVersion: '1.32', nodeImage: `kindest/node:v1.32.11@sha256:${'c'.repeat(64)}` });
-    expect(() => synthesize(app)).toThrow(/KindConfig at 'kind' is invalid: kubernetesVersion/);
-    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+    expect(() => synth(app)).toThrow(/\[kind\] kind-[a-z-]+: kubernetesVersion: /);
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { type ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
+import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest, databasePropOf } from '../core';
+import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
 import { PostgresCluster } from './postgres-cluster';
-import { effectiveNamespace, registerClaims } from './uniqueness';
+import { effectiveNamespace } from './uniqueness';
 
 /** Props of {@link ExtensionDatabase}. */
 export interface ExtensionDatabaseProps extends DatabaseProps {
@@ -20,7 +21,7 @@ const EXTENSIONDATABASE_BRAND = Symbol.for('cnpg-constructs.ExtensionDatabase');
  * PostgreSQL. Extensions are checked against the images the cluster mounts, and ordered so that
  * each comes after those it requires (CNPG runs CREATE EXTENSION without CASCADE, in list order).
  */
-export class ExtensionDatabase extends ApiObject {
+export class ExtensionDatabase extends BuiltApiObject {
   /**
    * `instanceof` by brand: cdk8s' `ApiObject[Symbol.hasInstance]` (inherited by subclasses) answers true for
    * every ApiObject; this answers for ExtensionDatabase only, also across two copies of the package.
@@ -34,8 +35,10 @@ export class ExtensionDatabase extends ApiObject {
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {
     // The construct is the `Database` object itself: no wrapper construct per database.
     const model = ExtensionDatabase.buildModel(scope, id, props);
-    super(scope, id, databaseManifest(model, true));
+    const built = databaseManifest(model, true);
+    super(scope, id, built);
     this.model = model;
+    registerChecks(this, ExtensionDatabase.checks);
     // No node.addDependency(cluster): the cluster construct necessarily exists before this one, so
     // the Cluster already precedes the Database in the output, and cdk8s resolves every explicit
     // dependency with a walk over both subtrees at synth time (a third of synth time at 1000 pairs).
@@ -56,29 +59,34 @@ export class ExtensionDatabase extends ApiObject {
   public get apiObject(): ApiObject {
     return this;
   }
-}
 
-// One Database object per name and namespace, and one per database of a cluster (checked by synthesize()).
-registerClaims(ExtensionDatabase, (d) => {
-  const ns = effectiveNamespace(d, d.model.namespace);
-  const cluster = d.model.spec.cluster.name;
-  return [
-    {
-      key: `Database/${ns}/${d.model.resourceName}`,
-      what: `Database object (${d.model.resourceName} in namespace "${ns}"; names such as "app_db" and "app-db" map to one)`,
-      field: 'resourceName',
-      value: d.model.resourceName,
-      fix: 'set resourceName to tell them apart, or use one ExtensionDatabase',
+  /** How databases take part in the app's checks (lib/cdk8s/checks.ts). */
+  private static readonly checks: CheckedKind<ExtensionDatabase> = BuiltApiObject.checksWith<ExtensionDatabase>({
+    findings: (d) => d.model.warnings,
+    propOf: databasePropOf,
+    // One Database object per name and namespace, and one per database of a cluster.
+    claims: (d) => {
+      const ns = effectiveNamespace(d, d.model.namespace);
+      const cluster = d.model.spec.cluster.name;
+      return [
+        {
+          key: `Database/${ns}/${d.model.resourceName}`,
+          what: `Database object (${d.model.resourceName} in namespace "${ns}"; names such as "app_db" and "app-db" map to one)`,
+          field: 'resourceName',
+          value: d.model.resourceName,
+          fix: 'set resourceName to tell them apart, or use one ExtensionDatabase',
+        },
+        {
+          key: `DatabaseOf/${ns}/${cluster}/${d.model.spec.name}`,
+          what: `database ${d.model.spec.name} of cluster ${cluster}`,
+          field: 'name',
+          value: d.model.spec.name,
+          fix: 'manage each database of a cluster from one ExtensionDatabase',
+        },
+      ];
     },
-    {
-      key: `DatabaseOf/${ns}/${cluster}/${d.model.spec.name}`,
-      what: `database ${d.model.spec.name} of cluster ${cluster}`,
-      field: 'name',
-      value: d.model.spec.name,
-      fix: 'manage each database of a cluster from one ExtensionDatabase',
-    },
-  ];
-});
+  });
+}
 
 // On the prototype, so that it holds from the first line of the constructor (cdk8s reads objects during super()).
 Object.defineProperty(ExtensionDatabase.prototype, EXTENSIONDATABASE_BRAND, { value: true });

@@ -9,20 +9,30 @@ import {
   type ImageCatalogModel,
   type ImageCatalogProps,
   imageCatalogManifest,
+  imageCatalogPropOf,
 } from '../core';
+import { type CheckedKind, registerChecks } from './checks';
 
 export type { ImageCatalogProps } from '../core';
 
 abstract class CatalogConstruct extends Construct {
   /** The validated model. */
   public readonly model: ImageCatalogModel;
+  private readonly resource: ApiObject;
 
   protected constructor(scope: Construct, id: string, kind: ImageCatalogKind, props: ImageCatalogProps) {
     super(scope, id);
     this.model = buildImageCatalog(this.node.path, id, kind, props);
     // A plain ApiObject with the spec serialized once (as PostgresCluster does): the generated classes are not loaded.
-    keepClusterScoped(new ApiObject(this, 'Resource', imageCatalogManifest(this.model)));
+    this.resource = keepClusterScoped(new ApiObject(this, 'Resource', imageCatalogManifest(this.model)));
+    registerChecks(this, CatalogConstruct.checks);
   }
+
+  /** Catalogs are checked as their object renders (a child any escape hatch may patch): lib/cdk8s/checks.ts. */
+  private static readonly checks: CheckedKind<CatalogConstruct> = {
+    api: (c) => c.resource,
+    propOf: imageCatalogPropOf,
+  };
 
   /**
    * A reference for `PostgresCluster.imageCatalogRef`. Clusters given this reference check their

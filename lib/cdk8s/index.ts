@@ -6,6 +6,7 @@ import { assertPeersInstalled } from '../core/peers';
 assertPeersInstalled('cnpg-constructs/cdk8s');
 
 export * from '../core';
+export { CnpgChecks, type CnpgChecksOptions } from './checks';
 export * from './extension-database';
 export * from './image-catalog';
 export * from './image-lock';

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { keepClusterScoped } from './cluster-scoped';
 import { buildOperatorObjects, DEFAULT_OPERATOR_NAMESPACE, type KubeObject, type OperatorManifest, type OperatorProps } from '../core';
+import { type CheckedKind, registerChecks } from './checks';
 
 export type { OperatorProps } from '../core';
 
@@ -41,7 +42,13 @@ export class CnpgOperator extends Construct {
       const api = this.emit(o);
       for (const f of foundation) api.node.addDependency(f);
     }
+    registerChecks(this, CnpgOperator.checks);
   }
+
+  /** The app's CNPG objects are checked against the CRDs of this operator's release (lib/cdk8s/checks.ts). */
+  private static readonly checks: CheckedKind<CnpgOperator> = {
+    operator: (o) => ({ version: o.version, manifest: o.manifest }),
+  };
 
   private emit(o: KubeObject): ApiObject {
     const { apiVersion, kind, metadata, ...rest } = o;

@@ -1,8 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { type ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { buildCluster, type ClusterModel, clusterManifest, clusterObjectNames, type PostgresClusterProps } from '../core';
+import { buildCluster, type ClusterModel, clusterManifest, clusterObjectNames, clusterPropOf, type PostgresClusterProps } from '../core';
+import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
 import { CnpgOperator } from './operator';
-import { effectiveNamespace, registerClaims } from './uniqueness';
+import { effectiveNamespace } from './uniqueness';
 
 export type { PostgresClusterProps } from '../core';
 
@@ -12,7 +13,9 @@ const POSTGRESCLUSTER_BRAND = Symbol.for('cnpg-constructs.PostgresCluster');
  * A CloudNativePG `Cluster`, with extension images mounted through ImageVolume.
  *
  * Props are validated when the construct is created; a mistake throws a `CnpgValidationError`
- * naming this construct's path, the field and the fix. The object is named `name` (default: the id)
+ * naming this construct's path, the field and the fix. What needs the whole app (the same Cluster twice in a
+ * namespace, the CRD and CNPG's admission rules over the object as it is rendered, escape hatches included) is
+ * checked when the app synthesizes, as construct validations. The object is named `name` (default: the id)
  * with no hash suffix. Fields are checked against the operator version (`operatorVersion`, else the
  * version of a `CnpgOperator` in the same app, else 1.30.0).
  *
@@ -23,7 +26,7 @@ const POSTGRESCLUSTER_BRAND = Symbol.for('cnpg-constructs.PostgresCluster');
  *   extensions: [ExtensionImage.pgvector('0.8.1')],
  * });
  */
-export class PostgresCluster extends ApiObject {
+export class PostgresCluster extends BuiltApiObject {
   /**
    * `instanceof` by brand: cdk8s' `ApiObject[Symbol.hasInstance]` (inherited by subclasses) answers true for
    * every ApiObject; this answers for PostgresCluster only, also across two copies of the package.
@@ -39,9 +42,30 @@ export class PostgresCluster extends ApiObject {
     // The construct is the `Cluster` object itself: no wrapper construct per cluster. Its spec is serialized
     // once, here, by the generated `toJson_ClusterSpec` (cheaper at synth than the generated class).
     const model = PostgresCluster.buildModel(scope, id, props);
-    super(scope, id, clusterManifest(model, true));
+    const built = clusterManifest(model, true);
+    super(scope, id, built);
     this.model = model;
+    registerChecks(this, PostgresCluster.checks);
   }
+
+  /** How clusters take part in the app's checks (lib/cdk8s/checks.ts). */
+  private static readonly checks: CheckedKind<PostgresCluster> = BuiltApiObject.checksWith<PostgresCluster>({
+    findings: (c) => c.model.warnings,
+    propOf: clusterPropOf,
+    // Two Cluster objects with one name in one namespace: Kubernetes keeps one.
+    claims: (c) => {
+      const ns = effectiveNamespace(c, c.model.namespace);
+      return [
+        {
+          key: `Cluster/${ns}/${c.name}`,
+          what: `Cluster (${c.name} in namespace "${ns}")`,
+          field: 'name',
+          value: c.name,
+          fix: 'give each cluster its own name (or namespace)',
+        },
+      ];
+    },
+  });
 
   private static buildModel(scope: Construct, id: string, props: PostgresClusterProps): ClusterModel {
     // Target the operator version of a CnpgOperator in the same app, unless told otherwise.
@@ -81,20 +105,6 @@ export class PostgresCluster extends ApiObject {
     return clusterObjectNames(this.name).readWriteService;
   }
 }
-
-// Two Cluster objects with one name in one namespace: Kubernetes keeps one (checked by synthesize()).
-registerClaims(PostgresCluster, (c) => {
-  const ns = effectiveNamespace(c, c.model.namespace);
-  return [
-    {
-      key: `Cluster/${ns}/${c.name}`,
-      what: `Cluster (${c.name} in namespace "${ns}")`,
-      field: 'name',
-      value: c.name,
-      fix: 'give each cluster its own name (or namespace)',
-    },
-  ];
-});
 
 // On the prototype, so that it holds from the first line of the constructor (cdk8s reads objects during super()).
 Object.defineProperty(PostgresCluster.prototype, POSTGRESCLUSTER_BRAND, { value: true });

@@ -1,11 +1,14 @@
-// A cdk8s-cli validation plugin (`validations:` in cdk8s.yaml), so that `cdk8s synth` reports CNPG CRD findings
-// in cdk8s' own report. Framework-free: it only uses what cdk8s-cli passes in (see cdk8s-cli
-// lib/plugins/validation.d.ts, `Validation` and `ValidationContext`).
+// A cdk8s-cli validation plugin (`validations:` in cdk8s.yaml), so that `cdk8s synth` reports the library's findings
+// on the written YAML in cdk8s' own report too (the app's construct validations report them first, with construct
+// paths). Framework-free: it only uses what cdk8s-cli passes in (see cdk8s-cli lib/plugins/validation.d.ts,
+// `Validation` and `ValidationContext`).
 import * as fs from 'node:fs';
+import { admissionFindings } from './admission';
 import { DEFAULT_OPERATOR_VERSION } from './compat';
+import { apiGroup, CNPG_GROUP, crdSource } from './crds';
+import { type Finding, isError } from './findings';
 import { type KubeObject, OperatorManifest } from './operator-manifest';
-import { isCnpgObject, objectId, validateCnpgObject } from './validator';
-import { semanticFindings } from './yaml-checks';
+import { crdProblems, hasCrdFor, objectId, validateObject } from './validator';
 import { yaml } from './lazy';
 
 /** The part of cdk8s-cli's ValidationContext the plugin uses. */
@@ -31,8 +34,8 @@ export interface CnpgValidationProperties {
    */
   readonly operatorVersion?: string;
   /**
-   * Path of the release manifest (air-gapped use): an error when it does not exist.
-   * @default - OperatorManifest.load(operatorVersion): $CNPG_OPERATOR_MANIFEST, the cache, or one verified download
+   * Path of the release manifest: an error when it does not exist.
+   * @default - OperatorManifest.load(operatorVersion): $CNPG_OPERATOR_MANIFEST, the copy the package ships, the cache, or one verified download
    */
   readonly manifest?: string;
   /**
@@ -44,8 +47,9 @@ export interface CnpgValidationProperties {
 }
 
 /**
- * cdk8s validation plugin: every CNPG object of the synthesized manifests against the CRDs (schema and CEL
- * rules) and the library's own checks. In cdk8s.yaml:
+ * cdk8s validation plugin: every object of the synthesized manifests whose CRD the library holds against it (schema
+ * and CEL rules) and CNPG's admission rules (the library's own checks included). One violation per rule, the finding's
+ * code and message as its recommendation; warnings are reported without failing the report. In cdk8s.yaml:
  * `validations: [{ package: ./node_modules/cnpg-constructs, version: <installed version>, class: CnpgValidation }]`.
  */
 export class CnpgValidation {
@@ -61,31 +65,43 @@ export class CnpgValidation {
     for (const file of context.manifests) {
       for (const doc of yaml().parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
         const o = doc.toJS();
-        if (isCnpgObject(o)) objects.push({ object: o, file });
+        if (hasCrdFor(o)) objects.push({ object: o, file });
       }
     }
-    const rules = new Map<string, { fix: string; resources: { resourceName: string; locations: string[]; manifestPath: string }[] }>();
-    const add = (rule: string, fix: string, object: KubeObject, file: string, location: string) => {
-      const r = rules.get(rule) ?? { fix, resources: [] };
-      r.resources.push({ resourceName: objectId(object), locations: [location], manifestPath: file });
+    const rules = new Map<string, { finding: Finding; resources: { resourceName: string; locations: string[]; manifestPath: string }[] }>();
+    const add = (rule: string, finding: Finding, object: KubeObject, file: string) => {
+      const r = rules.get(rule) ?? { finding, resources: [] };
+      r.resources.push({ resourceName: objectId(object), locations: [finding.field], manifestPath: file });
       rules.set(rule, r);
     };
     for (const { object, file } of objects) {
-      for (const e of validateCnpgObject(object, manifest))
-        add(
-          `CNPG ${manifest.version} CRD: ${e.message}${e.rule ? ` [CEL: ${e.rule}]` : ''}`,
-          'make the object match the CRD (check the props and any escape hatch)',
-          object,
-          file,
-          e.path,
-        );
+      const errors = validateObject(object, manifest);
+      const group = apiGroup(object.apiVersion);
+      const source = group === CNPG_GROUP ? `CNPG ${manifest.version} CRD` : crdSource(group, object.kind, manifest).replace(/^the /, '');
+      const findings = crdProblems(errors, manifest, 'make the object match the CRD (check the props and any escape hatch)', object);
+      for (let i = 0; i < errors.length; i++) {
+        const e = errors[i];
+        add(`${source}: ${e.message}${e.rule ? ` [CEL: ${e.rule}]` : ''}`, findings[i], object, file);
+      }
     }
     const fileOf = new Map(objects.map((x) => [x.object, x.file]));
-    for (const f of semanticFindings(objects.map((x) => x.object)))
-      add(`cnpg-constructs: ${f.message}`, f.fix, f.object, fileOf.get(f.object) as string, f.field);
-    for (const [ruleName, r] of rules)
-      context.report.addViolation({ ruleName, recommendation: ruleName, fix: r.fix, violatingResources: r.resources });
-    context.logger?.log(`checked ${objects.length} CNPG object(s) against CNPG ${manifest.version}`);
-    context.report.submit(rules.size === 0 ? 'success' : 'failure', { operatorVersion: manifest.version, objects: String(objects.length) });
+    for (const f of admissionFindings(
+      objects.map((x) => x.object),
+      { operatorVersion: manifest.version },
+    ))
+      add(`cnpg-constructs: ${f.message}`, f, f.object, fileOf.get(f.object) as string);
+    let failed = false;
+    for (const [ruleName, { finding, resources }] of rules) {
+      failed ||= isError(finding);
+      const severity = isError(finding) ? '' : 'warning: ';
+      context.report.addViolation({
+        ruleName,
+        recommendation: `${severity}${finding.code}: ${finding.message}`,
+        fix: finding.fix,
+        violatingResources: resources,
+      });
+    }
+    context.logger?.log(`checked ${objects.length} object(s) against CNPG ${manifest.version} and the CRDs the library ships`);
+    context.report.submit(failed ? 'failure' : 'success', { operatorVersion: manifest.version, objects: String(objects.length) });
   }
 }

@@ -15,7 +15,9 @@ import {
   type SqlExtensionInfo,
 } from './extension-catalog';
 import { allProblems, NO_PROBLEMS, type Problem, nested, throwIfProblems } from './errors';
+import { errorsOf, type Finding, warningsOf } from './findings';
 import { clusterExtensionEntries, ExtensionImage, imageId } from './extension-image';
+import { catalogLookalikeWarnings } from './extension-image-lookalike';
 import type { CheckedCatalogReference } from './image-catalog';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
 import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, QUANTITY_PATTERN } from './names';
@@ -204,6 +206,11 @@ export interface ClusterModel {
   readonly sqlExtension: (name: string) => AvailableSqlExtension | undefined;
   /** The CNPG version the cluster was checked against. */
   readonly operatorVersion: string;
+  /**
+   * What works but is probably not what was meant (a catalog version the library does not know, an operand image
+   * that bundles extensions): the front ends report these with the construct's path; they never stop a build.
+   */
+  readonly warnings: readonly Finding[];
 }
 
 /** Where a SQL extension comes from. */
@@ -255,8 +262,8 @@ function checkStorage(field: string, s: StorageProps | undefined, required: bool
   return out;
 }
 
-/** The operand image's PostgreSQL major and minor and distro, with the problems found. */
-type OperandInfo = { major?: number; minor?: number; distro?: string; problems: Problem[] };
+/** The operand image's PostgreSQL major, minor, distro and flavour (`minimal`, `standard`, `system`), with the problems found. */
+type OperandInfo = { major?: number; minor?: number; distro?: string; flavour?: string; problems: Problem[] };
 
 // Platform repos name a handful of operand images in hundreds of clusters: what an imageName says (and its
 // problems, which do not depend on anything else when postgresMajor and imageCatalogRef are not set) is
@@ -342,7 +349,7 @@ function operandInfo(props: PostgresClusterProps): OperandInfo {
       fix: 'remove postgresMajor or fix the tag',
     });
   }
-  return { major: props.postgresMajor ?? tag?.postgresMajor, minor: tag?.minor, distro: tag?.distro, problems };
+  return { major: props.postgresMajor ?? tag?.postgresMajor, minor: tag?.minor, distro: tag?.distro, flavour: tag?.flavour, problems };
 }
 
 /**
@@ -485,10 +492,26 @@ function checkImages(
     }
     return img.sqlExtensions.length > 0 || img.sharedPreloadLibraries.length > 0 ? img : img.withKnowledgeOf(fromCatalog);
   });
+  const envSupported = supportsFeature(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, 'extensionEnv');
   images.forEach((img, i) => {
     const found = img.validate(!viaCatalog);
     if (found.length > 0) problems.push(...nested(`extensions[${i}]`, found));
+    const lookalike = catalogLookalikeWarnings(img, envSupported);
+    if (lookalike.length > 0) problems.push(...nested(`extensions[${i}]`, lookalike));
   });
+  if (images.length > 0 && (operand.flavour === 'standard' || operand.flavour === 'system')) {
+    // The instance manager writes extension_control_path = $system:<each image's share dir>, and PostgreSQL takes
+    // the first control file it finds (cloudnative-pg v1.30.0 pkg/postgres/configuration.go,
+    // setExtensionControlPath): an extension the operand image bundles is loaded from there, not from the image.
+    problems.push({
+      severity: 'warning',
+      code: 'operand-image-bundles-extensions',
+      field: 'imageName',
+      message: `is a ${operand.flavour} image, which bundles extensions of its own (pgvector, pgaudit, ...): CNPG puts $system first in extension_control_path, so a bundled copy wins over the one a mounted image provides`,
+      value: props.imageName,
+      fix: `use the minimal image of the same version (e.g. "${String(props.imageName).replace(`-${operand.flavour}`, '-minimal')}") with extension images`,
+    });
+  }
   if (images.length > 0) {
     if (operand.major !== undefined && operand.major < 18) {
       problems.push({
@@ -974,11 +997,11 @@ function checkAndBuildCluster(
           }
         : undefined,
   };
-  throwIfProblems(
-    path,
-    'PostgresCluster',
-    allProblems(problems, checkOperatorCompatibility(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, spec, 'operatorVersion')),
+  const found = allProblems(
+    problems,
+    checkOperatorCompatibility(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, spec, 'operatorVersion'),
   );
+  throwIfProblems(path, 'PostgresCluster', errorsOf(found));
 
   return {
     name,
@@ -990,6 +1013,7 @@ function checkAndBuildCluster(
     operatorVersion: props.operatorVersion ?? DEFAULT_OPERATOR_VERSION,
     extensions: images,
     sqlExtension,
+    warnings: found.length === 0 ? NO_PROBLEMS : warningsOf(found),
   };
 }
 
@@ -1006,10 +1030,11 @@ interface ImageSteps {
 
 /**
  * Platform repos mount the same few images in hundreds of clusters: the image steps (checkImages,
- * mergeImageParameters, mergePreload) of a cluster whose only inputs to them are its operand image and its
- * (immutable, shared) ExtensionImage values are computed once per such combination, like a Database's plan.
- * Not memoized: image catalogs, user parameters or preload libraries, operands not memoized by name, and any
- * combination with a problem (messages are per cluster). What is kept is frozen, as it is shared.
+ * mergeImageParameters, mergePreload) of a cluster whose only inputs to them are its operand image, its
+ * (immutable, shared) ExtensionImage values and whether its operator applies extension env are computed once per
+ * such combination, like a Database's plan. Not memoized: image catalogs, user parameters or preload libraries,
+ * operands not memoized by name, and any combination with an error (messages are per cluster; warnings are kept).
+ * What is kept is frozen, as it is shared.
  */
 const imageStepsMemo = new Map<string, ImageSteps>();
 const IMAGE_STEPS_MEMO_LIMIT = 512;
@@ -1024,7 +1049,8 @@ function imageSteps(props: PostgresClusterProps, operand: OperandInfo, requested
     (pg?.parameters === undefined || Object.keys(pg.parameters).length === 0) &&
     (pg?.sharedPreloadLibraries === undefined || pg.sharedPreloadLibraries.length === 0)
   ) {
-    let ids = props.imageName;
+    // The operator version decides which warnings the images get (extension env from CNPG 1.29).
+    let ids = `${props.imageName}|${supportsFeature(props.operatorVersion ?? DEFAULT_OPERATOR_VERSION, 'extensionEnv')}`;
     for (let i = 0; i < requested.length; i++) ids += `|${imageId(requested[i])}`;
     key = ids;
     const hit = imageStepsMemo.get(key);
@@ -1042,7 +1068,12 @@ function imageSteps(props: PostgresClusterProps, operand: OperandInfo, requested
     preloadStep,
     sqlExtension: sqlExtensionLookup(imageStep.images),
   };
-  if (key !== undefined && imageStep.problems.length + parameterStep.problems.length + preloadStep.problems.length === 0) {
+  // Kept when nothing is wrong: warnings name no construct, so they are shared too.
+  const clean = (p: readonly Problem[]) => (p.length === 0 ? NO_PROBLEMS : (Object.freeze(p.slice()) as Problem[]));
+  if (
+    key !== undefined &&
+    errorsOf(imageStep.problems).length + errorsOf(parameterStep.problems).length + errorsOf(preloadStep.problems).length === 0
+  ) {
     if (imageStepsMemo.size >= IMAGE_STEPS_MEMO_LIMIT) imageStepsMemo.clear();
     imageStepsMemo.set(
       key,
@@ -1051,9 +1082,9 @@ function imageSteps(props: PostgresClusterProps, operand: OperandInfo, requested
         images: Object.freeze(steps.images),
         parameters: Object.freeze(steps.parameters),
         preload: Object.freeze(steps.preload),
-        imageStep: { problems: NO_PROBLEMS },
-        parameterStep: { problems: NO_PROBLEMS },
-        preloadStep: { problems: NO_PROBLEMS },
+        imageStep: { problems: clean(imageStep.problems) },
+        parameterStep: { problems: clean(parameterStep.problems) },
+        preloadStep: { problems: clean(preloadStep.problems) },
       }),
     );
   }

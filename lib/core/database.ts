@@ -4,9 +4,10 @@ import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
-import { allProblems, type Problem, throwIfProblems } from './errors';
+import { allProblems, NO_PROBLEMS, type Problem, throwIfProblems } from './errors';
+import type { Finding } from './findings';
 import { ExtensionImage, imageId } from './extension-image';
-import { checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
+import { checkDnsLabel, checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
 import { stableDependencyOrder } from './sql';
 
 /** Database names CNPG's CRD rejects. */
@@ -88,6 +89,8 @@ export interface DatabaseModel {
   readonly spec: DatabaseSpec;
   /** The extensions in the order they are created, after dependency sorting. */
   readonly extensions: readonly DatabaseExtension[];
+  /** What works but is probably not what was meant; reported by the front ends, never a reason to stop. */
+  readonly warnings: readonly Finding[];
 }
 
 /** Expands images into their SQL extensions. */
@@ -141,6 +144,8 @@ export function buildDatabase(
       .replace(/[^a-z0-9.-]/g, '-')}`;
   const items = props.extensions ?? [];
   const model = typeof cluster === 'string' ? undefined : cluster;
+  // A cluster given by name (one managed elsewhere) must still be a name CNPG could have given a Cluster.
+  const clusterNameProblems = typeof cluster === 'string' ? clusterReferenceProblems(cluster) : NO_PROBLEMS;
   const plan = memoizedExtensionPlan(items, model, clusterName, props.dependencyOrder, props.allowUnknownExtensions);
   throwIfProblems(
     path,
@@ -162,11 +167,15 @@ export function buildDatabase(
         : [],
       checkPgIdentifier('owner', props.owner, 'owner role'),
       typeof cluster !== 'string' ? checkDatabaseNamespace(props.namespace, cluster.namespace, cluster.name) : [],
-      checkDnsSubdomain(
-        props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName',
-        resourceName,
-        'the Database object name',
-      ),
+      clusterNameProblems,
+      // A default name made from a bad cluster name is the same mistake: reported once, on `cluster`.
+      clusterNameProblems.length > 0 && props.resourceName === undefined
+        ? []
+        : checkDnsSubdomain(
+            props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName',
+            resourceName,
+            'the Database object name',
+          ),
       plan.problems,
       props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict'
         ? [
@@ -197,7 +206,25 @@ export function buildDatabase(
     namespace: props.namespace ?? (typeof cluster === 'string' ? undefined : cluster.namespace),
     spec,
     extensions: finalList,
+    warnings: NO_PROBLEMS,
   };
+}
+
+/**
+ * A cluster named by a string: CNPG looks the Database's `spec.cluster.name` up as a Cluster in the Database's
+ * namespace, and a Cluster's name is a DNS label (the name of its pods and services), so another string names no
+ * cluster and the Database never reconciles.
+ */
+function clusterReferenceProblems(name: string): readonly Problem[] {
+  const found = checkDnsLabel('cluster', name, 'the name of the cluster');
+  return found.length === 0
+    ? NO_PROBLEMS
+    : found.map((p) => ({
+        ...p,
+        code: 'database-cluster-name-invalid',
+        message: `${p.message}: no Cluster can have this name, so CNPG would never find the database's cluster`,
+        fix: `name the Cluster as it is named in Kubernetes (${p.fix}), or pass the PostgresCluster construct itself`,
+      }));
 }
 
 /** The extension part of a Database: expanded, checked against the cluster's images, in dependency order. */

@@ -201,6 +201,18 @@ export class ExtensionImage {
               fix: `pass a version such as "${entry.knownVersions.at(-1)}"`,
             },
           ]),
+      ...(VERSION_PATTERN.test(version) && !entry.knownVersions.includes(version)
+        ? [
+            {
+              severity: 'warning' as const,
+              code: 'image-version-unknown',
+              field: 'version',
+              message: `is not a ${entry.name} version the library's catalog knows (${entry.knownVersions.join(', ')}), so the tag ${tag} may not exist`,
+              value: version,
+              fix: `use one of ${entry.knownVersions.join(', ')}, or check that ${registry}/${entry.imageName}:${tag} exists (npx cnpg-constructs images inspect ${registry}/${entry.imageName}:${tag})`,
+            },
+          ]
+        : []),
       ...((EXTENSION_IMAGE_DISTROS as readonly string[]).includes(distro)
         ? []
         : [

@@ -22,6 +22,8 @@ export * from './peers';
 export * from './resources';
 export * from './sql';
 export * from './validator';
+export { SHIPPED_CRDS, type ShippedCrd } from './crds';
+export type { ShippedFile } from './shipped';
 export * from './yaml-checks';
 export * from './admission';
 export * from './backup';

@@ -112,3 +112,92 @@ export function imageCatalogManifest(model: ImageCatalogModel): KubeObject {
     spec: toJson_ImageCatalogSpec(model.spec) ?? {},
   };
 }
+
+/** Wire names of an extension entry (`spec.postgresql.extensions[i]`) and the ExtensionImage props they come from. */
+const EXTENSION_PROPS: Readonly<Record<string, string>> = {
+  name: 'name',
+  image: 'reference',
+  'image.reference': 'reference',
+  'image.pullPolicy': 'pullPolicy',
+  extension_control_path: 'extensionControlPath',
+  dynamic_library_path: 'dynamicLibraryPath',
+  ld_library_path: 'ldLibraryPath',
+  bin_path: 'binPath',
+  env: 'env',
+};
+
+/** Wire names of `spec.postgresql` and the props they come from (preload libraries merge the images': no index). */
+const POSTGRESQL_PROPS: readonly (readonly [RegExp, (m: RegExpExecArray) => string])[] = [
+  [/^parameters(\..+)?$/, (m) => `postgresql.parameters${m[1] ?? ''}`],
+  [/^shared_preload_libraries(\[\d+\])?$/, () => 'postgresql.sharedPreloadLibraries'],
+  [/^pg_hba(\[\d+\])?$/, (m) => `postgresql.pgHba${m[1] ?? ''}`],
+];
+
+const CLUSTER_SPEC_PROPS = new Set([
+  'imageName',
+  'imageCatalogRef',
+  'instances',
+  'description',
+  'storage',
+  'walStorage',
+  'enableSuperuserAccess',
+  'bootstrap',
+  'resources',
+  'affinity',
+  'monitoring',
+  'managed',
+]);
+
+/** `.metadata.<k>` as the prop that sets it (`nameProp`: the prop of the object's name). */
+function metadataProp(rest: string, nameProp: string): string | undefined {
+  const m = /^\.metadata\.(name|namespace|labels|annotations)(.*)$/.exec(rest);
+  if (!m) return undefined;
+  return m[1] === 'name' ? nameProp : `${m[1]}${m[2]}`;
+}
+
+/**
+ * The `PostgresCluster` prop a path in its `Cluster` object comes from (`.spec.instances` is `instances`,
+ * `.spec.postgresql.extensions[1].ld_library_path` is `extensions[1].ldLibraryPath`), or undefined when no prop
+ * sets it.
+ */
+export function clusterPropOf(path: string): string | undefined {
+  const meta = metadataProp(path, 'name');
+  if (meta !== undefined) return meta;
+  const spec = /^\.spec\.([A-Za-z]+)(.*)$/.exec(path);
+  if (!spec) return undefined;
+  const [, key, rest] = spec;
+  if (CLUSTER_SPEC_PROPS.has(key)) return `${key}${rest}`;
+  if (key === 'imagePullSecrets') return `imagePullSecrets${/^\[\d+\]/.exec(rest)?.[0] ?? ''}`;
+  if (key !== 'postgresql' || !rest.startsWith('.')) return undefined;
+  const ext = /^\.extensions\[(\d+)\](?:\.(.+))?$/.exec(rest);
+  if (ext) {
+    if (ext[2] === undefined) return `extensions[${ext[1]}]`;
+    const sub = Object.keys(EXTENSION_PROPS).find((k) => ext[2] === k || ext[2].startsWith(`${k}.`) || ext[2].startsWith(`${k}[`));
+    return sub ? `extensions[${ext[1]}].${EXTENSION_PROPS[sub]}${ext[2].slice(sub.length)}` : undefined;
+  }
+  for (const [pattern, prop] of POSTGRESQL_PROPS) {
+    const m = pattern.exec(rest.slice(1));
+    if (m) return prop(m);
+  }
+  return undefined;
+}
+
+/**
+ * The `ExtensionDatabase` prop a path in its `Database` object comes from (`.spec.owner` is `owner`), or undefined
+ * (the extension list is expanded from images and sorted, so its entries map to no single prop).
+ */
+export function databasePropOf(path: string): string | undefined {
+  const meta = metadataProp(path, 'resourceName');
+  if (meta !== undefined) return meta;
+  const m = /^\.spec\.(name|owner|ensure|databaseReclaimPolicy|cluster)(.*)$/.exec(path);
+  if (!m) return undefined;
+  return m[1] === 'cluster' ? 'cluster' : `${m[1]}${m[2]}`;
+}
+
+/** The image catalog prop a path in its object comes from (`.spec.images[0].major` is `images[0].major`). */
+export function imageCatalogPropOf(path: string): string | undefined {
+  const meta = metadataProp(path, 'name');
+  if (meta !== undefined) return meta;
+  const m = /^\.spec\.images(\[\d+\](?:\.(?:image|major))?)?$/.exec(path);
+  return m ? `images${m[1] ?? ''}` : undefined;
+}

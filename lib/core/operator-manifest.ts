@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_OPERATOR_VERSION } from './compat';
-import { yaml } from './lazy';
+import { isShipped, parseObjects, type ShippedFile, ShippedDataError, shippedObjects } from './shipped';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -23,6 +23,19 @@ export interface KubeObject {
 /** sha256 of `releases/cnpg-<version>.yaml` for the releases this library knows (see shared SOURCE.md). */
 export const KNOWN_OPERATOR_RELEASES: Readonly<Record<string, string>> = {
   '1.30.0': 'f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88',
+};
+
+/**
+ * The releases whose manifest ships in this package (data/cnpg-<version>.yaml.br): the default one. Loading it needs
+ * no network, no file beside the package and no environment variable; its sha256 is checked when the package is
+ * built and when the manifest is loaded.
+ */
+export const SHIPPED_OPERATOR_RELEASES: Readonly<Record<string, ShippedFile>> = {
+  '1.30.0': {
+    name: 'cnpg-1.30.0',
+    sha256: KNOWN_OPERATOR_RELEASES['1.30.0'],
+    source: 'cloudnative-pg v1.30.0 releases/cnpg-1.30.0.yaml',
+  },
 };
 
 /** Environment variable naming a local copy of the release manifest (air-gapped installs, tests). */
@@ -48,8 +61,8 @@ export class OperatorManifestError extends Error {
   public override readonly name = 'OperatorManifestError';
 }
 
-/** Where a manifest was read from: a file the user named, this library's cache, or a download just now. */
-export type ManifestOrigin = 'file' | 'cache' | 'download';
+/** Where a manifest was read from: this package, a file the user named, this library's cache, or a download just now. */
+export type ManifestOrigin = 'package' | 'file' | 'cache' | 'download';
 
 /** The three ways to provide the manifest, for errors that end without one. */
 function waysOut(version: string): string {
@@ -83,7 +96,7 @@ export interface ReleaseOptions {
   readonly timeoutMs?: number;
 }
 
-const parsedCache = new Map<string, KubeObject[]>();
+const parsedCache = new Map<string, readonly KubeObject[]>();
 
 /**
  * CloudNativePG's release manifest (`releases/cnpg-<version>.yaml`): CRDs, namespace, RBAC,
@@ -114,6 +127,23 @@ export class OperatorManifest {
       );
     }
     return new OperatorManifest(objects, version ?? 'unknown', hash, file, 'file');
+  }
+
+  /**
+   * Release `version` as this package ships it ({@link SHIPPED_OPERATOR_RELEASES}), checked against its sha256;
+   * undefined for a release the package does not ship.
+   */
+  public static shipped(version: string): OperatorManifest | undefined {
+    const file = SHIPPED_OPERATOR_RELEASES[version];
+    if (!file || !isShipped(file)) return undefined;
+    let objects: readonly KubeObject[];
+    try {
+      objects = shippedObjects(file);
+    } catch (e) {
+      if (e instanceof ShippedDataError) throw new OperatorManifestError(e.message);
+      throw e;
+    }
+    return new OperatorManifest(objects, version, file.sha256, `cnpg-constructs/data/${file.name}.yaml.br`, 'package');
   }
 
   /**
@@ -149,7 +179,8 @@ export class OperatorManifest {
   }
 
   /**
-   * The default source: the file named by `$CNPG_OPERATOR_MANIFEST` if set, else {@link release}.
+   * The default source: the file named by `$CNPG_OPERATOR_MANIFEST` if set, else the copy this package ships
+   * ({@link shipped}), else {@link release} (the cache or one verified download).
    */
   public static load(version: string = DEFAULT_OPERATOR_VERSION, options: ReleaseOptions = {}): OperatorManifest {
     const file = process.env[MANIFEST_ENV];
@@ -162,13 +193,18 @@ export class OperatorManifest {
       }
       return m;
     }
+    if (options.sha256 === undefined || options.sha256 === SHIPPED_OPERATOR_RELEASES[version]?.sha256) {
+      const shipped = OperatorManifest.shipped(version);
+      if (shipped) return shipped;
+    }
     return OperatorManifest.release(version, options);
   }
 
-  private static parse(file: string, hash: string, text: string): KubeObject[] {
+  /** The objects of a manifest file, shared by every manifest of the same file and hash (never changed). */
+  private static parse(file: string, hash: string, text: string): readonly KubeObject[] {
     const key = `${file}:${hash}`;
     const hit = parsedCache.get(key);
-    if (hit) return structuredClone(hit);
+    if (hit) return hit;
     // Parsing 1 MB of YAML takes a quarter of a second; the same objects as JSON, cached by the file's
     // sha256 (so a changed file is never read from it), take a few milliseconds.
     const jsonCache = path.join(cacheDirectory(), `parsed-${hash}.json`);
@@ -179,12 +215,7 @@ export class OperatorManifest {
       objects = undefined;
     }
     if (!objects) {
-      objects = [];
-      for (const d of yaml().parseAllDocuments(text)) {
-        if (d.errors.length > 0) throw new OperatorManifestError(`${file} is not valid YAML: ${d.errors[0].message}`);
-        const o = d.toJS({ maxAliasCount: -1 });
-        if (o && typeof o === 'object') objects.push(o as KubeObject);
-      }
+      objects = parseObjects(text, file, (m) => new OperatorManifestError(m));
       try {
         fs.mkdirSync(path.dirname(jsonCache), { recursive: true });
         const tmp = `${jsonCache}.${process.pid}.tmp`;
@@ -198,12 +229,18 @@ export class OperatorManifest {
       throw new OperatorManifestError(`${file} holds no CustomResourceDefinition: it is not a CNPG release manifest`);
     }
     parsedCache.set(key, objects);
-    return structuredClone(objects);
+    return objects;
   }
 
+  private copy: KubeObject[] | undefined;
+  private readonly crdsByKind = new Map<string, KubeObject | undefined>();
+
   private constructor(
-    /** The manifest's objects, in file order (a fresh copy per manifest). */
-    public readonly objects: readonly KubeObject[],
+    /**
+     * The objects, shared with every manifest of the same file: never change them ({@link objects} is this
+     * manifest's own copy). @internal
+     */
+    public readonly sharedObjects: readonly KubeObject[],
     /** Operator version, from the Deployment's image tag. */
     public readonly version: string,
     /** sha256 of the file. */
@@ -217,12 +254,40 @@ export class OperatorManifest {
   ) {}
 
   private from(origin: ManifestOrigin, url?: string): OperatorManifest {
-    return new OperatorManifest(this.objects, this.version, this.sha256, this.source, origin, url);
+    return new OperatorManifest(this.sharedObjects, this.version, this.sha256, this.source, origin, url);
+  }
+
+  /** The manifest's objects, in file order (this manifest's own copy, made on first use). */
+  public get objects(): readonly KubeObject[] {
+    this.copy ??= structuredClone(this.sharedObjects) as KubeObject[];
+    return this.copy;
+  }
+
+  /**
+   * The CRD of `kind` in API group `group`, shared with every manifest of the same file: read it, never change it.
+   * @internal
+   */
+  public sharedCrd(group: string, kind: string): KubeObject | undefined {
+    const key = `${group}/${kind}`;
+    if (!this.crdsByKind.has(key)) {
+      const crd = this.sharedObjects.find((o) => {
+        if (o.kind !== 'CustomResourceDefinition') return false;
+        const spec = o.spec as { group?: string; names?: { kind?: string } };
+        return spec.group === group && spec.names?.kind === kind;
+      });
+      this.crdsByKind.set(key, crd);
+    }
+    return this.crdsByKind.get(key);
   }
 
   /** One line for logs: which release, from where, and its sha256. */
   public describe(): string {
-    const where = this.origin === 'download' ? `downloaded from ${this.url}, cached as ${this.source}` : `${this.origin} ${this.source}`;
+    const where =
+      this.origin === 'download'
+        ? `downloaded from ${this.url}, cached as ${this.source}`
+        : this.origin === 'package'
+          ? `shipped in ${this.source}`
+          : `${this.origin} ${this.source}`;
     return `CNPG ${this.version} operator manifest: ${where} (sha256 ${this.sha256})`;
   }
 

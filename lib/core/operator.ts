@@ -235,7 +235,7 @@ export function buildOperatorObjects(path: string, props: OperatorProps = {}): O
     ]);
   }
   const ns = props.namespace ?? DEFAULT_OPERATOR_NAMESPACE;
-  const objects = manifest.objects.map((o) => structuredClone(o));
+  const objects = manifest.sharedObjects.map((o) => structuredClone(o));
 
   for (const o of objects) {
     if (o.kind === 'Namespace') o.metadata.name = ns;

@@ -1,9 +1,17 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { buildDatabase, CnpgValidationError, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
+import {
+  buildDatabase,
+  CnpgValidationError,
+  type DatabaseModel,
+  type DatabaseProps,
+  databaseManifest,
+  databasePropOf,
+  type Problem,
+} from '../core';
 import { isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
-import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';
+import { namespaceInput, customResource, awaited, checkAgainstCrds, CnpgResourceError, validated } from './kube';
 import { PostgresCluster } from './postgres-cluster';
 
 /** Args of the Pulumi {@link ExtensionDatabase}. */
@@ -47,9 +55,12 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExtensionDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:ExtensionDatabase', name, {}, opts);
+    const refuse = (problems: Problem[]): never => {
+      throw new CnpgResourceError(new CnpgValidationError(name, 'ExtensionDatabase', problems), this);
+    };
     const mode = args.manageExtensionsWith ?? 'provider';
     if (mode !== 'provider' && mode !== 'cnpg') {
-      throw new CnpgValidationError(name, 'ExtensionDatabase', [
+      refuse([
         {
           code: 'manage-extensions-mode-invalid',
           field: 'manageExtensionsWith',
@@ -71,9 +82,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
     this.model = model;
     const absent = model.extensions.filter((e) => e.ensure === 'absent');
     if (mode === 'provider' && absent.length > 0) {
-      throw new CnpgValidationError(
-        name,
-        'ExtensionDatabase',
+      refuse(
         absent.map((e) => ({
           code: 'extension-absent-needs-cnpg-mode',
           field: 'extensions',
@@ -84,7 +93,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
       );
     }
     if (mode === 'provider' && model.extensions.length > 0 && args.connection === undefined) {
-      throw new CnpgValidationError(name, 'ExtensionDatabase', [
+      refuse([
         {
           code: 'connection-required',
           field: 'connection',
@@ -105,6 +114,8 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
       manifest,
       undefined,
       args.cluster instanceof PostgresCluster ? args.cluster.model.operatorVersion : undefined,
+      databasePropOf,
+      model.warnings,
     );
     this.database = customResource(`${name}-database`, awaited(manifest, 'Database'), {
       parent: this,

@@ -1,14 +1,18 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import {
+  admissionFindings,
   CnpgValidationError,
   crdProblems,
+  type Finding,
+  formatProblem,
+  isError,
   type KubeObject,
   checkDnsLabel,
   DEFAULT_OPERATOR_VERSION,
   OperatorManifest,
   objectId,
-  validateCnpgObject,
+  validateObject,
 } from '../core';
 import { checkedWhenKnown, isDeferred } from './inputs';
 
@@ -80,9 +84,11 @@ export function awaited(o: KubeObject, kind: keyof typeof AWAIT_ANNOTATIONS): Ku
 const manifests = new Map<string, OperatorManifest>();
 
 /**
- * Validates an object this component is about to register against the CRDs of the operator it targets
- * (schema and CEL rules, offline), like synthesize() does for cdk8s; values that are Outputs are checked by
- * the API server instead. Throws a CnpgResourceError naming the field and the rule.
+ * Validates an object this component is about to register against the CRDs of the operator it targets (schema and
+ * CEL rules, offline) and CNPG's admission rules for it, as the cdk8s checks do at synth; values that are Outputs
+ * are checked by the API server instead. Errors throw a CnpgResourceError naming the field and the rule; warnings,
+ * with the builder's (`warnings`), are logged on the resource. `propOf` maps a path in the object to the arg it
+ * comes from.
  */
 export function checkAgainstCrds(
   resource: pulumi.Resource,
@@ -90,19 +96,42 @@ export function checkAgainstCrds(
   object: KubeObject,
   operator: { readonly manifest?: OperatorManifest } | undefined,
   version: string | undefined,
+  propOf: (path: string) => string | undefined,
+  warnings: readonly Finding[],
 ): void {
   const deferred = (v: unknown): boolean =>
     pulumi.Output.isInstance(v) || v instanceof Promise || (typeof v === 'object' && v !== null && Object.values(v).some(deferred));
-  if (deferred(object)) return;
+  if (deferred(object)) {
+    logWarnings(resource, warnings);
+    return;
+  }
   const key = operator?.manifest?.sha256 ?? version ?? DEFAULT_OPERATOR_VERSION;
   let manifest = operator?.manifest ?? manifests.get(key);
   if (!manifest) {
     manifest = validated(resource, () => OperatorManifest.load(version ?? DEFAULT_OPERATOR_VERSION));
     manifests.set(key, manifest);
   }
-  const errors = validateCnpgObject(object, manifest);
-  if (errors.length > 0) {
-    throw new CnpgResourceError(new CnpgValidationError(name, objectId(object), crdProblems(errors, manifest, 'check the args')), resource);
+  const field = (f: Finding): Finding => ({ ...f, field: propOf(f.field) ?? f.field });
+  const found = [
+    ...crdProblems(validateObject(object, manifest), manifest, 'check the args', object),
+    ...admissionFindings([object], { operatorVersion: manifest.version }).map(({ object: _o, where: _w, ...f }) => f),
+  ].map(field);
+  const errors = found.filter(isError);
+  if (errors.length > 0) throw new CnpgResourceError(new CnpgValidationError(name, objectId(object), errors), resource);
+  logWarnings(resource, [...warnings, ...found]);
+}
+
+/**
+ * Logs each warning on the resource (`pulumi up` and `preview` show it under the resource), with its code and fix;
+ * a rule found twice (by the builder and by the admission rules) once.
+ */
+function logWarnings(resource: pulumi.Resource, findings: readonly Finding[]): void {
+  const seen = new Set<string>();
+  for (const f of findings) {
+    const key = `${f.code}\u0000${f.field}`;
+    if (isError(f) || seen.has(key)) continue;
+    seen.add(key);
+    void pulumi.log.warn(`${f.code}: ${formatProblem(f)}`, resource);
   }
 }
 

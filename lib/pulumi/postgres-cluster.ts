@@ -10,10 +10,12 @@ import {
   checkStorageClass,
   checkStorageSize,
   clusterObjectNames,
+  clusterPropOf,
+  CnpgValidationError,
 } from '../core';
 import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
-import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';
+import { namespaceInput, customResource, awaited, checkAgainstCrds, CnpgResourceError, validated } from './kube';
 import type { CnpgOperator } from './operator';
 
 /** Storage of the Pulumi {@link PostgresCluster}: the size and class may come from other resources or config. */
@@ -132,7 +134,15 @@ export class PostgresCluster extends pulumi.ComponentResource {
           },
         }
       : manifest;
-    checkAgainstCrds(this, name, inputs as KubeObject, operator, args.operatorVersion ?? operator?.version);
+    checkAgainstCrds(
+      this,
+      name,
+      inputs as KubeObject,
+      operator,
+      args.operatorVersion ?? operator?.version,
+      clusterPropOf,
+      this.model.warnings,
+    );
     this.cluster = customResource(`${name}-cluster`, awaited(inputs as KubeObject, 'Cluster'), {
       parent: this,
       dependsOn: operator?.readiness ?? [],
@@ -154,17 +164,26 @@ export class PostgresCluster extends pulumi.ComponentResource {
    */
   public connection(options: ClusterConnectionOptions): ConnectionInput {
     const role = options.user ?? 'superuser';
+    const refuse = (problem: CnpgValidationError['problems'][number]) => {
+      throw new CnpgResourceError(new CnpgValidationError(this.clusterName, 'PostgresCluster.connection', [problem]), this);
+    };
     if (role !== 'superuser' && role !== 'app') {
-      throw new pulumi.ResourceError(
-        `PostgresCluster '${this.clusterName}'.connection: user must be "superuser" or "app" (got ${JSON.stringify(role)})`,
-        this,
-      );
+      refuse({
+        code: 'connection-user-invalid',
+        field: 'user',
+        message: 'must be "superuser" or "app"',
+        value: role,
+        fix: "use 'superuser' (the <name>-superuser secret) or 'app' (the <name>-app secret)",
+      });
     }
     if (role === 'superuser' && !this.enableSuperuserAccess) {
-      throw new pulumi.ResourceError(
-        `PostgresCluster '${this.clusterName}'.connection: CNPG creates the ${this.superuserSecretName} secret only with enableSuperuserAccess: true. Fix: set enableSuperuserAccess: true, or use { user: 'app' } (the app role owns its database but cannot create untrusted extensions)`,
-        this,
-      );
+      refuse({
+        code: 'connection-superuser-disabled',
+        field: 'user',
+        message: `is "superuser", but CNPG creates the ${this.superuserSecretName} secret only with enableSuperuserAccess: true`,
+        value: role,
+        fix: "set enableSuperuserAccess: true, or use { user: 'app' } (the app role owns its database but cannot create untrusted extensions)",
+      });
     }
     const secretName = role === 'superuser' ? this.superuserSecretName : this.appSecretName;
     const read = (secret: string) =>

@@ -10,6 +10,7 @@ import { image, layer } from '../support/oci';
 import { type PgServer, startPostgres } from '../support/pg';
 import { startRegistry } from '../support/registry';
 import { asEngineSends, ProviderHost } from '../support/provider-host';
+import { EXPECTED_ERRORS, EXPECTED_WARNINGS } from '../support/broken-app';
 import { cleanEnv, lockedVersion, npmInstall, packLibrary, REPO, run, scratchProject, tsc } from '../support/scratch';
 
 jest.setTimeout(300_000);
@@ -118,6 +119,40 @@ describe('npm pack', () => {
     expect(orphans).toEqual([]);
   });
 
+  test('ships the upstream files it validates with, each checked against its sha256 when the package is built and when it is loaded', () => {
+    const pkg = path.join(dir, 'node_modules', 'cnpg-constructs');
+    expect(fs.readdirSync(path.join(pkg, 'data')).sort()).toEqual(
+      [
+        'barmancloud.cnpg.io_objectstores-v0.14.0',
+        'cnpg-1.30.0',
+        'monitoring.coreos.com_podmonitors-v0.93.0',
+        'monitoring.coreos.com_prometheusrules-v0.93.0',
+      ].flatMap((n) => [`${n}.json.br`, `${n}.yaml.br`]),
+    );
+    // A copy of the installed package whose release manifest was changed, and the build's check run on it.
+    const damaged = path.join(dir, 'node_modules', 'cnpg-constructs-damaged');
+    fs.cpSync(pkg, damaged, { recursive: true });
+    fs.mkdirSync(path.join(damaged, 'scripts'));
+    fs.copyFileSync(path.join(REPO, 'scripts', 'shipped-data.js'), path.join(damaged, 'scripts', 'shipped-data.js'));
+    const zlib = require('node:zlib') as typeof import('node:zlib');
+    const file = path.join(damaged, 'data', 'cnpg-1.30.0.yaml.br');
+    const text = zlib.brotliDecompressSync(fs.readFileSync(file)).toString('utf8').replace('replicas: 1', 'replicas: 9');
+    fs.writeFileSync(file, zlib.brotliCompressSync(text, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }));
+    expect(() => run(process.execPath, [path.join(damaged, 'scripts', 'shipped-data.js')], { cwd: dir })).toThrow(
+      /shipped-data: data\/cnpg-1\.30\.0\.yaml\.br holds a text of sha256 [0-9a-f]{64}, but cloudnative-pg v1\.30\.0 releases\/cnpg-1\.30\.0\.yaml is f8bede43/,
+    );
+    const load = (m: string) =>
+      run(process.execPath, ['-e', `require('${m}').OperatorManifest.load('1.30.0')`], {
+        cwd: dir,
+        env: cleanEnv({ CNPG_OPERATOR_MANIFEST: '' }),
+      });
+    expect(() => load('cnpg-constructs-damaged')).toThrow(
+      /OperatorManifestError: .*cnpg-1\.30\.0\.yaml\.br holds a text of sha256 .* the package is damaged\. Fix: reinstall cnpg-constructs/,
+    );
+    expect(load('cnpg-constructs')).toBe('');
+    fs.rmSync(damaged, { recursive: true });
+  });
+
   test('every path the package exports exists in it', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'cnpg-constructs', 'package.json'), 'utf8'));
     for (const [subpath, target] of Object.entries(pkg.exports as Record<string, string | Record<string, string>>)) {
@@ -158,6 +193,12 @@ describe('with the peers, as a platform repository', () => {
     );
     fs.writeFileSync(path.join(dir, 'main.ts'), chart);
     fs.writeFileSync(path.join(dir, 'pulumi-program.ts'), pulumiProgram);
+    // The app of every mistake only the whole app shows, ending with plain app.synth() (compiled by the init tsconfig).
+    fs.copyFileSync(path.join(REPO, 'test', 'support', 'broken-app.ts'), path.join(dir, 'broken-app.ts'));
+    fs.writeFileSync(
+      path.join(dir, 'main-broken.ts'),
+      "import { App } from 'cdk8s';\nimport { brokenApp } from './broken-app';\n\nconst app = new App();\nbrokenApp(app);\napp.synth();\n",
+    );
   });
 
   test.each([
@@ -190,6 +231,23 @@ describe('with the peers, as a platform repository', () => {
     // The package's command, as installed (npx resolves its bin), on what was just synthesized.
     const npx = run('npx', ['--no-install', 'cnpg-constructs', 'validate', '--manifest', manifest, `dist-${variant}`], { cwd: dir });
     expect(npx).toMatch(/^valid: 2 CNPG object\(s\) checked against CNPG 1\.30\.0, 26 other object\(s\) skipped/);
+  });
+
+  test('`cdk8s synth` of a main.ts that ends with app.synth() reports every mistake at its construct path and writes nothing', () => {
+    if (!fs.existsSync(path.join(dir, 'main-broken.js'))) tsc(dir, 'tsconfig.init.json');
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node main-broken.js\noutput: dist-broken\n');
+    const cli = path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+    const r = require('node:child_process').spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: cleanEnv({ CNPG_CONSTRUCTS_QUIET: '' }),
+    });
+    expect(r.status).not.toBe(0);
+    const out = `${r.stdout}${r.stderr}`;
+    expect(out).toContain('Validation failed with the following errors:');
+    for (const [where, code, field] of EXPECTED_ERRORS) expect(out).toContain(`[${where}] ${code}: ${field}: `);
+    for (const [where, code] of EXPECTED_WARNINGS) expect(out).toMatch(new RegExp(`warning \\[${where}\\] ${code}: `));
+    expect(fs.existsSync(path.join(dir, 'dist-broken')) ? fs.readdirSync(path.join(dir, 'dist-broken')) : []).toEqual([]);
   });
 
   test('`npx cnpg-constructs images inspect` and `images lock` run from the installed package against a registry', async () => {
@@ -339,6 +397,60 @@ new PostgresCluster('bad', { namespace: pulumi.output('Team_A'), imageName: 'ghc
   });
 });
 
+describe('offline, from the package alone: no network, no ../shared, no CNPG_OPERATOR_MANIFEST, an empty cache', () => {
+  let env: NodeJS.ProcessEnv;
+  /** A command in a new network namespace (no interface but a down loopback), as CI runs as root. */
+  const offline = (cmd: string, args: string[]) => {
+    const r = require('node:child_process').spawnSync('unshare', ['-n', cmd, ...args], { cwd: dir, encoding: 'utf8', env });
+    return { status: r.status as number, out: `${r.stdout}${r.stderr}` };
+  };
+
+  beforeAll(() => {
+    const home = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cnpg-offline-home-'));
+    env = cleanEnv({ HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), CNPG_CONSTRUCTS_QUIET: '' });
+    delete env.CNPG_OPERATOR_MANIFEST;
+    delete env.CNPG_CONSTRUCTS_CACHE;
+    if (!fs.existsSync(path.join(dir, 'main.js'))) tsc(dir, 'tsconfig.init.json');
+    fs.writeFileSync(
+      path.join(dir, 'offline-program.js'),
+      `
+const pulumi = require('@pulumi/pulumi');
+const seen = [];
+pulumi.runtime.setMocks({ newResource: (a) => { seen.push(a.type); return { id: a.name + '-id', state: a.inputs }; }, call: (a) => a.inputs }, 'p', 'dev', false);
+const { CnpgOperator, ExtensionDatabase, ExtensionImage, PostgresCluster } = require('cnpg-constructs/pulumi');
+const operator = new CnpgOperator('cnpg');
+const vector = ExtensionImage.pgvector('0.8.1');
+const cluster = new PostgresCluster('angus', { imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie', storage: { size: '1Gi' }, extensions: [vector], operator });
+new ExtensionDatabase('app', { cluster, name: 'app', owner: 'app', extensions: [vector], manageExtensionsWith: 'cnpg' });
+process.on('beforeExit', () => { console.log('registered', seen.length, operator.manifest.describe()); });
+`,
+    );
+  });
+
+  test('the network is out of reach', () => {
+    const r = offline(process.execPath, [
+      '-e',
+      "require('node:https').get('https://registry.npmjs.org/', () => process.exit(0)).on('error', (e) => { console.log(e.code); process.exit(3); })",
+    ]);
+    expect(r.status).toBe(3);
+  });
+
+  test('`cdk8s synth` with a CnpgOperator, `cnpg-constructs validate` and a Pulumi program work, with the shipped manifest', () => {
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\noutput: dist-offline\n');
+    const cli = path.join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+    const shipped =
+      'CNPG 1.30.0 operator manifest: shipped in cnpg-constructs/data/cnpg-1.30.0.yaml.br (sha256 f8bede43fe4ee0d478c2355b204a36876b2ae4faac60f2a9452280b293da3b88)';
+    const synth = offline(process.execPath, [cli, 'synth', '--no-check-upgrade']);
+    expect([synth.status, synth.out]).toEqual([0, expect.stringContaining(shipped)]);
+    expect(fs.readdirSync(path.join(dir, 'dist-offline')).sort()).toEqual(['0000-cnpg-operator.k8s.yaml', '0001-angus.k8s.yaml']);
+    const validate = offline('npx', ['--no-install', 'cnpg-constructs', 'validate', 'dist-offline']);
+    expect([validate.status, validate.out]).toEqual([0, expect.stringMatching(/valid: 2 CNPG object\(s\) checked against CNPG 1\.30\.0/)]);
+    const program = offline(process.execPath, ['offline-program.js']);
+    expect([program.status, program.out]).toEqual([0, expect.stringContaining(shipped)]);
+    expect(Number(/^registered (\d+) /m.exec(program.out)?.[1])).toBeGreaterThan(30); // the operator's 26 objects and the rest
+  });
+});
+
 // In the same file as the packing above: both compile this repository into build/, so they must not run
 // at the same time in two workers.
 describe("this repository's `cdk8s synth` (what cdk8s.yaml says; `npm run synth` is the same command)", () => {
@@ -358,7 +470,7 @@ describe("this repository's `cdk8s synth` (what cdk8s.yaml says; `npm run synth`
     fs.rmSync(out, { recursive: true });
   });
 
-  test('compiles, synthesizes offline from ../shared, says where the manifest came from, and stages the same files for the CLI', () => {
+  test('compiles, synthesizes, says where the manifest came from, and stages the same files for the CLI', () => {
     const staging = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cnpg-stage-'));
     const r = synth(out, staging, { CNPG_OPERATOR_MANIFEST: manifest });
     expect([r.status, r.stderr]).toEqual([

@@ -262,10 +262,58 @@ describe('Pulumi components', () => {
     );
     // Pass-through specs the builders do not model are checked against the CRDs (CEL rules included) before registering.
     expect(() => new pl.PostgresCluster('cel', { ...props(), bootstrap: { initdb: { builtinLocale: 'C' } } })).toThrow(
-      /Cluster\/cel at 'cel' is invalid: \.spec\.bootstrap\.initdb: builtinLocale is only available when localeProvider is set to `builtin` .*CEL rule: .*the CNPG 1\.30\.0 CRD refuses it/,
+      /Cluster\/cel at 'cel' is invalid: bootstrap\.initdb: builtinLocale is only available when localeProvider is set to `builtin` .*CEL rule: .*the CNPG 1\.30\.0 CRD refuses it/,
     );
     // The component itself registers first; no Kubernetes resource or extension resource followed.
     expect(registered.slice(before).filter((r) => !r.type.startsWith('cnpg-constructs:'))).toEqual([]);
+  });
+
+  test('every refusal of the components is a CnpgResourceError on the component, with coded problems', () => {
+    const refusal = (build: () => unknown): pl.CnpgResourceError => {
+      try {
+        build();
+      } catch (e) {
+        expect(e).toBeInstanceOf(pl.CnpgResourceError);
+        expect(e).toBeInstanceOf(pulumi.ResourceError);
+        return e as pl.CnpgResourceError;
+      }
+      throw new Error('expected a CnpgResourceError');
+    };
+    const codes = (e: pl.CnpgResourceError) => e.problems.map((p) => [p.code, p.field]);
+    const db = (args: Partial<pl.ExtensionDatabaseArgs>) => () =>
+      new pl.ExtensionDatabase('edge', { cluster: 'angus', name: 'app', owner: 'app', ...args } as pl.ExtensionDatabaseArgs);
+    expect(codes(refusal(db({ manageExtensionsWith: 'bogus' as 'cnpg' })))).toEqual([
+      ['manage-extensions-mode-invalid', 'manageExtensionsWith'],
+    ]);
+    expect(codes(refusal(db({ extensions: [{ name: 'vector', ensure: 'absent' }], connection: { host: 'h' } as never })))).toEqual([
+      ['extension-absent-needs-cnpg-mode', 'extensions'],
+    ]);
+    expect(codes(refusal(db({ extensions: [{ name: 'vector' }] })))).toEqual([['connection-required', 'connection']]);
+    expect(codes(refusal(db({ cluster: 'Bad Name!' })))).toEqual([['database-cluster-name-invalid', 'cluster']]);
+    const nosu = new pl.PostgresCluster('edge-nosu', props());
+    const e = refusal(() => nosu.connection({ host: 'h' }));
+    expect(codes(e)).toEqual([['connection-superuser-disabled', 'user']]);
+    expect(e.message).toMatch(
+      /^PostgresCluster\.connection at 'edge-nosu' is invalid: user: is "superuser", but CNPG creates the edge-nosu-superuser secret/,
+    );
+    expect(codes(refusal(() => nosu.connection({ host: 'h', user: 'root' as 'app' })))).toEqual([['connection-user-invalid', 'user']]);
+  });
+
+  test('warnings are logged on the component that has them (pulumi.log.warn with the resource), and it is registered', async () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(async () => {});
+    try {
+      const cluster = new pl.PostgresCluster('warned', { ...props(), extensions: [pl.ExtensionImage.pgvector('0.81')] });
+      new pl.ExtensionDatabase('warned-db', { cluster, name: 'app', owner: 'app', manageExtensionsWith: 'cnpg' });
+      await whenDone(cluster.cluster.urn);
+      expect(warn.mock.calls).toEqual([
+        [
+          expect.stringMatching(/^image-version-unknown: extensions\[0\]\.version: is not a pgvector version .*Fix: use one of 0\.8\.1/),
+          cluster,
+        ],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('the Pulumi example program builds the Recipe 23 graph', async () => {
