@@ -1,9 +1,10 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { type BackupModel, type BackupProps, backupManifest, buildBackup, type ScheduledBackupProps } from '../core';
 import { CnpgOperator } from './operator';
 import { PostgresCluster } from './postgres-cluster';
-import { effectiveNamespace, registerClaims } from './uniqueness';
+import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
+import { effectiveNamespace } from './uniqueness';
 
 export type { BackupProps, ScheduledBackupProps } from '../core';
 
@@ -19,6 +20,22 @@ function model(scope: Construct, id: string, kind: 'Backup' | 'ScheduledBackup',
   return buildBackup(path, id, kind, given ? props : { ...props, namespace, operatorVersion });
 }
 
+/** The name a backup claims in the app's checks (lib/cdk8s/checks.ts): one per kind and namespace. */
+const backupChecks: CheckedKind<Backup | ScheduledBackup> = {
+  claims: (b) => {
+    const ns = effectiveNamespace(b, b.model.namespace);
+    return [
+      {
+        key: `${b.model.kind}/${ns}/${b.name}`,
+        what: `${b.model.kind} (${b.name} in namespace "${ns}")`,
+        field: 'name',
+        value: b.name,
+        fix: 'give each its own name',
+      },
+    ];
+  },
+};
+
 const BACKUP_BRAND = Symbol.for('cnpg-constructs.Backup');
 const SCHEDULED_BRAND = Symbol.for('cnpg-constructs.ScheduledBackup');
 
@@ -26,7 +43,7 @@ const SCHEDULED_BRAND = Symbol.for('cnpg-constructs.ScheduledBackup');
  * An on-demand CNPG `Backup` of a cluster: by the Barman Cloud plugin to the cluster's object store (the default), or
  * a volume snapshot. Given the `PostgresCluster`, the cluster's backup configuration is checked against the method.
  */
-export class Backup extends ApiObject {
+export class Backup extends BuiltApiObject {
   public static override [Symbol.hasInstance](o: unknown): o is Backup {
     return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[BACKUP_BRAND] === true;
   }
@@ -38,7 +55,10 @@ export class Backup extends ApiObject {
     const m = model(scope, id, 'Backup', props);
     super(scope, id, backupManifest(m));
     this.model = m;
+    registerChecks(this, Backup.checks);
   }
+
+  private static readonly checks = BuiltApiObject.checksWith<Backup>(backupChecks);
 }
 
 /**
@@ -48,7 +68,7 @@ export class Backup extends ApiObject {
  * @example
  * new ScheduledBackup(chart, 'nightly', { cluster, schedule: '0 0 2 * * *', backupOwnerReference: 'self' });
  */
-export class ScheduledBackup extends ApiObject {
+export class ScheduledBackup extends BuiltApiObject {
   public static override [Symbol.hasInstance](o: unknown): o is ScheduledBackup {
     return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[SCHEDULED_BRAND] === true;
   }
@@ -60,22 +80,10 @@ export class ScheduledBackup extends ApiObject {
     const m = model(scope, id, 'ScheduledBackup', props);
     super(scope, id, backupManifest(m));
     this.model = m;
+    registerChecks(this, ScheduledBackup.checks);
   }
-}
 
-for (const cls of [Backup, ScheduledBackup] as const) {
-  registerClaims(cls, (b) => {
-    const ns = effectiveNamespace(b, b.model.namespace);
-    return [
-      {
-        key: `${b.model.kind}/${ns}/${b.name}`,
-        what: `${b.model.kind} (${b.name} in namespace "${ns}")`,
-        field: 'name',
-        value: b.name,
-        fix: 'give each its own name',
-      },
-    ];
-  });
+  private static readonly checks = BuiltApiObject.checksWith<ScheduledBackup>(backupChecks);
 }
 
 Object.defineProperty(Backup.prototype, BACKUP_BRAND, { value: true });

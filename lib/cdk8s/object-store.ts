@@ -1,8 +1,8 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { buildObjectStore, type ObjectStoreModel, type ObjectStoreProps, objectStoreManifest } from '../core';
-import { BarmanCloudPlugin } from './barman-cloud-plugin';
-import { effectiveNamespace, registerClaims } from './uniqueness';
+import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
+import { effectiveNamespace } from './uniqueness';
 
 export type { ObjectStoreProps } from '../core';
 
@@ -11,8 +11,8 @@ const OBJECTSTORE_BRAND = Symbol.for('cnpg-constructs.ObjectStore');
 /**
  * A Barman Cloud plugin `ObjectStore` (barmancloud.cnpg.io/v1): where clusters archive WAL files and base backups,
  * with references to the credentials. Give it to a cluster as `backup: { objectStore }`; it must be in the
- * cluster's namespace (the chart's by default). With a `BarmanCloudPlugin` installed from a manifest in the same app,
- * the object is checked against that release's CRD (schema and CEL rules) at synth.
+ * cluster's namespace (the chart's by default). At synth it is checked against the plugin's `ObjectStore` CRD (schema and
+ * CEL rules, shipped in the package) and the admission rules over the app's objects.
  *
  * @example
  * const store = new ObjectStore(chart, 'backups', {
@@ -21,7 +21,7 @@ const OBJECTSTORE_BRAND = Symbol.for('cnpg-constructs.ObjectStore');
  *   retentionPolicy: '30d',
  * });
  */
-export class ObjectStore extends ApiObject {
+export class ObjectStore extends BuiltApiObject {
   /** `instanceof` by brand (cdk8s' ApiObject answers true for every ApiObject), also across two copies of the package. */
   public static override [Symbol.hasInstance](o: unknown): o is ObjectStore {
     return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[OBJECTSTORE_BRAND] === true;
@@ -36,19 +36,24 @@ export class ObjectStore extends ApiObject {
     const model = buildObjectStore(path, id, props?.namespace === namespace ? props : { ...props, namespace });
     super(scope, id, objectStoreManifest(model));
     this.model = model;
-    this.node.addValidation({
-      validate: () => {
-        const manifest = BarmanCloudPlugin.of(this)?.manifest;
-        if (!manifest) return [];
-        return manifest
-          .validateObjectStore(this.toJson())
-          .map(
-            (e) =>
-              `ObjectStore at '${this.node.path}' is invalid: ${e.path}: ${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the ObjectStore CRD of ${manifest.describe()} refuses it`,
-          );
-      },
-    });
+    registerChecks(this, ObjectStore.checks);
   }
+
+  /** How object stores take part in the app's checks (lib/cdk8s/checks.ts): one name per namespace. */
+  private static readonly checks: CheckedKind<ObjectStore> = BuiltApiObject.checksWith<ObjectStore>({
+    claims: (s) => {
+      const ns = effectiveNamespace(s, s.model.namespace);
+      return [
+        {
+          key: `ObjectStore/${ns}/${s.name}`,
+          what: `ObjectStore (${s.name} in namespace "${ns}")`,
+          field: 'name',
+          value: s.name,
+          fix: 'give each object store its own name',
+        },
+      ];
+    },
+  });
 
   /** The namespace (the cluster using the store must be in it). */
   public get namespace(): string | undefined {
@@ -60,18 +65,5 @@ export class ObjectStore extends ApiObject {
     return this.model.destinationPath;
   }
 }
-
-registerClaims(ObjectStore, (s) => {
-  const ns = effectiveNamespace(s, s.model.namespace);
-  return [
-    {
-      key: `ObjectStore/${ns}/${s.name}`,
-      what: `ObjectStore (${s.name} in namespace "${ns}")`,
-      field: 'name',
-      value: s.name,
-      fix: 'give each object store its own name',
-    },
-  ];
-});
 
 Object.defineProperty(ObjectStore.prototype, OBJECTSTORE_BRAND, { value: true });

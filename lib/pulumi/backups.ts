@@ -74,7 +74,7 @@ function register(
       },
     };
   }
-  checkAgainstCrds(resource, name, manifest as KubeObject, undefined, props.operatorVersion);
+  checkAgainstCrds(resource, name, manifest as KubeObject, undefined, props.operatorVersion, () => undefined, []);
   const dependsOn = [...(cluster instanceof PostgresCluster ? [cluster.cluster] : []), ...(plugin?.readiness ?? [])];
   const object = customResource(`${name}-${kind.toLowerCase()}`, manifest, { parent: resource, dependsOn });
   return { model, object };

@@ -10,7 +10,7 @@ import {
 } from '../core';
 import type { BarmanCloudPlugin } from './barman-cloud-plugin';
 import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
-import { CnpgResourceError, customResource, namespaceInput, validated } from './kube';
+import { checkAgainstCrds, customResource, namespaceInput, validated } from './kube';
 
 /** Args of the Pulumi {@link ObjectStore}: the namespace and the destination may be Outputs (a bucket of this program). */
 export interface ObjectStoreArgs extends Omit<ObjectStoreProps, 'namespace' | 'destinationPath'> {
@@ -80,17 +80,9 @@ export class ObjectStore extends pulumi.ComponentResource {
           }
         },
       );
-    } else if (plugin?.manifest) {
-      const errors = plugin.manifest.validateObjectStore(manifest as KubeObject);
-      if (errors.length > 0) {
-        const problems = errors.map((e) => ({
-          code: 'crd-schema',
-          field: e.path,
-          message: `${e.message}${e.rule ? ` (CEL rule: ${e.rule})` : ''}: the ObjectStore CRD of ${plugin.manifest?.describe()} refuses it`,
-          fix: 'check the args',
-        }));
-        throw new CnpgResourceError(new CnpgValidationError(name, 'ObjectStore', problems), this);
-      }
+    } else {
+      // The plugin's ObjectStore CRD (shipped in the package) and the admission rules over the object.
+      checkAgainstCrds(this, name, manifest as KubeObject, undefined, undefined, () => undefined, []);
     }
     this.objectStore = customResource(`${name}-objectstore`, manifest, { parent: this, dependsOn: plugin?.readiness ?? [] });
     this.registerOutputs({ objectStoreName: this.name });

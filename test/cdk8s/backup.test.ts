@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { type ApiObject, type App, Chart, JsonPatch, Testing } from 'cdk8s';
 import {
   Backup,
   BarmanCloudManifest,
@@ -151,7 +151,11 @@ describe('what the constructs emit', () => {
     const two = new ObjectStore(chart, 'two', { destinationPath: 's3://b/pg/', s3Credentials: { inheritFromIAMRole: true } });
     new PostgresCluster(chart, 'a', clusterProps({ backup: { objectStore: one, serverName: 'shared' } }));
     new PostgresCluster(chart, 'b', clusterProps({ backup: { objectStore: two, serverName: 'shared' } }));
-    const found = admissionFindings(Testing.synth(chart) as KubeObject[]);
+    // Plain synth refuses it, at the second cluster.
+    expect(() => Testing.synth(chart)).toThrow(/\[x\/b\] archive-destination-shared: .*Fix: give one of them another server name/);
+    // The same rule over the objects alone (what `validate` runs).
+    const objects = [one, two, ...chart.node.children.filter((c) => c instanceof PostgresCluster)].map((o) => (o as ApiObject).toJson());
+    const found = admissionFindings(objects as KubeObject[]);
     expect(found.map((f) => `${f.code} ${f.where}`)).toEqual(['archive-destination-shared Cluster/db/b']);
     expect(found[0].fix).toContain('server name');
   });
@@ -470,7 +474,7 @@ describe('the plugin', () => {
     expect(() => app.synth()).not.toThrow();
     good.addJsonPatch(JsonPatch.add('/spec/configuration/serverName', 'x'));
     expect(() => app.synth()).toThrow(
-      /ObjectStore at 'db\/good' is invalid: .spec.configuration: use the 'serverName' plugin parameter in the Cluster resource \(CEL rule: !has\(self.serverName\)\)/,
+      /\[db\/good\] crd-schema: .spec.configuration: use the 'serverName' plugin parameter in the Cluster resource \(CEL rule: !has\(self.serverName\)\)/,
     );
   });
 
