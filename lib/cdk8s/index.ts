@@ -6,9 +6,13 @@ import { assertPeersInstalled } from '../core/peers';
 assertPeersInstalled('cnpg-constructs/cdk8s');
 
 export * from '../core';
+export * from './cluster-reference';
+export * from './database-role';
 export * from './extension-database';
 export * from './image-catalog';
 export * from './image-lock';
 export * from './kind';
+export * from './monitoring';
 export * from './operator';
+export * from './pooler';
 export * from './postgres-cluster';

@@ -25,6 +25,7 @@ import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
 import { checkRuntimeTypes, isPlainObject, type RuntimeType } from './runtime-types';
 import { hasControlCharacters } from './sql';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
+import { checkManagedRoles, type ManagedRoleProps, managedWithRoles } from './serving/roles';
 import {
   BLOCKED_PARAMETERS,
   cnpgAdmissionValue,
@@ -160,6 +161,12 @@ export interface PostgresClusterProps {
    * @default - none
    */
   readonly managed?: ClusterSpecManaged;
+  /**
+   * PostgreSQL roles CNPG manages in the cluster (`spec.managed.roles`, after any given in `managed.roles`):
+   * login, membership, connection limit, a password from a basic-auth Secret (never inline), expiry.
+   * @default - none
+   */
+  readonly roles?: readonly ManagedRoleProps[];
   /**
    * Secrets to pull the operand and extension images (CNPG attaches them to the cluster's ServiceAccount).
    * @default - none
@@ -364,6 +371,7 @@ const CLUSTER_KEYS = keysOf<PostgresClusterProps>()({
   affinity: true,
   monitoring: true,
   managed: true,
+  roles: true,
   imagePullSecrets: true,
   description: true,
   operatorVersion: true,
@@ -390,6 +398,7 @@ const CLUSTER_TYPES: Readonly<Record<string, RuntimeType>> = {
   affinity: 'object',
   monitoring: 'object',
   managed: 'object',
+  roles: 'array',
   imagePullSecrets: 'stringArray',
   description: 'string',
   operatorVersion: 'string',
@@ -913,6 +922,7 @@ function checkAndBuildCluster(
     checkKnownKeys('walStorage', props.walStorage, STORAGE_KEYS),
     checkKnownKeys('postgresql', props.postgresql, POSTGRESQL_KEYS),
     basics.problems,
+    checkManagedRoles('roles', props.roles),
     imageStep.problems,
     checkUserParameters(props, instances),
     parameterStep.problems,
@@ -938,7 +948,7 @@ function checkAndBuildCluster(
     resources: clusterResources(props.resources),
     affinity: props.affinity,
     monitoring: props.monitoring,
-    managed: props.managed,
+    managed: managedWithRoles(props.managed, props.roles),
     imagePullSecrets: props.imagePullSecrets?.map((n) => ({ name: n })),
     postgresql:
       images.length > 0 || Object.keys(parameters).length > 0 || preload.length > 0 || props.postgresql?.pgHba

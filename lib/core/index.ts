@@ -26,5 +26,6 @@ export * from './yaml-checks';
 export * from './admission';
 export * from './cdk8s-validation';
 export * from './manifests';
+export * from './serving';
 /** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */
 export * as cnpg from '../../imports/postgresql.cnpg.io.spec';

@@ -67,6 +67,9 @@ export function kubeResource(name: string, o: KubeObject, opts: pulumi.CustomRes
 export const AWAIT_ANNOTATIONS = {
   Cluster: { 'pulumi.com/waitFor': 'jsonpath={.status.conditions[?(@.type=="Ready")].status}=True' },
   Database: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
+  // api/v1/databaserole_types.go `status.applied`; api/v1/pooler_types.go `PoolerPhaseActive` (a paused pooler is not awaited).
+  DatabaseRole: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
+  Pooler: { 'pulumi.com/waitFor': 'jsonpath={.status.phase}=active' },
 } as const;
 
 export function awaited(o: KubeObject, kind: keyof typeof AWAIT_ANNOTATIONS): KubeObject {

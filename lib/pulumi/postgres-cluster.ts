@@ -1,4 +1,4 @@
-import * as k8s from '@pulumi/kubernetes';
+import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import {
   buildCluster,
@@ -10,11 +10,22 @@ import {
   checkStorageClass,
   checkStorageSize,
   clusterObjectNames,
+  type BasicAuthKey,
+  type CnpgSecretKey,
+  type Credentials,
+  requireClusterCredentials,
 } from '../core';
 import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
 import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';
 import type { CnpgOperator } from './operator';
+import {
+  type ClusterEndpointsOutput,
+  type ClusterReferenceArgs,
+  clusterEndpointsOutput,
+  PostgresClusterReference,
+  secretConnection,
+} from './serving';
 
 /** Storage of the Pulumi {@link PostgresCluster}: the size and class may come from other resources or config. */
 export interface StorageArgs {
@@ -73,6 +84,11 @@ function storageInput(resource: pulumi.Resource, what: string, field: string, s:
  * resource, the field and the fix). Type token `cnpg-constructs:index:PostgresCluster`.
  */
 export class PostgresCluster extends pulumi.ComponentResource {
+  /** A cluster managed outside this program, by name: poolers, roles, databases and applications can use it. */
+  public static fromClusterName(name: string, args?: ClusterReferenceArgs): PostgresClusterReference {
+    return new PostgresClusterReference(name, args);
+  }
+
   /** The validated model (its `namespace` is undefined when the namespace is an Output). */
   public readonly model: ClusterModel;
   /** The `Cluster` custom resource. */
@@ -89,7 +105,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly superuserSecretName: string;
   /** Read-write Service (`<name>-rw`). */
   public readonly readWriteServiceName: string;
-  private readonly enableSuperuserAccess: boolean;
+  /** The Services applications connect to (read-write, read-only, any instance), hosts as Outputs. */
+  public readonly endpoints: ClusterEndpointsOutput;
 
   constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:PostgresCluster', name, {}, opts);
@@ -109,7 +126,6 @@ export class PostgresCluster extends pulumi.ComponentResource {
         ['operator'],
       ),
     );
-    this.enableSuperuserAccess = args.enableSuperuserAccess === true;
     this.name = this.model.name;
     this.clusterName = this.model.name;
     this.namespace = namespaceInput(this, what, args.namespace);
@@ -117,6 +133,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
     this.appSecretName = names.appSecret;
     this.superuserSecretName = names.superuserSecret;
     this.readWriteServiceName = names.readWriteService;
+    this.endpoints = clusterEndpointsOutput(this.model.name, this.namespace);
     const manifest = clusterManifest(this.model);
     const spec = manifest.spec as Record<string, unknown>;
     const deferred =
@@ -153,39 +170,13 @@ export class PostgresCluster extends pulumi.ComponentResource {
    * yours: a port-forward, a NodePort or a LoadBalancer.
    */
   public connection(options: ClusterConnectionOptions): ConnectionInput {
-    const role = options.user ?? 'superuser';
-    if (role !== 'superuser' && role !== 'app') {
-      throw new pulumi.ResourceError(
-        `PostgresCluster '${this.clusterName}'.connection: user must be "superuser" or "app" (got ${JSON.stringify(role)})`,
-        this,
-      );
-    }
-    if (role === 'superuser' && !this.enableSuperuserAccess) {
-      throw new pulumi.ResourceError(
-        `PostgresCluster '${this.clusterName}'.connection: CNPG creates the ${this.superuserSecretName} secret only with enableSuperuserAccess: true. Fix: set enableSuperuserAccess: true, or use { user: 'app' } (the app role owns its database but cannot create untrusted extensions)`,
-        this,
-      );
-    }
-    const secretName = role === 'superuser' ? this.superuserSecretName : this.appSecretName;
-    const read = (secret: string) =>
-      k8s.core.v1.Secret.get(
-        `${this.clusterName}-${secret}`,
-        this.namespace !== undefined ? pulumi.interpolate`${this.namespace}/${secret}` : secret,
-        { parent: this, dependsOn: [this.cluster] },
-      );
-    const decode = (s: k8s.core.v1.Secret, key: string) =>
-      pulumi.secret(s.data.apply((d) => Buffer.from(d?.[key] ?? '', 'base64').toString('utf8')));
-    const credentials = read(secretName);
-    const ca = read(clusterObjectNames(this.clusterName).caSecret);
-    return {
-      host: options.host,
-      port: options.port ?? 5432,
-      user: credentials.data.apply((d) => Buffer.from(d?.username ?? '', 'base64').toString('utf8')),
-      password: decode(credentials, 'password'),
-      sslMode: 'verify-full',
-      sslRootCert: decode(ca, 'ca.crt'),
-      tlsServerName: options.tlsServerName ?? this.readWriteServiceName,
-    };
+    const credentials = this.credentials(options.user ?? 'superuser');
+    return secretConnection(this, this.clusterName, this.clusterName, this.namespace, credentials, options, [this.cluster]);
+  }
+
+  /** The Secret (and its keys) of `app`, `superuser` or a role of `roles` with a `passwordSecret`; throws for others. */
+  public credentials(user: string): Credentials<CnpgSecretKey | BasicAuthKey> {
+    return validated(this, () => requireClusterCredentials(this.clusterName, this.model, user));
   }
 }
 
@@ -200,10 +191,10 @@ export interface ClusterConnectionOptions {
   readonly port?: pulumi.Input<number>;
   /**
    * `superuser` (the `<name>-superuser` secret; needs enableSuperuserAccess, and can create untrusted
-   * extensions such as PostGIS) or `app` (the `<name>-app` secret).
+   * extensions such as PostGIS), `app` (the `<name>-app` secret), or a role of `roles` with a `passwordSecret`.
    * @default 'superuser'
    */
-  readonly user?: 'superuser' | 'app';
+  readonly user?: 'superuser' | 'app' | (string & {});
   /**
    * The name the server certificate is checked against.
    * @default - `<name>-rw`, a name CNPG's server certificate carries

@@ -1,0 +1,103 @@
+import { ApiObject, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import {
+  type BasicAuthKey,
+  buildDatabaseRole,
+  type ClientCertificateKey,
+  CnpgValidationError,
+  type Credentials,
+  type DatabaseRoleModel,
+  type DatabaseRoleProps,
+  databaseRoleCertificate,
+  databaseRoleManifest,
+  databaseRolePassword,
+} from '../core';
+import { type IPostgresCluster, servedCluster } from './cluster-reference';
+import { effectiveNamespace, registerClaims } from './uniqueness';
+
+export type { DatabaseRoleProps } from '../core';
+
+/** Props of {@link DatabaseRole}. */
+export interface DatabaseRoleConstructProps extends DatabaseRoleProps {
+  /** The cluster the role lives in. */
+  readonly cluster: IPostgresCluster;
+}
+
+const DATABASE_ROLE_BRAND = Symbol.for('cnpg-constructs.DatabaseRole');
+
+/**
+ * A CNPG `DatabaseRole` (CNPG 1.30+): one PostgreSQL role as its own object, with its password from a basic-auth
+ * Secret, a reclaim policy, and optionally a client certificate CNPG issues.
+ */
+export class DatabaseRole extends ApiObject {
+  public static override [Symbol.hasInstance](o: unknown): o is DatabaseRole {
+    return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[DATABASE_ROLE_BRAND] === true;
+  }
+
+  public readonly model: DatabaseRoleModel;
+
+  constructor(scope: Construct, id: string, props: DatabaseRoleConstructProps) {
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const cluster = servedCluster(path, scope, props?.cluster);
+    const namespace = props.namespace ?? (cluster.namespace === undefined ? Chart.of(scope).namespace : undefined);
+    const { cluster: _c, ...own } = props;
+    const model = buildDatabaseRole(path, cluster, namespace === props.namespace ? own : { ...own, namespace });
+    super(scope, id, databaseRoleManifest(model));
+    this.model = model;
+  }
+
+  /** The role's password Secret (`username`, `password`); throws for a role without `passwordSecret`. */
+  public credentials(): Credentials<BasicAuthKey> {
+    const c = databaseRolePassword(this.model);
+    if (!c)
+      throw new CnpgValidationError(this.node.path, 'DatabaseRole', [
+        {
+          code: 'role-has-no-password-secret',
+          field: 'passwordSecret',
+          message: `role ${this.model.role} has no passwordSecret, so no secret holds its password`,
+          value: undefined,
+          fix: 'set passwordSecret, or use certificate() with clientCertificate: true',
+        },
+      ]);
+    return c;
+  }
+
+  /** The client certificate CNPG issues (`<name>-client-cert`: `tls.crt`, `tls.key`); throws without `clientCertificate`. */
+  public certificate(): Credentials<ClientCertificateKey> {
+    const c = databaseRoleCertificate(this.model);
+    if (!c)
+      throw new CnpgValidationError(this.node.path, 'DatabaseRole', [
+        {
+          code: 'role-has-no-client-certificate',
+          field: 'clientCertificate',
+          message: `CNPG issues a certificate for role ${this.model.role} only with clientCertificate: true`,
+          value: undefined,
+          fix: 'set clientCertificate: true (and login: true)',
+        },
+      ]);
+    return c;
+  }
+}
+
+// One DatabaseRole object per name, and one per role of a cluster (CNPG reconciles only one of two).
+registerClaims(DatabaseRole, (r) => {
+  const ns = effectiveNamespace(r, r.model.namespace);
+  return [
+    {
+      key: `DatabaseRole/${ns}/${r.model.resourceName}`,
+      what: `DatabaseRole object (${r.model.resourceName} in namespace "${ns}")`,
+      field: 'resourceName',
+      value: r.model.resourceName,
+      fix: 'set resourceName to tell them apart',
+    },
+    {
+      key: `RoleOf/${ns}/${r.model.cluster.name}/${r.model.role}`,
+      what: `role ${r.model.role} of cluster ${r.model.cluster.name}`,
+      field: 'name',
+      value: r.model.role,
+      fix: 'manage each role of a cluster from one DatabaseRole',
+    },
+  ];
+});
+
+Object.defineProperty(DatabaseRole.prototype, DATABASE_ROLE_BRAND, { value: true });
