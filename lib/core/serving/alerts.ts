@@ -188,6 +188,7 @@ function checkThresholds(t: unknown): readonly Problem[] {
     ['replicationLagWarningSeconds', 'replicationLagCriticalSeconds'],
   ] as const;
   const th = t as AlertThresholds;
+  if (out.length > 0) return out;
   for (const [w, c] of pairs) {
     const wv = th[w] ?? DEFAULTS[w];
     const cv = th[c] ?? DEFAULTS[c];

@@ -8,7 +8,7 @@ import { CNPG_API_VERSION } from '../manifests';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
 import { checkRuntimeTypes, isPlainObject, type RuntimeType } from '../runtime-types';
-import { hasControlCharacters } from '../sql';
+import { closestKey, hasControlCharacters } from '../sql';
 import {
   checkSameNamespace,
   checkServiceName,
@@ -327,7 +327,7 @@ export function checkPgBouncerParameters(field: string, parameters: unknown): re
         field: `${field}.${name}`,
         message: 'is not a PgBouncer parameter CNPG lets a Pooler set: the webhook refuses it as "Invalid or reserved parameter"',
         value: name,
-        fix: `use one of ${PGBOUNCER_PARAMETERS.join(', ')}; the operator sets the others itself`,
+        fix: `${closestKey(name, PGBOUNCER_PARAMETERS) ? `did you mean "${closestKey(name, PGBOUNCER_PARAMETERS)}"? ` : ''}the operator sets every parameter but those CNPG's connection_pooling.md lists (PGBOUNCER_PARAMETERS)`,
       });
     else if (typeof value === 'string' && hasControlCharacters(value))
       add({
