@@ -409,7 +409,18 @@ export function databaseObjectsSpec(props: DatabaseObjectsProps): Partial<Databa
   const out: Record<string, unknown> = {};
   for (const k in DATABASE_OBJECT_KEYS) {
     const v = (props as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = Array.isArray(v) ? structuredClone(v) : v;
+    if (v !== undefined) out[k] = copy(v);
   }
   return out as Partial<DatabaseSpec>;
+}
+
+/** A copy of plain data in this realm (structuredClone's arrays fail `instanceof Array` in a vm context, as Pulumi's serializer tests). */
+function copy(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copy);
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k in v) out[k] = copy(v[k]);
+    return out;
+  }
+  return v;
 }
