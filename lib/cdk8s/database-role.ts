@@ -40,8 +40,7 @@ export class DatabaseRole extends ApiObject {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const cluster = servedCluster(path, scope, props?.cluster);
     const namespace = props.namespace ?? (cluster.namespace === undefined ? Chart.of(scope).namespace : undefined);
-    const { cluster: _c, ...own } = props;
-    const model = buildDatabaseRole(path, cluster, namespace === props.namespace ? own : { ...own, namespace });
+    const model = buildDatabaseRole(path, cluster, namespace === props.namespace ? props : { ...props, namespace }, ['cluster']);
     super(scope, id, databaseRoleManifest(model));
     this.model = model;
   }

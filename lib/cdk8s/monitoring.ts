@@ -21,6 +21,7 @@ export type { AlertRulesProps, PodMonitorProps } from '../core';
 export type PodMonitorConstructProps = PodMonitorProps & ({ readonly cluster: IPostgresCluster } | { readonly pooler: Pooler });
 
 const POD_MONITOR_BRAND = Symbol.for('cnpg-constructs.PodMonitor');
+const TARGET_KEYS = ['cluster', 'pooler'];
 
 /**
  * A Prometheus Operator `PodMonitor` for a cluster's instances (`cnpg.io/cluster`, `cnpg.io/podRole: instance`) or a
@@ -36,7 +37,7 @@ export class PodMonitor extends ApiObject {
 
   constructor(scope: Construct, id: string, props: PodMonitorConstructProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-    const { cluster, pooler, ...own } = props as PodMonitorProps & { cluster?: IPostgresCluster; pooler?: Pooler };
+    const { cluster, pooler } = props as PodMonitorProps & { cluster?: IPostgresCluster; pooler?: Pooler };
     if ((cluster === undefined) === (pooler === undefined))
       throw new CnpgValidationError(path, 'PodMonitor', [
         {
@@ -49,7 +50,7 @@ export class PodMonitor extends ApiObject {
       ]);
     const target =
       pooler instanceof Pooler ? { pooler: pooler.model } : { cluster: servedCluster(path, scope, cluster as IPostgresCluster) };
-    const model = buildPodMonitor(path, target, own);
+    const model = buildPodMonitor(path, target, props, TARGET_KEYS);
     super(scope, id, podMonitorManifest(model));
     this.model = model;
   }
@@ -91,8 +92,7 @@ export class PostgresAlertRules extends ApiObject {
 
   constructor(scope: Construct, id: string, props: PostgresAlertRulesProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-    const { cluster, ...own } = props;
-    const model = buildAlertRules(path, servedCluster(path, scope, cluster), own);
+    const model = buildAlertRules(path, servedCluster(path, scope, props?.cluster), props, ['cluster']);
     super(scope, id, alertRulesManifest(model));
     this.model = model;
   }

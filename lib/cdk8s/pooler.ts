@@ -33,6 +33,7 @@ export interface PoolerConstructProps extends PoolerProps {
 }
 
 const POOLER_BRAND = Symbol.for('cnpg-constructs.Pooler');
+const FRONT_END_KEYS = ['cluster', 'podMonitor'];
 
 /**
  * A CNPG `Pooler`: PgBouncer in front of a cluster's rw (default), ro or r Service. Applications connect to
@@ -68,8 +69,7 @@ export class Pooler extends ApiObject {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const cluster = servedCluster(path, scope, props?.cluster);
     const namespace = props.namespace ?? (cluster.namespace === undefined ? Chart.of(scope).namespace : undefined);
-    const { cluster: _c, podMonitor: _m, ...own } = props;
-    return buildPooler(path, cluster, namespace === props.namespace ? own : { ...own, namespace });
+    return buildPooler(path, cluster, namespace === props.namespace ? props : { ...props, namespace }, FRONT_END_KEYS);
   }
 
   /** The pooler's Service (`<name>.<namespace>:5432`). */

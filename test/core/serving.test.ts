@@ -232,6 +232,19 @@ describe('roles (RoleConfiguration; cluster_webhook.go validateManagedRoles; pkg
     expect(codes(() => cluster({ roles: [{ name: 'a', passwordSecret: 'Not_A_Name' }] }))).toEqual(['name-not-dns-subdomain']);
   });
 
+  test('clusters that share their other checks still get their own roles (and their roles are checked)', () => {
+    const props = (i: number, roles?: PostgresClusterProps['roles']) =>
+      buildCluster(`app/db${i}`, `db${i}`, { ...base, namespace: 'shop', instances: 3, ...(roles ? { roles } : {}) });
+    const roles = (i: number) =>
+      (clusterManifest(props(i, [{ name: 'r', passwordSecret: `db${i}-r` }])).spec as { managed?: unknown }).managed;
+    for (let i = 0; i < 4; i++) expect(roles(i)).toEqual({ roles: [{ name: 'r', passwordSecret: { name: `db${i}-r` } }] });
+    expect((clusterManifest(props(9)).spec as { managed?: unknown }).managed).toBeUndefined();
+    expect(problems(() => props(10, [{ name: 'postgres' }]))).toEqual([
+      expect.objectContaining({ code: 'role-name-reserved', field: 'roles[0].name' }),
+    ]);
+    expect(roles(11)).toEqual({ roles: [{ name: 'r', passwordSecret: { name: 'db11-r' } }] });
+  });
+
   test('a password is never a prop, and never shown', () => {
     const found = problems(() => cluster({ roles: [{ name: 'a', password: 'hunter2' } as never] }));
     expect(found).toEqual([expect.objectContaining({ code: 'role-inline-password', field: 'roles[0].password' })]);

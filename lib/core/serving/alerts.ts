@@ -3,7 +3,7 @@
 // `templates/prometheus-rule.yaml`: same alert names, metrics and default thresholds, and the chart's runbooks), written
 // here from the cluster's model: alerts about standbys only for clusters that have some, thresholds as props.
 import { allProblems, type Problem, throwIfProblems } from '../errors';
-import { checkKnownKeys, keysOf } from '../keys';
+import { checkKnownKeys, keysOf, withFrontEndKeys } from '../keys';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
 import { checkRuntimeTypes, isPlainObject, type RuntimeType } from '../runtime-types';
@@ -234,7 +234,7 @@ export function buildAlertRules(
     path,
     'PrometheusRule',
     allProblems(
-      checkKnownKeys('', props, frontEndKeys.length ? [...ALERT_RULES_KEYS, ...frontEndKeys] : ALERT_RULES_KEYS),
+      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(ALERT_RULES_KEYS, frontEndKeys) : ALERT_RULES_KEYS),
       checkDnsSubdomain(props.name === undefined ? 'name (defaulted to <cluster>-alerts)' : 'name', name, 'the PrometheusRule name'),
       checkThresholds(props.thresholds),
       unknownAlerts.map((a) => ({

@@ -2,7 +2,7 @@
 // client certificate (cloudnative-pg v1.30.0 `api/v1/databaserole_types.go`).
 import { CNPG_API_VERSION } from '../manifests';
 import { allProblems, type Problem, throwIfProblems } from '../errors';
-import { keysOf } from '../keys';
+import { keysOf, withFrontEndKeys } from '../keys';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
 import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
@@ -98,8 +98,7 @@ export function buildDatabaseRole(
   frontEndKeys: readonly string[] = [],
 ): DatabaseRoleModel {
   throwIfProblems(path, 'DatabaseRole', checkRuntimeTypes('', props, DATABASE_ROLE_TYPES));
-  const keys = frontEndKeys.length ? [...DATABASE_ROLE_KEYS, ...frontEndKeys] : DATABASE_ROLE_KEYS;
-  const { ensure: ensureGiven, ...withoutEnsure } = props as DatabaseRoleProps & { ensure?: unknown };
+  const keys = frontEndKeys.length ? withFrontEndKeys(DATABASE_ROLE_KEYS, frontEndKeys) : DATABASE_ROLE_KEYS;
   const own = props as DatabaseRoleProps & { ensure?: unknown };
   const resourceName = props.resourceName ?? derivedName(cluster.name, String(props.name));
   const problems: Problem[] = [];
@@ -108,7 +107,7 @@ export function buildDatabaseRole(
       code: 'database-role-ensure-unsupported',
       field: 'ensure',
       message: 'is not supported by DatabaseRole: a role is removed by deleting the object',
-      value: ensureGiven,
+      value: own.ensure,
       fix: "delete the DatabaseRole with databaseRoleReclaimPolicy: 'delete' to drop the role, or use the cluster's roles with ensure: 'absent'",
     });
   if (props.clientCertificate === true && props.login !== true)
@@ -132,7 +131,7 @@ export function buildDatabaseRole(
     path,
     'DatabaseRole',
     allProblems(
-      checkRole('', 'ensure' in own ? withoutEnsure : props, keys),
+      checkRole('', props, 'ensure' in own ? withFrontEndKeys(keys, ['ensure']) : keys),
       problems,
       checkDnsSubdomain(
         props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName',

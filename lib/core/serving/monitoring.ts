@@ -3,7 +3,7 @@
 // PodMonitor" and "Enabling TLS on the Metrics Port"; `docs/src/connection_pooling.md`, "Monitoring"; the operator's
 // own `pkg/specs/podmonitor.go` and `pkg/specs/pgbouncer/podmonitor.go` for the selectors).
 import { allProblems, type Problem, throwIfProblems } from '../errors';
-import { checkKnownKeys, keysOf } from '../keys';
+import { checkKnownKeys, keysOf, withFrontEndKeys } from '../keys';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain, checkDnsLabel } from '../names';
 import { checkRuntimeTypes, isPlainObject, type RuntimeType } from '../runtime-types';
@@ -205,7 +205,7 @@ export function buildPodMonitor(
     path,
     'PodMonitor',
     allProblems(
-      checkKnownKeys('', props, frontEndKeys.length ? [...POD_MONITOR_KEYS, ...frontEndKeys] : POD_MONITOR_KEYS),
+      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(POD_MONITOR_KEYS, frontEndKeys) : POD_MONITOR_KEYS),
       checkDnsSubdomain(props.name === undefined ? 'name (defaulted to the target name)' : 'name', name, 'the PodMonitor name'),
       props.namespace !== undefined ? checkDnsLabel('namespace', props.namespace, 'the namespace') : [],
       checkDuration('interval', props.interval),

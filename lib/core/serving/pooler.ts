@@ -3,7 +3,7 @@
 import { allProblems, type Problem, throwIfProblems } from '../errors';
 import { checkImageReference } from '../image-ref';
 import type { ImageCatalogModel } from '../image-catalog';
-import { checkKnownKeys, keysOf } from '../keys';
+import { checkKnownKeys, keysOf, withFrontEndKeys } from '../keys';
 import { CNPG_API_VERSION } from '../manifests';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
@@ -483,7 +483,7 @@ export function buildPooler(path: string, cluster: ServedCluster, props: PoolerP
     path,
     'Pooler',
     allProblems(
-      checkKnownKeys('', props, frontEndKeys.length ? [...POOLER_KEYS, ...frontEndKeys] : POOLER_KEYS),
+      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(POOLER_KEYS, frontEndKeys) : POOLER_KEYS),
       problems,
       checkPgBouncerParameters('parameters', props.parameters),
       checkSameNamespace('Pooler', props.namespace, cluster),
