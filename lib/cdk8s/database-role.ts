@@ -4,13 +4,11 @@ import {
   type BasicAuthKey,
   buildDatabaseRole,
   type ClientCertificateKey,
-  CnpgValidationError,
   type Credentials,
   type DatabaseRoleModel,
   type DatabaseRoleProps,
-  databaseRoleCertificate,
   databaseRoleManifest,
-  databaseRolePassword,
+  requireDatabaseRoleCredentials,
 } from '../core';
 import { type IPostgresCluster, servedCluster } from './cluster-reference';
 import { effectiveNamespace, registerClaims } from './uniqueness';
@@ -47,34 +45,12 @@ export class DatabaseRole extends ApiObject {
 
   /** The role's password Secret (`username`, `password`); throws for a role without `passwordSecret`. */
   public credentials(): Credentials<BasicAuthKey> {
-    const c = databaseRolePassword(this.model);
-    if (!c)
-      throw new CnpgValidationError(this.node.path, 'DatabaseRole', [
-        {
-          code: 'role-has-no-password-secret',
-          field: 'passwordSecret',
-          message: `role ${this.model.role} has no passwordSecret, so no secret holds its password`,
-          value: undefined,
-          fix: 'set passwordSecret, or use certificate() with clientCertificate: true',
-        },
-      ]);
-    return c;
+    return requireDatabaseRoleCredentials(this.node.path, this.model, 'password');
   }
 
   /** The client certificate CNPG issues (`<name>-client-cert`: `tls.crt`, `tls.key`); throws without `clientCertificate`. */
   public certificate(): Credentials<ClientCertificateKey> {
-    const c = databaseRoleCertificate(this.model);
-    if (!c)
-      throw new CnpgValidationError(this.node.path, 'DatabaseRole', [
-        {
-          code: 'role-has-no-client-certificate',
-          field: 'clientCertificate',
-          message: `CNPG issues a certificate for role ${this.model.role} only with clientCertificate: true`,
-          value: undefined,
-          fix: 'set clientCertificate: true (and login: true)',
-        },
-      ]);
-    return c;
+    return requireDatabaseRoleCredentials(this.node.path, this.model, 'certificate');
   }
 }
 

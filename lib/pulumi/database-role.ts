@@ -4,14 +4,12 @@ import {
   type BasicAuthKey,
   buildDatabaseRole,
   type ClientCertificateKey,
-  CnpgValidationError,
   type Credentials,
   isClusterModel,
   type DatabaseRoleModel,
   type DatabaseRoleProps,
-  databaseRoleCertificate,
   databaseRoleManifest,
-  databaseRolePassword,
+  requireDatabaseRoleCredentials,
 } from '../core';
 import { promptOrUndefined } from './inputs';
 import { awaited, checkAgainstCrds, customResource, namespaceInput, validated } from './kube';
@@ -58,24 +56,12 @@ export class DatabaseRole extends pulumi.ComponentResource {
 
   /** The role's password Secret (`username`, `password`); throws without `passwordSecret`. */
   public credentials(): Credentials<BasicAuthKey> {
-    const c = databaseRolePassword(this.model);
-    if (c) return c;
-    return validated(this, () => {
-      throw new CnpgValidationError(this.model.resourceName, 'DatabaseRole', [
-        {
-          code: 'role-has-no-password-secret',
-          field: 'passwordSecret',
-          message: `role ${this.model.role} has no passwordSecret, so no secret holds its password`,
-          value: undefined,
-          fix: 'set passwordSecret, or use certificate() with clientCertificate: true',
-        },
-      ]);
-    });
+    return validated(this, () => requireDatabaseRoleCredentials(this.model.resourceName, this.model, 'password'));
   }
 
-  /** The client certificate CNPG issues (`<name>-client-cert`); undefined without `clientCertificate`. */
-  public certificate(): Credentials<ClientCertificateKey> | undefined {
-    return databaseRoleCertificate(this.model);
+  /** The client certificate CNPG issues (`<name>-client-cert`); throws without `clientCertificate`. */
+  public certificate(): Credentials<ClientCertificateKey> {
+    return validated(this, () => requireDatabaseRoleCredentials(this.model.resourceName, this.model, 'certificate'));
   }
 
   /** A PostgresExtensions provider connection as this role, from its password Secret (read once the role is applied). */

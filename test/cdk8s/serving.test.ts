@@ -73,6 +73,12 @@ test('a cluster with a pooler, its PodMonitors, alert rules and a DatabaseRole: 
   expect(admissionFindings(objects)).toEqual([]);
   expect(pooler.endpoint.host).toBe('db-pooler-rw.shop');
   expect(writer.credentials()).toEqual(expect.objectContaining({ secretName: 'db-writer', keys: ['username', 'password'] }));
+  expect(codesOf(() => writer.certificate())).toEqual(['role-has-no-client-certificate']);
+  const certified = new DatabaseRole(chart, 'certified', { cluster, name: 'certified', login: true, clientCertificate: true });
+  expect(certified.certificate()).toEqual(
+    expect.objectContaining({ secretName: 'db-certified-client-cert', keys: ['tls.crt', 'tls.key'] }),
+  );
+  expect(codesOf(() => certified.credentials())).toEqual(['role-has-no-password-secret']);
   expect(cluster.endpoints.readOnly.fqdn).toBe('db-ro.shop.svc.cluster.local');
 });
 

@@ -3,7 +3,7 @@
 import type { Finding } from '../findings';
 import type { KubeObject } from '../operator-manifest';
 import { isReservedRole } from '../serving/roles';
-import { checkPgBouncerParameters, checkPoolerAuthentication } from '../serving/pooler';
+import { checkPgBouncerParameters, checkPoolerAuthentication } from '../serving/pooler-rules';
 import type { AdmissionContext, ObjectFinding, ObjectRule, SetRule } from './rule';
 
 // biome-ignore lint/suspicious/noExplicitAny: the objects come from any YAML and are read defensively
@@ -15,6 +15,22 @@ const warning = (f: ObjectFinding): ObjectFinding => ({ ...f, severity: 'warning
 
 /** Fields of a props-level problem as paths in the object. */
 const at = (prefix: string, fs: readonly Finding[]): Finding[] => fs.map((f) => ({ ...f, field: `${prefix}.${f.field}` }));
+
+/** CNPG's deprecated operator-generated PodMonitor fields of a Cluster's or Pooler's `spec.monitoring`, as warnings. */
+function deprecatedMonitoring(mon: Spec, replacement: string): Finding[] {
+  const out: Finding[] = [];
+  for (const k of ['enablePodMonitor', 'podMonitorRelabelings', 'podMonitorMetricRelabelings'] as const)
+    if (k === 'enablePodMonitor' ? mon[k] === true : Array.isArray(mon[k]) && mon[k].length > 0)
+      out.push({
+        severity: 'warning',
+        code: 'pod-monitor-field-deprecated',
+        field: `.spec.monitoring.${k}`,
+        message: 'is deprecated by CNPG and will be removed',
+        value: mon[k],
+        fix: `remove it and create ${replacement}`,
+      });
+  return out;
+}
 
 const POOLER: ObjectRule = {
   kinds: ['Pooler'],
@@ -61,16 +77,12 @@ const POOLER: ObjectRule = {
         value: pg.authQuerySecret.name,
         fix: "authenticate the auth_query user with a client certificate (serverTLSSecret, with authQuery), or remove both for CNPG's built-in integration",
       });
-    for (const k of ['enablePodMonitor', 'podMonitorRelabelings', 'podMonitorMetricRelabelings'] as const)
-      if (k === 'enablePodMonitor' ? mon[k] === true : Array.isArray(mon[k]) && mon[k].length > 0)
-        out.push({
-          severity: 'warning',
-          code: 'pod-monitor-field-deprecated',
-          field: `.spec.monitoring.${k}`,
-          message: 'is deprecated by CNPG and will be removed',
-          value: mon[k],
-          fix: "remove it and create a PodMonitor for the pooler (new PodMonitor(scope, id, { pooler }), or the Pooler's podMonitor option)",
-        });
+    out.push(
+      ...deprecatedMonitoring(
+        mon,
+        "a PodMonitor for the pooler (new PodMonitor(scope, id, { pooler }), or the Pooler's podMonitor option)",
+      ),
+    );
     return out;
   },
 };
@@ -79,21 +91,25 @@ const CLUSTER_MONITORING: ObjectRule = {
   kinds: ['Cluster'],
   cite: 'cloudnative-pg v1.30.0 internal/webhook/v1/cluster_webhook.go, getDeprecatedMonitoringFieldsWarnings',
   check(o) {
-    const mon = (specOf(o).monitoring ?? {}) as Spec;
-    const out: Finding[] = [];
-    for (const k of ['enablePodMonitor', 'podMonitorRelabelings', 'podMonitorMetricRelabelings'] as const)
-      if (k === 'enablePodMonitor' ? mon[k] === true : Array.isArray(mon[k]) && mon[k].length > 0)
-        out.push({
-          severity: 'warning',
-          code: 'pod-monitor-field-deprecated',
-          field: `.spec.monitoring.${k}`,
-          message: 'is deprecated by CNPG and will be removed',
-          value: mon[k],
-          fix: 'remove it and create a PodMonitor for the cluster (new PodMonitor(scope, id, { cluster }) of this library, relabelings included)',
-        });
-    return out;
+    return deprecatedMonitoring(
+      (specOf(o).monitoring ?? {}) as Spec,
+      'a PodMonitor for the cluster (new PodMonitor(scope, id, { cluster }) of this library, relabelings included)',
+    );
   },
 };
+
+/** A warning: the object's `spec.cluster` is no Cluster of the set in its namespace (it may be managed elsewhere). */
+function clusterNotInSet(o: KubeObject, code: string): ObjectFinding {
+  const name = specOf(o).cluster?.name;
+  return warning({
+    object: o,
+    code,
+    field: '.spec.cluster.name',
+    message: `names cluster ${name}, which is not among these objects in namespace ${o.metadata?.namespace ?? '(none)'}`,
+    value: name,
+    fix: 'check the name and namespace, or ignore this when the cluster is managed elsewhere',
+  });
+}
 
 /** The objects of a set, indexed once per check. */
 function index(objects: readonly KubeObject[]) {
@@ -161,16 +177,7 @@ const REFERENCES: SetRule = {
             });
         }
         if (!cluster) {
-          out.push(
-            warning({
-              object: o,
-              code: 'pooler-cluster-not-in-set',
-              field: '.spec.cluster.name',
-              message: `names cluster ${spec.cluster?.name}, which is not among these objects in namespace ${ns ?? '(none)'}`,
-              value: spec.cluster?.name,
-              fix: 'check the name and namespace, or ignore this when the cluster is managed elsewhere',
-            }),
-          );
+          out.push(clusterNotInSet(o, 'pooler-cluster-not-in-set'));
           continue;
         }
         const type = spec.type ?? 'rw';
@@ -234,16 +241,7 @@ const REFERENCES: SetRule = {
             fix: 'manage each role of a cluster from one DatabaseRole',
           });
         if (!cluster) {
-          out.push(
-            warning({
-              object: o,
-              code: 'database-role-cluster-not-in-set',
-              field: '.spec.cluster.name',
-              message: `names cluster ${spec.cluster?.name}, which is not among these objects in namespace ${ns ?? '(none)'}`,
-              value: spec.cluster?.name,
-              fix: 'check the name and namespace, or ignore this when the cluster is managed elsewhere',
-            }),
-          );
+          out.push(clusterNotInSet(o, 'database-role-cluster-not-in-set'));
           continue;
         }
         const inline = ((specOf(cluster).managed?.roles ?? []) as Spec[]).some((r) => r?.name === spec.name);

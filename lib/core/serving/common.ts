@@ -3,7 +3,7 @@
 import { DEFAULT_OPERATOR_VERSION, parseVersion } from '../compat';
 import type { ClusterModel } from '../cluster';
 import type { Problem } from '../errors';
-import type { KubeObject } from '../operator-manifest';
+import { objectMetadata } from '../manifests';
 
 /** A cluster that is not declared in this app: its name and namespace (`PostgresCluster.fromClusterName`). */
 export interface ClusterReference {
@@ -100,18 +100,7 @@ export function checkSameNamespace(what: string, namespace: string | undefined, 
 }
 
 /** `metadata` of an emitted object: name, namespace, labels, annotations, each only when set. */
-export function servingMetadata(
-  name: string,
-  namespace?: string,
-  labels?: Readonly<Record<string, string>>,
-  annotations?: Readonly<Record<string, string>>,
-): KubeObject['metadata'] {
-  const out: Record<string, unknown> = { name };
-  if (namespace) out.namespace = namespace;
-  if (labels && Object.keys(labels).length) out.labels = { ...labels };
-  if (annotations && Object.keys(annotations).length) out.annotations = { ...annotations };
-  return out as KubeObject['metadata'];
-}
+export const servingMetadata = objectMetadata;
 
 /** A Kubernetes object name derived from other names (`_` and other characters a name refuses become `-`). */
 export function derivedName(...parts: string[]): string {

@@ -1,7 +1,7 @@
 // The DatabaseRole kind (CNPG 1.30+): one PostgreSQL role as its own object, with a reclaim policy and an optional
 // client certificate (cloudnative-pg v1.30.0 `api/v1/databaserole_types.go`).
 import { CNPG_API_VERSION } from '../manifests';
-import { allProblems, type Problem, throwIfProblems } from '../errors';
+import { allProblems, CnpgValidationError, type Problem, throwIfProblems } from '../errors';
 import { keysOf, withFrontEndKeys } from '../keys';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
@@ -186,4 +186,33 @@ export function databaseRoleCertificate(model: DatabaseRoleModel): Credentials<C
     keys: CLIENT_CERTIFICATE_KEYS,
     kind: 'client-certificate',
   };
+}
+
+/** {@link databaseRolePassword} or {@link databaseRoleCertificate}, throwing (naming `path`) when the role has none. */
+export function requireDatabaseRoleCredentials(path: string, model: DatabaseRoleModel, kind: 'password'): Credentials<BasicAuthKey>;
+export function requireDatabaseRoleCredentials(
+  path: string,
+  model: DatabaseRoleModel,
+  kind: 'certificate',
+): Credentials<ClientCertificateKey>;
+export function requireDatabaseRoleCredentials(path: string, model: DatabaseRoleModel, kind: 'password' | 'certificate'): Credentials {
+  const c = kind === 'password' ? databaseRolePassword(model) : databaseRoleCertificate(model);
+  if (c) return c;
+  throw new CnpgValidationError(path, 'DatabaseRole', [
+    kind === 'password'
+      ? {
+          code: 'role-has-no-password-secret',
+          field: 'passwordSecret',
+          message: `role ${model.role} has no passwordSecret, so no secret holds its password`,
+          value: undefined,
+          fix: 'set passwordSecret, or use its certificate with clientCertificate: true',
+        }
+      : {
+          code: 'role-has-no-client-certificate',
+          field: 'clientCertificate',
+          message: `CNPG issues a certificate for role ${model.role} only with clientCertificate: true`,
+          value: undefined,
+          fix: 'set clientCertificate: true (and login: true)',
+        },
+  ]);
 }
