@@ -10,7 +10,7 @@ assertPeersInstalled('cnpg-constructs/cdk8s-plus');
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import type { Construct } from 'constructs';
-import { CnpgValidationError, type ConnectionEnvOptions, type Credentials, connectionEnv, type Endpoint } from '../core';
+import { CnpgValidationError, type ConnectionEnvOptions, type Credentials, connectionEnv, type Endpoint, secretKeyRef } from '../core';
 
 /**
  * The Secret of `credentials` as a `kplus.ISecret` (imported by name, once per chart), for volumes (a client
@@ -20,6 +20,14 @@ export function secretOf(scope: Construct, credentials: Credentials): kplus.ISec
   const chart = Chart.of(scope);
   const id = `cnpg-secret-${credentials.secretName}`;
   return (chart.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(chart, id, credentials.secretName);
+}
+
+/**
+ * One key of `credentials`' Secret as a `kplus.EnvValue` (`jdbc-uri` for a JVM service, `uri`, `pgpass`); throws for a
+ * key the Secret does not have (a basic-auth secret has only `username` and `password`).
+ */
+export function envValueOf<K extends string>(scope: Construct, credentials: Credentials<K>, key: K): kplus.EnvValue {
+  return kplus.EnvValue.fromSecretValue({ secret: secretOf(scope, credentials), key: secretKeyRef(credentials, key).key });
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   PostgresCluster,
   synthesize,
 } from '../../lib/cdk8s';
-import { connectionEnvValues, secretOf } from '../../lib/cdk8s/plus';
+import { connectionEnvValues, envValueOf, secretOf } from '../../lib/cdk8s/plus';
 import { expectValidCnpgObjects } from '../support/crd-validator';
 import { expectValidPrometheusObjects } from '../support/prometheus-crds';
 
@@ -171,6 +171,9 @@ describe('cdk8s-plus-30 (cnpg-constructs/cdk8s-plus)', () => {
         },
       ],
     });
+    // One key of a generated secret, typed; a basic-auth secret has no URI.
+    expect(envValueOf(chart, cluster.credentials('app'), 'jdbc-uri').valueFrom?.secretKeyRef?.key).toBe('jdbc-uri');
+    expect(codesOf(() => envValueOf(chart, cluster.credentials('reporting'), 'uri'))).toEqual(['secret-key-unknown']);
     // A second helper call reuses the imported secret.
     expect(secretOf(chart, cluster.credentials('app'))).toBe(secretOf(chart, cluster.credentials('app')));
     const deployment = (Testing.synth(chart) as KubeObject[]).find((o) => o.kind === 'Deployment') as KubeObject;
