@@ -1,18 +1,17 @@
 import { Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
+import type { ClusterModel } from '../core/cluster';
+import { CnpgValidationError } from '../core/errors';
+import type { ClusterReference, ServedCluster } from '../core/serving/common';
 import {
   type BasicAuthKey,
   type ClusterEndpoints,
-  type ClusterModel,
-  type ClusterReference,
   type CnpgSecretKey,
-  CnpgValidationError,
   type Credentials,
   clusterEndpoints,
   requireClusterCredentials,
   roleCredentials,
-  type ServedCluster,
-} from '../core';
+} from '../core/serving/endpoints';
 
 /** A cluster pooler, roles, monitors and applications can use: a `PostgresCluster` of this app, or one imported by name. */
 export interface IPostgresCluster extends IConstruct {

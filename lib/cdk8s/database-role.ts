@@ -1,19 +1,17 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  type BasicAuthKey,
   buildDatabaseRole,
-  type ClientCertificateKey,
-  type Credentials,
   type DatabaseRoleModel,
   type DatabaseRoleProps,
   databaseRoleManifest,
   requireDatabaseRoleCredentials,
-} from '../core';
+} from '../core/serving/database-role';
+import type { BasicAuthKey, ClientCertificateKey, Credentials } from '../core/serving/endpoints';
 import { type IPostgresCluster, servedCluster } from './cluster-reference';
 import { effectiveNamespace, registerClaims } from './uniqueness';
 
-export type { DatabaseRoleProps } from '../core';
+export type { DatabaseRoleProps } from '../core/serving/database-role';
 
 /** Props of {@link DatabaseRole}. */
 export interface DatabaseRoleConstructProps extends DatabaseRoleProps {
@@ -22,6 +20,7 @@ export interface DatabaseRoleConstructProps extends DatabaseRoleProps {
 }
 
 const DATABASE_ROLE_BRAND = Symbol.for('cnpg-constructs.DatabaseRole');
+const CLUSTER_KEY: readonly string[] = ['cluster'];
 
 /**
  * A CNPG `DatabaseRole` (CNPG 1.30+): one PostgreSQL role as its own object, with its password from a basic-auth
@@ -38,7 +37,7 @@ export class DatabaseRole extends ApiObject {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const cluster = servedCluster(path, scope, props?.cluster);
     const namespace = props.namespace ?? (cluster.namespace === undefined ? Chart.of(scope).namespace : undefined);
-    const model = buildDatabaseRole(path, cluster, namespace === props.namespace ? props : { ...props, namespace }, ['cluster']);
+    const model = buildDatabaseRole(path, cluster, namespace === props.namespace ? props : { ...props, namespace }, CLUSTER_KEY);
     super(scope, id, databaseRoleManifest(model));
     this.model = model;
   }

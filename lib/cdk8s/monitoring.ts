@@ -1,27 +1,21 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import {
-  type AlertRulesModel,
-  type AlertRulesProps,
-  alertRulesManifest,
-  buildAlertRules,
-  buildPodMonitor,
-  CnpgValidationError,
-  type PodMonitorModel,
-  type PodMonitorProps,
-  podMonitorManifest,
-} from '../core';
+import { type AlertRulesModel, type AlertRulesProps, alertRulesManifest, buildAlertRules } from '../core/serving/alerts';
+import { buildPodMonitor, type PodMonitorModel, type PodMonitorProps, podMonitorManifest } from '../core/serving/monitoring';
+import { CnpgValidationError } from '../core/errors';
 import { type IPostgresCluster, servedCluster } from './cluster-reference';
 import { Pooler } from './pooler';
 import { effectiveNamespace, registerClaims } from './uniqueness';
 
-export type { AlertRulesProps, PodMonitorProps } from '../core';
+export type { AlertRulesProps } from '../core/serving/alerts';
+export type { PodMonitorProps } from '../core/serving/monitoring';
 
 /** Props of {@link PodMonitor}: what to scrape, a cluster's instances or a pooler's pods. */
 export type PodMonitorConstructProps = PodMonitorProps & ({ readonly cluster: IPostgresCluster } | { readonly pooler: Pooler });
 
 const POD_MONITOR_BRAND = Symbol.for('cnpg-constructs.PodMonitor');
-const TARGET_KEYS = ['cluster', 'pooler'];
+const TARGET_KEYS: readonly string[] = ['cluster', 'pooler'];
+const CLUSTER_KEY: readonly string[] = ['cluster'];
 
 /**
  * A Prometheus Operator `PodMonitor` for a cluster's instances (`cnpg.io/cluster`, `cnpg.io/podRole: instance`) or a
@@ -92,7 +86,7 @@ export class PostgresAlertRules extends ApiObject {
 
   constructor(scope: Construct, id: string, props: PostgresAlertRulesProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-    const model = buildAlertRules(path, servedCluster(path, scope, props?.cluster), props, ['cluster']);
+    const model = buildAlertRules(path, servedCluster(path, scope, props?.cluster), props, CLUSTER_KEY);
     super(scope, id, alertRulesManifest(model));
     this.model = model;
   }

@@ -1,25 +1,13 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import {
-  type BasicAuthKey,
-  buildPodMonitor,
-  buildPooler,
-  type CnpgSecretKey,
-  type ConnectionEnvOptions,
-  type Credentials,
-  connectionEnv,
-  type EnvVar,
-  type Endpoint,
-  type PodMonitorProps,
-  type PoolerModel,
-  type PoolerProps,
-  podMonitorManifest,
-  poolerManifest,
-} from '../core';
+import type { ConnectionEnvOptions, Credentials, EnvVar, Endpoint, BasicAuthKey, CnpgSecretKey } from '../core/serving/endpoints';
+import { connectionEnv } from '../core/serving/endpoints';
+import { buildPodMonitor, type PodMonitorProps, podMonitorManifest } from '../core/serving/monitoring';
+import { buildPooler, type PoolerModel, type PoolerProps, poolerManifest } from '../core/serving/pooler';
 import { type IPostgresCluster, servedCluster } from './cluster-reference';
 import { effectiveNamespace, registerClaims } from './uniqueness';
 
-export type { PoolerProps } from '../core';
+export type { PoolerProps } from '../core/serving/pooler';
 
 /** Props of {@link Pooler}. */
 export interface PoolerConstructProps extends PoolerProps {
@@ -33,7 +21,7 @@ export interface PoolerConstructProps extends PoolerProps {
 }
 
 const POOLER_BRAND = Symbol.for('cnpg-constructs.Pooler');
-const FRONT_END_KEYS = ['cluster', 'podMonitor'];
+const FRONT_END_KEYS: readonly string[] = ['cluster', 'podMonitor'];
 
 /**
  * A CNPG `Pooler`: PgBouncer in front of a cluster's rw (default), ro or r Service. Applications connect to

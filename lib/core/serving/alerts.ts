@@ -3,11 +3,11 @@
 // `templates/prometheus-rule.yaml`: same alert names, metrics and default thresholds, and the chart's runbooks), written
 // here from the cluster's model: alerts about standbys only for clusters that have some, thresholds as props.
 import { allProblems, type Problem, throwIfProblems } from '../errors';
-import { checkKnownKeys, keysOf, withFrontEndKeys } from '../keys';
+import { checkKnownKeys, keysOf } from '../keys';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
 import { checkRuntimeTypes, isPlainObject, type RuntimeType } from '../runtime-types';
-import { isClusterModel, type ServedCluster, servingMetadata } from './common';
+import { isClusterModel, type ServedCluster, servingMetadata, keysWith } from './common';
 import { checkDuration, MONITORING_API_VERSION } from './monitoring';
 
 /** The alerts of {@link buildAlertRules}, by name. */
@@ -234,7 +234,7 @@ export function buildAlertRules(
     path,
     'PrometheusRule',
     allProblems(
-      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(ALERT_RULES_KEYS, frontEndKeys) : ALERT_RULES_KEYS),
+      checkKnownKeys('', props, keysWith(ALERT_RULES_KEYS, frontEndKeys)),
       checkDnsSubdomain(props.name === undefined ? 'name (defaulted to <cluster>-alerts)' : 'name', name, 'the PrometheusRule name'),
       checkThresholds(props.thresholds),
       unknownAlerts.map((a) => ({

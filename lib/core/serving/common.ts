@@ -3,6 +3,7 @@
 import { DEFAULT_OPERATOR_VERSION, parseVersion } from '../compat';
 import type { ClusterModel } from '../cluster';
 import type { Problem } from '../errors';
+import { withFrontEndKeys } from '../keys';
 import { objectMetadata } from '../manifests';
 
 /** A cluster that is not declared in this app: its name and namespace (`PostgresCluster.fromClusterName`). */
@@ -108,4 +109,25 @@ export function derivedName(...parts: string[]): string {
     .join('-')
     .toLowerCase()
     .replace(/[^a-z0-9.-]/g, '-');
+}
+
+const keyLists = new WeakMap<readonly string[], WeakMap<readonly string[], readonly string[]>>();
+
+/**
+ * A builder's keys with a front end's own, found by the identity of both lists (front ends pass module-level lists,
+ * so a construct costs a lookup, not a join).
+ */
+export function keysWith(base: readonly string[], frontEndKeys: readonly string[]): readonly string[] {
+  if (frontEndKeys.length === 0) return base;
+  let byBase = keyLists.get(frontEndKeys);
+  if (!byBase) {
+    byBase = new WeakMap();
+    keyLists.set(frontEndKeys, byBase);
+  }
+  let list = byBase.get(base);
+  if (!list) {
+    list = withFrontEndKeys(base, frontEndKeys);
+    byBase.set(base, list);
+  }
+  return list;
 }

@@ -2,11 +2,19 @@
 // client certificate (cloudnative-pg v1.30.0 `api/v1/databaserole_types.go`).
 import { CNPG_API_VERSION } from '../manifests';
 import { allProblems, CnpgValidationError, type Problem, throwIfProblems } from '../errors';
-import { keysOf, withFrontEndKeys } from '../keys';
+import { keysOf } from '../keys';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
 import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
-import { checkSameNamespace, checkServingFeature, derivedName, type ServedCluster, servedOperatorVersion, servingMetadata } from './common';
+import {
+  checkSameNamespace,
+  checkServingFeature,
+  derivedName,
+  type ServedCluster,
+  servedOperatorVersion,
+  servingMetadata,
+  keysWith,
+} from './common';
 import { CLIENT_CERTIFICATE_KEYS, type ClientCertificateKey, type Credentials, roleCredentials, type BasicAuthKey } from './endpoints';
 import { checkRole, ROLE_KEYS, ROLE_TYPES, type RoleProps, roleToWire } from './roles';
 
@@ -61,6 +69,7 @@ const DATABASE_ROLE_KEYS = keysOf<DatabaseRoleProps>()({
   labels: true,
   annotations: true,
 });
+const ENSURE_KEY: readonly string[] = ['ensure'];
 const DATABASE_ROLE_TYPES: Readonly<Record<string, RuntimeType>> = {
   ...ROLE_TYPES,
   resourceName: 'string',
@@ -98,7 +107,7 @@ export function buildDatabaseRole(
   frontEndKeys: readonly string[] = [],
 ): DatabaseRoleModel {
   throwIfProblems(path, 'DatabaseRole', checkRuntimeTypes('', props, DATABASE_ROLE_TYPES));
-  const keys = frontEndKeys.length ? withFrontEndKeys(DATABASE_ROLE_KEYS, frontEndKeys) : DATABASE_ROLE_KEYS;
+  const keys = keysWith(DATABASE_ROLE_KEYS, frontEndKeys);
   const own = props as DatabaseRoleProps & { ensure?: unknown };
   const resourceName = props.resourceName ?? derivedName(cluster.name, String(props.name));
   const problems: Problem[] = [];
@@ -131,7 +140,7 @@ export function buildDatabaseRole(
     path,
     'DatabaseRole',
     allProblems(
-      checkRole('', props, 'ensure' in own ? withFrontEndKeys(keys, ['ensure']) : keys),
+      checkRole('', props, 'ensure' in own ? keysWith(keys, ENSURE_KEY) : keys),
       problems,
       checkDnsSubdomain(
         props.resourceName === undefined ? 'resourceName (defaulted to <cluster>-<name>)' : 'resourceName',

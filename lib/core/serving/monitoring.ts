@@ -3,11 +3,11 @@
 // PodMonitor" and "Enabling TLS on the Metrics Port"; `docs/src/connection_pooling.md`, "Monitoring"; the operator's
 // own `pkg/specs/podmonitor.go` and `pkg/specs/pgbouncer/podmonitor.go` for the selectors).
 import { allProblems, type Problem, throwIfProblems } from '../errors';
-import { checkKnownKeys, keysOf, withFrontEndKeys } from '../keys';
+import { checkKnownKeys, keysOf } from '../keys';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain, checkDnsLabel } from '../names';
 import { checkRuntimeTypes, isPlainObject, type RuntimeType } from '../runtime-types';
-import { isClusterModel, type ServedCluster, servingMetadata } from './common';
+import { isClusterModel, keysWith, type ServedCluster } from './common';
 import type { PoolerModel } from './pooler';
 
 /** API group/version of the Prometheus Operator kinds. */
@@ -205,7 +205,7 @@ export function buildPodMonitor(
     path,
     'PodMonitor',
     allProblems(
-      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(POD_MONITOR_KEYS, frontEndKeys) : POD_MONITOR_KEYS),
+      checkKnownKeys('', props, keysWith(POD_MONITOR_KEYS, frontEndKeys)),
       checkDnsSubdomain(props.name === undefined ? 'name (defaulted to the target name)' : 'name', name, 'the PodMonitor name'),
       props.namespace !== undefined ? checkDnsLabel('namespace', props.namespace, 'the namespace') : [],
       checkDuration('interval', props.interval),
@@ -237,7 +237,13 @@ export function buildPodMonitor(
   const spec: Record<string, unknown> = { selector };
   if (namespace !== ownNamespace && ownNamespace !== undefined) spec.namespaceSelector = { matchNames: [ownNamespace] };
   spec.podMetricsEndpoints = [endpoint];
-  const labels = { 'cnpg.io/cluster': cluster.name, ...(pooler ? { 'cnpg.io/poolerName': pooler.name } : {}), ...props.labels };
+  const labels: Record<string, string> = { 'cnpg.io/cluster': cluster.name };
+  if (pooler) labels['cnpg.io/poolerName'] = pooler.name;
+  if (props.labels) Object.assign(labels, props.labels);
+  const metadata: Record<string, unknown> = { name };
+  if (namespace) metadata.namespace = namespace;
+  metadata.labels = labels;
+  if (props.annotations && Object.keys(props.annotations).length) metadata.annotations = { ...props.annotations };
   return {
     name,
     namespace,
@@ -245,7 +251,7 @@ export function buildPodMonitor(
     object: {
       apiVersion: MONITORING_API_VERSION,
       kind: 'PodMonitor',
-      metadata: servingMetadata(name, namespace, labels, props.annotations),
+      metadata: metadata as KubeObject['metadata'],
       spec,
     },
   };

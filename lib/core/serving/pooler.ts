@@ -3,7 +3,7 @@
 import { allProblems, type Problem, throwIfProblems } from '../errors';
 import { checkImageReference } from '../image-ref';
 import type { ImageCatalogModel } from '../image-catalog';
-import { checkKnownKeys, keysOf, withFrontEndKeys } from '../keys';
+import { checkKnownKeys, keysOf } from '../keys';
 import { CNPG_API_VERSION } from '../manifests';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
@@ -15,6 +15,7 @@ import {
   type ServedCluster,
   servedOperatorVersion,
   servingMetadata,
+  keysWith,
 } from './common';
 import { type Endpoint, serviceEndpoint } from './endpoints';
 import { checkPgBouncerParameters, checkPoolerAuthentication } from './pooler-rules';
@@ -356,7 +357,7 @@ export function buildPooler(path: string, cluster: ServedCluster, props: PoolerP
     path,
     'Pooler',
     allProblems(
-      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(POOLER_KEYS, frontEndKeys) : POOLER_KEYS),
+      checkKnownKeys('', props, keysWith(POOLER_KEYS, frontEndKeys)),
       problems,
       checkPgBouncerParameters('parameters', props.parameters),
       checkSameNamespace('Pooler', props.namespace, cluster),
@@ -371,7 +372,10 @@ export function buildPooler(path: string, cluster: ServedCluster, props: PoolerP
     labels: props.labels,
     annotations: props.annotations,
     spec: poolerSpec(cluster.name, props),
-    endpoint: serviceEndpoint(name, namespace),
+    // Built when asked for: most poolers of a large app are never asked.
+    get endpoint() {
+      return serviceEndpoint(name, namespace);
+    },
     metricsTls: props.metricsTls === true,
     clientTLSSecret: props.clientTLSSecret,
     clientCASecret: props.clientCASecret,
