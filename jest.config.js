@@ -9,6 +9,7 @@ module.exports = {
   moduleNameMapper: {
     '^cnpg-constructs$': '<rootDir>/lib/core/index.ts',
     '^cnpg-constructs/(cdk8s|pulumi)$': '<rootDir>/lib/$1/index.ts',
+    '^cnpg-constructs/cdk8s-plus$': '<rootDir>/lib/cdk8s/plus.ts',
   },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 120000,

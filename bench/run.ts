@@ -149,6 +149,19 @@ rows.push(
     'whole',
   ),
 );
+// Serving: 1,000 clusters, each with two typed roles, a Pooler and a PodMonitor, whole process (bench/serving-case.ts).
+rows.push(
+  interleavedRow(
+    'whole process: 1000 clusters with a pooler, a PodMonitor and two roles',
+    'serving-case.js',
+    ['lib', '1000'],
+    ['raw', '1000'],
+    7,
+    'CPU ratio ≤ 1.15',
+    'PostgresCluster (roles), Pooler, PodMonitor per cluster against ApiObjects writing the same YAML (test/bench-serving.test.ts); from process start to exit',
+    'whole',
+  ),
+);
 // Construction alone (issue 12: "construction per pair within 2x of raw"): the same processes' construction phase.
 rows.push(
   interleavedRow(
@@ -420,6 +433,10 @@ ${table}
   user+system CPU time of the same section, which neighbours on the machine disturb less than wall time.
 - **synth 10 pairs, after a first app**: the same, but each process first builds and synthesizes another app of
   10 pairs of its own variant, untimed; catalog images built there are reused, as in any one program.
+- **whole process: 1000 clusters with a pooler, a PodMonitor and two roles**: per cluster a \`PostgresCluster\` with
+  two typed \`roles\` (\`spec.managed.roles\`), a \`Pooler\` (transaction mode, one parameter) and a \`PodMonitor\`, in
+  one namespaced chart, against the same 3,000 objects as raw \`ApiObject\`s (the same YAML, byte for byte:
+  \`test/bench-serving.test.ts\`), from process start to exit.
 - **create 8 extensions**: \`PostgresExtensions\`' provider creating cube, earthdistance, hstore, citext,
   pg_trgm, fuzzystrmatch, ltree, isn (from an emulated extension image) in a fresh database (connect, lock,
   pre-flight, 8 statements, read-back, commit), against a plain \`pg\` client sending the same 8 \`CREATE

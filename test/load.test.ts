@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
-function loaded(entry: 'core' | 'cdk8s' | 'pulumi' | 'images'): string[] {
+function loaded(entry: 'core' | 'cdk8s' | 'cdk8s-plus' | 'pulumi' | 'images'): string[] {
   const out = execFileSync(process.execPath, [path.join(__dirname, 'support', 'load-probe.js'), entry], { encoding: 'utf8' });
   return JSON.parse(out).packages;
 }
@@ -22,9 +22,15 @@ describe('entry points load only their own framework', () => {
     expect(pkgs.filter((p) => p.startsWith('@pulumi/') || p === 'cdk8s' || p === 'constructs')).toEqual([]);
   });
 
-  test('cnpg-constructs/cdk8s loads cdk8s but no @pulumi/* module', () => {
+  test('cnpg-constructs/cdk8s loads cdk8s but no @pulumi/* module, and not its optional peer cdk8s-plus-30', () => {
     const pkgs = loaded('cdk8s');
     expect(pkgs).toContain('cdk8s');
+    expect(pkgs.filter((p) => p.startsWith('@pulumi/') || p === 'tar' || p === 'fzstd' || p === 'cdk8s-plus-30')).toEqual([]);
+  });
+
+  test('cnpg-constructs/cdk8s-plus loads cdk8s-plus-30 and cdk8s, and no @pulumi/* module', () => {
+    const pkgs = loaded('cdk8s-plus');
+    expect(pkgs).toEqual(expect.arrayContaining(['cdk8s', 'cdk8s-plus-30']));
     expect(pkgs.filter((p) => p.startsWith('@pulumi/') || p === 'tar' || p === 'fzstd')).toEqual([]);
   });
 
@@ -38,5 +44,5 @@ describe('entry points load only their own framework', () => {
 test('the peer ranges the front ends name in their missing-peer error are the ones package.json declares', () => {
   const { PEER_PACKAGES } = require('../lib/core/peers') as typeof import('../lib/core/peers');
   const declared = require('../package.json').peerDependencies;
-  expect({ ...PEER_PACKAGES['cnpg-constructs/cdk8s'], ...PEER_PACKAGES['cnpg-constructs/pulumi'] }).toEqual(declared);
+  expect(Object.assign({}, ...Object.values(PEER_PACKAGES))).toEqual(declared);
 });

@@ -2,6 +2,7 @@ import { type ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest, databasePropOf } from '../core';
 import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
+import { ImportedPostgresCluster, type IPostgresCluster } from './cluster-reference';
 import { PostgresCluster } from './postgres-cluster';
 import { effectiveNamespace } from './uniqueness';
 
@@ -9,9 +10,9 @@ import { effectiveNamespace } from './uniqueness';
 export interface ExtensionDatabaseProps extends DatabaseProps {
   /**
    * The cluster the database lives in. With a `PostgresCluster`, every extension is checked against
-   * the images it mounts; with a name (a cluster managed elsewhere) it is not.
+   * the images it mounts; with `PostgresCluster.fromClusterName(...)` or a name (a cluster managed elsewhere) it is not.
    */
-  readonly cluster: PostgresCluster | string;
+  readonly cluster: PostgresCluster | IPostgresCluster | string;
 }
 
 const EXTENSIONDATABASE_BRAND = Symbol.for('cnpg-constructs.ExtensionDatabase');
@@ -45,11 +46,15 @@ export class ExtensionDatabase extends BuiltApiObject {
   }
 
   private static buildModel(scope: Construct, id: string, props: ExtensionDatabaseProps): DatabaseModel {
-    const cluster = props?.cluster instanceof PostgresCluster ? props.cluster.model : props?.cluster;
+    const imported = props?.cluster instanceof ImportedPostgresCluster ? props.cluster : undefined;
+    const cluster = props?.cluster instanceof PostgresCluster ? props.cluster.model : imported ? imported.name : props?.cluster;
     // A Database follows its cluster's namespace (emitted explicitly, so the chart's is not stamped on it). A
     // cluster without one lands in kubectl's namespace: a chart namespace here could then be another one.
     const chartNamespace = Chart.of(scope).namespace;
-    const namespace = props?.namespace ?? (typeof cluster !== 'string' && cluster?.namespace === undefined ? chartNamespace : undefined);
+    const namespace =
+      props?.namespace ??
+      imported?.namespace ??
+      (typeof cluster !== 'string' && cluster?.namespace === undefined ? chartNamespace : undefined);
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const own = namespace === undefined || props?.namespace === namespace ? props : { ...props, namespace };
     return buildDatabase(path, cluster as ClusterModel | string, own, ['cluster']);

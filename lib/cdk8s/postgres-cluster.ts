@@ -1,6 +1,20 @@
 import { type ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { buildCluster, type ClusterModel, clusterManifest, clusterObjectNames, clusterPropOf, type PostgresClusterProps } from '../core';
+import {
+  type BasicAuthKey,
+  buildCluster,
+  type ClusterEndpoints,
+  type ClusterModel,
+  type CnpgSecretKey,
+  type Credentials,
+  clusterEndpoints,
+  clusterManifest,
+  clusterObjectNames,
+  clusterPropOf,
+  type PostgresClusterProps,
+  requireClusterCredentials,
+} from '../core';
+import { type ClusterImportOptions, ImportedPostgresCluster, type IPostgresCluster } from './cluster-reference';
 import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
 import { CnpgOperator } from './operator';
 import { effectiveNamespace } from './uniqueness';
@@ -26,7 +40,12 @@ const POSTGRESCLUSTER_BRAND = Symbol.for('cnpg-constructs.PostgresCluster');
  *   extensions: [ExtensionImage.pgvector('0.8.1')],
  * });
  */
-export class PostgresCluster extends BuiltApiObject {
+export class PostgresCluster extends BuiltApiObject implements IPostgresCluster {
+  /** A cluster managed outside this app, by name: poolers, roles, databases and applications can use it. */
+  public static fromClusterName(scope: Construct, id: string, name: string, options?: ClusterImportOptions): IPostgresCluster {
+    return new ImportedPostgresCluster(scope, id, name, options);
+  }
+
   /**
    * `instanceof` by brand: cdk8s' `ApiObject[Symbol.hasInstance]` (inherited by subclasses) answers true for
    * every ApiObject; this answers for PostgresCluster only, also across two copies of the package.
@@ -103,6 +122,16 @@ export class PostgresCluster extends BuiltApiObject {
   /** Read-write Service (`<name>-rw`). */
   public get readWriteServiceName(): string {
     return clusterObjectNames(this.name).readWriteService;
+  }
+
+  /** The Services applications connect to: read-write, read-only (standbys), any instance. */
+  public get endpoints(): ClusterEndpoints {
+    return clusterEndpoints(this.model);
+  }
+
+  /** The Secret (and its keys) of `app`, `superuser` or a role of `roles` with a `passwordSecret`; throws for others. */
+  public credentials(user: string): Credentials<CnpgSecretKey | BasicAuthKey> {
+    return requireClusterCredentials(this.node.path, this.model, user);
   }
 }
 

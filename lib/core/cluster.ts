@@ -27,6 +27,7 @@ import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
 import { checkRuntimeTypes, isPlainObject, type RuntimeType } from './runtime-types';
 import { hasControlCharacters } from './sql';
 import { checkResources, clusterResources, type ResourceRequirements } from './resources';
+import { checkManagedRoles, type ManagedRoleProps, managedWithRoles } from './serving/roles';
 import {
   BLOCKED_PARAMETERS,
   cnpgAdmissionValue,
@@ -164,6 +165,12 @@ export interface PostgresClusterProps extends ClusterBackupRecoveryProps {
    * @default - none
    */
   readonly managed?: ClusterSpecManaged;
+  /**
+   * PostgreSQL roles CNPG manages in the cluster (`spec.managed.roles`, after any given in `managed.roles`):
+   * login, membership, connection limit, a password from a basic-auth Secret (never inline), expiry.
+   * @default - none
+   */
+  readonly roles?: readonly ManagedRoleProps[];
   /**
    * Secrets to pull the operand and extension images (CNPG attaches them to the cluster's ServiceAccount).
    * @default - none
@@ -373,6 +380,7 @@ const CLUSTER_KEYS = keysOf<PostgresClusterProps>()({
   affinity: true,
   monitoring: true,
   managed: true,
+  roles: true,
   imagePullSecrets: true,
   description: true,
   operatorVersion: true,
@@ -400,6 +408,7 @@ const CLUSTER_TYPES: Readonly<Record<string, RuntimeType>> = {
   affinity: 'object',
   monitoring: 'object',
   managed: 'object',
+  roles: 'array',
   imagePullSecrets: 'stringArray',
   description: 'string',
   operatorVersion: 'string',
@@ -785,15 +794,23 @@ export function buildCluster(
 ): ClusterModel {
   const hit = frontEndKeys.length === 0 ? recentCluster(props) : undefined;
   if (hit !== undefined && (props.name === undefined || typeof props.name === 'string')) {
-    // Everything but the name was checked clean for an earlier cluster: the name's check is the only one left,
-    // and it is the one checkBasics makes (so a bad name fails with the same problem either way).
+    // Everything but the name and the roles was checked clean for an earlier cluster: their checks are the only
+    // ones left, the ones the full build makes (so a bad name or role fails with the same problem either way).
     const name = props.name ?? defaultName;
     throwIfProblems(
       path,
       'PostgresCluster',
-      checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'),
+      allProblems(
+        checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'),
+        checkManagedRoles('roles', props.roles),
+      ),
     );
-    return { ...hit, name, namespace: props.namespace, labels: props.labels, annotations: props.annotations };
+    // Roles (per-cluster secret names) are the cluster's own: `managed` is a pass-through key, so a hit has none but these.
+    const spec =
+      hit.spec.managed || props.roles?.length
+        ? { ...hit.spec, managed: managedWithRoles<ClusterSpecManaged>(undefined, props.roles) }
+        : hit.spec;
+    return { ...hit, spec, name, namespace: props.namespace, labels: props.labels, annotations: props.annotations };
   }
   const model = checkAndBuildCluster(path, defaultName, props, frontEndKeys);
   // An app whose clusters all differ gets no hits: after a run of misses, only every 16th cluster is remembered.
@@ -808,9 +825,10 @@ export function buildCluster(
 }
 
 /**
- * Platform repos declare hundreds of clusters that differ only by name. A cluster whose props, all but `name`, are
- * the same plain data as those of one of the last few clusters checked clean shares that cluster's checked model:
- * its spec (frozen; only a name-independent spec is shared), images and lookups. The comparison allocates nothing.
+ * Platform repos declare hundreds of clusters that differ only by name. A cluster whose props, all but `name` and
+ * `roles` (whose secret names are per cluster: checked and built each time), are the same plain data as those of one
+ * of the last few clusters checked clean shares that cluster's checked model: its spec (frozen; only a
+ * name-independent spec is shared), images and lookups. The comparison allocates nothing.
  * Only front ends without keys of their own (cdk8s) and props made of plain data take part: strings, numbers,
  * booleans, null, lists, plain objects (same keys in the same order) and ExtensionImage values (by identity).
  * Pass-through CNPG objects (bootstrap, resources, affinity, monitoring, managed) are the user's own objects, which a
@@ -852,13 +870,13 @@ function recentCluster(props: PostgresClusterProps): ClusterModel | undefined {
   return undefined;
 }
 
-/** The same keys in the same order, `name` aside, with the same plain data. */
+/** The same keys in the same order, `name` and `roles` aside, with the same plain data. */
 function sameProps(props: Readonly<Record<string, unknown>>, seen: Readonly<Record<string, unknown>>): boolean {
   const keys = snapshotKeys.get(seen);
   if (keys === undefined) return false;
   let i = 0;
   for (const k in props) {
-    if (!Object.hasOwn(props, k) || k === 'name') continue;
+    if (!Object.hasOwn(props, k) || k === 'name' || k === 'roles') continue;
     if (keys[i] !== k || !sameData(props[k], seen[k], 0)) return false;
     i++;
   }
@@ -889,11 +907,11 @@ function sameData(a: unknown, b: unknown, depth: number): boolean {
 /** The own keys of every object of a snapshot, in order (snapshots are frozen, so they never change). */
 const snapshotKeys = new WeakMap<object, readonly string[]>();
 
-/** A frozen copy of props made of plain data, without `name` (see recentClusters), or undefined. */
+/** A frozen copy of props made of plain data, without `name` and `roles` (see recentClusters), or undefined. */
 function propsSnapshot(props: PostgresClusterProps): Readonly<Record<string, unknown>> | undefined {
   if (!isPlainObject(props)) return undefined;
   for (const k of PASS_THROUGH_KEYS) if ((props as Record<string, unknown>)[k] !== undefined) return undefined;
-  const { name: _name, ...rest } = props;
+  const { name: _name, roles: _roles, ...rest } = props;
   const copy = dataCopy(rest, 0);
   return copy === NOT_DATA ? undefined : (copy as Readonly<Record<string, unknown>>);
 }
@@ -951,6 +969,7 @@ function checkAndBuildCluster(
     checkKnownKeys('walStorage', props.walStorage, STORAGE_KEYS),
     checkKnownKeys('postgresql', props.postgresql, POSTGRESQL_KEYS),
     basics.problems,
+    checkManagedRoles('roles', props.roles),
     imageStep.problems,
     checkUserParameters(props, instances),
     parameterStep.problems,
@@ -977,7 +996,7 @@ function checkAndBuildCluster(
     resources: clusterResources(props.resources),
     affinity: props.affinity,
     monitoring: props.monitoring,
-    managed: props.managed,
+    managed: managedWithRoles(props.managed, props.roles),
     imagePullSecrets: props.imagePullSecrets?.map((n) => ({ name: n })),
     ...clusterBackupSpec(props, props.namespace),
     postgresql:

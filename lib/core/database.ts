@@ -9,6 +9,13 @@ import type { Finding } from './findings';
 import { ExtensionImage, imageId } from './extension-image';
 import { checkDnsLabel, checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
 import { stableDependencyOrder } from './sql';
+import {
+  checkDatabaseObjects,
+  DATABASE_OBJECT_KEYS,
+  DATABASE_OBJECT_TYPES,
+  type DatabaseObjectsProps,
+  databaseObjectsSpec,
+} from './serving/database-objects';
 
 /** Database names CNPG's CRD rejects. */
 export const RESERVED_DATABASE_NAMES: readonly string[] = ['postgres', 'template0', 'template1'];
@@ -37,8 +44,11 @@ export interface DatabaseExtension {
 /** What to do when an extension is listed before one it requires. */
 export type DependencyOrder = 'sort' | 'strict';
 
-/** Props of a CNPG `Database` with extensions, shared by the cdk8s construct and the Pulumi component. */
-export interface DatabaseProps {
+/**
+ * Props of a CNPG `Database` with extensions, shared by the cdk8s construct and the Pulumi component; schemas,
+ * foreign-data wrappers, servers and `CREATE DATABASE` options are those of {@link DatabaseObjectsProps}.
+ */
+export interface DatabaseProps extends DatabaseObjectsProps {
   /** PostgreSQL database name (not `postgres`, `template0`, `template1`). */
   readonly name: string;
   /** Role owning the database. */
@@ -103,6 +113,7 @@ export function expandExtensions(items: readonly (DatabaseExtension | ExtensionI
  * `cluster` may be just a name (a cluster managed elsewhere): then extension availability is not checked.
  */
 const DATABASE_KEYS = keysOf<DatabaseProps>()({
+  ...DATABASE_OBJECT_KEYS,
   name: true,
   owner: true,
   extensions: true,
@@ -120,6 +131,7 @@ const DATABASE_EXTENSION_KEYS = keysOf<DatabaseExtension>()({ name: true, versio
  * other unknown key is a problem.
  */
 const DATABASE_TYPES: Readonly<Record<string, RuntimeType>> = {
+  ...DATABASE_OBJECT_TYPES,
   name: 'string',
   owner: 'string',
   extensions: 'array',
@@ -177,6 +189,7 @@ export function buildDatabase(
             'the Database object name',
           ),
       plan.problems,
+      checkDatabaseObjects(props, model?.operatorVersion),
       props.dependencyOrder !== undefined && props.dependencyOrder !== 'sort' && props.dependencyOrder !== 'strict'
         ? [
             {
@@ -198,6 +211,7 @@ export function buildDatabase(
     cluster: { name: clusterName },
     ensure: props.ensure as DatabaseSpec['ensure'],
     databaseReclaimPolicy: props.databaseReclaimPolicy as DatabaseSpec['databaseReclaimPolicy'],
+    ...databaseObjectsSpec(props),
     // The same entries: a DatabaseExtension has exactly the fields of DatabaseSpecExtensions.
     extensions: finalList.length > 0 ? (finalList as DatabaseSpecExtensions[]) : undefined,
   };

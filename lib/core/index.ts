@@ -29,6 +29,7 @@ export * from './admission';
 export * from './backup';
 export * from './cdk8s-validation';
 export * from './manifests';
+export * from './serving';
 /** The generated CNPG spec types and enums (pure: no cdk8s), for typed pass-through props. */
 export * as cnpg from '../../imports/postgresql.cnpg.io.spec';
 export * from './plan';

@@ -83,6 +83,9 @@ function metadata(
   return out as KubeObject['metadata'];
 }
 
+/** `metadata` of an emitted object: name, namespace, labels, annotations, each only when set. @internal */
+export const objectMetadata = metadata;
+
 /** The complete `Cluster` object, as plain JSON (`shared`: see {@link clusterSpecToWire}). */
 export function clusterManifest(model: ClusterModel, shared = false): KubeObject {
   return {

@@ -5,6 +5,7 @@
 export const PEER_PACKAGES = {
   'cnpg-constructs/cdk8s': { cdk8s: '^2.70.0', constructs: '^10.0.0' },
   'cnpg-constructs/pulumi': { '@pulumi/pulumi': '^3.248.0', '@pulumi/kubernetes': '^4.34.0' },
+  'cnpg-constructs/cdk8s-plus': { cdk8s: '^2.70.0', constructs: '^10.0.0', 'cdk8s-plus-30': '^2.4.0' },
 } as const;
 
 /**

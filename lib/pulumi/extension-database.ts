@@ -5,6 +5,7 @@ import {
   CnpgValidationError,
   type DatabaseModel,
   type DatabaseProps,
+  clusterManifest,
   databaseManifest,
   databasePropOf,
   type Problem,
@@ -13,6 +14,7 @@ import { isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
 import { namespaceInput, customResource, awaited, checkAgainstCrds, CnpgResourceError, validated } from './kube';
 import { PostgresCluster } from './postgres-cluster';
+import { PostgresClusterReference } from './serving';
 
 /** Args of the Pulumi {@link ExtensionDatabase}. */
 export interface ExtensionDatabaseArgs extends Omit<DatabaseProps, 'namespace'> {
@@ -21,8 +23,8 @@ export interface ExtensionDatabaseArgs extends Omit<DatabaseProps, 'namespace'> 
    * @default - the cluster's namespace (also when that is an Output)
    */
   readonly namespace?: pulumi.Input<string>;
-  /** The cluster (checked against its images) or its name. */
-  readonly cluster: PostgresCluster | string;
+  /** The cluster (checked against its images), `PostgresCluster.fromClusterName(...)`, or its name. */
+  readonly cluster: PostgresCluster | PostgresClusterReference | string;
   /**
    * Who activates the extensions: `provider` (default) runs CREATE/ALTER/DROP EXTENSION from where Pulumi
    * runs, through `connection`, so `pulumi up` fails when they can't be activated and `pulumi refresh`
@@ -70,9 +72,10 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
         },
       ]);
     }
-    const cluster = args.cluster instanceof PostgresCluster ? args.cluster.model : args.cluster;
+    const ref = args.cluster instanceof PostgresClusterReference ? args.cluster : undefined;
+    const cluster = args.cluster instanceof PostgresCluster ? args.cluster.model : (ref?.name ?? (args.cluster as string));
     const model = validated(this, () =>
-      buildDatabase(name, cluster, { ...args, namespace: promptOrUndefined(args.namespace) }, [
+      buildDatabase(name, cluster, { ...args, namespace: promptOrUndefined(args.namespace) ?? promptOrUndefined(ref?.namespace) }, [
         'cluster',
         'manageExtensionsWith',
         'connection',
@@ -106,7 +109,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
     const manifest = databaseManifest(mode === 'cnpg' ? model : { ...model, spec: { ...model.spec, extensions: undefined } });
     const namespace =
       namespaceInput(this, `ExtensionDatabase '${name}'`, args.namespace) ??
-      (args.cluster instanceof PostgresCluster ? args.cluster.namespace : undefined);
+      (args.cluster instanceof PostgresCluster || ref ? (args.cluster as PostgresCluster | PostgresClusterReference).namespace : undefined);
     if (isDeferred(namespace)) manifest.metadata.namespace = namespace as unknown as string;
     checkAgainstCrds(
       this,
@@ -116,6 +119,8 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
       args.cluster instanceof PostgresCluster ? args.cluster.model.operatorVersion : undefined,
       databasePropOf,
       model.warnings,
+      // The cluster's object, for the rules that read it (the owner's role: bootstrap, managed roles).
+      args.cluster instanceof PostgresCluster ? [clusterManifest(args.cluster.model)] : [],
     );
     this.database = customResource(`${name}-database`, awaited(manifest, 'Database'), {
       parent: this,

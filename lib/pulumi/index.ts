@@ -6,10 +6,21 @@ import { assertPeersInstalled } from '../core/peers';
 assertPeersInstalled('cnpg-constructs/pulumi');
 
 export * from '../core';
+export * from './database-role';
 export * from './extension-database';
 export * from './image-catalog';
 export { AWAIT_ANNOTATIONS, CnpgResourceError } from './kube';
+export * from './monitoring';
 export * from './operator';
+export { Pooler, type PoolerArgs } from './pooler';
 export * from './postgres-cluster';
 export * from './postgres-extensions';
 export * from './backup';
+export {
+  type ClusterEndpointsOutput,
+  type ClusterReferenceArgs,
+  type ConnectionOptions,
+  connectionEnvInput,
+  type EndpointOutput,
+  PostgresClusterReference,
+} from './serving';

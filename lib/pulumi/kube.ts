@@ -74,6 +74,9 @@ export const AWAIT_ANNOTATIONS = {
   Database: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
   // cloudnative-pg v1.30.0 api/v1/backup_types.go, BackupPhaseCompleted; bounded by pulumi.com/timeoutSeconds.
   Backup: { 'pulumi.com/waitFor': 'jsonpath={.status.phase}=completed' },
+  // api/v1/databaserole_types.go `status.applied`; api/v1/pooler_types.go `PoolerPhaseActive` (a paused pooler is not awaited).
+  DatabaseRole: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
+  Pooler: { 'pulumi.com/waitFor': 'jsonpath={.status.phase}=active' },
 } as const;
 
 export function awaited(o: KubeObject, kind: keyof typeof AWAIT_ANNOTATIONS): KubeObject {
@@ -98,6 +101,8 @@ export function checkAgainstCrds(
   version: string | undefined,
   propOf: (path: string) => string | undefined,
   warnings: readonly Finding[],
+  /** Objects of the same program the rules across objects need (a Database's Cluster): checked with it, not reported. */
+  related: readonly KubeObject[] = [],
 ): void {
   const deferred = (v: unknown): boolean =>
     pulumi.Output.isInstance(v) || v instanceof Promise || (typeof v === 'object' && v !== null && Object.values(v).some(deferred));
@@ -114,7 +119,9 @@ export function checkAgainstCrds(
   const field = (f: Finding): Finding => ({ ...f, field: propOf(f.field) ?? f.field });
   const found = [
     ...crdProblems(validateObject(object, manifest), manifest, 'check the args', object),
-    ...admissionFindings([object], { operatorVersion: manifest.version }).map(({ object: _o, where: _w, ...f }) => f),
+    ...admissionFindings(related.length ? [object, ...related] : [object], { operatorVersion: manifest.version })
+      .filter((f) => f.object === object)
+      .map(({ object: _o, where: _w, ...f }) => f),
   ].map(field);
   const errors = found.filter(isError);
   if (errors.length > 0) throw new CnpgResourceError(new CnpgValidationError(name, objectId(object), errors), resource);

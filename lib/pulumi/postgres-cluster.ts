@@ -1,4 +1,4 @@
-import * as k8s from '@pulumi/kubernetes';
+import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import {
   buildCluster,
@@ -11,12 +11,22 @@ import {
   checkStorageSize,
   clusterObjectNames,
   clusterPropOf,
-  CnpgValidationError,
+  type BasicAuthKey,
+  type CnpgSecretKey,
+  type Credentials,
+  requireClusterCredentials,
 } from '../core';
 import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
-import { namespaceInput, customResource, awaited, checkAgainstCrds, CnpgResourceError, validated } from './kube';
+import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';
 import type { CnpgOperator } from './operator';
+import {
+  type ClusterEndpointsOutput,
+  type ClusterReferenceArgs,
+  clusterEndpointsOutput,
+  PostgresClusterReference,
+  secretConnection,
+} from './serving';
 
 /** Storage of the Pulumi {@link PostgresCluster}: the size and class may come from other resources or config. */
 export interface StorageArgs {
@@ -75,6 +85,11 @@ function storageInput(resource: pulumi.Resource, what: string, field: string, s:
  * resource, the field and the fix). Type token `cnpg-constructs:index:PostgresCluster`.
  */
 export class PostgresCluster extends pulumi.ComponentResource {
+  /** A cluster managed outside this program, by name: poolers, roles, databases and applications can use it. */
+  public static fromClusterName(name: string, args?: ClusterReferenceArgs): PostgresClusterReference {
+    return new PostgresClusterReference(name, args);
+  }
+
   /** The validated model (its `namespace` is undefined when the namespace is an Output). */
   public readonly model: ClusterModel;
   /** The `Cluster` custom resource. */
@@ -91,7 +106,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly superuserSecretName: string;
   /** Read-write Service (`<name>-rw`). */
   public readonly readWriteServiceName: string;
-  private readonly enableSuperuserAccess: boolean;
+  /** The Services applications connect to (read-write, read-only, any instance), hosts as Outputs. */
+  public readonly endpoints: ClusterEndpointsOutput;
 
   constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:PostgresCluster', name, {}, opts);
@@ -111,7 +127,6 @@ export class PostgresCluster extends pulumi.ComponentResource {
         ['operator'],
       ),
     );
-    this.enableSuperuserAccess = args.enableSuperuserAccess === true;
     this.name = this.model.name;
     this.clusterName = this.model.name;
     this.namespace = namespaceInput(this, what, args.namespace);
@@ -119,6 +134,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
     this.appSecretName = names.appSecret;
     this.superuserSecretName = names.superuserSecret;
     this.readWriteServiceName = names.readWriteService;
+    this.endpoints = clusterEndpointsOutput(this.model.name, this.namespace);
     const manifest = clusterManifest(this.model);
     const spec = manifest.spec as Record<string, unknown>;
     const deferred =
@@ -163,48 +179,13 @@ export class PostgresCluster extends pulumi.ComponentResource {
    * yours: a port-forward, a NodePort or a LoadBalancer.
    */
   public connection(options: ClusterConnectionOptions): ConnectionInput {
-    const role = options.user ?? 'superuser';
-    const refuse = (problem: CnpgValidationError['problems'][number]) => {
-      throw new CnpgResourceError(new CnpgValidationError(this.clusterName, 'PostgresCluster.connection', [problem]), this);
-    };
-    if (role !== 'superuser' && role !== 'app') {
-      refuse({
-        code: 'connection-user-invalid',
-        field: 'user',
-        message: 'must be "superuser" or "app"',
-        value: role,
-        fix: "use 'superuser' (the <name>-superuser secret) or 'app' (the <name>-app secret)",
-      });
-    }
-    if (role === 'superuser' && !this.enableSuperuserAccess) {
-      refuse({
-        code: 'connection-superuser-disabled',
-        field: 'user',
-        message: `is "superuser", but CNPG creates the ${this.superuserSecretName} secret only with enableSuperuserAccess: true`,
-        value: role,
-        fix: "set enableSuperuserAccess: true, or use { user: 'app' } (the app role owns its database but cannot create untrusted extensions)",
-      });
-    }
-    const secretName = role === 'superuser' ? this.superuserSecretName : this.appSecretName;
-    const read = (secret: string) =>
-      k8s.core.v1.Secret.get(
-        `${this.clusterName}-${secret}`,
-        this.namespace !== undefined ? pulumi.interpolate`${this.namespace}/${secret}` : secret,
-        { parent: this, dependsOn: [this.cluster] },
-      );
-    const decode = (s: k8s.core.v1.Secret, key: string) =>
-      pulumi.secret(s.data.apply((d) => Buffer.from(d?.[key] ?? '', 'base64').toString('utf8')));
-    const credentials = read(secretName);
-    const ca = read(clusterObjectNames(this.clusterName).caSecret);
-    return {
-      host: options.host,
-      port: options.port ?? 5432,
-      user: credentials.data.apply((d) => Buffer.from(d?.username ?? '', 'base64').toString('utf8')),
-      password: decode(credentials, 'password'),
-      sslMode: 'verify-full',
-      sslRootCert: decode(ca, 'ca.crt'),
-      tlsServerName: options.tlsServerName ?? this.readWriteServiceName,
-    };
+    const credentials = this.credentials(options.user ?? 'superuser');
+    return secretConnection(this, this.clusterName, this.clusterName, this.namespace, credentials, options, [this.cluster]);
+  }
+
+  /** The Secret (and its keys) of `app`, `superuser` or a role of `roles` with a `passwordSecret`; throws for others. */
+  public credentials(user: string): Credentials<CnpgSecretKey | BasicAuthKey> {
+    return validated(this, () => requireClusterCredentials(this.clusterName, this.model, user));
   }
 }
 
@@ -219,10 +200,10 @@ export interface ClusterConnectionOptions {
   readonly port?: pulumi.Input<number>;
   /**
    * `superuser` (the `<name>-superuser` secret; needs enableSuperuserAccess, and can create untrusted
-   * extensions such as PostGIS) or `app` (the `<name>-app` secret).
+   * extensions such as PostGIS), `app` (the `<name>-app` secret), or a role of `roles` with a `passwordSecret`.
    * @default 'superuser'
    */
-  readonly user?: 'superuser' | 'app';
+  readonly user?: 'superuser' | 'app' | (string & {});
   /**
    * The name the server certificate is checked against.
    * @default - `<name>-rw`, a name CNPG's server certificate carries

@@ -66,6 +66,12 @@ test('valid objects: success, no violation', async () => {
   const { status, violations } = await report([
     {
       apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: 'c' },
+      spec: { instances: 1, imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie', storage: { size: '1Gi' } },
+    },
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Database',
       metadata: { name: 'd' },
       spec: { name: 'app', owner: 'app', cluster: { name: 'c' } },

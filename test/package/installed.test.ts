@@ -316,6 +316,55 @@ describe('with the peers, as a platform repository', () => {
     expect(tsc(dir, 'tsconfig.bundler.json')).toBe('');
   });
 
+  test('cnpg-constructs/cdk8s-plus names its optional peer cdk8s-plus-30 until it is installed, then wires a Deployment to a pooler', () => {
+    const missing = (() => {
+      try {
+        run(process.execPath, ['-e', "require('cnpg-constructs/cdk8s-plus')"], { cwd: dir });
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(missing).toMatch(
+      /cnpg-constructs\/cdk8s-plus needs its peer packages cdk8s-plus-30, which are not installed. Fix: npm install cdk8s-plus-30@\^2\.4\.0/,
+    );
+    npmInstall(dir, [`cdk8s-plus-30@${lockedVersion('cdk8s-plus-30')}`]);
+    fs.writeFileSync(
+      path.join(dir, 'serving-chart.ts'),
+      `import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Pooler, PostgresCluster, synthesize } from 'cnpg-constructs/cdk8s';
+import { connectionEnvValues } from 'cnpg-constructs/cdk8s-plus';
+const app = new App();
+const chart = new Chart(app, 'shop', { namespace: 'shop' });
+const cluster = new PostgresCluster(chart, 'db', { imageName: 'ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie', storage: { size: '1Gi' } });
+const pooler = new Pooler(chart, 'pooler', { cluster });
+new kplus.Deployment(chart, 'web', { containers: [{ image: 'web:1', envVariables: connectionEnvValues(chart, pooler.endpoint, cluster.credentials('app')) }] });
+synthesize(app);
+`,
+    );
+    // The tsconfig cdk8s init writes: node10 resolution, so the subpath resolves through typesVersions.
+    const template = JSON.parse(
+      fs.readFileSync(path.join(REPO, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), 'utf8'),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.plus.json'),
+      JSON.stringify({ ...template, include: undefined, files: ['serving-chart.ts'] }),
+    );
+    tsc(dir, 'tsconfig.plus.json');
+    const out = path.join(dir, 'dist-plus');
+    run(process.execPath, ['serving-chart.js'], { cwd: dir, env: cleanEnv({ CNPG_OPERATOR_MANIFEST: manifest, CDK8S_OUTDIR: out }) });
+    const deployment = objectsIn(out).find((o) => o.kind === 'Deployment') as {
+      spec: { template: { spec: { containers: { env: unknown[] }[] } } };
+    };
+    expect(deployment.spec.template.spec.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: 'PGHOST', value: 'db-pooler-rw.shop' },
+        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { key: 'password', name: 'db-app' } } },
+      ]),
+    );
+  });
+
   describe('a Pulumi program under setMocks, then the provider Pulumi serialized, in the real host', () => {
     let pg: PgServer;
     let host: ProviderHost;

@@ -292,11 +292,11 @@ describe('Pulumi components', () => {
     expect(codes(refusal(db({ cluster: 'Bad Name!' })))).toEqual([['database-cluster-name-invalid', 'cluster']]);
     const nosu = new pl.PostgresCluster('edge-nosu', props());
     const e = refusal(() => nosu.connection({ host: 'h' }));
-    expect(codes(e)).toEqual([['connection-superuser-disabled', 'user']]);
+    expect(codes(e)).toEqual([['superuser-access-disabled', 'user']]);
     expect(e.message).toMatch(
-      /^PostgresCluster\.connection at 'edge-nosu' is invalid: user: is "superuser", but CNPG creates the edge-nosu-superuser secret/,
+      /^PostgresCluster at 'edge-nosu' is invalid: user: CNPG creates the edge-nosu-superuser secret only with enableSuperuserAccess: true/,
     );
-    expect(codes(refusal(() => nosu.connection({ host: 'h', user: 'root' as 'app' })))).toEqual([['connection-user-invalid', 'user']]);
+    expect(codes(refusal(() => nosu.connection({ host: 'h', user: 'root' as 'app' })))).toEqual([['role-unknown', 'user']]);
   });
 
   test('warnings are logged on the component that has them (pulumi.log.warn with the resource), and it is registered', async () => {

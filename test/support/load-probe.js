@@ -8,7 +8,13 @@ const fs = require('node:fs');
 const ts = require('typescript');
 
 const root = path.resolve(__dirname, '..', '..');
-const entries = { core: 'lib/core/index.ts', cdk8s: 'lib/cdk8s/index.ts', pulumi: 'lib/pulumi/index.ts', images: 'lib/images/index.ts' };
+const entries = {
+  core: 'lib/core/index.ts',
+  cdk8s: 'lib/cdk8s/index.ts',
+  'cdk8s-plus': 'lib/cdk8s/plus.ts',
+  pulumi: 'lib/pulumi/index.ts',
+  images: 'lib/images/index.ts',
+};
 const entry = path.join(root, entries[process.argv[2]]);
 
 require.extensions['.ts'] = (module, filename) => {

@@ -6,13 +6,15 @@ import { objectId } from '../validator';
 import { semanticFindings } from '../yaml-checks';
 import { BACKUP_OBJECT_RULES, BACKUP_SET_RULES } from './backup';
 import type { AdmissionContext, ObjectFinding, ObjectRule, SetRule } from './rule';
+import { SERVING_OBJECT_RULES, SERVING_SET_RULES } from './serving';
 
 export type { AdmissionContext, ObjectFinding, ObjectRule, SetRule } from './rule';
 
-const OBJECT_RULES: ObjectRule[] = [...BACKUP_OBJECT_RULES];
+const OBJECT_RULES: ObjectRule[] = [...BACKUP_OBJECT_RULES, ...SERVING_OBJECT_RULES];
 const SET_RULES: SetRule[] = [
   { cite: "the library's checks over plain YAML (lib/core/yaml-checks.ts)", check: (ctx) => semanticFindings(ctx.objects) },
   ...BACKUP_SET_RULES,
+  ...SERVING_SET_RULES,
 ];
 
 /** Adds rules over single objects (each module of rules registers its own when it is loaded). @internal */
