@@ -3,7 +3,7 @@
 // Exit codes, for every command: 0 success, 1 findings or a failed check, 2 could not run (a usage error included).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { columns, PROGRAM, COULD_NOT_RUN, usageError } from './usage';
+import { COULD_NOT_RUN, columns, PROGRAM, usageError } from './usage';
 import type { CliIo } from './validate';
 
 type Run = (argv: readonly string[], io: CliIo) => Promise<number>;
