@@ -13,6 +13,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 
 const root = path.resolve(__dirname, '..');
 
@@ -30,7 +31,10 @@ const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), 
 });
 if (tsc.status !== 0) fail(`the project does not compile:\n${tsc.stdout}${tsc.stderr}`);
 
-const tmp = fs.mkdtempSync(path.join(root, '.dist-'));
+// Created as mkdir(1) creates a directory, 0777 less the umask (0755 typically), because the rename below makes it
+// dist/ and keeps its mode: mkdtemp would make dist/ 0700, readable by its owner only.
+const tmp = path.join(root, `.dist-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+fs.mkdirSync(tmp);
 process.env.CDK8S_OUTDIR = tmp;
 try {
   require(path.join(root, 'build', 'examples', 'cdk8s', 'main.js'));

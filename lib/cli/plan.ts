@@ -6,9 +6,12 @@ import { DEFAULT_OPERATOR_VERSION } from '../core/compat';
 import { checkUpdatePaths, type ImageInspector } from '../images/update-paths';
 import { type ChangePlan, type FailOn, planChanges, planFails, renderMarkdown, renderText } from '../core/plan';
 import { expandInputs, optionValue, readDocuments, UsageError } from './inputs';
+import { PROGRAM, usageError, wantsHelp } from './usage';
 import type { CliIo } from './validate';
 
-const USAGE = `usage: cnpg-constructs plan [options] <before> <after>
+const SYNOPSIS = `usage: ${PROGRAM} plan [options] <before> <after>`;
+
+const USAGE = `${SYNOPSIS}
   Says what CloudNativePG ${DEFAULT_OPERATOR_VERSION} will do with the change from <before> to <after> (each a YAML file,
   a directory of them, or - for standard input): per object, what changes and whether CNPG rolls or restarts
   the instances (and how it handles the primary), reloads, replaces or only reconfigures, what needs a restart
@@ -25,6 +28,7 @@ options:
   --insecure-registry host          allow plain HTTP to host[:port] (loopback registries always may); repeatable
   --platform os/arch[/variant]      platform to read images for (default linux/amd64)
   --cache-dir dir                   verified-blob cache (default ~/.cache/cnpg-constructs/blobs)
+  -h, --help                        this text
 exit code: 0 the plan was made, 1 a --fail-on category applies, 2 the plan could not be made`;
 
 const FAIL_ON: readonly FailOn[] = ['restart', 'manual-restart', 'refused'];
@@ -87,7 +91,7 @@ async function registryInspector(a: Args, io: CliIo): Promise<ImageInspector> {
 
 /** Runs the command; returns the exit code. */
 export async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (wantsHelp(argv)) {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
@@ -95,8 +99,7 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
   try {
     a = parseArgs(argv);
   } catch (e) {
-    io.stderr(`cnpg-constructs plan: ${(e as Error).message}\n${USAGE}\n`);
-    return 2;
+    return usageError(io, 'plan', (e as Error).message, SYNOPSIS);
   }
   let plan: ChangePlan;
   try {

@@ -373,9 +373,9 @@ describe('images inspect', () => {
 
   test('could not run: exit 2 with the reason; --help is the usage, exit 0', async () => {
     expect((await cli(['inspect'])).code).toBe(2);
-    const help = await cli(['inspect', '--help']);
+    const help = await cli(['test', '--help']);
     expect(help.code).toBe(0);
-    expect(help.out).toMatch(/^usage: cnpg-constructs images <command> \[options\]/);
+    expect(help.out).toMatch(/^usage: cnpg-constructs images test \[options\]/);
     expect(help.out).toMatch(/RUNS THE IMAGES' CODE \(SQL scripts, native\s+modules\) ON THIS MACHINE/);
     expect((await cli([])).err).toMatch(
       /^cnpg-constructs images: name a command \(inspect, verify, lock or test\) before the options\nusage:/,
@@ -385,7 +385,7 @@ describe('images inspect', () => {
     expect(r.err).toMatch(/could not run: .*answered 404 for manifest 1/);
     const bad = await cli(['inspect', 'x', '--platfrom', 'linux/arm64']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/unknown option --platfrom for images inspect/);
+    expect(bad.err).toMatch(/^cnpg-constructs images inspect: unknown option --platfrom\n/);
   });
 });
 

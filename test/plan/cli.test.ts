@@ -111,5 +111,5 @@ test('--help, and the command is listed by cnpg-constructs --help', () => {
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/usage: cnpg-constructs plan \[options\] <before> <after>/);
   const top = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
-  expect(top.stderr).toMatch(/plan <before> <after> +what CloudNativePG will do with a change/);
+  expect(top.stdout).toMatch(/plan <before> <after> +what CloudNativePG will do with a change/);
 });
