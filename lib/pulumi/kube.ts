@@ -119,7 +119,7 @@ export function checkAgainstCrds(
   const field = (f: Finding): Finding => ({ ...f, field: propOf(f.field) ?? f.field });
   const found = [
     ...crdProblems(validateObject(object, manifest), manifest, 'check the args', object),
-    ...admissionFindings(related.length ? [object, ...related] : [object], { operatorVersion: manifest.version })
+    ...admissionFindings(related.length ? [object, ...related] : [object], { operatorVersion: manifest.version, partial: true })
       .filter((f) => f.object === object)
       .map(({ object: _o, where: _w, ...f }) => f),
   ].map(field);

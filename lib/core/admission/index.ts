@@ -39,6 +39,11 @@ export interface AdmissionOptions {
    * @default - none: every object is being created
    */
   readonly previous?: readonly KubeObject[];
+  /**
+   * The objects are only part of the set: rules that conclude from an absence warn instead of refusing.
+   * @default false
+   */
+  readonly partial?: boolean;
 }
 
 const key = (o: KubeObject) => `${String(o.apiVersion).split('/')[0]}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
@@ -50,7 +55,7 @@ const key = (o: KubeObject) => `${String(o.apiVersion).split('/')[0]}/${o.kind}/
 export function admissionFindings(objects: readonly KubeObject[], options: AdmissionOptions = {}): ObjectFinding[] {
   const operatorVersion = options.operatorVersion ?? DEFAULT_OPERATOR_VERSION;
   const previous = options.previous ? new Map(options.previous.map((o) => [key(o), o])) : undefined;
-  const base: AdmissionContext = { operatorVersion, objects };
+  const base: AdmissionContext = { operatorVersion, objects, ...(options.partial ? { partial: true } : {}) };
   const out: ObjectFinding[] = [];
   for (const object of objects) {
     if (typeof object !== 'object' || object === null) continue;

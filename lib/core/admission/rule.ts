@@ -18,6 +18,12 @@ export interface AdmissionContext {
    * @default - none: the object is being created
    */
   readonly previous?: KubeObject;
+  /**
+   * The objects are only part of the set (a Pulumi component checks its object with the few it knows of): a rule
+   * that concludes from something being absent warns instead of refusing.
+   * @default false
+   */
+  readonly partial?: boolean;
 }
 
 /**

@@ -273,7 +273,10 @@ const REFERENCES: SetRule = {
           );
           continue;
         }
-        const { names, complete } = knownRoles(cluster, roles);
+        const known = knownRoles(cluster, roles);
+        const names = known.names;
+        // Part of a set (a Pulumi component): a DatabaseRole elsewhere in the program may create the owner.
+        const complete = known.complete && !ctx.partial;
         if (names.has(owner)) continue;
         const finding: ObjectFinding = {
           object: o,
@@ -281,7 +284,7 @@ const REFERENCES: SetRule = {
           field: '.spec.owner',
           message: isReservedRole(owner)
             ? `is ${owner}, a role reserved for the operator or PostgreSQL`
-            : `role ${owner} is created by no bootstrap, managed role or DatabaseRole of cluster ${spec.cluster?.name} (it has: ${[...names].join(', ')})${complete ? ': CREATE DATABASE ... OWNER fails' : '; the bootstrap may bring others'}`,
+            : `role ${owner} is created by no bootstrap, managed role or DatabaseRole of cluster ${spec.cluster?.name} (it has: ${[...names].join(', ')})${complete ? ': CREATE DATABASE ... OWNER fails' : ctx.partial ? '; a DatabaseRole elsewhere in the program may create it' : '; the bootstrap may bring others'}`,
           value: owner,
           fix: `add { name: ${JSON.stringify(owner)}, login: true } to the cluster's roles (or a DatabaseRole), or use one of ${[...names].join(', ')}`,
         };
