@@ -293,7 +293,16 @@ rows.push(
     ['schema', '1000', ...manifestArgs],
     5,
     '< 2000 ms',
-    'cnpg-constructs validate (schema + CEL + semantic checks, YAML parsing included) against the same walk without CEL',
+    'cnpg-constructs validate (YAML read as kubectl reads it, schema + CEL + admission rules) against the same walk without CEL',
+  ),
+  interleavedRow(
+    'validate 1000 objects: admission rules',
+    'validate-case.js',
+    ['full', '1000', ...manifestArgs],
+    ['crd', '1000', ...manifestArgs],
+    5,
+    '< 1000 ms; ratio ≤ 1.5',
+    "cnpg-constructs validate against the same run without CNPG's admission rules and the library's checks",
   ),
 );
 
@@ -444,9 +453,11 @@ ${table}
 - **read 50 extensions**: \`pulumi refresh\` of a resource managing 50 extensions, against one plain query;
   round trips are counted by wrapping \`pg.Client.prototype.query\`.
 - **require**: loading an entry point in a fresh process, against loading its framework alone.
-- **validate 1000 objects**: \`cnpg-constructs validate\` on one file of 500 Clusters and 500 Databases (YAML
-  parsing, CRD schema, CEL rules, the library's checks) in a fresh process, against the same schema walk without
-  CEL rules (what schema-only validators check).
+- **validate 1000 objects**: \`cnpg-constructs validate\` on one file of 500 Clusters and 500 Databases (the YAML
+  read as kubectl reads it, CRD schema, CEL rules, CNPG's admission rules and the library's checks) in a fresh
+  process, against the same schema walk without CEL rules (what schema-only validators check).
+- **validate 1000 objects: admission rules**: the same \`cnpg-constructs validate\`, against the same run without the
+  admission rules (the same reader, schema and CEL rules): what CNPG's webhook rules and the library's own cost.
 - **pull + unpack + inspect 50 MB image**: \`cnpg-constructs images inspect\` as a function in a fresh process with an
   empty blob cache (manifest, config, two gzip layers from Debian's \`docker-registry\` on 127.0.0.1), against
   \`skopeo copy docker://… oci:…\` then \`tar -xzf\` of each layer. Each layer goes through one streaming pass: its

@@ -1,12 +1,16 @@
 // Validate a file of N CNPG objects (half Clusters, half Databases) in a fresh process:
-// node build/bench/validate-case.js <full|schema> <N> [manifest]. "full" is `cnpg-constructs validate` (schema and
-// CEL rules and the library's checks, YAML parsing included); "schema" the same walk without CEL, what
+// node build/bench/validate-case.js <full|crd|schema> <N> [manifest]. "full" is `cnpg-constructs validate` (YAML read
+// as kubectl reads it, schema and CEL rules, CNPG's admission rules and the library's checks); "crd" the same run
+// without the admission rules (the same reader, schema and CEL); "schema" the schema walk without CEL, what
 // schema-only validators do. Without a manifest file: the release the package ships.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { readDocuments } from '../lib/cli/inputs';
 import { runValidate } from '../lib/cli/validate';
+import { cnpgDefaulted } from '../lib/core/admission';
+import type { KubeObject } from '../lib/core/operator-manifest';
 import { OperatorManifest } from '../lib/core/operator-manifest';
 import { validateCnpgObject } from '../lib/core/validator';
 
@@ -51,6 +55,13 @@ const t0 = process.hrtime.bigint();
       cwd: process.cwd(),
     });
     if (code !== 0) throw new Error(`validate exited ${code}`);
+  } else if (mode === 'crd') {
+    const manifest = manifestFile ? OperatorManifest.fromFile(manifestFile) : OperatorManifest.load();
+    const io = { stdin: async () => '', stdout: () => undefined, stderr: () => undefined, cwd: process.cwd() };
+    const { documents } = await readDocuments([file], io);
+    for (const d of documents) {
+      if (validateCnpgObject(cnpgDefaulted(d.object as KubeObject), manifest).length > 0) throw new Error('invalid');
+    }
   } else {
     const manifest = manifestFile ? OperatorManifest.fromFile(manifestFile) : OperatorManifest.load();
     for (const d of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {

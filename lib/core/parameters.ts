@@ -106,8 +106,14 @@ export function cnpgAdmissionValue(key: string, walArchivingDisabled: boolean): 
   return Object.hasOwn(FIXED_DEFAULTS_AT_ADMISSION, key) ? FIXED_DEFAULTS_AT_ADMISSION[key] : undefined;
 }
 
-/** The fixed parameters among CNPG's `GlobalDefaultSettings` (v1.30.0), with their values. */
-const FIXED_DEFAULTS_AT_ADMISSION: Readonly<Record<string, string>> = {
+/**
+ * `CnpgConfigurationSettings.GlobalDefaultSettings` (cloudnative-pg v1.30.0 `pkg/postgres/configuration.go`): what
+ * CNPG's configuration holds before the user's parameters, and so what its webhooks compare against.
+ */
+export const GLOBAL_DEFAULT_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
+  archive_timeout: '5min',
+  dynamic_shared_memory_type: 'posix',
+  full_page_writes: 'on',
   logging_collector: 'on',
   log_destination: 'csvlog',
   log_directory: '/controller/log',
@@ -115,8 +121,27 @@ const FIXED_DEFAULTS_AT_ADMISSION: Readonly<Record<string, string>> = {
   log_rotation_age: '0',
   log_rotation_size: '0',
   log_truncate_on_rotation: 'false',
+  max_parallel_workers: '32',
+  max_worker_processes: '32',
+  max_replication_slots: '32',
+  shared_memory_type: 'mmap',
+  ssl_max_protocol_version: 'TLSv1.3',
+  ssl_min_protocol_version: 'TLSv1.3',
+  wal_keep_size: '512MB',
+  wal_level: 'logical',
+  wal_log_hints: 'on',
+  wal_sender_timeout: '5s',
+  wal_receiver_timeout: '5s',
   shared_preload_libraries: '',
-};
+});
+
+/** Every fixed or blocked parameter (`FixedConfigurationParameters`). */
+export const FIXED_PARAMETER_SET: ReadonlySet<string> = new Set([...BLOCKED_PARAMETERS, ...FIXED_PARAMETERS]);
+
+/** The fixed parameters among CNPG's `GlobalDefaultSettings` (v1.30.0), with their values. */
+const FIXED_DEFAULTS_AT_ADMISSION: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(GLOBAL_DEFAULT_SETTINGS).filter(([k]) => FIXED_PARAMETER_SET.has(k)),
+);
 
 /** The annotation that turns WAL archiving off (`pkg/utils/labels_annotations.go`: `SkipWalArchiving`). */
 export const SKIP_WAL_ARCHIVING_ANNOTATION = 'cnpg.io/skipWalArchiving';

@@ -4,7 +4,6 @@ import { BASE_IMAGE_EXTENSIONS, CATALOG, CNPG_MANAGED_EXTENSIONS } from './exten
 import { parseExtensionImageTag, parseImageReference, parseOperandImageTag } from './image-ref';
 import type { ObjectFinding } from './admission/rule';
 import type { KubeObject } from './operator-manifest';
-import { extensionVolumeName } from './names';
 
 /** A finding about one object of plain YAML (`field` is a path in the object). */
 export type SemanticFinding = ObjectFinding;
@@ -33,23 +32,6 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
     const spec = (o.spec ?? {}) as { imageName?: string; postgresql?: { extensions?: ClusterExt[] } };
     const exts = Array.isArray(spec.postgresql?.extensions) ? spec.postgresql.extensions : [];
     if (exts.length === 0) continue;
-    // Names that collide once CNPG turns "_" into "-" for the volume (cluster_webhook.go validateExtensions).
-    const volumes = new Map<string, string>();
-    exts.forEach((e, i) => {
-      if (typeof e?.name !== 'string') return;
-      const v = extensionVolumeName(e.name);
-      const first = volumes.get(v);
-      if (first !== undefined && first !== e.name) {
-        out.push({
-          code: 'extension-volume-name-collision',
-          object: o,
-          field: `.spec.postgresql.extensions[${i}].name`,
-          message: `"${e.name}" and "${first}" give the same volume name "${v}" (CNPG turns "_" into "-")`,
-          fix: 'rename one of them',
-        });
-      }
-      volumes.set(v, e.name);
-    });
     const operand = parseOperandImageTag(tagOf(spec.imageName));
     if (operand && operand.postgresMajor < 18) {
       out.push({

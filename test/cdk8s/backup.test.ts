@@ -136,7 +136,13 @@ describe('what the constructs emit', () => {
           { name: 'dc-a', objectStore: gcsOther, serverName: 'dc-a' },
           { name: 'dc-b', objectStore: gcsOther, serverName: 'dc-b' },
         ],
-        replica: { primary: 'dc-b', source: 'dc-a', promotionToken: 'eyJ0b2tlbiI6dHJ1ZX0=' },
+        // The demoted primary's token (base64 of the pg_controldata JSON that CNPG checks: utils.ParsePgControldataToken).
+        replica: {
+          primary: 'dc-b',
+          source: 'dc-a',
+          promotionToken:
+            'eyJsYXRlc3RDaGVja3BvaW50VGltZWxpbmVJRCI6IjEiLCJyZWRvV2FsRmlsZSI6IjAwMDAwMDAxMDAwMDAwMDAwMDAwMDAwMiIsImRhdGFiYXNlU3lzdGVtSWRlbnRpZmllciI6Ijc0MDAwMDAwMDAwMDAwMDAwMDAiLCJsYXRlc3RDaGVja3BvaW50UkVET0xvY2F0aW9uIjoiMC8yMDAwMDI4IiwidGltZU9mTGF0ZXN0Q2hlY2twb2ludCI6Ik1vbiAwMSBKdW4gMjAyNiAxMDowMDowMCBBTSBVVEMiLCJvcGVyYXRvclZlcnNpb24iOiIxLjMwLjAifQ==',
+        },
       }),
     );
     for (const objects of [Testing.synth(chart), Testing.synth(other)] as KubeObject[][]) {

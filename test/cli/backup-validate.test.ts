@@ -48,18 +48,17 @@ const restore = (serverName?: string) => ({
 test('a schedule, a recovery and an archive CNPG would accept and that lose or never take backups are refused', async () => {
   const r = await validate([file([prod, nightly('0 2 * * *'), restore()]), '-o', 'json']);
   expect(r.code).toBe(1);
-  const report = JSON.parse(r.out);
-  expect(report.schema).toEqual([]);
-  expect(report.semantic.map((f: { code: string; object: string; path: string }) => `${f.code} ${f.object} ${f.path}`).sort()).toEqual([
-    'schedule-five-fields ScheduledBackup/db/nightly .spec.schedule',
-    'source-server-name-missing Cluster/db/restore .spec.externalClusters[0].plugin.parameters.serverName',
+  const findings = JSON.parse(r.out).findings as { severity: string; code: string; object: string; field: string; fix: string }[];
+  expect(findings.map((f) => `${f.severity} ${f.code} ${f.object} ${f.field}`).sort()).toEqual([
+    'error schedule-five-fields ScheduledBackup/db/nightly .spec.schedule',
+    'error source-server-name-missing Cluster/db/restore .spec.externalClusters[0].plugin.parameters.serverName',
   ]);
-  expect(report.semantic.find((f: { code: string }) => f.code === 'schedule-five-fields').fix).toContain('"0 0 2 * * *"');
+  expect(findings.find((f) => f.code === 'schedule-five-fields')?.fix).toContain('"0 0 2 * * *"');
 });
 
 test('the same objects written right are valid', async () => {
   const r = await validate([file([prod, nightly('0 0 2 * * *'), restore('prod')])]);
-  expect(r.out).toContain('valid: 3 CNPG object(s)');
+  expect(r.out).toContain('valid: 3 object(s)');
   expect(r.code).toBe(0);
 });
 
@@ -72,8 +71,9 @@ test('a scheduled backup of a cluster without a backup method, and the in-tree s
   };
   const r = await validate([file([bare, nightly('0 0 2 * * *'), inTree]), '-o', 'json']);
   expect(r.code).toBe(1);
-  expect(JSON.parse(r.out).semantic.map((f: { code: string; object: string }) => `${f.code} ${f.object}`)).toEqual([
-    'barman-object-store-deprecated Cluster/db/legacy',
-    'backup-method-not-configured ScheduledBackup/db/nightly',
+  const findings = JSON.parse(r.out).findings as { severity: string; code: string; object: string }[];
+  expect(findings.map((f) => `${f.severity} ${f.code} ${f.object}`).sort()).toEqual([
+    'error backup-method-not-configured ScheduledBackup/db/nightly',
+    'warning barman-object-store-deprecated Cluster/db/legacy',
   ]);
 });

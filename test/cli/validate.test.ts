@@ -1,5 +1,6 @@
 // `cnpg-constructs validate`: every CEL rule of the Cluster, Database and ImageCatalog CRDs (but transition
 // rules, which need the old object) and each kind of schema error reports its finding; valid YAML passes.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -148,15 +149,16 @@ describe('cnpg-constructs validate', () => {
     const r = await validate(['--manifest', manifest, '-o', 'json', dir]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out);
-    expect(report.schema).toContainEqual(
+    expect(report.findings).toContainEqual(
       expect.objectContaining({
+        code: _what.startsWith('CEL') ? 'crd-cel-rule' : 'crd-schema',
         file: expect.stringMatching(/broken\.yaml$/),
         document: 0,
-        path: where,
+        field: where,
         message: expect.stringContaining(message),
       }),
     );
-    if (_what.startsWith('CEL')) expect(report.schema.find((f: { path: string }) => f.path === where).rule).toEqual(expect.any(String));
+    if (_what.startsWith('CEL')) expect(report.findings.find((f: { field: string }) => f.field === where).rule).toEqual(expect.any(String));
   });
 
   test('every non-transition CEL rule of the three CRDs has a case above', () => {
@@ -183,7 +185,7 @@ describe('cnpg-constructs validate', () => {
     const r = await validate(['--manifest', manifest, dir]);
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toMatch(
-      /^valid: 2 CNPG object\(s\) checked against CNPG 1\.30\.0, 27 other object\(s\) skipped, 0 schema finding\(s\), 0 other finding\(s\) in 3 file\(s\)\n$/,
+      /^valid: 2 object\(s\) checked against CNPG 1\.30\.0, 27 other object\(s\) skipped, 0 error\(s\), 0 warning\(s\) in 3 file\(s\) \(\d+ document\(s\)\)\n$/,
     );
     const seed = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'shared', 'seed', '000_f1bf403c3eb153c8.txt'), 'utf8');
     const start = seed.lastIndexOf('apiVersion: postgresql.cnpg.io/v1\nkind: Cluster');
@@ -193,7 +195,7 @@ describe('cnpg-constructs validate', () => {
     expect(fromStdin.code).toBe(0);
   });
 
-  test("the library's own checks on plain YAML: tags of another major or distro, volume-name collisions, extensions nobody provides", async () => {
+  test("CNPG's webhook rules and the library's own checks on plain YAML: findings with severity and code", async () => {
     const bad = cluster({
       postgresql: {
         extensions: [
@@ -207,13 +209,120 @@ describe('cnpg-constructs validate', () => {
     const r = await validate(['--manifest', manifest, '-o', 'json', '-'], `${stringify(bad)}---\n${stringify(db)}`);
     const report = JSON.parse(r.out);
     expect(r.code).toBe(1);
-    expect(report.semantic.map((f: { object: string; path: string }) => `${f.object} ${f.path}`)).toEqual([
-      'Cluster/db/c .spec.postgresql.extensions[1].name',
-      'Cluster/db/c .spec.postgresql.extensions[2].image.reference',
-      'Cluster/db/c .spec.postgresql.extensions[2].image.reference',
-      'Database/db/d .spec.extensions[1].name',
-      'Database/db/d .spec.extensions[0].name',
+    expect(
+      report.findings.map(
+        (f: { severity: string; code: string; object: string; field: string }) => `${f.severity} ${f.code} ${f.object} ${f.field}`,
+      ),
+    ).toEqual([
+      'error extension-volume-name-collision Cluster/db/c .spec.postgresql.extensions[1].name',
+      'error image-major-mismatch Cluster/db/c .spec.postgresql.extensions[2].image.reference',
+      'error image-distro-mismatch Cluster/db/c .spec.postgresql.extensions[2].image.reference',
+      'error extension-managed-by-cnpg Database/db/d .spec.extensions[1].name',
+      'error extension-not-provided Database/db/d .spec.extensions[0].name',
     ]);
+    expect([report.errors, report.warnings, report.valid]).toEqual([5, 0, false]);
+  });
+
+  test('warnings are listed and exit 0; --strict makes them fail', async () => {
+    const warned = stringify(
+      cluster({ nodeMaintenanceWindow: { inProgress: false }, postgresql: { parameters: { shared_buffers: '128' } } }),
+    );
+    const r = await validate(['--manifest', manifest, '-'], warned);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /warning <stdin>:0 \(line 1\) Cluster\/db\/c \.spec\.nodeMaintenanceWindow: is superseded by enablePDB\. Fix: use spec\.enablePDB/,
+    );
+    expect(r.out).toMatch(/\[shared-buffers-no-unit\]/);
+    expect(r.out).toMatch(/^valid: .*, 0 error\(s\), 2 warning\(s\) in 1 file\(s\)/m);
+    expect((await validate(['--manifest', manifest, '--strict', '-'], warned)).code).toBe(1);
+  });
+
+  test('YAML is read as kubectl reads it: unquoted on/yes/0755 change type on the way, and the CRD says so', async () => {
+    const doc = `apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: c, namespace: db}
+spec:
+  instances: 1
+  imageName: ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie
+  storage: {size: 1Gi}
+  enableSuperuserAccess: yes
+  postgresql:
+    parameters:
+      hot_standby_feedback: on
+      max_connections: 0100
+      work_mem: "4MB"
+`;
+    const report = JSON.parse((await validate(['--manifest', manifest, '-o', 'json', '-'], doc)).out);
+    expect(report.findings.map((f: { code: string; field: string; message: string }) => [f.code, f.field, f.message])).toEqual([
+      ['crd-schema', '.spec.postgresql.parameters.hot_standby_feedback', 'must be of type string, got boolean'],
+      ['crd-schema', '.spec.postgresql.parameters.max_connections', 'must be of type string, got number'],
+    ]);
+    expect(report.findings[0].fix).toMatch(/quote the value/);
+  });
+
+  test('documents kubectl cannot read are findings of their own, and the other documents are still checked', async () => {
+    const good = stringify(cluster());
+    const input = Buffer.concat([
+      Buffer.from(`${good}---\nspec: [unclosed\n---\n`),
+      Buffer.from('kind: X\nname: caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(
+        `\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n---\n${stringify(cluster({ instances: 'two' }))}`,
+      ),
+    ]);
+    const r = await validate(['--manifest', manifest, '-o', 'json', '-'], input as never);
+    const report = JSON.parse(r.out);
+    expect(report.findings.map((f: { code: string; document: number }) => `${f.document} ${f.code}`)).toEqual([
+      '1 yaml-invalid',
+      '2 yaml-not-utf8',
+      '3 list-nested',
+      '4 crd-schema',
+    ]);
+    expect([r.code, report.validated, report.documents]).toEqual([1, 2, 5]);
+  });
+
+  test('--previous: the objects as they are now, so that update rules run as the API server runs them', async () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'old.yaml'), stringify(cluster({ storage: { size: '10Gi' }, postgresUID: 1000 })));
+    const next = stringify(
+      cluster({ storage: { size: '5Gi' }, postgresql: { parameters: { wal_level: 'minimal', max_wal_senders: '0' } } }),
+    );
+    const r = await validate(['--manifest', manifest, '--previous', path.join(dir, 'old.yaml'), '-o', 'json', '-'], next);
+    const codes = JSON.parse(r.out).findings.map((f: { code: string; field: string }) => `${f.code} ${f.field}`);
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'storage-shrink .spec.storage',
+        'postgres-id-changed .spec.postgresUID',
+        'wal-level-changed-to-minimal .spec.postgresql.parameters.wal_level',
+      ]),
+    );
+    // Without the previous object it is a creation: none of the update rules apply.
+    const created = JSON.parse((await validate(['--manifest', manifest, '-o', 'json', '-'], next)).out).findings.map(
+      (f: { code: string }) => f.code,
+    );
+    expect(created).not.toContain('storage-shrink');
+  });
+
+  test('--previous that kubectl could not read stops the run (exit 2, the file and document named): no update rule is skipped in silence', async () => {
+    const dir = tmp();
+    const first = stringify(cluster());
+    fs.writeFileSync(path.join(dir, 'old.yaml'), `${first}---\nkind: [unclosed\n`);
+    const line = first.split('\n').length + 1; // the line of the broken flow sequence
+    const r = await validate(['--manifest', manifest, '--previous', path.join(dir, 'old.yaml'), '-'], stringify(cluster()));
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toMatch(
+      new RegExp(`could not run: .*old\\.yaml: document 1 is not valid YAML as kubectl reads it: .*\\(line ${line}\\)`),
+    );
+  });
+
+  test('-h and --help print the usage and exit 0', async () => {
+    for (const flag of ['-h', '--help']) {
+      const r = await validate([flag]);
+      expect([r.code, r.out]).toEqual([
+        0,
+        expect.stringMatching(/^usage: cnpg-constructs validate .*--previous <file\|dir\|->.*exit code: 0 valid/s),
+      ]);
+    }
   });
 
   test('exit code 2 when it cannot run: unknown option, missing file, no manifest', async () => {
@@ -224,6 +333,30 @@ describe('cnpg-constructs validate', () => {
       2,
       expect.stringMatching(/could not run: cannot read the CNPG operator manifest .* \(on the command line: --manifest <file>\)/),
     ]);
+  });
+});
+
+describe('the command as users run it (a process, from lib/cli/main.ts)', () => {
+  const run = (args: string[], input?: Buffer) =>
+    spawnSync(
+      process.execPath,
+      ['-r', path.join(__dirname, '..', 'support', 'ts-node.js'), path.join(__dirname, '..', '..', 'lib', 'cli', 'main.ts'), ...args],
+      {
+        input,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+
+  test('exit codes: 0 valid, 1 invalid, 2 could not run; --help is 0; stdin is read as bytes', () => {
+    const help = run(['validate', '--help']);
+    expect([help.status, help.stdout]).toEqual([0, expect.stringMatching(/^usage: cnpg-constructs validate/)]);
+    const valid = run(['validate', '--manifest', manifest, '-'], Buffer.from(stringify(cluster())));
+    expect([valid.status, valid.stdout]).toEqual([0, expect.stringMatching(/^valid: 1 object\(s\) checked/)]);
+    const latin1 = Buffer.concat([Buffer.from(`${stringify(cluster())}# written in caf`), Buffer.from([0xe9, 0x0a])]);
+    const invalid = run(['validate', '--manifest', manifest, '-'], latin1);
+    expect([invalid.status, invalid.stdout]).toEqual([1, expect.stringMatching(/is not UTF-8: byte 0xe9 at line \d+.*\[yaml-not-utf8\]/)]);
+    expect(run(['validate', '--nope']).status).toBe(2);
   });
 });
 

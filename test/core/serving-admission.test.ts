@@ -47,7 +47,8 @@ describe('Pooler (internal/webhook/v1/pooler_webhook.go)', () => {
       ['pooler-parameter-not-allowed', 'error', '.spec.pgbouncer.parameters.listen_port'],
     ]);
     expect(found([cluster(), pooler({ pgbouncer: { authQuery: 'SELECT 1' } })])).toEqual([
-      ['pooler-auth-secret-required', 'error', '.spec.pgbouncer.serverTLSSecret'],
+      ['pooler-auth-secret-required', 'error', '.spec.pgbouncer.authQuerySecret.name'],
+      ['pooler-manual-integration', 'warning', '.spec.pgbouncer'],
     ]);
     expect(found([cluster(), pooler({}, 'db')])).toEqual([['pooler-name-taken', 'error', '.metadata.name']]);
   });
@@ -58,11 +59,13 @@ describe('Pooler (internal/webhook/v1/pooler_webhook.go)', () => {
       pooler({ pgbouncer: { authQuerySecret: { name: 'auth' }, authQuery: 'SELECT 1' }, monitoring: { enablePodMonitor: true } }),
     ]);
     expect(f.map((x) => [x.code, x.severity])).toEqual([
+      ['pooler-manual-integration', 'warning'],
       ['pooler-auth-query-secret-deprecated', 'warning'],
       ['pod-monitor-field-deprecated', 'warning'],
     ]);
-    expect(f[0].fix).toContain('serverTLSSecret');
-    expect(f[1].fix).toContain('PodMonitor');
+    expect(f[0].message).toContain('won\'t handle the integration of Pooler "db-pooler-rw" with Cluster "db"');
+    expect(f[1].fix).toContain('serverTLSSecret');
+    expect(f[2].fix).toContain('PodMonitor');
     expect(found([cluster(), pooler({ monitoring: { enablePodMonitor: true, tls: { enabled: true } } })])).toEqual([
       ['pooler-metrics-tls-needs-client-tls-secret', 'error', '.spec.pgbouncer.clientTLSSecret'],
       ['pod-monitor-field-deprecated', 'warning', '.spec.monitoring.enablePodMonitor'],
@@ -131,9 +134,15 @@ describe("a Database's owner and the roles of its cluster", () => {
       ['database-owner-missing', 'error', '.spec.owner'],
     ]);
     expect(found([database('ghost')])).toEqual([['database-owner-unknown', 'warning', '.spec.owner']]);
-    expect(found([cluster({ bootstrap: { recovery: { source: 'origin' } }, externalClusters: [{ name: 'origin', connectionParameters: { host: 'origin-rw' } }] }), database('ghost')])).toEqual([
-      ['database-owner-unknown', 'warning', '.spec.owner'],
-    ]);
+    expect(
+      found([
+        cluster({
+          bootstrap: { recovery: { source: 'origin' } },
+          externalClusters: [{ name: 'origin', connectionParameters: { host: 'origin-rw' } }],
+        }),
+        database('ghost'),
+      ]),
+    ).toEqual([['database-owner-unknown', 'warning', '.spec.owner']]);
     expect(found([cluster({ bootstrap: { initdb: { postInitSql: ['CREATE ROLE ghost LOGIN'] } } }), database('ghost')])).toEqual([
       ['database-owner-unknown', 'warning', '.spec.owner'],
     ]);
@@ -164,7 +173,7 @@ test('cnpg-constructs validate reports them for a YAML file, with the file, docu
   });
   expect(code).toBe(1);
   expect(out).toContain(
-    `db.yaml:1 Pooler/shop/db-pooler-rw .spec.pgbouncer.parameters.auth_file: is not a PgBouncer parameter CNPG lets a Pooler set`,
+    `db.yaml:1 (line 12) Pooler/shop/db-pooler-rw .spec.pgbouncer.parameters.auth_file: is not a PgBouncer parameter CNPG lets a Pooler set`,
   );
-  expect(out).toContain(`db.yaml:2 Database/shop/db-app .spec.owner: role ghost is created by no bootstrap`);
+  expect(out).toContain(`db.yaml:2 (line 24) Database/shop/db-app .spec.owner: role ghost is created by no bootstrap`);
 });

@@ -4,28 +4,28 @@ import { DEFAULT_OPERATOR_VERSION } from '../compat';
 import type { KubeObject } from '../operator-manifest';
 import { objectId } from '../validator';
 import { semanticFindings } from '../yaml-checks';
+import { registerObjectRules, registerSetRules, rulesOf, SET_RULES } from './registry';
+import type { AdmissionContext, ObjectFinding } from './rule';
 import { BACKUP_OBJECT_RULES, BACKUP_SET_RULES } from './backup';
-import type { AdmissionContext, ObjectFinding, ObjectRule, SetRule } from './rule';
 import { SERVING_OBJECT_RULES, SERVING_SET_RULES } from './serving';
+import './cluster-bootstrap';
+import './cluster-config';
+import './cluster-extras';
+import './cluster-spec';
+import './cluster-update';
+import './cluster-warnings';
+import './library';
+import './other-kinds';
 
 export type { AdmissionContext, ObjectFinding, ObjectRule, SetRule } from './rule';
+export { cnpgDefaulted } from './defaults';
+export { registerObjectRules, registerSetRules } from './registry';
 
-const OBJECT_RULES: ObjectRule[] = [...BACKUP_OBJECT_RULES, ...SERVING_OBJECT_RULES];
-const SET_RULES: SetRule[] = [
-  { cite: "the library's checks over plain YAML (lib/core/yaml-checks.ts)", check: (ctx) => semanticFindings(ctx.objects) },
-  ...BACKUP_SET_RULES,
-  ...SERVING_SET_RULES,
-];
-
-/** Adds rules over single objects (each module of rules registers its own when it is loaded). @internal */
-export function registerObjectRules(...rules: ObjectRule[]): void {
-  OBJECT_RULES.push(...rules);
-}
-
-/** Adds rules over a set of objects. @internal */
-export function registerSetRules(...rules: SetRule[]): void {
-  SET_RULES.push(...rules);
-}
+registerSetRules({ cite: "the library's checks over plain YAML (lib/core/yaml-checks.ts)", check: (ctx) => semanticFindings(ctx.objects) });
+registerSetRules(...BACKUP_SET_RULES);
+registerObjectRules(...BACKUP_OBJECT_RULES);
+registerSetRules(...SERVING_SET_RULES);
+registerObjectRules(...SERVING_OBJECT_RULES);
 
 /** Options of {@link admissionFindings}. */
 export interface AdmissionOptions {
@@ -35,7 +35,8 @@ export interface AdmissionOptions {
    */
   readonly operatorVersion?: string;
   /**
-   * The objects as they are before this change (by `apiVersion`, kind, namespace and name), for update rules.
+   * The objects as they are before this change (by API group, kind, namespace and name), for update rules: an object
+   * with a previous version is checked as an update, the others as creations.
    * @default - none: every object is being created
    */
   readonly previous?: readonly KubeObject[];
@@ -46,27 +47,75 @@ export interface AdmissionOptions {
   readonly partial?: boolean;
 }
 
-const key = (o: KubeObject) => `${String(o.apiVersion).split('/')[0]}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+/** The key of an object across versions: API group, kind, namespace, name. */
+export function objectKey(o: KubeObject): string {
+  return `${String(o.apiVersion).split('/')[0]}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+}
+
+/** The kinds whose webhook the `cnpg.io/validation: disabled` annotation turns off (`newBypassableValidator`). */
+const BYPASSABLE = new Set(['Cluster', 'Database', 'Pooler', 'Backup']);
 
 /**
  * Every admission finding of `objects`: each object rule over each object of its kinds, then each set rule over
- * the set. Objects of other groups and kinds are skipped. `where` is `Kind/namespace/name`.
+ * the set. Objects of other groups and kinds are skipped. `where` is `Kind/namespace/name`; `field` a path in the
+ * object (`.spec.instances`). Warnings are findings with `severity: 'warning'` (what CNPG accepts with a warning).
  */
 export function admissionFindings(objects: readonly KubeObject[], options: AdmissionOptions = {}): ObjectFinding[] {
   const operatorVersion = options.operatorVersion ?? DEFAULT_OPERATOR_VERSION;
-  const previous = options.previous ? new Map(options.previous.map((o) => [key(o), o])) : undefined;
+  const previous = options.previous && options.previous.length > 0 ? new Map(options.previous.map((o) => [objectKey(o), o])) : undefined;
   const base: AdmissionContext = { operatorVersion, objects, ...(options.partial ? { partial: true } : {}) };
   const out: ObjectFinding[] = [];
   for (const object of objects) {
-    if (typeof object !== 'object' || object === null) continue;
-    const group = String(object.apiVersion ?? '').split('/')[0];
-    let context: AdmissionContext | undefined;
-    for (const rule of OBJECT_RULES) {
-      if ((rule.group ?? 'postgresql.cnpg.io') !== group || !rule.kinds.includes(object.kind)) continue;
-      context ??= previous?.has(key(object)) ? { ...base, previous: previous.get(key(object)) } : base;
-      for (const f of rule.check(object, context)) out.push({ ...f, object, where: f.where ?? objectId(object) });
+    if (typeof object !== 'object' || object === null || typeof object.kind !== 'string') continue;
+    const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+    const slash = apiVersion.indexOf('/');
+    const rules = rulesOf(slash < 0 ? '' : apiVersion.slice(0, slash), object.kind);
+    if (rules.length === 0) continue;
+    const where = objectId(object);
+    const old = previous?.get(objectKey(object));
+    const context = old ? { ...base, previous: old } : base;
+    const webhook = BYPASSABLE.has(object.kind) ? validationAnnotation(object, where, out) : true;
+    for (const rule of rules) {
+      if (rule.on === 'update' && !old) continue;
+      if (!webhook && (rule.source ?? 'webhook') === 'webhook') continue;
+      const found = rule.check(object, context);
+      for (let i = 0; i < found.length; i++) out.push({ ...found[i], object, where: found[i].where ?? where });
     }
   }
   for (const rule of SET_RULES) for (const f of rule.check(base)) out.push({ ...f, where: f.where ?? objectId(f.object) });
   return out;
+}
+
+/**
+ * `cnpg.io/validation` (internal/webhook/v1/common.go, `isValidationEnabled`): `disabled` turns the webhook off with a
+ * warning; a value other than enabled/disabled is warned about and validation goes on. Whether the webhook runs.
+ */
+function validationAnnotation(object: KubeObject, where: string, out: ObjectFinding[]): boolean {
+  const value = (object.metadata?.annotations as Record<string, unknown> | undefined)?.['cnpg.io/validation'];
+  if (value === undefined || value === '' || value === 'enabled') return true;
+  const field = '.metadata.annotations.cnpg.io/validation';
+  if (value === 'disabled') {
+    out.push({
+      severity: 'warning',
+      code: 'validation-disabled',
+      object,
+      where,
+      field,
+      message: "turns CNPG's validating webhook off: every change is accepted without validation",
+      value,
+      fix: 'remove the annotation once the change that needed it is applied',
+    });
+    return false;
+  }
+  out.push({
+    severity: 'warning',
+    code: 'validation-annotation-invalid',
+    object,
+    where,
+    field,
+    message: 'is neither "enabled" nor "disabled"; CNPG validates the object anyway',
+    value,
+    fix: 'use "enabled", "disabled", or remove it',
+  });
+  return true;
 }

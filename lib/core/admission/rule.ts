@@ -1,6 +1,6 @@
 // What an admission rule is: a check over the object the API server (and CNPG's webhook) receives, so that the
 // same rule holds for objects the constructs built and for any YAML given to `cnpg-constructs validate`.
-import type { Finding } from '../findings';
+import type { Finding, Severity } from '../findings';
 import type { KubeObject } from '../operator-manifest';
 
 /** What a rule knows besides the object it checks. */
@@ -37,6 +37,14 @@ export interface ObjectRule {
   readonly kinds: readonly string[];
   /** Where the rule lives upstream (`cloudnative-pg v1.30.0 internal/webhook/v1/cluster_webhook.go, validateWALLevel`). */
   readonly cite: string;
+  /**
+   * `webhook`: CNPG's validating webhook applies it, so the `cnpg.io/validation: disabled` annotation turns it off as
+   * it turns off the webhook; `library`: this library's own rule (stricter than CNPG, where that protects the user).
+   * @default 'webhook'
+   */
+  readonly source?: 'webhook' | 'library';
+  /** `update`: the rule compares the object with its previous version and runs only when there is one. */
+  readonly on?: 'create-and-update' | 'update';
   /** The findings of one object (an empty list, ideally a shared frozen one, when there are none). */
   check(object: KubeObject, context: AdmissionContext): readonly Finding[];
 }
@@ -52,3 +60,30 @@ export interface SetRule {
   readonly cite: string;
   check(context: AdmissionContext): readonly ObjectFinding[];
 }
+
+/** Collects a rule's findings; `list` is a shared frozen empty list when nothing was found. */
+export class Findings {
+  private items: Finding[] | undefined;
+
+  /** An error (CNPG refuses the object). */
+  error(code: string, field: string, message: string, value: unknown, fix: string): void {
+    this.add('error', code, field, message, value, fix);
+  }
+
+  /** A warning (CNPG accepts the object and warns, or the library does). */
+  warn(code: string, field: string, message: string, value: unknown, fix: string): void {
+    this.add('warning', code, field, message, value, fix);
+  }
+
+  get list(): readonly Finding[] {
+    return this.items ?? NONE;
+  }
+
+  private add(severity: Severity, code: string, field: string, message: string, value: unknown, fix: string): void {
+    this.items ??= [];
+    this.items.push(severity === 'error' ? { code, field, message, value, fix } : { severity, code, field, message, value, fix });
+  }
+}
+
+/** The empty result. */
+export const NONE: readonly Finding[] = Object.freeze([]);

@@ -37,9 +37,18 @@ const POOLER: ObjectRule = {
   cite: 'cloudnative-pg v1.30.0 internal/webhook/v1/pooler_webhook.go: validatePgBouncer, validatePgbouncerGenericParameters, validateCluster, validateMonitoring, getAdmissionWarnings, validateDeprecatedMonitoringFields',
   check(o) {
     const spec = specOf(o);
-    const pg = (spec.pgbouncer ?? {}) as Spec;
     const out: Finding[] = [];
+    if (typeof spec.pgbouncer !== 'object' || spec.pgbouncer === null)
+      out.push({
+        code: 'pooler-pgbouncer-required',
+        field: '.spec.pgbouncer',
+        message: 'is required: "required pgbouncer configuration" (validatePgBouncer)',
+        value: undefined,
+        fix: 'add a pgbouncer section (poolMode and parameters, or {} for the defaults)',
+      });
+    const pg = (spec.pgbouncer ?? {}) as Spec;
     out.push(...at('.spec.pgbouncer', checkPgBouncerParameters('parameters', pg.parameters)));
+    // CNPG names authQuerySecret.name when an auth query has no secret; the props builder names serverTLSSecret.
     out.push(
       ...at(
         '.spec.pgbouncer',
@@ -47,10 +56,18 @@ const POOLER: ObjectRule = {
           authQuery: pg.authQuery,
           authQuerySecret: pg.authQuerySecret?.name,
           serverTLSSecret: pg.serverTLSSecret?.name,
-        }),
+        }).map((f) => (f.code === 'pooler-auth-secret-required' ? { ...f, field: 'authQuerySecret.name' } : f)),
       ),
     );
-    if (spec.cluster?.name !== undefined && spec.cluster.name === o.metadata?.name)
+    if (typeof spec.cluster?.name !== 'string' || spec.cluster.name === '')
+      out.push({
+        code: 'pooler-cluster-required',
+        field: '.spec.cluster.name',
+        message: 'must name the cluster the pooler serves: "must specify a cluster name" (validateCluster)',
+        value: spec.cluster?.name,
+        fix: 'set cluster.name to the name of a Cluster in the same namespace',
+      });
+    else if (spec.cluster.name === o.metadata?.name)
       out.push({
         code: 'pooler-name-taken',
         field: '.metadata.name',
@@ -67,6 +84,16 @@ const POOLER: ObjectRule = {
           "is required when monitoring.tls.enabled and the operator-generated PodMonitor are on: the metrics endpoint would serve the cluster's certificate",
         value: undefined,
         fix: 'set enablePodMonitor: false and create the PodMonitor yourself (PodMonitor of this library), or supply a clientTLSSecret for the pooler',
+      });
+    // getAdmissionWarnings, with Pooler.IsAutomatedIntegration (api/v1/pooler_funcs.go).
+    if (pg.authQuery || pg.authQuerySecret?.name || pg.serverTLSSecret?.name)
+      out.push({
+        severity: 'warning',
+        code: 'pooler-manual-integration',
+        field: '.spec.pgbouncer',
+        message: `sets its own authentication, so CNPG won't handle the integration of Pooler "${o.metadata?.name}" with Cluster "${spec.cluster?.name}"`,
+        value: undefined,
+        fix: 'create the auth_query user and its function in the database yourself (CNPG connection_pooling.md, "Authentication"), or remove authQuery and its secret',
       });
     if (pg.authQuerySecret?.name)
       out.push({
