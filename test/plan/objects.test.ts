@@ -233,6 +233,12 @@ describe('refused at admission, and deleted', () => {
     );
     expect(plan.summary.refused).toBe(true);
   });
+  test('a refused change keeps its value before and names the admission rule that refuses it', () => {
+    const plan = planChanges([cluster({ storage: { size: '10Gi' } })], [cluster({ storage: { size: '5Gi' } })]);
+    const refused = plan.objects[0].changes.find((c) => c.effect === 'refused');
+    expect(refused).toMatchObject({ field: '.spec.storage', before: { size: '10Gi' }, after: { size: '5Gi' } });
+    expect(refused?.rule).toMatch(/cluster_webhook\.go validateClusterChanges/);
+  });
   test('a deleted Cluster takes its data: a warning, and a restart for --fail-on', () => {
     const plan = planChanges([cluster()], []);
     expect(plan.objects[0]).toMatchObject({

@@ -45,6 +45,11 @@ export interface AdmissionOptions {
    * @default false
    */
   readonly partial?: boolean;
+  /**
+   * Give each finding the citation of the rule that found it (`cite`), for reports that show where a rule lives.
+   * @default false
+   */
+  readonly cite?: boolean;
 }
 
 /** The key of an object across versions: API group, kind, namespace, name. */
@@ -79,10 +84,17 @@ export function admissionFindings(objects: readonly KubeObject[], options: Admis
       if (rule.on === 'update' && !old) continue;
       if (!webhook && (rule.source ?? 'webhook') === 'webhook') continue;
       const found = rule.check(object, context);
-      for (let i = 0; i < found.length; i++) out.push({ ...found[i], object, where: found[i].where ?? where });
+      for (let i = 0; i < found.length; i++)
+        out.push(
+          options.cite
+            ? { ...found[i], object, where: found[i].where ?? where, cite: rule.cite }
+            : { ...found[i], object, where: found[i].where ?? where },
+        );
     }
   }
-  for (const rule of SET_RULES) for (const f of rule.check(base)) out.push({ ...f, where: f.where ?? objectId(f.object) });
+  for (const rule of SET_RULES)
+    for (const f of rule.check(base))
+      out.push(options.cite ? { ...f, where: f.where ?? objectId(f.object), cite: rule.cite } : { ...f, where: f.where ?? objectId(f.object) });
   return out;
 }
 

@@ -52,6 +52,8 @@ export interface ObjectRule {
 /** A finding about one object of a set. */
 export interface ObjectFinding extends Finding {
   readonly object: KubeObject;
+  /** Where the rule that found it lives upstream (its {@link ObjectRule.cite}), when asked for with `cite: true`. */
+  readonly cite?: string;
 }
 
 /** A rule over the whole set (two objects that collide, a reference to an object that is not there). */

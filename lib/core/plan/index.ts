@@ -10,6 +10,7 @@ import { admissionFindings } from '../admission';
 import type { KubeObject } from '../operator-manifest';
 import { objectId } from '../validator';
 import { catalogChanges } from './catalog';
+import { valueAt } from './diff';
 import { clusterChanges, strongest } from './cluster';
 import { clusterSpecForComparison } from './cluster-defaults';
 import { databaseChanges } from './database';
@@ -166,21 +167,35 @@ export function planChanges(before: readonly unknown[], after: readonly unknown[
     }
   }
   const findings: Finding[] = [];
-  for (const f of admissionFindings(b, { operatorVersion, previous: a })) {
-    const { object, ...finding } = f;
+  for (const f of admissionFindings(b, { operatorVersion, previous: a, cite: true })) {
+    const { object, cite: rule, ...finding } = f;
     findings.push(finding);
     const p = plans.get(keyOf(object));
     if (!p || f.severity === 'warning') continue;
+    // The value before (and the plan's own citation) come from the change of that field the plan found, or of the
+    // one field below it that changed.
+    const below = p.changes.filter((c) => c.field.startsWith(`${f.field}.`));
+    const prior = p.changes.find((c) => c.field === f.field) ?? (below.length === 1 ? below[0] : undefined);
+    // Otherwise, for a plain path (`.spec.storage`), both values at that path: the refused change shows them side by side.
+    const path = /^(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(f.field) ? f.field.slice(1).split('.') : undefined;
+    const was = !prior && path ? valueAt(old.get(keyOf(object)), path) : undefined;
+    const values =
+      prior && 'before' in prior
+        ? { before: prior.before, after: f.value }
+        : was !== undefined && path
+          ? { before: was, after: valueAt(object, path) }
+          : { after: f.value };
     const changes = [
       ...p.changes.filter((c) => !(c.effect === 'refused' && c.field === f.field)),
       {
         code: f.code,
         field: f.field,
-        after: f.value,
+        ...values,
         effect: 'refused' as const,
         why: `refused at admission: ${f.message}`,
         fix: f.fix,
-        cite: [],
+        cite: prior?.effect === 'refused' ? prior.cite : [],
+        ...(rule ? { rule } : {}),
       },
     ];
     plans.set(keyOf(object), { ...p, action: p.action === 'unchanged' ? 'update' : p.action, changes, effect: strongest(changes) });

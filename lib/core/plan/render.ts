@@ -59,6 +59,7 @@ export function renderText(plan: ChangePlan): string {
       if (c.before !== undefined || c.after !== undefined) out.push(`      ${value(c.before)} -> ${value(c.after)}`);
       if (c.fix && (c.effect === 'manual-restart' || c.effect === 'refused' || c.warning)) out.push(`      fix: ${c.fix}`);
       if (c.cite.length) out.push(`      source: ${c.cite.map(formatCitation).join(', ')}`);
+      if (c.rule) out.push(`      rule: ${c.rule}`);
     }
     if (p.rollout) {
       const r = p.rollout;
@@ -82,7 +83,7 @@ function link(c: Citation): string {
 
 function changeRow(c: PlanChange): string {
   const what = `${c.warning ? '⚠️ ' : ''}${c.why}${c.fix && (c.effect === 'manual-restart' || c.effect === 'refused' || c.warning) ? ` **Fix:** ${c.fix}` : ''}`;
-  return `| \`${md(c.field)}\` | ${ICON[c.effect]} ${LABEL[c.effect]} | ${md(what)} | ${c.cite.map(link).join(' ')} |`;
+  return `| \`${md(c.field)}\` | ${ICON[c.effect]} ${LABEL[c.effect]} | ${md(what)} | ${[...c.cite.map(link), ...(c.rule ? [md(c.rule)] : [])].join(' ')} |`;
 }
 
 function objectSection(p: ObjectPlan): string[] {

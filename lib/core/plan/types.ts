@@ -55,6 +55,11 @@ export interface PlanChange {
   readonly warning?: boolean;
   /** Where CNPG does it. */
   readonly cite: readonly Citation[];
+  /**
+   * For a change refused at admission: where the admission rule that refuses it lives upstream (file and function,
+   * `cloudnative-pg v1.30.0 internal/webhook/v1/cluster_webhook.go, validateStorageChange`), or why the library adds it.
+   */
+  readonly rule?: string;
 }
 
 /** How a cluster's instances are restarted when a change rolls or restarts them. */
