@@ -94,7 +94,9 @@ export function admissionFindings(objects: readonly KubeObject[], options: Admis
   }
   for (const rule of SET_RULES)
     for (const f of rule.check(base))
-      out.push(options.cite ? { ...f, where: f.where ?? objectId(f.object), cite: rule.cite } : { ...f, where: f.where ?? objectId(f.object) });
+      out.push(
+        options.cite ? { ...f, where: f.where ?? objectId(f.object), cite: rule.cite } : { ...f, where: f.where ?? objectId(f.object) },
+      );
   return out;
 }
 
