@@ -29,6 +29,8 @@ export interface ImagesArgs {
   preload: string[];
   parameters: Record<string, string>;
   requireIsolation: boolean;
+  /** `--strict`: warnings fail the run too (exit 1), as `validate --strict`. */
+  strict: boolean;
   check: boolean;
   file?: string;
   pgBin?: string;
@@ -55,7 +57,7 @@ const COMMANDS: Record<ImagesCommand, CommandSpec> = {
 unpacked safely) and reports the digest to pin, the layout CNPG mounts, each SQL extension (default_version,
 installable versions, update paths, requires, modules, relocatable, schema, trusted) and the shared libraries
 its modules need that neither the image nor the operand image provides. Nothing from the image runs.`,
-    exit: '0 CNPG can mount the image as shown (warnings allowed), 1 problems, 2 could not run',
+    exit: '0 CNPG can mount the image as shown (warnings allowed), 1 problems (or warnings with --strict), 2 could not run',
   },
   verify: {
     synopsis: '[options] [files|dirs|-]...',
@@ -64,7 +66,7 @@ its modules need that neither the image nor the operand image provides. Nothing 
 the Cluster mounts, with the paths it mounts them with: the library's catalog and the version the tag promises
 against the image's control files, each Database extension's image, version and requires, the layout and the
 libraries. Nothing from an image runs.`,
-    exit: '0 fine, 1 findings, 2 could not run (a registry that cannot be reached included)',
+    exit: '0 fine (warnings allowed), 1 errors (or warnings with --strict), 2 could not run (a registry that cannot be reached included)',
   },
   lock: {
     synopsis: '[options] [files|dirs|-]...',
@@ -223,6 +225,13 @@ const OPTIONS: readonly OptionSpec[] = [
     commands: ['test'],
     apply: (a) => (a.requireIsolation = true),
   },
+  {
+    names: ['--strict'],
+    help: 'exit 1 on warnings too',
+    section: 'options',
+    commands: ['inspect', 'verify'],
+    apply: (a) => (a.strict = true),
+  },
   { names: ['--no-updates'], help: 'skip the update scripts', section: 'options', commands: ['test'], apply: (a) => (a.updates = false) },
   { names: ['--keep'], help: 'keep the working directory', section: 'options', commands: ['test'], apply: (a) => (a.keep = true) },
   {
@@ -321,6 +330,7 @@ export function parseImagesArgs(command: ImagesCommand, argv: readonly string[])
     preload: [],
     parameters: {},
     requireIsolation: false,
+    strict: false,
     check: false,
     updates: true,
     keep: false,

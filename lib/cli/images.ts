@@ -94,7 +94,7 @@ async function inspectCommand(a: Args, io: CliIo, client: RegistryClient): Promi
   const errors = report.findings.filter((p) => p.severity !== 'warning').length;
   if (a.output === 'json') io.stdout(`${JSON.stringify({ ok: errors === 0, ...report }, null, 2)}\n`);
   else io.stdout(formatInspection(report));
-  return errors ? 1 : 0;
+  return errors || (a.strict && report.findings.length > 0) ? 1 : 0;
 }
 
 function table(rows: readonly string[][]): string {
@@ -198,12 +198,12 @@ async function verifyCommand(a: Args, io: CliIo, client: RegistryClient): Promis
       io.stdout(
         `${f.severity ?? 'error'} ${p(f.where ?? '')}${f.image ? ` [${p(f.image)}]` : ''} (${f.code}): ${p(f.message)}. Fix: ${p(f.fix)}\n`,
       );
-    const verdict = report.unreachable.length ? 'could not run' : errors.length ? 'failed' : 'ok';
+    const verdict = report.unreachable.length ? 'could not run' : errors.length || (a.strict && report.findings.length) ? 'failed' : 'ok';
     io.stdout(
       `${verdict}: ${report.images.length} image(s) inspected for ${report.clusters} cluster(s) and ${report.databases} database(s); ${errors.length} error(s), ${report.findings.length - errors.length} warning(s)\n`,
     );
   }
-  return report.unreachable.length ? 2 : errors.length ? 1 : 0;
+  return report.unreachable.length ? 2 : errors.length || (a.strict && report.findings.length > 0) ? 1 : 0;
 }
 
 async function lockCommand(a: Args, io: CliIo, client: RegistryClient): Promise<number> {

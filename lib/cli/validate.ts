@@ -53,7 +53,8 @@ const USAGE = `usage: cnpg-constructs validate [options] <file|dir|->...
   rules and the library's own checks. Objects of other kinds are skipped and counted.
 options:
   --operator-version <v>   CNPG release whose CRDs and rules to use (default ${DEFAULT_OPERATOR_VERSION}); the manifest comes
-                           from $CNPG_OPERATOR_MANIFEST, the cache, or one verified download
+                           from $CNPG_OPERATOR_MANIFEST, the copy shipped in the package (${DEFAULT_OPERATOR_VERSION}, offline),
+                           the cache, or one verified download
   --manifest <file>        the release manifest (releases/cnpg-<v>.yaml) to take the CRDs from (air-gapped use)
   --previous <file|dir|->  the objects as they are now (repeatable): an object found there is checked as an update of
                            it (storage shrink, immutable fields, wal_level to minimal, ...), as the API server does

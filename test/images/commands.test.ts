@@ -353,6 +353,10 @@ describe('images inspect', () => {
       /warning \[no-control-files\] share\/extension: the image has neither a control file in share\/extension\/ nor a module in lib\//,
     );
     expect(nothing.code).toBe(0);
+    const strict = await cli(['inspect', `${reg.host}/ext/nothing:1`, '--operand', OPERAND, '--strict']);
+    expect(strict.code).toBe(1);
+    const strictClean = await cli(['inspect', `${reg.host}/ext/modules-only:2.6-18-trixie`, '--operand', OPERAND, '--strict']);
+    expect(strictClean.code).toBe(0);
   });
 
   test('an absolute module_pathname that is there is a warning: it breaks when a major upgrade mounts the images elsewhere', async () => {
@@ -563,6 +567,9 @@ describe('images verify, clusters that take images from an image catalog', () =>
     expect(alone.out).toMatch(
       /warning Cluster\/db\/c \[crypto\] \(unresolved-reference\): extension "crypto" has no image reference here and ClusterImageCatalog\/pg is not among the inputs/,
     );
+    expect(alone.code).toBe(0);
+    const strict = await cli(['verify', write([cluster([{ name: 'crypto' }])]), '--strict']);
+    expect([strict.code, strict.out]).toEqual([1, expect.stringMatching(/^failed: /m)]);
   });
 });
 
