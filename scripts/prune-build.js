@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // Part of `npm run build` (and so of `npm pack`, through `prepare`): tsc writes build/ but never removes
-// what it wrote before, so a module that was renamed or deleted in lib/ stayed in build/lib and was packed
-// and published from a working copy (build/lib/core/manifest.js lived on after manifest.ts became
-// manifests.ts). This removes every compiled file whose TypeScript source is gone. It removes only
+// what it wrote before, so a module renamed or deleted in lib/ would stay in build/lib and be packed and
+// published from a working copy. This removes every compiled file whose TypeScript source is gone. It removes only
 // orphans, never the whole directory, so tests reading build/ while a test packs are not disturbed.
 const fs = require('node:fs');
 const path = require('node:path');

@@ -584,7 +584,7 @@ const rows: [string, Row, string, string, string][] = [
     'v1.34.3',
     'kubernetesVersion: "1.34"',
   ],
-  // (formerly test/cdk8s/validation.test.ts: one table for every entry point)
+  // (one table for every entry point)
   [
     'operand major below 18 with extensions',
     {

@@ -9,7 +9,7 @@ import { CnpgOperator, ExtensionDatabase, ExtensionImage, KindConfig, PostgresCl
 const app = new App();
 
 // Kubernetes 1.35 on kind v0.32.0: ImageVolume is on by default from 1.35. Port 30432 on the node
-// (a NodePort, see the README) is published on the host's 127.0.0.1:5432.
+// (a NodePort, see docs/PULUMI.md) is published on the host's 127.0.0.1:5432.
 new KindConfig(app, 'kind', {
   kubernetesVersion: '1.35',
   extraPortMappings: [{ containerPort: 30432, hostPort: 5432, listenAddress: '127.0.0.1' }],

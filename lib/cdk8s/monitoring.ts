@@ -20,7 +20,7 @@ const CLUSTER_KEY: readonly string[] = ['cluster'];
 /**
  * A Prometheus Operator `PodMonitor` for a cluster's instances (`cnpg.io/cluster`, `cnpg.io/podRole: instance`) or a
  * pooler's PgBouncer pods, on their `metrics` port, over TLS when the target serves it: what CNPG asks users to
- * create now that it deprecates `monitoring.enablePodMonitor`.
+ * create since CNPG deprecates `monitoring.enablePodMonitor`.
  */
 export class PodMonitor extends BuiltApiObject {
   public static override [Symbol.hasInstance](o: unknown): o is PodMonitor {

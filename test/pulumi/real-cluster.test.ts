@@ -321,7 +321,7 @@ describe('round trips: a constant number per operation, whatever the number of e
     expect(await queriesDuring(adopting, () => host.create(adopt))).toBe(3);
     expect(Object.keys(await extensionsIn(pg, adopting)).sort()).toEqual(['citext', 'isn']);
 
-    // Without adopt, the guard hands over to the plan, which refuses as before: nothing created.
+    // Without adopt, the guard hands over to the plan, which refuses as without the guard: nothing created.
     const refusing = await freshDatabase(pg);
     await pg.query('CREATE EXTENSION citext', [], refusing);
     const refuse = (await host.check({}, inputs(refusing, [{ name: 'isn' }, { name: 'citext' }]))).inputs;

@@ -1,5 +1,5 @@
 // Prometheus Operator PodMonitors for a cluster's instances and a pooler's PgBouncer pods, as CNPG documents them
-// now that it deprecates `monitoring.enablePodMonitor` (cloudnative-pg v1.30.0 `docs/src/monitoring.md`, "Creating a
+// since CNPG deprecates `monitoring.enablePodMonitor` (cloudnative-pg v1.30.0 `docs/src/monitoring.md`, "Creating a
 // PodMonitor" and "Enabling TLS on the Metrics Port"; `docs/src/connection_pooling.md`, "Monitoring"; the operator's
 // own `pkg/specs/podmonitor.go` and `pkg/specs/pgbouncer/podmonitor.go` for the selectors).
 import { allProblems, type Problem, throwIfProblems } from '../errors';
