@@ -180,7 +180,7 @@ describe('cnpg-constructs validate', () => {
     for (const m of rules) expect(covered).toContain(m);
   });
 
-  test('the example synth output and CNPG Recipe 23's YAML validate clean; other objects are skipped and counted', async () => {
+  test('the example synth output and the YAML of CNPG Recipe 23 validate clean; other objects are skipped and counted', async () => {
     const { dir } = synthModule(path.resolve(__dirname, '..', '..', 'examples', 'cdk8s', 'main.ts'));
     const r = await validate(['--manifest', manifest, dir]);
     expect([r.code, r.err]).toEqual([0, '']);
