@@ -138,6 +138,8 @@ test('PostgresCluster.fromClusterName: a cluster managed elsewhere, served witho
   expect(shared.credentials('app').secretName).toBe('platform-db-app');
   expect(shared.credentials('team')).toEqual(expect.objectContaining({ secretName: 'platform-db-team', keys: ['username', 'password'] }));
   expect(() => shared.credentials('other')).toThrow(/not declared in this app/);
+  // From JavaScript, without the argument TypeScript requires: the field and the choices, not role "undefined".
+  expect(() => (shared.credentials as (user?: string) => unknown)()).toThrow(/user: must name the user whose credentials to use/);
   expect(pooler.endpoint.service).toBe('platform-db-pooler-r');
   // The set does not hold the cluster: warnings, not errors.
   expect(admissionFindings(objects).map((f) => [f.code, f.severity])).toEqual([

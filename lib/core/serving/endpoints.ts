@@ -156,6 +156,18 @@ export function clusterCredentials(
   cluster: ServedCluster,
   user: string,
 ): { readonly credentials?: Credentials<CnpgSecretKey | BasicAuthKey>; readonly problems: Problem[] } {
+  if (typeof user !== 'string' || user === '')
+    return {
+      problems: [
+        {
+          code: 'credentials-user-required',
+          field: 'user',
+          message: 'must name the user whose credentials to use',
+          value: user,
+          fix: 'pass "app" (the application owner), "superuser", or the name of a managed role with a passwordSecret',
+        },
+      ],
+    };
   if (user === 'app') return { credentials: app(cluster), problems: [] };
   const model = isClusterModel(cluster) ? cluster : undefined;
   if (user === 'superuser' || user === 'postgres') {
