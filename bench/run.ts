@@ -162,7 +162,7 @@ rows.push(
     'whole',
   ),
 );
-// Construction alone (issue 12: "construction per pair within 2x of raw"): the same processes' construction phase.
+// Construction alone (goal: construction per pair within 2x of raw): the same processes' construction phase.
 rows.push(
   interleavedRow(
     'construction only, 1000 pairs',
@@ -465,26 +465,26 @@ ${table}
   up, else from the file), gunzips them (256 KiB output chunks: Node's 16 KiB default made decompression 5x
   slower), hashes them against \`diff_ids\` and writes the entries; downloads run three at a time.
 
-## What was found and changed (profiling with \`node --cpu-prof\` on synth 1000 pairs)
+## What keeps synth cheap (found by profiling \`node --cpu-prof\` on synth 1000 pairs)
 
-1. \`CnpgOperator.of()\` walked the whole construct tree for every \`PostgresCluster\` (quadratic: 455 ms of
-   616 ms the library added at 1000 pairs). Operators are now registered per app root.
-2. \`ExtensionDatabase\` added \`node.addDependency(cluster)\`, which cdk8s resolves at synth time with walks
-   over both subtrees; it was redundant (the cluster construct always comes first) and is gone.
-3. Each cluster built a map of all 46 base-image extensions; lookups now fall back to one shared table.
-4. \`Cluster\`/\`Database\` specs are serialized once at construction by the generated \`toJson_*\` functions
-   into plain \`ApiObject\`s, instead of the generated classes resolving a camelCase spec full of
-   \`undefined\` keys and converting it again at synth.
+1. Operators are registered per app root: \`CnpgOperator.of()\` walking the whole construct tree for every
+   \`PostgresCluster\` is quadratic (455 ms of the 616 ms the library added at 1000 pairs).
+2. \`ExtensionDatabase\` adds no \`node.addDependency(cluster)\`: cdk8s resolves one at synth time with walks over both
+   subtrees, and the cluster construct always comes first.
+3. A cluster's lookup of the 46 base-image extensions falls back to one shared table, not a map per cluster.
+4. \`Cluster\`/\`Database\` specs are serialized once at construction by the generated \`toJson_*\` functions into plain
+   \`ApiObject\`s, rather than the generated classes resolving a camelCase spec full of \`undefined\` keys and
+   converting it again at synth.
 5. Image references are parsed once per distinct string (platform repos reuse a few images everywhere).
-6. The SQL extensions a cluster's images provide are looked up by scanning its images, without a map
-   per cluster; the lookup closure holds only the images.
-7. The generated \`toJson_*\` serializers dropped undefined fields with a reduce that copies the partial
-   object per field; \`npm run import\` rewrites that one expression to a loop (a fifth of construction time).
-8. Catalog factories return one shared, immutable \`ExtensionImage\` per arguments, which keeps its
-   validation result and its Database extension list: each distinct image is checked once per program.
-9. Dependency ordering asks for requirements once per extension and scans arrays (it made a closure per
-   step and two sets per database); field paths of problems are built only when there is a problem.
-   Retained heap per pair went from 10.3 to 6.5 KB (raw ApiObjects: 3.4 KB).
+6. The SQL extensions a cluster's images provide are looked up by scanning its images, without a map per cluster;
+   the lookup closure holds only the images.
+7. The generated \`toJson_*\` serializers drop undefined fields with a loop (\`npm run import\` rewrites the generated
+   reduce, which copied the partial object per field: a fifth of construction time).
+8. Catalog factories return one shared, immutable \`ExtensionImage\` per arguments, which keeps its validation result
+   and its Database extension list: each distinct image is checked once per program.
+9. Dependency ordering asks for requirements once per extension and scans arrays (no closure per step, no two sets
+   per database); field paths of problems are built only when there is a problem. Retained heap per pair: 6.5 KB
+   (10.3 KB without items 8 and 9; raw ApiObjects: 3.4 KB).
 
 What remains:
 - **10 pairs**: the gap is first-call cost, about 10 ms once per process: V8 compiles and first runs the
@@ -494,30 +494,29 @@ What remains:
   V8 is still warming up, and what each construct keeps alive for the garbage collector to copy. The CPU
   ratio is higher than the wall ratio because V8 collects garbage on a second thread.
 
-Ratio at 1000 pairs went from 3.2 to the value in the table; see the closing notes of the benchmark issue.
+Without items 1-9, the ratio at 1000 pairs measures 3.2.
 
-## This round (installed package, CNPG fidelity, validation)
+## What the rows include
 
-- Every builder now also checks runtime types and unknown keys, and images keep a frozen copy of their props:
-  the synth ratio at 1000 pairs rose from 1.28 to about 1.4 then; profiled back down in round 3 (below).
-- Every CNPG object is validated against the CRDs (schema and CEL rules) before anything is written: since the
-  checks run in \`app.synth()\` itself (section "Every check in app.synth()"), the synth rows include that cost.
-- The provider now applies any number of extensions in two round trips after connecting (round 3: a create on a
-  fresh database in one; begin + lock + state,
-  then all statements + commit), reads in one, deletes in two; \`test/pulumi/real-cluster.test.ts\` pins those
-  counts from the server's statement log at 1 and 20 extensions.
+- Every builder checks runtime types and unknown keys, and images keep a frozen copy of their props (measured
+  without the sharing of the next section: about 1.4 at 1000 pairs with these checks, 1.28 without).
+- Every object whose CRD the library holds is validated against it (schema and CEL rules) before anything is
+  written: the checks run in \`app.synth()\` itself (section "Every check in app.synth()"), so the synth rows include
+  that cost.
+- The provider applies any number of extensions in two round trips after connecting (begin + lock + state, then all
+  statements + commit; a create on a fresh database in one), reads in one, deletes in two;
+  \`test/pulumi/real-cluster.test.ts\` pins those counts from the server's statement log at 1 and 20 extensions.
 - Installed from the package, the provider is stored in each resource as a \`require\` of
   \`cnpg-constructs/pulumi/provider\` (a few hundred bytes instead of 32 KB); \`test/package/installed.test.ts\`
   keeps it under 2 KB.
 
-## Round 3: the performance pass (issue 12)
+## Construction, activation and load: what keeps them cheap
 
-Profiled first (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs, retained heap with
-\`--expose-gc\`), then changed only what moved a ratio:
+Found by profiling (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs, retained heap with
+\`--expose-gc\`, allocation with \`HeapProfiler\` sampling); each item moves a ratio:
 
-1. **The raw baseline writes the same YAML.** It lacked the PostGIS \`env\` entries the library emits (CNPG 1.29+
-   applies them), so the library was charged for writing more YAML. Both sides now produce identical files
-   (checked with diff).
+1. **The raw baseline writes the same YAML**, the PostGIS \`env\` entries the library emits (CNPG 1.29+ applies them)
+   included, so that the library is not charged for writing more YAML (both sides' files are checked with diff).
 2. **No wrapper constructs.** \`PostgresCluster\` and \`ExtensionDatabase\` are the \`ApiObject\`s themselves (2
    constructs per pair, like raw). cdk8s' \`ApiObject[Symbol.hasInstance]\` answers true for every ApiObject, so
    both classes answer \`instanceof\` by a brand of their own.
@@ -525,21 +524,22 @@ Profiled first (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs
    that changes values makes them render the object instead), so each chart is rendered once, by \`app.synth()\`.
 4. **Shared work for shared images.** A Database's extension plan (expansion, checks, dependency order) is
    memoized per combination of (immutable, shared) images; clusters that mount the same images share one frozen
-   \`spec.postgresql.extensions\` list, and each shared list is serialized once. Construction of 1000 pairs went
-   from about 110 to 50 ms; retained heap per pair from 5.0 to 3.4 KB (raw ApiObjects: 3.5 KB).
+   \`spec.postgresql.extensions\` list, and each shared list is serialized once. Construction of 1000 pairs: about 50
+   ms with this, 110 without; retained heap per pair 3.4 KB, 5.0 without (raw ApiObjects: 3.5 KB).
 5. **\`yaml\` is loaded on first use** (reading a manifest, writing a kind config), not by the entry points.
 6. **Pulumi without the closure serializer.** When the program can \`require\` the package's provider module by
-   name, \`PostgresExtensions\` writes that \`require\` itself (what Pulumi's serializer would write) instead of
-   starting the serializer, whose V8 inspector session cost about 170 ms per program. From source it still
-   serializes by value.
+   name, \`PostgresExtensions\` writes that \`require\` itself (what Pulumi's serializer would write) rather than
+   starting the serializer, whose V8 inspector session costs about 170 ms per program. From source it serializes
+   by value.
 7. **A create in one round trip.** On a database that has none of the extensions yet, the provider sends the
    lock, a guard and every \`CREATE EXTENSION\` in one message; the guard checks in the database what the plan would
    (nothing installed, versions available, requirements earlier in the list, schemas exist) before anything runs,
-   and hands over to the two-round-trip plan when anything differs. 50 extensions over the 5 ms proxy: 1.37 -> ~1.2.
+   and hands over to the two-round-trip plan when anything differs. 50 extensions over the 5 ms proxy: about 1.2
+   with it, 1.37 without.
 8. **No generated cdk8s classes at load.** Image catalogs are plain ApiObjects with their spec serialized once,
    like clusters and databases, so \`imports/postgresql.cnpg.io\` (the generated ApiObject classes) is not loaded.
-9. **Construction, second pass** (the construction rows were added this round and showed 3.3x). Profiled
-   allocation as well as time (\`HeapProfiler\` sampling): the library allocated 19 KB a pair against raw's 4.8.
+9. **Construction shares what repeats.** Without the items below the library allocates 19 KB a pair against raw's
+   4.8 (construction 3.3x raw).
    - A cluster whose props, name aside, are the same plain data as one of the last 8 clusters checked clean
      shares that cluster's checked model and, in cdk8s, one serialized wire spec; only its name is checked (the
      same problem a full build gives). The comparison allocates nothing and keeps key order (the spec keeps the
@@ -549,11 +549,42 @@ Profiled first (\`node --cpu-prof\` on construction and synth at 1000-5000 pairs
    - The image steps (image checks, the images' parameters, preload libraries) are shared per operand image and
      combination of images, like a Database's plan.
    - Checks that find nothing allocate nothing (runtime types, known keys, operator features, problem lists).
-   - The generated serializers (\`npm run import\`) assign only the defined fields, in the generated order, instead
-     of building an object of every field (60 for ClusterSpec) and filtering it.
-   Construction of 1000 pairs: 43 -> about 23 ms (raw 12-13) when clusters repeat, 42 -> about 31 ms when every
-   cluster differs; allocation 19.3 -> 6.7 MB. Whole process at 5000 pairs: 1.16-1.17 CPU (two runs earlier the
-   same day) -> about 1.03.
+   - The generated serializers (\`npm run import\`) assign only the defined fields, in the generated order, rather
+     than building an object of every field (60 for ClusterSpec) and filtering it.
+   Construction of 1000 pairs with these: about 23 ms (43 without; raw 12-13) when clusters repeat, about 31 ms (42
+   without) when every cluster differs; allocation 6.7 MB (19.3 without). Whole process at 5000 pairs: about 1.03
+   CPU (1.16-1.17 without).
+
+Not reached, in one of its two cases: **construction within 2x of raw**. Where clusters repeat (the first
+construction row: the bench's 1000 clusters differ only by name) it is about 2x; where every cluster differs
+(the second row) about 2.5x. Raw builds two ApiObjects from literal JSON (12-13 us a pair); the library checks
+every prop against CNPG's rules, builds the model and serializes both specs, and V8 first has to warm up a code
+path raw does not have (the first 100 pairs cost about 10 ms against raw's 1): at 5000 pairs, measured
+separately the same day (7 fresh processes each), the all-different case is 2.05x (128 against 62 ms) and the
+repeating one 1.47x, so what exceeds 2x at 1000 pairs is mostly that warm-up. Profiled at the end, the largest
+allocations of the all-different case are cdk8s' own (ApiObject, Node, Construct: raw pays them too), then the
+Database and Cluster builders' results; no single cost is left to remove. The whole-process rows, where
+construction is 5-8% of the time, meet their goal with room.
+
+Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.3x of \`require('cdk8s')\`. The
+row's note gives this package's own part with cdk8s already loaded: about 12 ms for 38 compiled files, of which
+V8's compiling of them is the largest share (profiled: \`wrapSafe\`), then resolving and reading 38 files; the
+generated serializers are 3–3.5 ms of it. 1.1x leaves about 3 ms. What each way there measures
+(own part, medians of 11–15 fresh processes, same machine, 2026-11-25; prototypes, not shipped):
+
+| own part of \`require('cnpg-constructs/cdk8s')\` | ms | ratio it gives |
+|---|---|---|
+| tsc's files (what the package ships) | 12.3 | 1.3–1.4x |
+| esbuild bundle from the TypeScript, one shared core file (no second copy of the classes) | 7.0–8.3 | ~1.25x |
+| same, serializers loaded on first synth (moved, not saved) | 6.9–7.0 | ~1.2x |
+| same, plus a V8 code cache (\`vm.Script\` \`cachedData\`; the measuring hook itself adds ~2 ms) | 5.4 | ~1.15x |
+
+So 1.1x needs all three, and the third means a library that writes compiled code to disk on \`require\` and
+later runs it from there (Node 20 has no \`module.enableCompileCache\`; Node 22's is enabled by the application,
+not by a library, for that reason) or ships V8-version-bound bytecode in the package. That is a product decision,
+not a performance fix; the package ships neither it nor the bundle alone (4–5 ms per process, at the cost of stack
+traces into one 160 KB file instead of the library's modules). Lazy-loading core would only move the cost to the first construct:
+the whole-process rows above are what a synth pays, and they meet their goals.
 
 ## Every check in app.synth()
 
@@ -583,37 +614,6 @@ keeps them cheap:
 What is left is the walk itself over the 1000 Databases (each has its own \`spec.cluster.name\`) and the admission
 rules: most of the admission share is the plain-YAML set rule (\`lib/core/yaml-checks.ts\`), which builds a set of
 the 46 base-image extensions and looks up the catalog once per Database.
-
-Not reached, in one of its two cases: **construction within 2x of raw**. Where clusters repeat (the first
-construction row: the bench's 1000 clusters differ only by name) it is about 2x; where every cluster differs
-(the second row) about 2.5x. Raw builds two ApiObjects from literal JSON (12-13 us a pair); the library checks
-every prop against CNPG's rules, builds the model and serializes both specs, and V8 first has to warm up a code
-path raw does not have (the first 100 pairs cost about 10 ms against raw's 1): at 5000 pairs, measured
-separately the same day (7 fresh processes each), the all-different case is 2.05x (128 against 62 ms) and the
-repeating one 1.47x, so what exceeds 2x at 1000 pairs is mostly that warm-up. Profiled at the end, the largest
-allocations of the all-different case are cdk8s' own (ApiObject, Node, Construct: raw pays them too), then the
-Database and Cluster builders' results; no single cost is left to remove. The whole-process rows, where
-construction is 5-8% of the time, meet their goal with room.
-
-Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.3x of \`require('cdk8s')\`. The
-row's note gives this package's own part with cdk8s already loaded: about 12 ms for 38 compiled files, of which
-V8's compiling of them is the largest share (profiled: \`wrapSafe\`), then resolving and reading 38 files; the
-generated serializers are 3–3.5 ms of it. 1.1x leaves about 3 ms. What each way there was measured to give
-(own part, medians of 11–15 fresh processes, same machine, 2026-11-25; prototypes, not shipped):
-
-| own part of \`require('cnpg-constructs/cdk8s')\` | ms | ratio it gives |
-|---|---|---|
-| today: tsc's files | 12.3 | 1.3–1.4x |
-| esbuild bundle from the TypeScript, one shared core file (no second copy of the classes) | 7.0–8.3 | ~1.25x |
-| same, serializers loaded on first synth (moved, not saved) | 6.9–7.0 | ~1.2x |
-| same, plus a V8 code cache (\`vm.Script\` \`cachedData\`; the measuring hook itself adds ~2 ms) | 5.4 | ~1.15x |
-
-So 1.1x needs all three, and the third means a library that writes compiled code to disk on \`require\` and
-later runs it from there (Node 20 has no \`module.enableCompileCache\`; Node 22's is enabled by the application,
-not by a library, for that reason) or ships V8-version-bound bytecode in the package. That is a product decision,
-not a performance fix; it was left out, and so was the bundle alone (4–5 ms per process, at the cost of stack traces
-into one 160 KB file instead of our modules). Lazy-loading core would only move the cost to the first construct:
-the whole-process rows above are what a synth pays, and they meet their goals.
 `;
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs', 'BENCHMARKS.md'), doc);
