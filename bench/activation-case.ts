@@ -5,7 +5,7 @@
 // counting round trips to the server (queries sent by the client).
 import * as net from 'node:net';
 import { Client } from 'pg';
-import { postgresExtensionsProvider as provider } from '../lib/pulumi';
+import { postgresExtensionsProvider as provider } from '../lib/pulumi/postgres-extensions';
 import { startPostgres } from '../test/support/pg';
 
 const runs = Number(process.argv[2] ?? 7);

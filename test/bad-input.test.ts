@@ -11,7 +11,6 @@ import {
   ExtensionDatabase,
   ExtensionImage,
   type ExtensionImageProps,
-  FINDING_CODE_PATTERN,
   KindConfig,
   type KindConfigConstructProps,
   type OperatorProps,
@@ -19,7 +18,8 @@ import {
   type PostgresClusterProps,
   synthesize,
 } from '../lib/cdk8s';
-import { _checkInputs } from '../lib/pulumi/provider';
+import { FINDING_CODE_PATTERN } from '../lib/core/findings';
+import { check } from '../lib/pulumi/provider';
 import { extensionsIn, freshDatabase, startProviderFixture } from './support/fixtures';
 import type { PgServer } from './support/pg';
 import type { Props, ProviderHost } from './support/provider-host';
@@ -928,7 +928,7 @@ test('the table has at least 40 bad inputs over all six entry points', () => {
 
 test.each(rows)('%s', async (_title, row, where, value, fix) => {
   if (row.kind === 'check') {
-    const failures = _checkInputs(row.inputs);
+    const failures = (await check({}, row.inputs)).failures ?? [];
     const f = failures.find((x) => x.property === where);
     if (!f) throw new Error(`no failure for ${where}: ${JSON.stringify(failures)}`);
     expect(f.reason).toContain(value);

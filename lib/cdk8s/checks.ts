@@ -12,16 +12,16 @@ import { ApiObject, type App, ImplicitTokenResolver, type JsonPatch, LazyResolve
 import type { Construct, IConstruct } from 'constructs';
 import {
   admissionFindings,
-  crdProblems,
   DEFAULT_OPERATOR_VERSION,
   type Finding,
   formatProblem,
-  hasCrdFor,
   isError,
   type KubeObject,
   OperatorManifest,
   validateObject,
 } from '../core';
+import { crdProblems } from '../core/validator';
+import { hasCrdFor } from '../core/crds';
 import { ImageLockResolver } from './image-lock';
 import { type Claim, duplicateClaims } from './uniqueness';
 

@@ -62,18 +62,25 @@ export class ImportedPostgresCluster extends Construct implements IPostgresClust
     this.roleSecrets = options.roleSecrets ?? {};
   }
 
+  /** The name of the `Cluster`. */
   public get name(): string {
     return this.reference.name;
   }
 
+  /** The namespace of the `Cluster` (undefined: the namespace the objects are applied in). */
   public get namespace(): string | undefined {
     return this.reference.namespace;
   }
 
+  /** The Services CNPG creates for the cluster (`<name>-rw`, `-ro`, `-r`). */
   public get endpoints(): ClusterEndpoints {
     return clusterEndpoints(this.reference);
   }
 
+  /**
+   * The credentials of `user`: a role of `roleSecrets` (its basic-auth Secret), or `app` and `superuser` with the
+   * secrets CNPG names by default (`<name>-app`, `<name>-superuser`); throws naming the construct for any other user.
+   */
   public credentials(user: string): Credentials<CnpgSecretKey | BasicAuthKey> {
     const secret = this.roleSecrets[user];
     return secret ? roleCredentials(this.reference, user, secret) : requireClusterCredentials(this.node.path, this.reference, user);

@@ -1,5 +1,5 @@
 import { type ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { CLUSTER_SCOPED_KINDS } from '../core';
+import { CLUSTER_SCOPED_KINDS } from '../core/operator';
 
 /**
  * cdk8s stamps the chart's namespace on every object without one; a cluster-scoped object must have none

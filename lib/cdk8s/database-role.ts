@@ -32,6 +32,7 @@ export class DatabaseRole extends BuiltApiObject {
     return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[DATABASE_ROLE_BRAND] === true;
   }
 
+  /** The validated model. */
   public readonly model: DatabaseRoleModel;
 
   constructor(scope: Construct, id: string, props: DatabaseRoleConstructProps) {

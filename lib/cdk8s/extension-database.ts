@@ -1,6 +1,7 @@
 import { type ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest, databasePropOf } from '../core';
+import { buildDatabase, type ClusterModel, type DatabaseModel, type DatabaseProps, databaseManifest } from '../core';
+import { databasePropOf } from '../core/manifests';
 import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
 import { ImportedPostgresCluster, type IPostgresCluster } from './cluster-reference';
 import { PostgresCluster } from './postgres-cluster';
@@ -31,6 +32,7 @@ export class ExtensionDatabase extends BuiltApiObject {
     return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[EXTENSIONDATABASE_BRAND] === true;
   }
 
+  /** The validated model (spec, object name, the SQL extensions in creation order). */
   public readonly model: DatabaseModel;
 
   constructor(scope: Construct, id: string, props: ExtensionDatabaseProps) {

@@ -4,13 +4,13 @@ import { ApiObject } from 'cdk8s';
 import {
   buildImageCatalog,
   type CheckedCatalogReference,
-  catalogReference,
   type ImageCatalogKind,
   type ImageCatalogModel,
   type ImageCatalogProps,
   imageCatalogManifest,
-  imageCatalogPropOf,
 } from '../core';
+import { catalogReference } from '../core/image-catalog';
+import { imageCatalogPropOf } from '../core/manifests';
 import { type CheckedKind, registerChecks } from './checks';
 
 export type { ImageCatalogProps } from '../core';

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { IResolver, ResolutionContext } from 'cdk8s';
 import { IMAGE_FIELDS, IMAGE_LOCK_FILE, ImageLock } from '../core/image-lock';
 
+/** Props of {@link ImageLockResolver}. */
 export interface ImageLockResolverProps {
   /**
    * The lock file (written by `cnpg-constructs images lock`).
@@ -33,6 +34,7 @@ export class ImageLockResolver implements IResolver {
     this.lock = props.lock ?? ImageLock.loadIfPresent(path.resolve(props.file ?? IMAGE_LOCK_FILE));
   }
 
+  /** Replaces an image reference the lock holds by its pinned form (cdk8s calls it for every value it writes). */
   public resolve(context: ResolutionContext): void {
     if (!this.lock || typeof context.value !== 'string') return;
     if (!IMAGE_FIELDS.has(context.key[context.key.length - 1])) return;

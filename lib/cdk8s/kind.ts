@@ -26,6 +26,7 @@ export interface KindConfigConstructProps extends Omit<KindConfigProps, 'imageVo
  * synthesizes).
  */
 export class KindConfig extends Construct {
+  /** The file `synthesize` writes into the output directory (`fileName`, default `kind-config.yaml`). */
   public readonly fileName: string;
 
   constructor(

@@ -27,6 +27,7 @@ export class PodMonitor extends BuiltApiObject {
     return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[POD_MONITOR_BRAND] === true;
   }
 
+  /** The validated model. */
   public readonly model: PodMonitorModel;
 
   constructor(scope: Construct, id: string, props: PodMonitorConstructProps) {
@@ -86,6 +87,7 @@ export class PostgresAlertRules extends BuiltApiObject {
     return o !== null && typeof o === 'object' && (o as Record<symbol, unknown>)[ALERT_RULES_BRAND] === true;
   }
 
+  /** The validated model. */
   public readonly model: AlertRulesModel;
 
   constructor(scope: Construct, id: string, props: PostgresAlertRulesProps) {

@@ -2,6 +2,8 @@
  * cnpg-constructs for cdk8s-plus-30: the endpoints and secrets of clusters, poolers and roles as `kplus.EnvValue`s and
  * `kplus.ISecret`s. A separate entry point (`cnpg-constructs/cdk8s-plus`), so that `cnpg-constructs/cdk8s` does not
  * need cdk8s-plus-30; loads cdk8s, constructs and cdk8s-plus-30, never @pulumi/*.
+ *
+ * @module cnpg-constructs/cdk8s-plus
  */
 import { assertPeersInstalled } from '../core/peers';
 

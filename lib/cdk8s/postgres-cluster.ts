@@ -9,11 +9,11 @@ import {
   type Credentials,
   clusterEndpoints,
   clusterManifest,
-  clusterObjectNames,
-  clusterPropOf,
   type PostgresClusterProps,
-  requireClusterCredentials,
 } from '../core';
+import { clusterObjectNames } from '../core/names';
+import { clusterPropOf } from '../core/manifests';
+import { requireClusterCredentials } from '../core/serving/endpoints';
 import { type ClusterImportOptions, ImportedPostgresCluster, type IPostgresCluster } from './cluster-reference';
 import { BuiltApiObject, type CheckedKind, registerChecks } from './checks';
 import { CnpgOperator } from './operator';
@@ -105,6 +105,7 @@ export class PostgresCluster extends BuiltApiObject implements IPostgresCluster 
     return this;
   }
 
+  /** The namespace of the `Cluster` (the chart's when not given; undefined when neither is set). */
   public get namespace(): string | undefined {
     return this.model.namespace;
   }

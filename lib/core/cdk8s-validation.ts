@@ -55,6 +55,7 @@ export interface CnpgValidationProperties {
 export class CnpgValidation {
   constructor(private readonly properties: CnpgValidationProperties = {}) {}
 
+  /** Validates the manifests of `context` and reports each violation to it (cdk8s-cli calls it after synth). */
   public async validate(context: Cdk8sValidationContext): Promise<void> {
     const p = this.properties;
     const file = p.manifest ?? (p.manifestIfPresent && fs.existsSync(p.manifestIfPresent) ? p.manifestIfPresent : undefined);

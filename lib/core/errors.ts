@@ -33,6 +33,7 @@ export function formatValue(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
+/** A problem as one line: `field: message (got value). Fix: fix` (the value is left out when the problem hides it). */
 export function formatProblem(p: Problem): string {
   // `value` absent: not to be shown (secrets); present but undefined: the user did not set it.
   const got = !('value' in p) ? '' : p.value === undefined ? ' (not set)' : ` (got ${formatValue(p.value)})`;

@@ -59,8 +59,13 @@ export const CNPG_REGISTRY = 'ghcr.io/cloudnative-pg';
 
 /** Debian releases the official extension images are built for. */
 export const EXTENSION_IMAGE_DISTROS = ['trixie', 'bookworm'] as const;
+/** A Debian release of {@link EXTENSION_IMAGE_DISTROS}. */
 export type Distro = (typeof EXTENSION_IMAGE_DISTROS)[number];
 
+/**
+ * CNPG's official extension images the factories of {@link ExtensionImage} know, by CNPG extension name: image name,
+ * SQL extensions and their `requires`, preload libraries, `ld_library_path`, parameters, known versions.
+ */
 export const CATALOG: Readonly<Record<string, CatalogImage>> = {
   pgvector: {
     name: 'pgvector',

@@ -39,6 +39,7 @@ export interface ImageCatalogProps {
   readonly componentImages?: Readonly<Record<string, string>>;
 }
 
+/** The two catalog kinds: namespaced (`ImageCatalog`) and cluster-scoped (`ClusterImageCatalog`). */
 export type ImageCatalogKind = 'ImageCatalog' | 'ClusterImageCatalog';
 
 /** A validated catalog. */
@@ -53,6 +54,10 @@ export interface ImageCatalogModel {
 const CATALOG_KEYS = keysOf<ImageCatalogProps>()({ name: true, namespace: true, images: true, componentImages: true });
 const ENTRY_KEYS = keysOf<CatalogImageEntry>()({ major: true, image: true, extensions: true });
 
+/**
+ * Checks a catalog's props (throwing a {@link CnpgValidationError} naming `path` with every problem) and builds its
+ * model; `defaultName` is the name when `props.name` is not set, `frontEndKeys` the props a front end adds.
+ */
 export function buildImageCatalog(
   path: string,
   defaultName: string,

@@ -7,16 +7,21 @@ import * as path from 'node:path';
 import { parseImageReference } from './image-ref';
 import { isPlainObject } from './runtime-types';
 
+/** The lock file's default name, in the working directory. */
 export const IMAGE_LOCK_FILE = 'cnpg-images.lock.json';
 export const IMAGE_LOCK_VERSION = 1;
 
+/** What one locked reference resolved to. */
 export interface ImageLockEntry {
   /** Digest of what the reference pointed at (an index for multi-platform images). */
   readonly digest: string;
+  /** Media type of what the digest names (an image manifest or an index). */
   readonly mediaType?: string;
 }
 
+/** The JSON of `cnpg-images.lock.json`. */
 export interface ImageLockFile {
+  /** The format's version. */
   readonly lockfileVersion: number;
   /** Reference as written (without digest) -> what it resolved to. */
   readonly images: Readonly<Record<string, ImageLockEntry>>;
@@ -42,6 +47,7 @@ export class ImageLock {
     return fs.existsSync(file) ? ImageLock.load(file) : undefined;
   }
 
+  /** A lock from parsed JSON, checked like a file (`origin` names it in errors). */
   public static fromJson(data: unknown, origin = '(in memory)'): ImageLock {
     return new ImageLock(ImageLock.check(data, origin), origin);
   }
@@ -107,6 +113,7 @@ export class ImageLock {
     return Object.keys(this.data.images).length;
   }
 
+  /** The lock file's text: references sorted, no timestamps, so that a diff shows only what moved. */
   public toJson(): string {
     const images = Object.fromEntries(Object.entries(this.data.images).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     return `${JSON.stringify({ lockfileVersion: IMAGE_LOCK_VERSION, images }, null, 2)}\n`;

@@ -125,6 +125,10 @@ const KIND_TYPES: Readonly<Record<string, RuntimeType>> = {
   imageVolumes: 'boolean',
 };
 
+/**
+ * Checks the props (throwing a {@link CnpgValidationError} naming `path` with every problem) and builds the kind
+ * config: the node image of the Kubernetes version for the kind release, the `ImageVolume` gate where it is needed.
+ */
 export function buildKindConfig(path: string, props: KindConfigProps = {}): KindClusterConfig {
   throwIfProblems(path, 'KindConfig', checkRuntimeTypes('', props, KIND_TYPES));
   const problems: Problem[] = [...checkKnownKeys('', props, KIND_KEYS)];

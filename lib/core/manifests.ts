@@ -60,7 +60,7 @@ function wireWithSharedExtensions(spec: ClusterSpec): Record<string, unknown> {
   return wire;
 }
 
-/** `spec` of a Database as CNPG reads it, via the generated serializer (`shared`: see {@link clusterSpecToWire}). */
+/** `spec` of a Database as CNPG reads it, via the generated serializer (`shared`: frozen parts of the spec may be shared with other objects). */
 export function databaseSpecToWire(spec: DatabaseSpec, shared = false): Record<string, unknown> {
   const exts = spec.extensions;
   if (!shared || !exts || !Object.isFrozen(exts)) return toJson_DatabaseSpec(spec) ?? {};
@@ -86,7 +86,7 @@ function metadata(
 /** `metadata` of an emitted object: name, namespace, labels, annotations, each only when set. @internal */
 export const objectMetadata = metadata;
 
-/** The complete `Cluster` object, as plain JSON (`shared`: see {@link clusterSpecToWire}). */
+/** The complete `Cluster` object, as plain JSON (`shared`: frozen parts of the spec may be shared with other objects). */
 export function clusterManifest(model: ClusterModel, shared = false): KubeObject {
   return {
     apiVersion: CNPG_API_VERSION,
@@ -96,7 +96,7 @@ export function clusterManifest(model: ClusterModel, shared = false): KubeObject
   };
 }
 
-/** The complete `Database` object, as plain JSON (`shared`: see {@link clusterSpecToWire}). */
+/** The complete `Database` object, as plain JSON (`shared`: frozen parts of the spec may be shared with other objects). */
 export function databaseManifest(model: DatabaseModel, shared = false): KubeObject {
   return {
     apiVersion: CNPG_API_VERSION,

@@ -73,6 +73,7 @@ function waysOut(version: string): string {
   );
 }
 
+/** Options of {@link OperatorManifest.release} and {@link OperatorManifest.load}: the expected hash and the cache. */
 export interface ReleaseOptions {
   /**
    * Expected sha256 of the manifest, for a release this library does not know.

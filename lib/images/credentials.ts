@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+/** Credentials for one registry, from a Docker config file or a credential helper. */
 export interface RegistryCredentials {
   readonly username?: string;
   readonly password?: string;

@@ -3,6 +3,7 @@
 // by running `ldd` (which executes code of the image and needs the image's architecture).
 import * as fs from 'node:fs';
 
+/** What the dynamic section of an ELF file says: its class, machine, `DT_NEEDED` libraries, `DT_SONAME` and `DT_RUNPATH`. */
 export interface ElfDynamicInfo {
   readonly class: 32 | 64;
   /** e_machine: 62 x86-64, 183 AArch64, ... */

@@ -20,6 +20,7 @@ export interface LoadedModule extends ModuleReference {
   readonly code?: string;
 }
 
+/** An install or update script of an extension, and the modules it loads. */
 export interface ExtensionScript {
   /** File name in the script directory. */
   readonly file: string;
@@ -36,6 +37,7 @@ export interface SecondaryControl {
   readonly modulePathname?: string;
 }
 
+/** An extension of an image, as its control file and scripts describe it. */
 export interface ImageExtension {
   readonly name: string;
   /** The control file, relative to the image root. */

@@ -23,6 +23,7 @@ export function mountNameFor(reference: string, name?: string): string {
   return (remoteReference(reference).repository.split('/').pop() ?? 'ext').replace(/[^a-z0-9_-]/g, '-');
 }
 
+/** The inspection of an image from a registry: what it holds, and the digest, platform and layers it was read from. */
 export interface ImageReport extends ImageInspection {
   readonly reference: string;
   /** What the reference points at (index or manifest): pin to this. */
@@ -38,6 +39,7 @@ export interface ImageReport extends ImageInspection {
   readonly root?: string;
 }
 
+/** Options of {@link inspectImage}: the pull and the inspection. */
 export interface InspectImageOptions extends PullOptions, InspectOptions {
   /**
    * Keep the unpacked image in this directory (for `images test`); else a temporary one is removed.

@@ -9,6 +9,7 @@ import { readElfFile } from './elf';
 import { listDir } from './inspect-extensions';
 import type { OperandProvides } from './operand';
 
+/** A shared object of an image, with the libraries it needs and those nothing provides. */
 export interface ImageLibrary {
   /** Relative to the image root. */
   readonly file: string;

@@ -43,6 +43,7 @@ export interface OperandSummary {
   readonly libraries: number;
 }
 
+/** What an unpacked image holds, read the way CNPG mounts it and PostgreSQL 18 reads it. */
 export interface ImageInspection {
   readonly paths: Required<MountPaths>;
   /** Where the image is mounted: `/extensions/<name>`. */
@@ -57,6 +58,7 @@ export interface ImageInspection {
   readonly findings: readonly Finding[];
 }
 
+/** Options of {@link inspectImageDir}. */
 export interface InspectOptions extends MountPaths {
   /**
    * CNPG extension name the image is mounted as (at /extensions/<name>).

@@ -9,6 +9,7 @@ import { mapLimit } from './pull';
 import { withoutDigest } from './reference';
 import { type RegistryClient, RegistryError } from './registry';
 
+/** One image reference of the objects, and the digest it resolved to. */
 export interface LockedReference {
   /** The reference as the objects write it, without digest. */
   readonly reference: string;
@@ -30,6 +31,7 @@ function lockProblem(u: Use, code: string, message: string, fix: string): LockPr
   return { code, where: u.ref, field: u.usedAt.join('; '), reference: u.ref, usedAt: u.usedAt, message, fix };
 }
 
+/** The result of {@link lockReferences}: the new lock, every reference, and the problems found. */
 export interface LockResult {
   readonly lock: ImageLock;
   readonly references: readonly LockedReference[];
@@ -61,6 +63,7 @@ export function collectReferences(objects: readonly { readonly object: unknown; 
   return [...uses.values()].sort((a, b) => (a.ref < b.ref ? -1 : 1));
 }
 
+/** Options of {@link lockReferences}. */
 export interface LockOptions {
   readonly client: RegistryClient;
   /** The lock to check against (`--check`) or to update. */

@@ -13,6 +13,7 @@
 import * as net from 'node:net';
 import * as url from 'node:url';
 
+/** The proxy settings of the environment (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`), as Go reads them. */
 export interface ProxyEnvironment {
   readonly httpProxy?: string;
   readonly httpsProxy?: string;

@@ -5,12 +5,14 @@ import { BlobFeed } from './blob-feed';
 import { RegistryClient, type RegistryClientOptions, type ResolvedImage } from './registry';
 import { type UnpackLimits, UnsafeLayerError, unpackLayers } from './unpack';
 
+/** Options of {@link pullImage}: the registry client and the unpack limits. */
 export interface PullOptions extends UnpackLimits {
   /** A client to reuse (tokens, cache); else one is made from `registry`. */
   readonly client?: RegistryClient;
   readonly registry?: RegistryClientOptions;
 }
 
+/** An image pulled and unpacked into a directory. */
 export interface PulledImage {
   readonly image: ResolvedImage;
   /** The unpacked root filesystem. */

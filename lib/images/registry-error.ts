@@ -3,6 +3,7 @@
 import type { Finding } from '../core/findings';
 import { printable } from './format';
 
+/** What a {@link RegistryError} is about. */
 export interface RegistryErrorDetails {
   /** The image reference the request was for. */
   readonly reference: string;
@@ -27,7 +28,9 @@ export class RegistryError extends Error {
   public readonly detail: string;
   /** What to do, when there is something to do. */
   public readonly fix?: string;
+  /** The HTTP status the registry answered, when it answered. */
   public readonly status?: number;
+  /** Whether the registry could not be reached at all. */
   public readonly unreachable: boolean;
   /** The network error's code, when the registry could not be reached. */
   public readonly networkCode?: string;

@@ -20,6 +20,7 @@ export { hashFile } from './digest';
 export type { ProxyEnvironment } from './proxy';
 export { RegistryError, type RegistryErrorDetails } from './registry-error';
 
+/** The manifest and index media types the client accepts (OCI and Docker). */
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -37,12 +38,14 @@ export interface Descriptor {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** An OCI platform: `os/architecture[/variant]`. */
 export interface Platform {
   readonly os: string;
   readonly architecture: string;
   readonly variant?: string;
 }
 
+/** An image manifest (image-spec manifest.md): the config and the layers. */
 export interface ImageManifest {
   readonly schemaVersion: number;
   readonly mediaType?: string;
@@ -74,11 +77,13 @@ export interface ResolvedImage {
   readonly platforms: readonly Platform[];
 }
 
+/** What the client reports as it works: a manifest resolved, a blob fetched (or found in the cache), download progress. */
 export type RegistryEvent =
   | { readonly type: 'manifest'; readonly reference: string; readonly digest: string }
   | { readonly type: 'blob'; readonly digest: string; readonly size: number; readonly cached: boolean }
   | { readonly type: 'progress'; readonly digest: string; readonly received: number; readonly size: number };
 
+/** Options of {@link RegistryClient}. */
 export interface RegistryClientOptions {
   /**
    * Platform to pick from an index.
@@ -124,6 +129,7 @@ export interface RegistryClientOptions {
   readonly onEvent?: (e: RegistryEvent) => void;
 }
 
+/** The platform picked from an index when none is given: `linux/amd64`. */
 export const DEFAULT_PLATFORM: Platform = { os: 'linux', architecture: 'amd64' };
 const MiB = 1024 * 1024;
 
@@ -147,6 +153,7 @@ function platformText(p: Platform): string {
   return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
 }
 
+/** Parses `os/architecture[/variant]` (`linux/arm64`); throws for anything else. */
 export function parsePlatform(text: string): Platform {
   const [os, architecture, variant, ...rest] = text.split('/');
   if (!os || !architecture || rest.length > 0)
@@ -159,6 +166,7 @@ export class RegistryClient {
   private readonly platform: Platform;
   private readonly insecure: ReadonlySet<string>;
   private readonly credentials: CredentialLookup;
+  /** The verified-blob cache directory of this client. */
   public readonly cacheDir: string;
   private readonly maxManifestBytes: number;
   private readonly maxBlobBytes: number;

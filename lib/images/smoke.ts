@@ -21,6 +21,7 @@ import { findPostgresBinaries, probeNetworkIsolation, runServerCommand, type San
 
 export { findPostgresBinaries, type Sandbox } from './smoke-server';
 
+/** An image of a smoke test, mounted as CNPG mounts it. */
 export interface SmokeImage extends MountPaths {
   readonly reference: string;
   /**
@@ -32,6 +33,7 @@ export interface SmokeImage extends MountPaths {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** One step of a smoke test: the server start, or a create, update or drop of one extension. */
 export interface SmokeStep {
   readonly phase: 'server' | 'create' | 'update' | 'drop';
   readonly extension?: string;
@@ -41,6 +43,7 @@ export interface SmokeStep {
   readonly detail?: string;
 }
 
+/** The result of {@link smokeTest}: the images, the server, and each step with its outcome. */
 export interface SmokeReport {
   readonly images: readonly ImageReport[];
   readonly server: { readonly bin: string; readonly version: string; readonly runAs?: string };
@@ -54,6 +57,7 @@ export interface SmokeReport {
   readonly skipped: number;
 }
 
+/** Options of {@link smokeTest}. */
 export interface SmokeOptions extends InspectImageOptions {
   /**
    * Directory with `initdb`, `pg_ctl` and `postgres` of PostgreSQL 18.

@@ -21,6 +21,7 @@ import { Parser, type ReadEntry } from 'tar';
 import type { Finding } from '../core/findings';
 import { DEFAULT_MAX_ZSTD_WINDOW, ZstdLimitError, zstdDecompress } from './zstd';
 
+/** Limits of an unpack, against layers that would fill the disk. */
 export interface UnpackLimits {
   /**
    * Most bytes all layers may unpack to.
@@ -39,6 +40,7 @@ export interface UnpackLimits {
   readonly maxZstdWindowBytes?: number;
 }
 
+/** A layer to unpack: its compressed bytes (a file or a stream), media type and digests. */
 export interface LayerSource {
   /** The compressed layer as a file. */
   readonly file?: string;
@@ -67,6 +69,7 @@ export class UnsafeLayerError extends Error {
   }
 }
 
+/** What an unpack wrote. */
 export interface UnpackResult {
   readonly entries: number;
   readonly bytes: number;

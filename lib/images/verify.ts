@@ -21,6 +21,7 @@ import { type ClusterUse, clusterUses, type MountedImage, type VerifyFinding } f
 
 export { clusterUses, type MountedImage, type VerifyFinding } from './verify-uses';
 
+/** The result of a verification: the images inspected and the findings. */
 export interface VerifyReport {
   readonly images: readonly ImageReport[];
   readonly findings: readonly VerifyFinding[];
@@ -31,6 +32,7 @@ export interface VerifyReport {
   readonly unreachable: readonly string[];
 }
 
+/** Options of {@link verifyObjects} and {@link verifyExtensionImages}. */
 export interface VerifyOptions extends InspectImageOptions {
   /**
    * The operand image to measure for every cluster, or `built-in` for the built-in lists.

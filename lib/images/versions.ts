@@ -4,6 +4,7 @@
 // find_install_path (CREATE EXTENSION of a version without an install script: the shortest update path from an
 // installable version, not through another installable version, ties to the start version last in strcmp order).
 
+/** The install and update scripts of one extension. */
 export interface ScriptSet {
   /** Versions with an install script `<name>--<v>.sql`, in {@link compareVersions} order. */
   readonly installScripts: readonly string[];

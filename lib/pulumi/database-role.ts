@@ -5,12 +5,12 @@ import {
   buildDatabaseRole,
   type ClientCertificateKey,
   type Credentials,
-  isClusterModel,
   type DatabaseRoleModel,
   type DatabaseRoleProps,
   databaseRoleManifest,
-  requireDatabaseRoleCredentials,
 } from '../core';
+import { isClusterModel } from '../core/serving/common';
+import { requireDatabaseRoleCredentials } from '../core/serving/database-role';
 import { promptOrUndefined } from './inputs';
 import { awaited, checkAgainstCrds, customResource, namespaceInput, validated } from './kube';
 import { withNamespace } from './pooler';
@@ -34,6 +34,7 @@ export interface DatabaseRoleArgs extends Omit<DatabaseRoleProps, 'namespace'> {
  * Type token `cnpg-constructs:index:DatabaseRole`.
  */
 export class DatabaseRole extends pulumi.ComponentResource {
+  /** The validated model (as on the cdk8s construct). */
   public readonly model: DatabaseRoleModel;
   /** The `DatabaseRole` custom resource. */
   public readonly role: k8s.apiextensions.CustomResource;

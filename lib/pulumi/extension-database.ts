@@ -7,9 +7,9 @@ import {
   type DatabaseProps,
   clusterManifest,
   databaseManifest,
-  databasePropOf,
   type Problem,
 } from '../core';
+import { databasePropOf } from '../core/manifests';
 import { isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
 import { namespaceInput, customResource, awaited, checkAgainstCrds, CnpgResourceError, validated } from './kube';

@@ -3,13 +3,13 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   buildImageCatalog,
   type CheckedCatalogReference,
-  catalogReference,
   CnpgValidationError,
   type ImageCatalogKind,
   type ImageCatalogModel,
   type ImageCatalogProps,
   imageCatalogManifest,
 } from '../core';
+import { catalogReference } from '../core/image-catalog';
 import { isDeferred, promptOrUndefined } from './inputs';
 import { namespaceInput, customResource, validated } from './kube';
 

@@ -1,5 +1,8 @@
 /**
- * cnpg-constructs for Pulumi. Loads @pulumi/pulumi and @pulumi/kubernetes; never cdk8s.
+ * cnpg-constructs for Pulumi: the components over the core, and the core itself. Loads @pulumi/pulumi and
+ * @pulumi/kubernetes; never cdk8s.
+ *
+ * @module cnpg-constructs/pulumi
  */
 import { assertPeersInstalled } from '../core/peers';
 
@@ -14,8 +17,15 @@ export * from './monitoring';
 export * from './operator';
 export { Pooler, type PoolerArgs } from './pooler';
 export * from './postgres-cluster';
-export * from './postgres-extensions';
+export {
+  type ConnectionInfo,
+  type ConnectionInput,
+  type PostgresExtensionInput,
+  PostgresExtensions,
+  type PostgresExtensionsArgs,
+} from './postgres-extensions';
 export * from './backup';
+export type { CascadedDrop, DependentObject, InstalledExtension } from '../core/sql';
 export {
   type ClusterEndpointsOutput,
   type ClusterReferenceArgs,

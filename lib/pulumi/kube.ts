@@ -3,17 +3,16 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   admissionFindings,
   CnpgValidationError,
-  crdProblems,
   type Finding,
   formatProblem,
   isError,
   type KubeObject,
-  checkDnsLabel,
   DEFAULT_OPERATOR_VERSION,
   OperatorManifest,
-  objectId,
   validateObject,
 } from '../core';
+import { crdProblems, objectId } from '../core/validator';
+import { checkDnsLabel } from '../core/names';
 import { checkedWhenKnown, isDeferred } from './inputs';
 
 /** A namespace checked now when known now, else when it resolves. */

@@ -25,7 +25,9 @@ export type PodMonitorArgs = PodMonitorProps &
  * Type token `cnpg-constructs:index:PodMonitor`; its child is `kubernetes:monitoring.coreos.com/v1:PodMonitor`.
  */
 export class PodMonitor extends pulumi.ComponentResource {
+  /** The validated model (as on the cdk8s construct). */
   public readonly model: PodMonitorModel;
+  /** The `PodMonitor` custom resource. */
   public readonly podMonitor: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: PodMonitorArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -64,7 +66,9 @@ export interface PostgresAlertRulesArgs extends AlertRulesProps {
  * Type token `cnpg-constructs:index:PostgresAlertRules`.
  */
 export class PostgresAlertRules extends pulumi.ComponentResource {
+  /** The validated model (as on the cdk8s construct). */
   public readonly model: AlertRulesModel;
+  /** The `PrometheusRule` custom resource. */
   public readonly rules: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: PostgresAlertRulesArgs, opts?: pulumi.ComponentResourceOptions) {

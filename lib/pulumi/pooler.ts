@@ -5,7 +5,6 @@ import {
   buildPooler,
   type ConnectionEnvOptions,
   type Credentials,
-  isClusterModel,
   type EnvVar,
   type KubeObject,
   type PodMonitorProps,
@@ -14,6 +13,7 @@ import {
   podMonitorManifest,
   poolerManifest,
 } from '../core';
+import { isClusterModel } from '../core/serving/common';
 import { isDeferred, promptOrUndefined } from './inputs';
 import { awaited, checkAgainstCrds, customResource, namespaceInput, validated } from './kube';
 import type { PostgresCluster } from './postgres-cluster';
@@ -45,6 +45,7 @@ export function withNamespace(o: KubeObject, namespace: pulumi.Input<string> | u
  * (the same object for the same props), awaited until its phase is `active`. Type token `cnpg-constructs:index:Pooler`.
  */
 export class Pooler extends pulumi.ComponentResource {
+  /** The validated model (as on the cdk8s construct). */
   public readonly model: PoolerModel;
   /** The `Pooler` custom resource. */
   public readonly pooler: k8s.apiextensions.CustomResource;

@@ -7,15 +7,14 @@ import {
   type KubeObject,
   type PostgresClusterProps,
   type StorageProps,
-  checkStorageClass,
-  checkStorageSize,
-  clusterObjectNames,
-  clusterPropOf,
   type BasicAuthKey,
   type CnpgSecretKey,
   type Credentials,
-  requireClusterCredentials,
 } from '../core';
+import { checkStorageClass, checkStorageSize } from '../core/cluster';
+import { clusterObjectNames } from '../core/names';
+import { clusterPropOf } from '../core/manifests';
+import { requireClusterCredentials } from '../core/serving/endpoints';
 import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
 import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';

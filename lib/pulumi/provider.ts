@@ -1,3 +1,9 @@
+/**
+ * The dynamic provider of `PostgresExtensions` (the resource of `cnpg-constructs/pulumi`): Pulumi's
+ * `check`, `diff`, `create`, `update`, `read` and `delete` over one PostgreSQL database.
+ *
+ * @module cnpg-constructs/pulumi/provider
+ */
 // The dynamic provider behind PostgresExtensions: this module's exports ARE the provider
 // (`check`, `diff`, `create`, `update`, `read`, `delete`), and the package exports it as
 // `cnpg-constructs/pulumi/provider`. When the package is installed, Pulumi's closure serializer finds
@@ -26,7 +32,12 @@ import { checkIdentity, type Identity, installedMap, type Rows } from './provide
 import type { PostgresExtensionsInputs, PostgresExtensionsOutputs } from './provider/types';
 
 export type { ConnectionInfo, PostgresExtensionsInputs, PostgresExtensionsOutputs } from './provider/types';
+export type { ExtensionRequest } from '../core/sql';
 
+/**
+ * Validates the inputs (unknown keys, names PostgreSQL refuses, the connection) and returns them normalized; every
+ * problem is a failure naming its property. Values unknown during preview are checked when they are known.
+ */
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const findings = checkInputs(news);
   if (findings.length > 0) return { inputs: news, failures: findings.map(checkFailureOf) };
@@ -60,11 +71,16 @@ export async function diff(
   return { changes: replaces.length > 0 || drift || removed || settings, replaces, deleteBeforeReplace: false };
 }
 
+/** Connects, waits (bounded) for the server and the extensions' versions, and applies the list in one transaction. */
 export async function create(inputs: PostgresExtensionsInputs): Promise<pulumi.dynamic.CreateResult> {
   const outs = await apply(normalize(inputs), []);
   return { id: target(inputs), outs };
 }
 
+/**
+ * Applies the new list in one transaction: creates, updates, moves and drops what differs from what the resource
+ * manages, after checking that the same server and database answer at the address.
+ */
 export async function update(
   _id: string,
   olds: PostgresExtensionsOutputs,
@@ -110,9 +126,6 @@ async function remove(_id: string, props: PostgresExtensionsOutputs): Promise<vo
     throw e;
   }
 }
-
-/** Exported for tests: the pure input validation of `check`, in Pulumi's wire form. */
-export const _checkInputs = (news: Record<string, unknown>) => checkInputs(news).map(checkFailureOf);
 
 /** `delete` is a reserved word for a function name, not for an export name. */
 export { remove as delete };

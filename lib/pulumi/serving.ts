@@ -12,10 +12,10 @@ import {
   DEFAULT_CLUSTER_DOMAIN,
   type EnvVar,
   POSTGRES_PORT,
-  requireClusterCredentials,
   roleCredentials,
   type ServedCluster,
 } from '../core';
+import { requireClusterCredentials } from '../core/serving/endpoints';
 import { promptOrUndefined } from './inputs';
 import type { ConnectionInput } from './postgres-extensions';
 

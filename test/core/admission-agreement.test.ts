@@ -3,7 +3,8 @@
 // accepted with a warning) and a refusal names the field; the cases the library does not model are listed and
 // checked to be still unmodelled; every validation function of CNPG's webhooks is cited by a rule or listed.
 import { stringify } from 'yaml';
-import { admissionFindings, cnpgDefaulted, type KubeObject, OperatorManifest } from '../../lib/core';
+import { admissionFindings, type KubeObject, OperatorManifest } from '../../lib/core';
+import { cnpgDefaulted } from '../../lib/core/admission/defaults';
 import { OBJECT_RULES } from '../../lib/core/admission/registry';
 import { validateCnpgObject } from '../../lib/core/validator';
 import { runValidate } from '../../lib/cli/validate';

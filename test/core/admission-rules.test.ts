@@ -1,6 +1,7 @@
 // The parsers the admission rules share, against the cases of CNPG's and Kubernetes' own tests, and the library's
 // own rules over the wire object (stricter than CNPG where that protects the user).
-import { admissionFindings, FINDING_CODE_PATTERN, type KubeObject } from '../../lib/core';
+import { admissionFindings, type KubeObject } from '../../lib/core';
+import { FINDING_CODE_PATTERN } from '../../lib/core/findings';
 import { parseCnpgSchedule } from '../../lib/core/backup/cron';
 import { goBase64Decode, goCleanPath, goParseDuration, goRegexpCompiles } from '../../lib/core/admission/go-parse';
 import { compareQuantities, parsePostgresQuantity, parseQuantity } from '../../lib/core/admission/quantity';

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KNOWN_OPERATOR_RELEASES, OperatorManifest, OperatorManifestError, sha256 } from '../../lib/core';
+import { KNOWN_OPERATOR_RELEASES, OperatorManifest, OperatorManifestError } from '../../lib/core';
+import { sha256 } from '../../lib/core/operator-manifest';
 import { startHttpsServer } from '../support/https-server';
 
 // The file the suite runs on: $CNPG_OPERATOR_MANIFEST (../shared in this repository), else the verified download.

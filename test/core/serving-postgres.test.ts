@@ -1,16 +1,8 @@
 // The role and database-object rules that say "PostgreSQL refuses it", against a real PostgreSQL 18: what the
 // builders refuse, the server refuses; what they emit (a validUntil, a role's attributes), the server takes.
-import {
-  buildCluster,
-  buildDatabase,
-  CnpgValidationError,
-  checkRole,
-  type ManagedRoleProps,
-  type Problem,
-  quoteIdent,
-  quoteLiteral,
-  roleToWire,
-} from '../../lib/core';
+import { buildCluster, buildDatabase, CnpgValidationError, type ManagedRoleProps, type Problem } from '../../lib/core';
+import { checkRole, roleToWire } from '../../lib/core/serving/roles';
+import { quoteIdent, quoteLiteral } from '../../lib/core/sql';
 import { type PgServer, startPostgres } from '../support/pg';
 
 let pg: PgServer;

@@ -21,13 +21,13 @@ import {
   databaseManifest,
   databaseRoleCertificate,
   databaseRoleManifest,
-  PGBOUNCER_PARAMETERS,
   type PoolerProps,
   type PostgresClusterProps,
   poolerManifest,
   type Problem,
   secretKeyRef,
 } from '../../lib/core';
+import { PGBOUNCER_PARAMETERS } from '../../lib/core/serving/pooler-rules';
 import { validateCnpgObject } from '../support/crd-validator';
 import { expectValidPrometheusObjects, prometheusErrors } from '../support/prometheus-crds';
 

@@ -1,6 +1,7 @@
 // The upstream files the package ships in data/: the default release manifest (what OperatorManifest.load gives when
 // no file is named) and the CRDs of other projects' kinds, which the validator then checks objects against.
-import { hasCrdFor, type KubeObject, MANIFEST_ENV, OperatorManifest, SHIPPED_CRDS, validateObject } from '../../lib/core';
+import { type KubeObject, MANIFEST_ENV, OperatorManifest, SHIPPED_CRDS, validateObject } from '../../lib/core';
+import { hasCrdFor } from '../../lib/core/crds';
 
 function withoutManifestFile<T>(f: () => T): T {
   const saved = process.env[MANIFEST_ENV];

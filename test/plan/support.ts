@@ -1,5 +1,6 @@
 // Objects for the plan tests: a Cluster with one extension image, a Database of it, and helpers to plan a change.
-import { type ChangePlan, formatCitation, type ObjectPlan, type PlanChange, planChanges } from '../../lib/core';
+import { type ChangePlan, type ObjectPlan, type PlanChange, planChanges } from '../../lib/core';
+import { formatCitation } from '../../lib/core/plan/cite';
 
 export type Obj = Record<string, unknown> & {
   kind: string;

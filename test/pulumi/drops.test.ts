@@ -3,8 +3,8 @@
 // rolled back: NOTICE "drop cascades to" and DEBUG2 "drop auto-cascades to", src/backend/catalog/dependency.c
 // reportDependentObjects). The objects are those of PostgreSQL's test_extdepend (src/test/modules/test_extensions).
 import type { Client } from 'pg';
-import { CASCADED_SQL, dropGuardSql } from '../../lib/core';
-import { postgresExtensionsProvider } from '../../lib/pulumi';
+import { CASCADED_SQL, dropGuardSql } from '../../lib/core/sql';
+import { postgresExtensionsProvider } from '../../lib/pulumi/postgres-extensions';
 import { extensionsIn, freshDatabase } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
 import { hostFailure, type Props, ProviderHost, connectionTo } from '../support/provider-host';

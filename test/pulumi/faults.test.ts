@@ -1,7 +1,7 @@
 // Faults on real PostgreSQL 18 through the real provider host: after each, the database is either as
 // before or as desired, never in between, and running again converges. The password never leaks.
 import * as fs from 'node:fs';
-import { postgresExtensionsOptions, postgresExtensionsProvider } from '../../lib/pulumi';
+import { postgresExtensionsOptions, postgresExtensionsProvider } from '../../lib/pulumi/postgres-extensions';
 import { extensionsIn, freshDatabase, sqlExtension } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
 import { type HostError, hostFailure, type Props, ProviderHost, connectionTo } from '../support/provider-host';

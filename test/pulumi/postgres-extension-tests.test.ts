@@ -2,7 +2,7 @@
 // own fixture extensions modelled on theirs, run through the real provider host against real PostgreSQL 18: the
 // provider either does what PostgreSQL does, or refuses before anything runs, and every error PostgreSQL raises
 // reaches the user with its DETAIL and HINT. (test_extdepend's cases are in drops.test.ts.)
-import { postgresExtensionsProvider } from '../../lib/pulumi';
+import { postgresExtensionsProvider } from '../../lib/pulumi/postgres-extensions';
 import { extensionsIn, freshDatabase } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
 import { hostFailure, type Props, ProviderHost, connectionTo } from '../support/provider-host';

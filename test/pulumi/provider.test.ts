@@ -1,6 +1,6 @@
 // PostgresExtensions through the real Pulumi dynamic-provider host, against real PostgreSQL 18
 // with extension images emulated as directories on extension_control_path / dynamic_library_path.
-import { FINDING_CODE_PATTERN } from '../../lib/core';
+import { FINDING_CODE_PATTERN } from '../../lib/core/findings';
 import { checkFailureOf, checkInputs } from '../../lib/pulumi/provider/check';
 import type { PgServer } from '../support/pg';
 import { extensionsIn, freshDatabase, startProviderFixture } from '../support/fixtures';

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { postgresExtensionsProvider } from '../../lib/pulumi';
+import { postgresExtensionsProvider } from '../../lib/pulumi/postgres-extensions';
 import { extensionsIn, freshDatabase, sqlExtension } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
 import { hostFailure, type Props, ProviderHost, connectionTo } from '../support/provider-host';

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { dollarQuote, NOT_FRESH_MESSAGE, quoteIdent, quoteLiteral, STEP_SEPARATOR } from '../../lib/core';
-import { postgresExtensionsProvider } from '../../lib/pulumi';
+import { dollarQuote, NOT_FRESH_MESSAGE, quoteIdent, quoteLiteral, STEP_SEPARATOR } from '../../lib/core/sql';
+import { postgresExtensionsProvider } from '../../lib/pulumi/postgres-extensions';
 import { type PgServer, startPostgres } from '../support/pg';
 import { type Props, ProviderHost, connectionTo } from '../support/provider-host';
 

@@ -4,8 +4,8 @@
 // some order of the statements (creates, updates, schema moves, drops) succeeds in one transaction on the server,
 // the provider's apply succeeds and ends in the same state; when none does, the apply fails and changes nothing.
 import fc from 'fast-check';
-import { quoteIdent, quoteLiteral } from '../../lib/core';
-import { postgresExtensionsProvider } from '../../lib/pulumi';
+import { quoteIdent, quoteLiteral } from '../../lib/core/sql';
+import { postgresExtensionsProvider } from '../../lib/pulumi/postgres-extensions';
 import { extensionsIn, freshDatabase } from '../support/fixtures';
 import { type PgServer, startPostgres } from '../support/pg';
 import { type Props, ProviderHost, connectionTo } from '../support/provider-host';

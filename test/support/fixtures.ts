@@ -1,4 +1,4 @@
-import { postgresExtensionsProvider } from '../../lib/pulumi';
+import { postgresExtensionsProvider } from '../../lib/pulumi/postgres-extensions';
 import { type PgServer, startPostgres } from './pg';
 import { ProviderHost } from './provider-host';
 

@@ -140,6 +140,7 @@ export interface ChangePlan {
 /** The categories `--fail-on` takes. */
 export type FailOn = 'restart' | 'manual-restart' | 'refused';
 
+/** What a plan amounts to, for `--fail-on` and a one-line report. */
 export interface PlanSummary {
   /** CNPG will restart or roll PostgreSQL instances. */
   readonly restart: boolean;

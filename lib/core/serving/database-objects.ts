@@ -8,7 +8,8 @@ import { checkPgIdentifier } from '../names';
 import { isPlainObject, type RuntimeType } from '../runtime-types';
 import { checkServingFeature } from './common';
 
-type Ensure = 'present' | 'absent';
+/** Whether an object of the database is created (`present`) or dropped (`absent`). */
+export type Ensure = 'present' | 'absent';
 
 /** A schema of the database (`CREATE SCHEMA ... AUTHORIZATION`). */
 export interface DatabaseSchema {

@@ -23,10 +23,12 @@ export * from './database-role';
 export * from './pooler';
 export * from './monitoring';
 export * from './alerts';
+export { PGBOUNCER_PARAMETERS } from './pooler-rules';
 export {
   checkDatabaseObjects,
   type DatabaseObjectsProps,
   type DatabaseSchema,
+  type Ensure,
   databaseObjectsSpec,
   type ForeignDataWrapper,
   type ForeignServer,
