@@ -9,14 +9,14 @@ import * as path from 'node:path';
 import { authorizationFor } from './auth';
 import type { BlobFeed } from './blob-feed';
 import { type CredentialLookup, dockerConfigCredentials } from './credentials';
-import { hashFile, SHA256_DIGEST, sha256Digest } from './digest';
+import { hashFile, SHA256_DIGEST, sha256Digest } from '../core/digest';
 import { type HttpResponse, HttpTransport, isCertificateError, readLimited } from './http';
 import { type ProxyEnvironment, ProxySelector } from './proxy';
 import { isLoopbackHost, type RemoteReference, remoteReference } from './reference';
 import { RegistryError } from './registry-error';
 
 export { parseChallenge } from './auth';
-export { hashFile } from './digest';
+export { hashFile } from '../core/digest';
 export type { ProxyEnvironment } from './proxy';
 export { RegistryError, type RegistryErrorDetails } from './registry-error';
 

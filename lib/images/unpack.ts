@@ -18,6 +18,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { SHA256_DIGEST } from '../core/digest';
 import type { Finding } from '../core/findings';
 import { DEFAULT_MAX_ZSTD_WINDOW, ZstdLimitError, zstdDecompress } from './zstd';
 
@@ -117,7 +118,6 @@ const MAX_DEFAULT_BYTES = 8 * 1024 ** 3;
 const PATH_MAX = 4096;
 const NAME_MAX = 255;
 const MAX_SYMLINKS = 40;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** Applies `layers` in order into `root` (created if missing). Throws on the first unsafe entry. */
 export async function unpackLayers(layers: readonly LayerSource[], root: string, limits: UnpackLimits = {}): Promise<UnpackResult> {
@@ -126,7 +126,7 @@ export async function unpackLayers(layers: readonly LayerSource[], root: string,
   let budget = limits.maxUnpackedBytes ?? MAX_DEFAULT_BYTES;
   const window = limits.maxZstdWindowBytes ?? DEFAULT_MAX_ZSTD_WINDOW;
   for (const layer of layers) {
-    if (!DIGEST.test(layer.diffId ?? '')) {
+    if (!SHA256_DIGEST.test(layer.diffId ?? '')) {
       throw new UnsafeLayerError(
         layer.digest,
         '',
