@@ -10,6 +10,7 @@ import { authorizationFor } from './auth';
 import type { BlobFeed } from './blob-feed';
 import { type CredentialLookup, dockerConfigCredentials } from './credentials';
 import { hashFile, SHA256_DIGEST, sha256Digest } from '../core/digest';
+import { FileAppender } from './file-appender';
 import { type HttpResponse, HttpTransport, isCertificateError, readLimited } from './http';
 import { type ProxyEnvironment, ProxySelector } from './proxy';
 import { isLoopbackHost, type RemoteReference, remoteReference } from './reference';
@@ -282,6 +283,8 @@ export class RegistryClient {
     // wx: a fresh file, never one that is there (or a link someone put there).
     const fd = fs.openSync(tmp, 'wx', 0o644);
     feed?.at(tmp);
+    // The writes land in the background (libuv's threads), at most 8 MiB behind the network.
+    const out = new FileAppender(fd, (n) => feed?.landed(n));
     try {
       for await (const chunk of res.chunks()) {
         received += chunk.length;
@@ -289,14 +292,17 @@ export class RegistryClient {
           throw fail(`blob ${d.digest} is longer than the ${d.size} bytes its descriptor says; refusing it`, 'registry-size-mismatch');
         }
         hash.update(chunk);
-        fs.writeSync(fd, chunk);
-        feed?.wrote(chunk);
+        feed?.arrived(chunk);
+        out.append(chunk);
+        if (out.backlog > 8 * MiB) await out.flush();
         if (received - lastReport >= 8 * MiB) {
           lastReport = received;
           this.onEvent({ type: 'progress', digest: d.digest, received, size: d.size });
         }
       }
+      await out.flush();
     } catch (e) {
+      await out.settled();
       fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       throw e;
