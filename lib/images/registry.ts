@@ -14,7 +14,7 @@ import { FileAppender } from './file-appender';
 import { type HttpResponse, HttpTransport, isCertificateError, readLimited } from './http';
 import { type ProxyEnvironment, ProxySelector } from './proxy';
 import { isLoopbackHost, type RemoteReference, remoteReference } from './reference';
-import { RegistryError } from './registry-error';
+import { RegistryError, statusError } from './registry-error';
 
 export { parseChallenge } from './auth';
 export { hashFile } from '../core/digest';
@@ -360,38 +360,15 @@ export class RegistryClient {
     return { bytes, digest, contentType: (res.header('content-type') ?? '').split(';')[0].trim() };
   }
 
-  /** The registry's answer as an error; its own error text (distribution spec, "errors") is kept, escaped. */
+  /** The registry's answer as an error (./registry-error.ts, statusError), with its error body. */
   private async statusError(r: RemoteReference, res: HttpResponse, what: string): Promise<RegistryError> {
-    let detail = '';
+    let body = '';
     try {
-      const body = (await readLimited(res, 64 * 1024, 'error body', r.text)).toString('utf8').slice(0, 2000);
-      const errors = (JSON.parse(body) as { errors?: { code?: unknown; message?: unknown }[] }).errors;
-      if (Array.isArray(errors) && errors.length) {
-        detail = `: ${errors
-          .slice(0, 5)
-          .map((e) => `${typeof e?.code === 'string' ? e.code : ''} ${typeof e?.message === 'string' ? e.message : ''}`.trim())
-          .join('; ')}`;
-      }
+      body = (await readLimited(res, 64 * 1024, 'error body', r.text)).toString('utf8');
     } catch {
-      // Not a distribution error body.
+      // No body to quote.
     }
-    const [code, fix] =
-      res.status === 404
-        ? ['registry-not-found', 'check the repository and the tag (does it exist for this registry?)']
-        : res.status === 401 || res.status === 403
-          ? [
-              'registry-unauthorized',
-              `log in to ${r.registry} (docker login / podman login write the credentials this reads), or check that the credentials may pull ${r.repository}`,
-            ]
-          : res.status === 429
-            ? ['registry-rate-limited', 'the registry rate-limits you: log in, or use a mirror']
-            : ['registry-error-status', 'retry later, or check the registry'];
-    return new RegistryError(`${r.registry} answered ${res.status} for ${what}${detail}`, {
-      reference: r.text,
-      code,
-      fix,
-      status: res.status,
-    });
+    return statusError(r, res.status, body, what);
   }
 
   private allowsHttp(host: string): boolean {
