@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_OPERATOR_VERSION } from './compat';
+import { sha256 } from './digest';
+import { MAX_REDIRECTS, redirectStep } from './redirects';
 import { isShipped, parseObjects, type ShippedFile, ShippedDataError, shippedObjects } from './shipped';
 
 /** A Kubernetes object as plain JSON. */
@@ -52,9 +53,7 @@ export function cacheDirectory(): string {
   return path.join(base, 'cnpg-constructs');
 }
 
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256 } from './digest';
 
 /** Thrown when a manifest cannot be loaded or does not match its expected hash. Nothing is written then. */
 export class OperatorManifestError extends Error {
@@ -313,27 +312,42 @@ function detectVersion(objects: readonly KubeObject[]): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/** One GET in a child process: the body on stdout (exit 0), a redirect as `{status, location}` on stderr (exit 5). */
+const ONE_GET = `
+  const https = require('node:https');
+  https.get(process.argv[1], { headers: { 'user-agent': 'cnpg-constructs' } }, (res) => {
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      res.resume();
+      process.stderr.write(JSON.stringify({ status: res.statusCode, location: res.headers.location }));
+      process.exit(5);
+    }
+    if (res.statusCode !== 200) { console.error('HTTP ' + res.statusCode); process.exit(3); }
+    res.pipe(process.stdout);
+  }).on('error', (e) => { console.error(e.message); process.exit(2); });`;
+
 /**
- * Synchronous HTTPS GET (following redirects, never to plain HTTP) in a child process, so constructs can stay
- * synchronous. Throws an Error saying why it failed. @internal
+ * Synchronous HTTPS GET, one child process per request so constructs can stay synchronous, following redirects by
+ * ./redirects (never to plain HTTP) within `timeoutMs` in all. Throws an Error saying why it failed. @internal
  */
 export function httpsGetSync(url: string, timeoutMs: number): Buffer {
-  const script = `
-    const https = require('node:https');
-    const get = (u, left) => https.get(u, { headers: { 'user-agent': 'cnpg-constructs' } }, (res) => {
-      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && left > 0) {
-        res.resume();
-        const next = new URL(res.headers.location, u).toString();
-        if (!next.startsWith('https://')) { console.error('refused a redirect away from HTTPS to ' + next); process.exit(4); }
-        return get(next, left - 1);
-      }
-      if (res.statusCode !== 200) { console.error('HTTP ' + res.statusCode); process.exit(3); }
-      res.pipe(process.stdout);
-    }).on('error', (e) => { console.error(e.message); process.exit(2); });
-    get(process.argv[1], 5);`;
-  const r = spawnSync(process.execPath, ['-e', script, url], { env: { ...process.env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-  if (r.error || r.status !== 0) throw new Error(r.error ? r.error.message : r.stderr.toString().trim() || `exit ${r.status}`);
-  return r.stdout;
+  const deadline = Date.now() + timeoutMs;
+  let current = new URL(url);
+  for (let followed = 0; ; followed++) {
+    const r = spawnSync(process.execPath, ['-e', ONE_GET, current.toString()], {
+      env: { ...process.env },
+      timeout: Math.max(1, deadline - Date.now()),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.error) throw new Error(r.error.message);
+    if (r.status === 0) return r.stdout;
+    if (r.status !== 5) throw new Error(r.stderr.toString().trim() || `exit ${r.status}`);
+    const hop = JSON.parse(r.stderr.toString()) as { status: number; location?: string };
+    const step = redirectStep(current, hop.status, hop.location, followed, () => false);
+    if (step.kind === 'refused') throw new Error(`refused a redirect away from HTTPS to ${step.url}`);
+    if (step.kind === 'too-many') throw new Error(`more than ${MAX_REDIRECTS} redirects from ${url}`);
+    if (step.kind === 'final') throw new Error(`HTTP ${hop.status}`);
+    current = step.url;
+  }
 }
 
 function download(url: string, timeoutMs: number, version: string): Buffer {

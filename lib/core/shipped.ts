@@ -2,10 +2,10 @@
 // network and nothing beside the package: `<name>.yaml.br` is the upstream file byte for byte, brotli-compressed and
 // committed to the repository; `<name>.json.br` is its parsed objects, written by the build
 // (scripts/shipped-data.js), which first checks every text against its sha256. Loading checks the sha256 again.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { sha256 } from './digest';
 import type { KubeObject } from './operator-manifest';
 import { yaml } from './lazy';
 
@@ -70,7 +70,7 @@ export function shippedText(file: ShippedFile): string {
     } catch (e) {
       throw new ShippedDataError(`cannot read ${where} (${file.source}): ${(e as Error).message}. Fix: reinstall cnpg-constructs`);
     }
-    const got = createHash('sha256').update(raw).digest('hex');
+    const got = sha256(raw);
     if (got !== file.sha256) {
       throw new ShippedDataError(
         `${where} holds a text of sha256 ${got}, but ${file.source} is ${file.sha256}: the package is damaged. Fix: reinstall cnpg-constructs`,

@@ -1,7 +1,8 @@
-// A blob's bytes for the unpacker while they are still arriving: the download writes the blob's file (hashing as
-// it goes) and hands each chunk on; a reader that keeps up takes the chunks from memory (at most 8 MiB queued), one
-// that is behind (a layer whose turn has not come, or a slow unpack) reads the file from where it is; it waits for
-// more, and ends when the download ends, or fails with it. So a layer is downloaded, hashed, decompressed and
+// A blob's bytes for the unpacker while they are still arriving: the download hands each chunk on as it arrives and
+// writes the blob's file (hashing as it goes, the writes landing in the background); a reader that keeps up takes
+// the chunks from memory (at most 8 MiB queued), one that is behind (a layer whose turn has not come, or a slow
+// unpack) reads the file from where it is, up to what has landed; it waits for more, and ends when the download
+// ends, or fails with it. So a layer is downloaded, hashed, decompressed and
 // unpacked in one pass, and layers not unpacked yet keep downloading to their files meanwhile.
 import * as fs from 'node:fs';
 
@@ -11,6 +12,8 @@ const MAX_QUEUED = 8 * 1024 * 1024;
 /** @internal A blob's bytes while they download (see above). */
 export class BlobFeed {
   private file: string | undefined;
+  /** Bytes that arrived, and bytes of them in the file. */
+  private arrivedBytes = 0;
   private written = 0;
   private done = false;
   private error: Error | undefined;
@@ -26,20 +29,27 @@ export class BlobFeed {
     this.wake();
   }
 
-  /** `chunk` was written to the file (after the bytes before it). */
-  public wrote(chunk: Uint8Array): void {
+  /** `chunk` arrived (after the bytes before it); it is in the file once landed() says so. */
+  public arrived(chunk: Uint8Array): void {
     // Queued only while the queue ends where this chunk starts (the reader is caught up) and stays small.
-    if (this.readerAt !== undefined && this.readerAt + this.queued === this.written && this.queued + chunk.length <= MAX_QUEUED) {
+    if (this.readerAt !== undefined && this.readerAt + this.queued === this.arrivedBytes && this.queued + chunk.length <= MAX_QUEUED) {
       this.queue.push(chunk);
       this.queued += chunk.length;
     }
-    this.written += chunk.length;
+    this.arrivedBytes += chunk.length;
+    this.wake();
+  }
+
+  /** `bytes` more of what arrived are in the file. */
+  public landed(bytes: number): void {
+    this.written += bytes;
     this.wake();
   }
 
   /** The blob is complete and verified; `file` is where it is now. */
   public end(file: string, size: number): void {
     this.file = file;
+    this.arrivedBytes = size;
     this.written = size;
     this.done = true;
     this.wake();
@@ -91,7 +101,7 @@ export class BlobFeed {
           continue;
         }
         if (this.error) throw this.error;
-        if (this.done) return;
+        if (this.done && offset >= this.written) return;
         await this.wait();
       }
     } finally {

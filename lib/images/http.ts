@@ -5,11 +5,10 @@
 // credentials only to the origin it started from, never to the object store a blob redirect points at, and
 // follows only to HTTPS (or to hosts allowed plain HTTP).
 import type { Dispatcher } from 'undici';
+import { MAX_REDIRECTS, redirectStep } from '../core/redirects';
 import { printable } from './format';
 import { ProxyConfigError, ProxySelector } from './proxy';
 import { RegistryError } from './registry-error';
-
-const MAX_REDIRECTS = 5;
 
 export interface HttpResponse {
   readonly status: number;
@@ -101,28 +100,28 @@ export class HttpTransport {
    */
   public async follow(start: URL, o: SendOptions & { readonly authorization?: string }): Promise<HttpResponse> {
     let url = start;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    for (let followed = 0; ; followed++) {
       const headers = { ...o.headers };
       if (o.authorization && url.origin === start.origin) headers.authorization = o.authorization;
       const res = await this.send(url, { ...o, headers });
-      if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
-      const location = res.header('location');
+      const step = redirectStep(url, res.status, res.header('location'), followed, this.options.allowsHttp);
+      if (step.kind === 'final') return res;
       await discard(res);
-      if (!location) return res;
-      const next = new URL(location, url);
-      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.options.allowsHttp(next.host))) {
-        throw new RegistryError(`the registry redirected to ${next.origin}, which is not HTTPS; refusing to follow`, {
+      if (step.kind === 'refused') {
+        throw new RegistryError(`the registry redirected to ${step.url.origin}, which is not HTTPS; refusing to follow`, {
           reference: o.reference,
           code: 'registry-redirect-refused',
           status: res.status,
         });
       }
-      url = next;
+      if (step.kind === 'too-many') {
+        throw new RegistryError(`more than ${MAX_REDIRECTS} redirects from ${start.origin}${start.pathname}`, {
+          reference: o.reference,
+          code: 'registry-too-many-redirects',
+        });
+      }
+      url = step.url;
     }
-    throw new RegistryError(`more than ${MAX_REDIRECTS} redirects from ${start.origin}${start.pathname}`, {
-      reference: o.reference,
-      code: 'registry-too-many-redirects',
-    });
   }
 
   private proxyFor(url: URL, reference: string): URL | undefined {

@@ -58,11 +58,19 @@ export function checkLibraries(ctx: LibraryContext): { libraries: ImageLibrary[]
   const onLdPath = new Map<string, string>();
   for (const dir of ctx.ldDirs) for (const f of sharedObjects(root, dir)) if (!onLdPath.has(f)) onLdPath.set(f, path.posix.join(dir, f));
   const assumed = new Set([...ctx.operand.libraries, ...ctx.assumeLibraries]);
-  const elsewhere = new Map<string, string>();
-  walkImage(root, 3, (rel, st) => {
-    if (!st.isDirectory()) return;
-    for (const f of sharedObjects(root, rel)) if (!elsewhere.has(f)) elsewhere.set(f, path.posix.join(rel, f));
-  });
+  // Shared objects anywhere in the image (three levels down), by name: looked for only when a library is missing.
+  let elsewhere: Map<string, string> | undefined;
+  const findElsewhere = (lib: string): string | undefined => {
+    if (!elsewhere) {
+      const found = new Map<string, string>();
+      walkImage(root, 3, (rel, st) => {
+        if (!st.isDirectory()) return;
+        for (const f of sharedObjects(root, rel)) if (!found.has(f)) found.set(f, path.posix.join(rel, f));
+      });
+      elsewhere = found;
+    }
+    return elsewhere.get(lib);
+  };
   const libraries: ImageLibrary[] = [];
   const scanned = new Set<string>();
   const scan = (rel: string) => {
@@ -103,7 +111,7 @@ export function checkLibraries(ctx: LibraryContext): { libraries: ImageLibrary[]
       ? `the operand image (${ctx.operand.reference ?? 'measured'})`
       : `the operand image (by the built-in list for ${ctx.operand.distro ?? 'trixie'}: pass --operand <ref> to measure yours)`;
   for (const [lib, users] of missingBy) {
-    const inImage = elsewhere.get(lib);
+    const inImage = findElsewhere(lib);
     if (inImage) {
       const dir = path.posix.dirname(inImage);
       findings.push({

@@ -1,5 +1,6 @@
 // The one error of the registry client: what went wrong (the problem) and what to do (the fix), kept apart, with a
-// stable finding code (lib/core/findings.ts) so that lock, verify and the CLI report it like any other finding.
+// stable finding code (lib/core/findings.ts) so that lock, verify and the CLI report it like any other finding; and
+// the answers of a registry that refuses a request (401, 404, 429, ...) as such errors, with their fixes.
 import type { Finding } from '../core/findings';
 import { printable } from './format';
 
@@ -64,4 +65,40 @@ export class RegistryError extends Error {
       fix: this.fix ?? 'check the reference and the registry',
     };
   }
+}
+
+/**
+ * A registry's answer `status` to a request for `what` in repository `r` as an error, with the fix for the status;
+ * the registry's own error text (distribution spec, "errors") from `body` is kept, escaped.
+ */
+export function statusError(
+  r: { readonly text: string; readonly registry: string; readonly repository: string },
+  status: number,
+  body: string,
+  what: string,
+): RegistryError {
+  let detail = '';
+  try {
+    const errors = (JSON.parse(body.slice(0, 2000)) as { errors?: { code?: unknown; message?: unknown }[] }).errors;
+    if (Array.isArray(errors) && errors.length) {
+      detail = `: ${errors
+        .slice(0, 5)
+        .map((e) => `${typeof e?.code === 'string' ? e.code : ''} ${typeof e?.message === 'string' ? e.message : ''}`.trim())
+        .join('; ')}`;
+    }
+  } catch {
+    // Not a distribution error body.
+  }
+  const [code, fix] =
+    status === 404
+      ? ['registry-not-found', 'check the repository and the tag (does it exist for this registry?)']
+      : status === 401 || status === 403
+        ? [
+            'registry-unauthorized',
+            `log in to ${r.registry} (docker login / podman login write the credentials this reads), or check that the credentials may pull ${r.repository}`,
+          ]
+        : status === 429
+          ? ['registry-rate-limited', 'the registry rate-limits you: log in, or use a mirror']
+          : ['registry-error-status', 'retry later, or check the registry'];
+  return new RegistryError(`${r.registry} answered ${status} for ${what}${detail}`, { reference: r.text, code, fix, status });
 }

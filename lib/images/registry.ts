@@ -9,14 +9,15 @@ import * as path from 'node:path';
 import { authorizationFor } from './auth';
 import type { BlobFeed } from './blob-feed';
 import { type CredentialLookup, dockerConfigCredentials } from './credentials';
-import { hashFile, SHA256_DIGEST, sha256Digest } from './digest';
+import { hashFile, SHA256_DIGEST, sha256Digest } from '../core/digest';
+import { FileAppender } from './file-appender';
 import { type HttpResponse, HttpTransport, isCertificateError, readLimited } from './http';
 import { type ProxyEnvironment, ProxySelector } from './proxy';
 import { isLoopbackHost, type RemoteReference, remoteReference } from './reference';
-import { RegistryError } from './registry-error';
+import { RegistryError, statusError } from './registry-error';
 
 export { parseChallenge } from './auth';
-export { hashFile } from './digest';
+export { hashFile } from '../core/digest';
 export type { ProxyEnvironment } from './proxy';
 export { RegistryError, type RegistryErrorDetails } from './registry-error';
 
@@ -290,6 +291,8 @@ export class RegistryClient {
     // wx: a fresh file, never one that is there (or a link someone put there).
     const fd = fs.openSync(tmp, 'wx', 0o644);
     feed?.at(tmp);
+    // The writes land in the background (libuv's threads), at most 8 MiB behind the network.
+    const out = new FileAppender(fd, (n) => feed?.landed(n));
     try {
       for await (const chunk of res.chunks()) {
         received += chunk.length;
@@ -297,14 +300,17 @@ export class RegistryClient {
           throw fail(`blob ${d.digest} is longer than the ${d.size} bytes its descriptor says; refusing it`, 'registry-size-mismatch');
         }
         hash.update(chunk);
-        fs.writeSync(fd, chunk);
-        feed?.wrote(chunk);
+        feed?.arrived(chunk);
+        out.append(chunk);
+        if (out.backlog > 8 * MiB) await out.flush();
         if (received - lastReport >= 8 * MiB) {
           lastReport = received;
           this.onEvent({ type: 'progress', digest: d.digest, received, size: d.size });
         }
       }
+      await out.flush();
     } catch (e) {
+      await out.settled();
       fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       throw e;
@@ -362,38 +368,15 @@ export class RegistryClient {
     return { bytes, digest, contentType: (res.header('content-type') ?? '').split(';')[0].trim() };
   }
 
-  /** The registry's answer as an error; its own error text (distribution spec, "errors") is kept, escaped. */
+  /** The registry's answer as an error (./registry-error.ts, statusError), with its error body. */
   private async statusError(r: RemoteReference, res: HttpResponse, what: string): Promise<RegistryError> {
-    let detail = '';
+    let body = '';
     try {
-      const body = (await readLimited(res, 64 * 1024, 'error body', r.text)).toString('utf8').slice(0, 2000);
-      const errors = (JSON.parse(body) as { errors?: { code?: unknown; message?: unknown }[] }).errors;
-      if (Array.isArray(errors) && errors.length) {
-        detail = `: ${errors
-          .slice(0, 5)
-          .map((e) => `${typeof e?.code === 'string' ? e.code : ''} ${typeof e?.message === 'string' ? e.message : ''}`.trim())
-          .join('; ')}`;
-      }
+      body = (await readLimited(res, 64 * 1024, 'error body', r.text)).toString('utf8');
     } catch {
-      // Not a distribution error body.
+      // No body to quote.
     }
-    const [code, fix] =
-      res.status === 404
-        ? ['registry-not-found', 'check the repository and the tag (does it exist for this registry?)']
-        : res.status === 401 || res.status === 403
-          ? [
-              'registry-unauthorized',
-              `log in to ${r.registry} (docker login / podman login write the credentials this reads), or check that the credentials may pull ${r.repository}`,
-            ]
-          : res.status === 429
-            ? ['registry-rate-limited', 'the registry rate-limits you: log in, or use a mirror']
-            : ['registry-error-status', 'retry later, or check the registry'];
-    return new RegistryError(`${r.registry} answered ${res.status} for ${what}${detail}`, {
-      reference: r.text,
-      code,
-      fix,
-      status: res.status,
-    });
+    return statusError(r, res.status, body, what);
   }
 
   private allowsHttp(host: string): boolean {

@@ -13,12 +13,15 @@
 // `./zstd` (bounded window, one block at a time); gzip is Node's zlib, which waits for the consumer.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { SHA256_DIGEST } from '../core/digest';
 import type { Finding } from '../core/findings';
+import { writeAll } from './file-appender';
 import { DEFAULT_MAX_ZSTD_WINDOW, ZstdLimitError, zstdDecompress } from './zstd';
 
 /** Limits of an unpack, against layers that would fill the disk. */
@@ -120,7 +123,10 @@ const MAX_DEFAULT_BYTES = 8 * 1024 ** 3;
 const PATH_MAX = 4096;
 const NAME_MAX = 255;
 const MAX_SYMLINKS = 40;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** Regular files written at once (the rest of libuv's four threads decompress). */
+const MAX_WRITES = 3;
+/** Entry data held in memory for running writes before the parser waits. */
+const MAX_HELD = 16 * 1024 * 1024;
 
 /** Applies `layers` in order into `root` (created if missing). Throws on the first unsafe entry. */
 export async function unpackLayers(layers: readonly LayerSource[], root: string, limits: UnpackLimits = {}): Promise<UnpackResult> {
@@ -129,7 +135,7 @@ export async function unpackLayers(layers: readonly LayerSource[], root: string,
   let budget = limits.maxUnpackedBytes ?? MAX_DEFAULT_BYTES;
   const window = limits.maxZstdWindowBytes ?? DEFAULT_MAX_ZSTD_WINDOW;
   for (const layer of layers) {
-    if (!DIGEST.test(layer.diffId ?? '')) {
+    if (!SHA256_DIGEST.test(layer.diffId ?? '')) {
       throw new UnsafeLayerError(
         layer.digest,
         '',
@@ -163,7 +169,11 @@ export async function unpackLayers(layers: readonly LayerSource[], root: string,
       } else {
         await pipeline(source, meter, parser as unknown as NodeJS.WritableStream, { signal: abort.signal });
       }
+      // Every entry of the layer is read: the writes still running finish before the next layer starts.
+      await state.settle(false);
     } catch (e) {
+      // Nothing keeps writing once this returns (the caller removes the root).
+      await state.settle(true);
       if (state.failure) throw state.failure;
       if (e instanceof UnsafeLayerError) throw e;
       if (e instanceof ZstdLimitError && e.kind === 'window') {
@@ -217,6 +227,16 @@ class Writer {
   private readonly realDirs = new Set<string>(['']);
   /** Every symbolic link created, to resolve again once all layers are applied. */
   private readonly links = new Set<string>();
+  /** Entries from the parser not applied yet, in order. */
+  private readonly tasks: ReadEntry[] = [];
+  /** Regular files being written, by relative path. */
+  private readonly writes = new Map<string, PendingWrite>();
+  /** Bytes of entry data held in memory for running writes; over MAX_HELD the parser waits. */
+  private held = 0;
+  private paused: ReadEntry | undefined;
+  private pumping = false;
+  private stopping = false;
+  private idle: (() => void)[] = [];
 
   constructor(
     private readonly root: string,
@@ -228,17 +248,170 @@ class Writer {
     this.written = new Set();
   }
 
+  /** The parser's next entry: applied in order, once what it depends on is on disk. */
   entry(entry: ReadEntry): void {
-    if (this.failure) {
-      entry.resume();
-      return;
+    this.tasks.push(entry);
+    this.pump();
+  }
+
+  /**
+   * Applies queued entries in order, as far as it can without waiting. A regular file is created and written in the
+   * background (its data kept in memory meanwhile), so the parser goes on while the file system works, with at most
+   * MAX_WRITES files at a time; an entry whose checks or changes read or touch what a running write may not have
+   * made yet (links, whiteouts, a parent directory not known yet, the same path) waits until every write has landed,
+   * so each check sees the tree exactly as if every entry before it had been applied alone.
+   */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.tasks.length) {
+        const entry = this.tasks[0];
+        if (this.failure || this.stopping) {
+          this.tasks.shift();
+          entry.resume();
+          continue;
+        }
+        const need = this.needs(entry);
+        if (need === 'all' && this.writes.size > 0) return;
+        if (need === 'slot' && this.writes.size >= MAX_WRITES) return;
+        this.tasks.shift();
+        try {
+          this.apply(entry);
+        } catch (e) {
+          this.setFailure(e as Error);
+          entry.resume();
+        }
+      }
+    } finally {
+      this.pumping = false;
+      if (this.tasks.length === 0 && this.writes.size === 0) {
+        const w = this.idle;
+        this.idle = [];
+        for (const f of w) f();
+      }
+    }
+  }
+
+  /**
+   * What `entry` waits for: `now` (it touches nothing a running write makes), `slot` (a new regular file in a known
+   * directory: a free write slot), `all` (every running write landed).
+   */
+  private needs(entry: ReadEntry): 'now' | 'slot' | 'all' {
+    let rel: string;
+    try {
+      rel = this.relative(entry.path);
+    } catch {
+      return 'now';
+    }
+    if (rel === '') return 'now';
+    const slash = rel.lastIndexOf('/');
+    const dir = slash < 0 ? '' : rel.slice(0, slash);
+    if (rel.slice(slash + 1).startsWith(WHITEOUT) || !this.realDirs.has(dir) || this.writes.has(rel)) return 'all';
+    switch (entry.type) {
+      case 'File':
+      case 'OldFile':
+      case 'ContiguousFile':
+        return this.realDirs.has(rel) ? 'all' : 'slot';
+      case 'SymbolicLink':
+      case 'Link':
+        return 'all';
+      default:
+        return 'now';
+    }
+  }
+
+  private setFailure(e: Error): void {
+    if (!this.failure) {
+      this.failure = e;
+      this.onFailure();
+    }
+    this.resumeReader(true);
+  }
+
+  /**
+   * Resolves once every queued entry is applied and every write has landed. With `stop` (the layer failed), queued
+   * entries are dropped and writes end where they are: nothing touches the tree after this resolves.
+   */
+  async settle(stop: boolean): Promise<void> {
+    if (stop) {
+      this.stopping = true;
+      this.resumeReader(true);
+      for (const w of this.writes.values()) w.wake();
+    }
+    this.pump();
+    while (this.tasks.length > 0 || this.writes.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  /** Lets the parser go on once the data held for running writes is back under half the limit. */
+  private resumeReader(always = false): void {
+    if (this.paused && (always || this.held <= MAX_HELD / 2)) {
+      const e = this.paused;
+      this.paused = undefined;
+      e.resume();
+    }
+  }
+
+  /** Creates `target` (a new file: `wx`, so never through a link someone put there) and writes the entry's data. */
+  private startWrite(rel: string, target: string, mode: number, entry: ReadEntry): void {
+    const w = new PendingWrite();
+    entry.on('data', (chunk: Buffer) => {
+      this.bytes += chunk.length;
+      if (w.closed) return;
+      w.chunks.push(chunk);
+      this.held += chunk.length;
+      if (this.held > MAX_HELD && this.paused === undefined) {
+        entry.pause();
+        this.paused = entry;
+      }
+      w.wake();
+    });
+    entry.on('end', () => {
+      w.ended = true;
+      w.wake();
+    });
+    this.writes.set(rel, w);
+    this.write(target, mode, w)
+      .catch((e) => this.setFailure(e as Error))
+      .finally(() => {
+        w.closed = true;
+        for (const c of w.chunks) this.held -= c.length;
+        w.chunks = [];
+        this.writes.delete(rel);
+        this.resumeReader();
+        this.pump();
+      });
+  }
+
+  private async write(target: string, mode: number, w: PendingWrite): Promise<void> {
+    let fd: number;
+    try {
+      fd = await openNew(target, mode);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // What a lower layer (or an earlier entry) left there: a file or a link, never a directory (those are in
+      // realDirs and removed before the write starts).
+      await fsp.rm(target, { force: true });
+      fd = await openNew(target, mode);
     }
     try {
-      this.apply(entry);
-    } catch (e) {
-      this.failure = e as Error;
-      entry.resume();
-      this.onFailure();
+      for (;;) {
+        if (this.stopping) return;
+        if (w.chunks.length) {
+          const chunks = w.chunks;
+          w.chunks = [];
+          await writeAll(fd, chunks);
+          for (const c of chunks) this.held -= c.length;
+          this.resumeReader();
+          continue;
+        }
+        if (w.ended) return;
+        await new Promise<void>((resolve) => {
+          w.wake = resolve;
+        });
+      }
+    } finally {
+      await new Promise<void>((resolve, reject) => fs.close(fd, (e) => (e ? reject(e) : resolve())));
     }
   }
 
@@ -308,13 +481,9 @@ class Writer {
       case 'File':
       case 'OldFile':
       case 'ContiguousFile': {
-        this.remove(rel);
-        const fd = fs.openSync(target, 'wx', ((entry.mode ?? 0o644) & 0o755) | 0o644);
-        entry.on('data', (chunk: Buffer) => {
-          this.bytes += chunk.length;
-          fs.writeSync(fd, chunk);
-        });
-        entry.on('end', () => fs.closeSync(fd));
+        // A directory there goes first; a file or a link there is replaced by the write (see write()).
+        if (this.realDirs.has(rel)) this.remove(rel);
+        this.startWrite(rel, target, ((entry.mode ?? 0o644) & 0o755) | 0o644, entry);
         return;
       }
       case 'SymbolicLink': {
@@ -449,4 +618,17 @@ function lstat(p: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** @internal One regular file being written: the entry's data not written yet, and how to wake the writer. */
+class PendingWrite {
+  public chunks: Buffer[] = [];
+  public ended = false;
+  public closed = false;
+  public wake: () => void = () => undefined;
+}
+
+/** A new file (`wx`: fails on anything there, a link included, never following it). */
+function openNew(target: string, mode: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.open(target, 'wx', mode, (e, fd) => (e ? reject(e) : resolve(fd))));
 }

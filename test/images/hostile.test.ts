@@ -206,7 +206,7 @@ describe('every layer checked against the config', () => {
 
 describe('memory bounded for every compression (the built library, in its own process)', () => {
   const built = path.join(__dirname, '..', '..', 'build', 'lib', 'images');
-  /** Pulls `ref` in a fresh Node process with the built library; its peak RSS and the refusal. */
+  /** Pulls `ref` in a fresh Node process with the built library; its own peak RSS (VmHWM) and the refusal. */
   const pullInChild = (ref: string, maxUnpackedBytes: number) => {
     const root = path.join(tmp('cnpg-bomb-'), 'root');
     const script = `
@@ -216,7 +216,8 @@ describe('memory bounded for every compression (the built library, in its own pr
         client: new RegistryClient({ cacheDir: process.argv[3], credentials: () => undefined }),
         maxUnpackedBytes: Number(process.argv[4]),
       }).then(() => ({ ok: true }), (e) => ({ code: e.finding && e.finding.code, message: e.message }))
-        .then((r) => process.stdout.write(JSON.stringify({ ...r, maxRssMb: process.resourceUsage().maxRSS / 1024 })));`;
+        // VmHWM, this process's own peak: getrusage's maxRSS keeps the parent's peak across fork and exec.
+        .then((r) => process.stdout.write(JSON.stringify({ ...r, maxRssMb: Number(/VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]) / 1024 })));`;
     const out = execFileSync(process.execPath, ['-e', script, ref, root, cache, String(maxUnpackedBytes)], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,

@@ -9,7 +9,8 @@ import { checkKnownKeys, keysOf } from '../keys';
 import { yaml } from '../lazy';
 import { checkDnsLabel } from '../names';
 import { CLUSTER_SCOPED_KINDS, DEFAULT_OPERATOR_NAMESPACE } from '../operator';
-import { cacheDirectory, httpsGetSync, type KubeObject, OperatorManifestError, sha256 } from '../operator-manifest';
+import { SHA256_HEX, sha256 } from '../digest';
+import { cacheDirectory, httpsGetSync, type KubeObject, OperatorManifestError } from '../operator-manifest';
 import { checkRuntimeTypes } from '../runtime-types';
 import { type SchemaError, validateAgainstSchema } from '../validator';
 
@@ -39,8 +40,6 @@ export interface BarmanCloudDownloadOptions {
   readonly timeoutMs?: number;
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
-
 /** The Barman Cloud plugin's release manifest, parsed: its CRD, RBAC, Service, Deployment and cert-manager objects. */
 export class BarmanCloudManifest {
   /** The manifest from a file; with `sha256`, the file must have it. */
@@ -65,7 +64,7 @@ export class BarmanCloudManifest {
    * failed download throws, and nothing is cached).
    */
   public static download(version: string, options: BarmanCloudDownloadOptions): BarmanCloudManifest {
-    if (typeof options?.sha256 !== 'string' || !SHA256.test(options.sha256)) {
+    if (typeof options?.sha256 !== 'string' || !SHA256_HEX.test(options.sha256)) {
       throw new OperatorManifestError(
         `downloading the Barman Cloud plugin ${version} manifest needs its sha256 (64 lowercase hex digits; got ${JSON.stringify(options?.sha256)}): the library ships none. Fix: pass { sha256 } from a source you trust, or use BarmanCloudManifest.fromFile`,
       );
