@@ -5,8 +5,9 @@
 // mirror when there is one. Refuses to write when a citation is not the line it names.
 require('../test/support/ts-node.js');
 const fs = require('node:fs');
-const { CITATION_LOCK, CNPG_MIRROR, CNPG_TAG, gitSource, lockFrom, lockText } = require('../test/support/citations.ts');
+const { CITATION_LOCK, CNPG_MIRROR, CNPG_TAG, gitSource, loadCitingModules, lockFrom, lockText } = require('../test/support/citations.ts');
 require('../lib/core/index.ts');
+loadCitingModules();
 const { allCitations } = require('../lib/core/plan/cite.ts');
 
 const source = gitSource();

@@ -13,6 +13,7 @@ import {
   type CnpgSource,
   citationsAgainstLock,
   gitSource,
+  loadCitingModules,
   lockAgainstSource,
   lockFrom,
   lockText,
@@ -713,8 +714,9 @@ describe("the plan knows every field of CNPG 1.30's Cluster", () => {
 });
 
 describe('every citation of CNPG v1.30.0 is the line it names: through the committed lock, and the lock through the source', () => {
-  // Load every rule module, so that every citation is registered.
+  // Load every module that cites CNPG, so that every citation is registered.
   planChanges([cluster()], [cluster()]);
+  const citing = loadCitingModules();
   const lock = readLock();
   const source = gitSource();
 
@@ -722,6 +724,9 @@ describe('every citation of CNPG v1.30.0 is the line it names: through the commi
     expect(citationsAgainstLock(allCitations(), lock)).toEqual([]);
     expect(allCitations().length).toBeGreaterThan(100);
     expect(lock.tag).toBe('v1.30.0');
+    expect(citing.map((p) => path.relative(path.join(__dirname, '..', '..'), p))).toEqual(
+      expect.arrayContaining(['lib/core/parameters.ts', 'lib/core/plan/cluster-rules.ts', 'lib/core/serving/pooler-status.ts']),
+    );
   });
 
   test('the lock check fails on a line the lock lacks, a quote the line does not hold, and a line no citation names', () => {

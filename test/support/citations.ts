@@ -58,6 +58,24 @@ export function gitSource(dir = CNPG_MIRROR, tag = CNPG_TAG): CnpgSource | undef
   };
 }
 
+/**
+ * Loads every module of lib/ that cites CNPG (calls `cnpg(` of lib/core/plan/cite.ts), so that each of its
+ * citations is registered, also those of modules the core entry point does not load. Returns their paths.
+ */
+export function loadCitingModules(root = path.join(__dirname, '..', '..', 'lib')): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && /\bcnpg\(/.test(fs.readFileSync(p, 'utf8'))) found.push(p);
+    }
+  };
+  walk(root);
+  for (const p of found) require(p);
+  return found;
+}
+
 export function readLock(file = CITATION_LOCK): CitationLock {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as CitationLock;
 }
