@@ -3,7 +3,7 @@ import type { ImageCatalogSpec, ImageCatalogSpecImagesExtensions } from '../../i
 import { type Problem, nested, throwIfProblems } from './errors';
 import type { ExtensionImage } from './extension-image';
 import { checkImageReference, parseImageReference, parseOperandImageTag } from './image-ref';
-import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName } from './names';
+import { checkDnsLabel, checkDnsSubdomain, checkUnique, extensionVolumeName, isDnsLabel } from './names';
 
 /** One PostgreSQL major of an image catalog. */
 export interface CatalogImageEntry {
@@ -151,7 +151,7 @@ export function buildImageCatalog(
   });
   const keys = Object.keys(props.componentImages ?? {});
   keys.forEach((k) => {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(k) || k.length > 63)
+    if (!isDnsLabel(k))
       problems.push({
         code: 'catalog-component-key-invalid',
         field: `componentImages.${k}`,

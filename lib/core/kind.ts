@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { checkKnownKeys, keysOf } from './keys';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { type Problem, throwIfProblems } from './errors';
+import { DNS_LABEL_PATTERN } from './names';
 
 /** kind releases and the node images they publish, pinned by digest (kind release notes). */
 export const KIND_NODE_IMAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -256,7 +257,7 @@ export function buildKindConfig(path: string, props: KindConfigProps = {}): Kind
       hostPorts.add(key);
     }
   });
-  if (props.name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name))
+  if (props.name !== undefined && !DNS_LABEL_PATTERN.test(props.name))
     problems.push({
       code: 'kind-name-invalid',
       field: 'name',

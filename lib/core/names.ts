@@ -5,12 +5,41 @@ import { identifierProblem, MAX_IDENTIFIER_BYTES } from './sql';
 export const EXTENSION_NAME_PATTERN = /^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$/;
 /** CNPG 1.29.2+ limit: `ext-` + name must fit a 63-character volume name. */
 export const EXTENSION_NAME_MAX_LENGTH = 59;
+// The DNS and label name patterns of Kubernetes (k8s.io/apimachinery pkg/util/validation/validation.go:
+// dns1123LabelFmt, dns1123SubdomainFmt, dns1035LabelFmt, qualifiedNameFmt, labelValueFmt), the one copy the library
+// checks names with.
+const LABEL_1123 = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const SUBDOMAIN_1123 = `${LABEL_1123}(\\.${LABEL_1123})*`;
+const QUALIFIED_NAME_PART = '[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?';
 /** RFC 1123 label, as Kubernetes requires for names of most objects. */
-export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS_LABEL_PATTERN = new RegExp(`^${LABEL_1123}$`);
+/** The longest RFC 1123 subdomain Kubernetes accepts. */
+export const DNS_SUBDOMAIN_MAX_LENGTH = 253;
+/** A DNS-1035 label: what Kubernetes requires of a Service name (a letter first). */
+export const DNS_1035_LABEL_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** A qualified name (label key, resource name): an optional RFC 1123 subdomain and `/`, then a name part. */
+export const QUALIFIED_NAME_PATTERN = new RegExp(`^(${SUBDOMAIN_1123}/)?${QUALIFIED_NAME_PART}$`);
+/** A label value: empty, or a name part of at most 63 characters. */
+export const LABEL_VALUE_PATTERN = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** Kubernetes' image pull policies. */
 export const PULL_POLICIES: readonly string[] = ['Always', 'IfNotPresent', 'Never'];
 /** RFC 1123 subdomain (object names such as Database). */
-export const DNS_SUBDOMAIN_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN_PATTERN = new RegExp(`^${SUBDOMAIN_1123}$`);
+/**
+ * A DNS host name as a client compares it (RFC 4343: case-insensitively): the RFC 1123 subdomain in either case,
+ * such as a TLS server name.
+ */
+export const DNS_HOST_NAME_PATTERN = new RegExp(DNS_SUBDOMAIN_PATTERN.source, 'i');
+
+/** Whether `name` is an RFC 1123 subdomain of at most 253 characters (a Kubernetes object name). */
+export function isDnsSubdomain(name: unknown): name is string {
+  return typeof name === 'string' && name.length > 0 && name.length <= DNS_SUBDOMAIN_MAX_LENGTH && DNS_SUBDOMAIN_PATTERN.test(name);
+}
+
+/** Whether `name` is an RFC 1123 label of at most 63 characters. */
+export function isDnsLabel(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 63 && DNS_LABEL_PATTERN.test(name);
+}
 /** A Kubernetes resource quantity (`1Gi`, `500m`, `1e3`), as apimachinery parses it. */
 export const QUANTITY_PATTERN = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 
@@ -77,7 +106,7 @@ export function checkDnsLabel(field: string, name: unknown, what: string, max = 
 }
 
 export function checkDnsSubdomain(field: string, name: unknown, what: string): Problem[] {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 253 || !DNS_SUBDOMAIN_PATTERN.test(name)) {
+  if (!isDnsSubdomain(name)) {
     return [
       {
         code: 'name-not-dns-subdomain',

@@ -5,6 +5,8 @@
  * parameter unless its value equals the one CNPG's own configuration holds at admission: see
  * {@link cnpgAdmissionValue}.
  */
+import { cnpg } from './plan/cite';
+import type { Citation } from './plan/types';
 
 /** Parameters CNPG refuses outright. */
 export const BLOCKED_PARAMETERS: readonly string[] = [
@@ -106,34 +108,79 @@ export function cnpgAdmissionValue(key: string, walArchivingDisabled: boolean): 
   return Object.hasOwn(FIXED_DEFAULTS_AT_ADMISSION, key) ? FIXED_DEFAULTS_AT_ADMISSION[key] : undefined;
 }
 
+const CONFIGURATION_GO = 'pkg/postgres/configuration.go';
+/** Constants of configuration.go that GlobalDefaultSettings names instead of a literal. */
+const SCRATCH_DATA_DIRECTORY = cnpg(CONFIGURATION_GO, 172, 'ScratchDataDirectory = "/controller"');
+const LOG_PATH = cnpg(CONFIGURATION_GO, 250, 'LogPath = ScratchDataDirectory + "/log"');
+const LOG_FILE_NAME = cnpg(CONFIGURATION_GO, 255, 'LogFileName = "postgres"');
+const PARAMETER_WAL_LOG_HINTS = cnpg(CONFIGURATION_GO, 55, 'ParameterWalLogHints = "wal_log_hints"');
+const SHARED_PRELOAD_LIBRARIES = cnpg(CONFIGURATION_GO, 268, 'SharedPreloadLibraries = "shared_preload_libraries"');
+
+/**
+ * One entry of `GlobalDefaultSettings`: the parameter, its value, its line in `CnpgConfigurationSettings`
+ * (cloudnative-pg v1.30.0 `pkg/postgres/configuration.go`), and, where that line names a Go constant instead of
+ * a literal key or value, the constant and the lines that define it.
+ */
+type DefaultEntry = readonly [
+  name: string,
+  value: string,
+  line: number,
+  upstream?: { readonly key?: string; readonly value?: string; readonly constants: readonly Citation[] },
+];
+
+const GLOBAL_DEFAULTS: readonly DefaultEntry[] = [
+  ['archive_timeout', '5min', 562],
+  ['dynamic_shared_memory_type', 'posix', 563],
+  ['full_page_writes', 'on', 564],
+  ['logging_collector', 'on', 565],
+  ['log_destination', 'csvlog', 566],
+  ['log_directory', '/controller/log', 567, { value: 'LogPath', constants: [LOG_PATH, SCRATCH_DATA_DIRECTORY] }],
+  ['log_filename', 'postgres', 568, { value: 'LogFileName', constants: [LOG_FILE_NAME] }],
+  ['log_rotation_age', '0', 569],
+  ['log_rotation_size', '0', 570],
+  ['log_truncate_on_rotation', 'false', 571],
+  ['max_parallel_workers', '32', 572],
+  ['max_worker_processes', '32', 573],
+  ['max_replication_slots', '32', 574],
+  ['shared_memory_type', 'mmap', 575],
+  ['ssl_max_protocol_version', 'TLSv1.3', 576],
+  ['ssl_min_protocol_version', 'TLSv1.3', 577],
+  ['wal_keep_size', '512MB', 578],
+  ['wal_level', 'logical', 579],
+  ['wal_log_hints', 'on', 580, { key: 'ParameterWalLogHints', constants: [PARAMETER_WAL_LOG_HINTS] }],
+  ['wal_sender_timeout', '5s', 581],
+  ['wal_receiver_timeout', '5s', 582],
+  // CNPG's workaround for a restart-only parameter without an explicit default in postgresql.conf.
+  ['shared_preload_libraries', '', 586, { key: 'SharedPreloadLibraries', constants: [SHARED_PRELOAD_LIBRARIES] }],
+];
+
 /**
  * `CnpgConfigurationSettings.GlobalDefaultSettings` (cloudnative-pg v1.30.0 `pkg/postgres/configuration.go`): what
- * CNPG's configuration holds before the user's parameters, and so what its webhooks compare against.
+ * CNPG's configuration holds before the user's parameters (`setDefaultConfigurations` starts from it), and so what
+ * its webhooks compare against and what the plan takes for a parameter the user does not set (a live Cluster
+ * shows them in `spec.postgresql.parameters`, a synthesized one does not: both mean the same). v1.30.0 has no
+ * version-specific `DefaultSettings`.
  */
-export const GLOBAL_DEFAULT_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
-  archive_timeout: '5min',
-  dynamic_shared_memory_type: 'posix',
-  full_page_writes: 'on',
-  logging_collector: 'on',
-  log_destination: 'csvlog',
-  log_directory: '/controller/log',
-  log_filename: 'postgres',
-  log_rotation_age: '0',
-  log_rotation_size: '0',
-  log_truncate_on_rotation: 'false',
-  max_parallel_workers: '32',
-  max_worker_processes: '32',
-  max_replication_slots: '32',
-  shared_memory_type: 'mmap',
-  ssl_max_protocol_version: 'TLSv1.3',
-  ssl_min_protocol_version: 'TLSv1.3',
-  wal_keep_size: '512MB',
-  wal_level: 'logical',
-  wal_log_hints: 'on',
-  wal_sender_timeout: '5s',
-  wal_receiver_timeout: '5s',
-  shared_preload_libraries: '',
-});
+export const GLOBAL_DEFAULT_SETTINGS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(GLOBAL_DEFAULTS.map(([name, value]) => [name, value])),
+);
+
+/**
+ * The lines of cloudnative-pg v1.30.0 each of {@link GLOBAL_DEFAULT_SETTINGS} comes from: its key and its value on
+ * the line of `GlobalDefaultSettings`, then the constants that line names.
+ */
+export const GLOBAL_DEFAULT_SETTINGS_SOURCES: Readonly<Record<string, readonly Citation[]>> = Object.freeze(
+  Object.fromEntries(
+    GLOBAL_DEFAULTS.map(([name, value, line, upstream]) => [
+      name,
+      Object.freeze([
+        cnpg(CONFIGURATION_GO, line, `${upstream?.key ?? JSON.stringify(name)}:`),
+        cnpg(CONFIGURATION_GO, line, upstream?.value ?? JSON.stringify(value)),
+        ...(upstream?.constants ?? []),
+      ]),
+    ]),
+  ),
+);
 
 /** Every fixed or blocked parameter (`FixedConfigurationParameters`). */
 export const FIXED_PARAMETER_SET: ReadonlySet<string> = new Set([...BLOCKED_PARAMETERS, ...FIXED_PARAMETERS]);

@@ -1,6 +1,6 @@
 import { type ClusterSpecResources, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests } from '../../imports/postgresql.cnpg.io.spec';
 import type { Problem } from './errors';
-import { QUANTITY_PATTERN } from './names';
+import { QUALIFIED_NAME_PATTERN, QUANTITY_PATTERN } from './names';
 
 /** A Kubernetes quantity: a string such as `'500m'`, `'1Gi'`, or a number (`1` is one CPU). */
 export type Quantity = string | number;
@@ -22,9 +22,6 @@ export interface ResourceRequirements {
    */
   readonly limits?: Readonly<Record<string, Quantity>>;
 }
-
-/** Resource names Kubernetes accepts: a qualified name, optionally prefixed by a DNS subdomain. */
-const RESOURCE_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 function isQuantity(v: unknown): v is Quantity {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0;
@@ -69,7 +66,7 @@ export function checkResources(field: string, r: unknown): Problem[] {
       continue;
     }
     for (const [name, v] of Object.entries(values)) {
-      if (!RESOURCE_NAME.test(name)) {
+      if (!QUALIFIED_NAME_PATTERN.test(name)) {
         out.push({
           code: 'resources-name-invalid',
           field: `${field}.${kind}`,

@@ -5,6 +5,7 @@
 // `cnpg-constructs validate` command, the cdk8s validation plugin and this repository's tests.
 import type { Problem } from './errors';
 import { apiGroup, CNPG_GROUP, crdOf, crdSource, hasCrdFor } from './crds';
+import { isDnsSubdomain } from './names';
 import type { KubeObject, OperatorManifest } from './operator-manifest';
 import { compile, type Schema, type SchemaError, type ValidateOptions, validateValue } from './schema';
 
@@ -15,8 +16,6 @@ export { hasCrdFor } from './crds';
 export function validateAgainstSchema(value: unknown, schema: Schema, path = '', options: ValidateOptions = {}): SchemaError[] {
   return [...validateValue(value, compile(schema), path, options)];
 }
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Whether an object is of CNPG's API group (`postgresql.cnpg.io/*`). */
 export function isCnpgObject(obj: unknown): obj is KubeObject {
@@ -63,8 +62,7 @@ function findRoot(apiVersion: string, kind: string, manifest: OperatorManifest):
 export function validateObject(obj: KubeObject, manifest: OperatorManifest, options: ValidateOptions = {}): SchemaError[] {
   const errs: SchemaError[] = [];
   const name = obj.metadata?.name;
-  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name))
-    errs.push({ path: '.metadata.name', message: `invalid object name ${JSON.stringify(name)}` });
+  if (!isDnsSubdomain(name)) errs.push({ path: '.metadata.name', message: `invalid object name ${JSON.stringify(name)}` });
   const root = rootOf(String(obj.apiVersion), String(obj.kind), manifest);
   if ('error' in root) return [...errs, root.error];
   // `metadata` is the API server's (ObjectMeta), not the CRD's: only the name is checked, above.

@@ -13,6 +13,7 @@ import {
 } from '../core';
 import { crdProblems, objectId } from '../core/validator';
 import { checkDnsLabel } from '../core/names';
+import { poolerReconciledPhase } from '../core/serving/pooler-status';
 import { checkedWhenKnown, isDeferred } from './inputs';
 
 /** A namespace checked now when known now, else when it resolves. */
@@ -73,10 +74,24 @@ export const AWAIT_ANNOTATIONS = {
   Database: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
   // cloudnative-pg v1.30.0 api/v1/backup_types.go, BackupPhaseCompleted; bounded by pulumi.com/timeoutSeconds.
   Backup: { 'pulumi.com/waitFor': 'jsonpath={.status.phase}=completed' },
-  // api/v1/databaserole_types.go `status.applied`; api/v1/pooler_types.go `PoolerPhaseActive` (a paused pooler is not awaited).
+  // api/v1/databaserole_types.go `status.applied`.
   DatabaseRole: { 'pulumi.com/waitFor': 'jsonpath={.status.applied}=true' },
+  // A Pooler, with an operator of 1.30.0+ (see awaitedPooler): `active`, or `paused` for a paused one.
   Pooler: { 'pulumi.com/waitFor': 'jsonpath={.status.phase}=active' },
+  PausedPooler: { 'pulumi.com/waitFor': 'jsonpath={.status.phase}=paused' },
 } as const;
+
+/**
+ * A Pooler awaited until CNPG's pooler controller has reconciled it: `status.phase` `active`, or `paused` for a
+ * paused one (lib/core/serving/pooler-status.ts cites the controller); not awaited when the operator it targets
+ * predates the field (1.29 and older), which would leave `pulumi up` waiting for a phase that never comes.
+ */
+export function awaitedPooler(o: KubeObject, operatorVersion: string): KubeObject {
+  const pgbouncer = (o.spec as { pgbouncer?: { paused?: unknown } } | undefined)?.pgbouncer;
+  const phase = poolerReconciledPhase(pgbouncer?.paused === true, operatorVersion);
+  if (phase === undefined) return o;
+  return awaited(o, phase === 'paused' ? 'PausedPooler' : 'Pooler');
+}
 
 export function awaited(o: KubeObject, kind: keyof typeof AWAIT_ANNOTATIONS): KubeObject {
   return { ...o, metadata: { ...o.metadata, annotations: { ...AWAIT_ANNOTATIONS[kind], ...o.metadata.annotations } } };

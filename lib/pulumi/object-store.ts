@@ -46,6 +46,8 @@ export class ObjectStore extends pulumi.ComponentResource {
   public readonly namespace?: pulumi.Input<string>;
   /** Destination as given. */
   public readonly destinationPath: pulumi.Input<string>;
+  /** The plugin of this program the store was given: clusters using the store wait for it too. */
+  public readonly plugin?: BarmanCloudPlugin;
 
   constructor(name: string, args: ObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:ObjectStore', name, {}, opts);
@@ -62,6 +64,7 @@ export class ObjectStore extends pulumi.ComponentResource {
     this.name = this.model.name;
     this.namespace = namespaceInput(this, what, args.namespace);
     this.destinationPath = args.destinationPath;
+    this.plugin = plugin;
     const manifest = objectStoreManifest(this.model);
     if (this.namespace !== undefined && isDeferred(args.namespace)) manifest.metadata.namespace = this.namespace as unknown as string;
     if (deferredPath) {

@@ -15,7 +15,8 @@ import {
 } from '../core';
 import { isClusterModel } from '../core/serving/common';
 import { isDeferred, promptOrUndefined } from './inputs';
-import { awaited, checkAgainstCrds, customResource, namespaceInput, validated } from './kube';
+import { servedOperatorVersion } from '../core/serving/common';
+import { awaitedPooler, checkAgainstCrds, customResource, namespaceInput, validated } from './kube';
 import type { PostgresCluster } from './postgres-cluster';
 import { connectionEnvInput, type EndpointOutput, endpointOutput, type PostgresClusterReference, servedOf } from './serving';
 
@@ -42,7 +43,9 @@ export function withNamespace(o: KubeObject, namespace: pulumi.Input<string> | u
 
 /**
  * A CNPG `Pooler` (PgBouncer) in front of a cluster's rw, ro or r Service, validated like the cdk8s construct
- * (the same object for the same props), awaited until its phase is `active`. Type token `cnpg-constructs:index:Pooler`.
+ * (the same object for the same props), awaited until CNPG reports it reconciled (`status.phase` `active`, or
+ * `paused`; not awaited with an operator before 1.30.0, whose Pooler has no phase). Type token
+ * `cnpg-constructs:index:Pooler`.
  */
 export class Pooler extends pulumi.ComponentResource {
   /** The validated model (as on the cdk8s construct). */
@@ -62,7 +65,7 @@ export class Pooler extends pulumi.ComponentResource {
     const namespace = namespaceInput(this, `Pooler '${name}'`, args.namespace) ?? clusterNamespace;
     const manifest = withNamespace(poolerManifest(this.model), namespace);
     checkAgainstCrds(this, name, manifest, undefined, isClusterModel(served) ? served.operatorVersion : undefined, () => undefined, []);
-    this.pooler = customResource(`${name}-pooler`, args.paused ? manifest : awaited(manifest, 'Pooler'), {
+    this.pooler = customResource(`${name}-pooler`, awaitedPooler(manifest, servedOperatorVersion(served, args.operatorVersion)), {
       parent: this,
       dependsOn: isClusterModel(served) ? [cluster as pulumi.Resource] : [],
     });

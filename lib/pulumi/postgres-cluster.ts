@@ -14,10 +14,13 @@ import {
 import { checkStorageClass, checkStorageSize } from '../core/cluster';
 import { clusterObjectNames } from '../core/names';
 import { clusterPropOf } from '../core/manifests';
+import { throwIfProblems } from '../core/errors';
 import { requireClusterCredentials } from '../core/serving/endpoints';
 import { checkedWhenKnown, isDeferred, promptOrUndefined } from './inputs';
 import { type ConnectionInput, PostgresExtensions } from './postgres-extensions';
 import { namespaceInput, customResource, awaited, checkAgainstCrds, validated } from './kube';
+import { BarmanCloudPlugin } from './barman-cloud-plugin';
+import { ObjectStore } from './object-store';
 import type { CnpgOperator } from './operator';
 import {
   type ClusterEndpointsOutput,
@@ -51,6 +54,12 @@ export interface PostgresClusterArgs extends Omit<PostgresClusterProps, 'namespa
    */
   readonly operator?: CnpgOperator;
   /**
+   * The Barman Cloud plugin of this program: the cluster is created only once its CRD and Deployment are ready
+   * (the plugin serves the WAL archive the cluster starts archiving to).
+   * @default - the plugin of the {@link ObjectStore} components the cluster uses, if they were given one
+   */
+  readonly plugin?: BarmanCloudPlugin;
+  /**
    * Namespace of the `Cluster`, e.g. `ns.metadata.name`.
    * @default - the provider's namespace
    */
@@ -77,6 +86,27 @@ function storageInput(resource: pulumi.Resource, what: string, field: string, s:
     ? checkedWhenKnown(resource, what, `${field}.storageClass`, s.storageClass as pulumi.Input<string>, checkStorageClass)
     : s.storageClass;
   return { size, ...(cls !== undefined ? { storageClass: cls } : {}) };
+}
+
+/**
+ * The {@link ObjectStore} components of this program a cluster uses: the store it archives to (`backup`), and the
+ * stores it recovers from or follows (`recovery.source`, `replica.source`, `externalClusters`). CNPG's instance
+ * manager asks the plugin for the store as soon as the first instance archives or restores WAL, so the store must
+ * exist first.
+ */
+function objectStoresOf(args: PostgresClusterArgs): ObjectStore[] {
+  const entries = [args.recovery?.source, args.replica?.source, ...(Array.isArray(args.externalClusters) ? args.externalClusters : [])];
+  const targets = [args.backup?.objectStore, ...entries.map((e) => (typeof e === 'object' && e !== null ? e.objectStore : undefined))];
+  return [...new Set(targets.filter((t): t is ObjectStore => t instanceof ObjectStore))];
+}
+
+/** What the Cluster resource waits for: the operator, the object stores it uses and the plugin they run through. */
+function clusterDependencies(args: PostgresClusterArgs): pulumi.Resource[] {
+  const stores = objectStoresOf(args);
+  const plugins = new Set([args.plugin, ...stores.map((s) => s.plugin)].filter((p): p is BarmanCloudPlugin => p !== undefined));
+  return [
+    ...new Set([...(args.operator?.readiness ?? []), ...stores.map((s) => s.objectStore), ...[...plugins].flatMap((p) => p.readiness)]),
+  ];
 }
 
 /**
@@ -111,7 +141,20 @@ export class PostgresCluster extends pulumi.ComponentResource {
   constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('cnpg-constructs:index:PostgresCluster', name, {}, opts);
     const what = `PostgresCluster '${name}'`;
-    const { operator, ...props } = args;
+    const { operator, plugin, ...props } = args;
+    if (plugin !== undefined && !(plugin instanceof BarmanCloudPlugin)) {
+      validated(this, () =>
+        throwIfProblems(name, 'PostgresCluster', [
+          {
+            code: 'cluster-plugin-not-component',
+            field: 'plugin',
+            message: 'must be the BarmanCloudPlugin component of this program',
+            value: typeof plugin === 'object' && plugin !== null ? '(another object)' : plugin,
+            fix: 'pass the BarmanCloudPlugin, or leave plugin out',
+          },
+        ]),
+      );
+    }
     this.model = validated(this, () =>
       buildCluster(
         name,
@@ -123,7 +166,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
           storage: promptStorage(args.storage) as StorageProps,
           walStorage: promptStorage(args.walStorage),
         },
-        ['operator'],
+        ['operator', 'plugin'],
       ),
     );
     this.name = this.model.name;
@@ -160,7 +203,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
     );
     this.cluster = customResource(`${name}-cluster`, awaited(inputs as KubeObject, 'Cluster'), {
       parent: this,
-      dependsOn: operator?.readiness ?? [],
+      dependsOn: clusterDependencies(args),
     });
     this.registerOutputs({
       clusterName: this.clusterName,

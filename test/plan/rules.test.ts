@@ -1,12 +1,24 @@
 // What CNPG v1.30.0 does with each kind of change to a Cluster, case by case: every row is a change, the effect
 // the plan must give it, and the line of CNPG's source that decides it (checked against the source below).
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CLUSTER_CRD_DEFAULTS, CLUSTER_CRD_NESTED_DEFAULTS } from '../../lib/core/plan/cluster-defaults';
 import { allCitations } from '../../lib/core/plan/cite';
 import { type Effect, planChanges } from '../../lib/core';
+import {
+  CITATION_LOCK,
+  type CitationLock,
+  CNPG_MIRROR,
+  type CnpgSource,
+  citationsAgainstLock,
+  gitSource,
+  loadCitingModules,
+  lockAgainstSource,
+  lockFrom,
+  lockText,
+  readLock,
+} from '../support/citations';
 import { cluster, type Obj, PGVECTOR, planOf, sources } from './support';
 
 const ext = (extra: Record<string, unknown> = {}, reference = PGVECTOR) => ({
@@ -701,29 +713,75 @@ describe("the plan knows every field of CNPG 1.30's Cluster", () => {
   });
 });
 
-const MIRROR = process.env.CNPG_SOURCE ?? '/work/.mirror/cloudnative-pg+cloudnative-pg/repo';
-const haveSource = fs.existsSync(MIRROR);
-
-describe('every citation of the plan is the line of CNPG v1.30.0 it names', () => {
-  // Load every rule module, so that every citation is registered.
+describe('every citation of CNPG v1.30.0 is the line it names: through the committed lock, and the lock through the source', () => {
+  // Load every module that cites CNPG, so that every citation is registered.
   planChanges([cluster()], [cluster()]);
-  const files = new Map<string, string[]>();
-  const lines = (file: string) => {
-    let l = files.get(file);
-    if (!l) {
-      l = execFileSync('git', ['-C', MIRROR, 'show', `v1.30.0:${file}`], { encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n');
-      files.set(file, l);
-    }
-    return l;
-  };
-  (haveSource ? test : test.skip)(`the citations match the source (git mirror ${MIRROR}; CNPG_SOURCE to point elsewhere)`, () => {
-    const wrong = allCitations()
-      .filter((c) => !(lines(c.file)[c.line - 1] ?? '').includes(c.text))
-      .map(
-        (c) =>
-          `${c.file}:${c.line} does not read ${JSON.stringify(c.text)} (it reads ${JSON.stringify(lines(c.file)[c.line - 1]?.trim())})`,
-      );
-    expect(wrong).toEqual([]);
+  const citing = loadCitingModules();
+  const lock = readLock();
+  const source = gitSource();
+
+  test('each citation quotes what its line reads in test/plan/cnpg-citations.lock.json, and the lock holds no other line', () => {
+    expect(citationsAgainstLock(allCitations(), lock)).toEqual([]);
     expect(allCitations().length).toBeGreaterThan(100);
+    expect(lock.tag).toBe('v1.30.0');
+    expect(citing.map((p) => path.relative(path.join(__dirname, '..', '..'), p))).toEqual(
+      expect.arrayContaining(['lib/core/parameters.ts', 'lib/core/plan/cluster-rules.ts', 'lib/core/serving/pooler-status.ts']),
+    );
+  });
+
+  test('the lock check fails on a line the lock lacks, a quote the line does not hold, and a line no citation names', () => {
+    const c = allCitations()[0];
+    const others = allCitations().slice(1);
+    expect(citationsAgainstLock([...allCitations(), { file: c.file, line: 99999, text: 'x' }], lock)).toEqual([
+      `${c.file}:99999 is not in the lock: run node scripts/lock-citations.js with the CNPG source`,
+    ]);
+    expect(citationsAgainstLock([...others, { ...c, text: `${c.text} (not on the line)` }], lock)).toEqual([
+      expect.stringMatching(new RegExp(`^${c.file}:${c.line} does not read .*\\(not on the line\\)" \\(it reads `)),
+    ]);
+    const other = allCitations().find((o) => o.file !== c.file || o.line !== c.line) as (typeof others)[number];
+    const dropped = allCitations().filter((o) => o.file !== other.file || o.line !== other.line);
+    expect(citationsAgainstLock(dropped, lock)).toEqual([
+      `${other.file}:${other.line} is in the lock but no citation names it: run node scripts/lock-citations.js`,
+    ]);
+  });
+
+  test('the source check fails on a locked line, a blob or a commit the source does not have', () => {
+    // A source that is the lock itself, then the lock with one line changed.
+    const asSource: CnpgSource = {
+      commit: () => lock.commit,
+      blob: (file) => lock.files[file].blob,
+      lines: (file) => {
+        const out: string[] = [];
+        for (const [n, text] of Object.entries(lock.files[file].lines)) out[Number(n) - 1] = text;
+        return out;
+      },
+    };
+    expect(lockAgainstSource(lock, asSource)).toEqual([]);
+    const [file, locked] = Object.entries(lock.files)[0];
+    const [line, text] = Object.entries(locked.lines)[0];
+    const corrupt: CitationLock = {
+      ...lock,
+      commit: '0'.repeat(40),
+      files: { ...lock.files, [file]: { blob: 'f'.repeat(40), lines: { ...locked.lines, [line]: `${text} // changed` } } },
+    };
+    expect(lockAgainstSource(corrupt, asSource)).toEqual([
+      `the lock is of commit ${'0'.repeat(40)}, v1.30.0 is ${lock.commit}`,
+      `${file}: the lock holds blob ${'f'.repeat(40)}, the source has ${locked.blob}`,
+      `${file}:${line}: the lock reads ${JSON.stringify(`${text} // changed`)}, the source ${JSON.stringify(text)}`,
+    ]);
+  });
+
+  test(`the lock is the source where a git mirror of it is (${CNPG_MIRROR}; CNPG_SOURCE to point elsewhere), else it is well formed`, () => {
+    if (source) {
+      expect(lockAgainstSource(lock, source)).toEqual([]);
+      expect(lockText(lockFrom(allCitations(), source))).toBe(fs.readFileSync(CITATION_LOCK, 'utf8'));
+    }
+    // Without the source (CI): the lock names one commit, and every file a blob and single lines of text.
+    expect(lock.commit).toMatch(/^[0-9a-f]{40}$/);
+    for (const [file, locked] of Object.entries(lock.files)) {
+      expect([file, locked.blob]).toEqual([file, expect.stringMatching(/^[0-9a-f]{40}$/)]);
+      for (const [line, text] of Object.entries(locked.lines))
+        expect([file, line, /^[1-9][0-9]*$/.test(line), text.includes('\n')]).toEqual([file, line, true, false]);
+    }
   });
 });

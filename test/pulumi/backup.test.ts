@@ -73,6 +73,10 @@ test('type tokens, dependencies, awaits, and the objects of the cdk8s constructs
   expect(dependencies.get('barman-deployment-barman-cloud')).toEqual(
     expect.arrayContaining(await Promise.all(operator.readiness.map(urnOf))),
   );
+  // The cluster archiving to the store waits for the store, the plugin and the operator.
+  expect(dependencies.get('prod-cluster')).toEqual(
+    expect.arrayContaining([await urnOf(store.objectStore), crd, deployment, ...(await Promise.all(operator.readiness.map(urnOf)))]),
+  );
   expect(dependencies.get('now-backup')).toEqual(expect.arrayContaining([await urnOf(cluster.cluster), deployment]));
   expect(dependencies.get('nightly-scheduledbackup')).toEqual(expect.arrayContaining([await urnOf(cluster.cluster), deployment]));
 
@@ -114,6 +118,33 @@ test('type tokens, dependencies, awaits, and the objects of the cdk8s constructs
     pulumiObjects.push({ ...inputs, metadata: { name: objectName, namespace: 'db' } });
   }
   expectValidBackupObjects(pulumiObjects);
+});
+
+test('a cluster waits for each ObjectStore of this program it archives to, recovers from or follows, and for the plugin', async () => {
+  const plugin = new pl.BarmanCloudPlugin('barman3', { manifest: pl.BarmanCloudManifest.fromFile(TREE_MANIFEST) });
+  const archive = new pl.ObjectStore('order-archive', { ...storeProps, destinationPath: 's3://backups/order', namespace: 'db', plugin });
+  const old = new pl.ObjectStore('order-old', { ...storeProps, destinationPath: 's3://backups/old', namespace: 'db' });
+  const base = { imageName: IMAGE, storage: { size: '1Gi' }, namespace: 'db' };
+  const archiving = new pl.PostgresCluster('order-a', { ...base, backup: { objectStore: archive } });
+  const restoring = new pl.PostgresCluster('order-r', {
+    ...base,
+    recovery: { source: { name: 'old', objectStore: old, serverName: 'old' } },
+  });
+  // A store named by a string is not a resource of this program: the plugin given to the cluster is.
+  const byStoreName = new pl.PostgresCluster('order-n', { ...base, plugin, backup: { objectStore: 'elsewhere' } });
+  const plain = new pl.PostgresCluster('order-p', base);
+  await Promise.all([archiving, restoring, byStoreName, plain].map((c) => whenDone(c.cluster.urn)));
+  await settled();
+  const urnOf = (r: pulumi.Resource) => whenDone(r.urn);
+  const readiness = await Promise.all(plugin.readiness.map(urnOf));
+  expect(readiness).toHaveLength(2);
+  expect([...(dependencies.get('order-a-cluster') ?? [])].sort()).toEqual([await urnOf(archive.objectStore), ...readiness].sort());
+  expect(dependencies.get('order-r-cluster')).toEqual([await urnOf(old.objectStore)]);
+  expect([...(dependencies.get('order-n-cluster') ?? [])].sort()).toEqual([...readiness].sort());
+  expect(dependencies.get('order-p-cluster')).toEqual([]);
+  expect(() => new pl.PostgresCluster('order-bad', { ...base, plugin: 'barman' as never })).toThrow(
+    /PostgresCluster at 'order-bad' is invalid: plugin: must be the BarmanCloudPlugin component of this program.*Fix: pass the BarmanCloudPlugin, or leave plugin out/,
+  );
 });
 
 test('a namespace and a destination that are Outputs are checked and emitted when they resolve', async () => {

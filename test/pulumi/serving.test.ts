@@ -31,6 +31,8 @@ pulumi.runtime.setMocks(
 
 import * as cdk from '../../lib/cdk8s';
 import * as pl from '../../lib/pulumi';
+import { POOLER_PHASE_SOURCES, poolerReconciledPhase } from '../../lib/core/serving/pooler-status';
+import { readLock } from '../support/citations';
 import { expectValidCnpgObjects } from '../support/crd-validator';
 import { expectValidPrometheusObjects } from '../support/prometheus-crds';
 
@@ -56,6 +58,30 @@ const withoutAwait = (o: Record<string, unknown>) => {
 };
 
 describe('Pulumi serving components', () => {
+  test('a Pooler is awaited until CNPG reports it reconciled: status.phase active, or paused; with CNPG 1.29 (no phase) it is not', async () => {
+    const ref = pl.PostgresCluster.fromClusterName('refdb', { namespace: 'shop' });
+    const active = new pl.Pooler('await-a', { cluster: ref, type: 'rw' });
+    const paused = new pl.Pooler('await-p', { cluster: ref, type: 'ro', paused: true });
+    const old = new pl.Pooler('await-o', { cluster: ref, type: 'r', operatorVersion: '1.29.2' });
+    await Promise.all([active, paused, old].map((p) => whenDone(p.pooler.urn)));
+    const annotations = (n: string) => (byName(n).inputs.metadata as { annotations?: unknown }).annotations;
+    expect(annotations('await-a-pooler')).toEqual({ 'pulumi.com/waitFor': 'jsonpath={.status.phase}=active' });
+    expect(annotations('await-p-pooler')).toEqual({ 'pulumi.com/waitFor': 'jsonpath={.status.phase}=paused' });
+    expect(annotations('await-o-pooler')).toBeUndefined();
+    // The field and the values are the ones cloudnative-pg v1.30.0 declares (the lock holds the cited lines).
+    const lock = readLock();
+    const line = (file: string, text: string) =>
+      Object.values(lock.files[file].lines).find((l) => l.includes(text)) ?? `${file}: no locked line with ${text}`;
+    const cited = POOLER_PHASE_SOURCES.map((c) => `${c.file}:${c.line}`);
+    expect(cited).toEqual(expect.arrayContaining(['api/v1/pooler_types.go:317', 'api/v1/pooler_types.go:35', 'api/v1/pooler_types.go:40']));
+    expect(line('api/v1/pooler_types.go', 'Phase PoolerPhase')).toMatch(/json:"phase,omitempty"/);
+    expect(line('api/v1/pooler_types.go', 'PoolerPhaseActive PoolerPhase =')).toMatch(/= "active"$/);
+    expect(line('api/v1/pooler_types.go', 'PoolerPhasePaused PoolerPhase =')).toMatch(/= "paused"$/);
+    expect([poolerReconciledPhase(false, '1.30.0'), poolerReconciledPhase(true, '1.31.0'), poolerReconciledPhase(false, '1.29.9')]).toEqual(
+      ['active', 'paused', undefined],
+    );
+  });
+
   test('Pooler, PodMonitors, alert rules and a DatabaseRole: the objects of the cdk8s constructs, under real type tokens', async () => {
     const cluster = new pl.PostgresCluster('db', clusterProps);
     const pooler = new pl.Pooler('pooler', { cluster, poolMode: 'transaction', podMonitor: { labels: { release: 'prom' } } });

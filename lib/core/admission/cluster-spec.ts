@@ -1,5 +1,6 @@
 // CNPG's webhook rules over a Cluster's name, operand image, storage, resources and scheduling.
 // cloudnative-pg v1.30.0 internal/webhook/v1/cluster_webhook.go unless said otherwise.
+import { DNS_1035_LABEL_PATTERN, LABEL_VALUE_PATTERN, QUALIFIED_NAME_PATTERN } from '../names';
 import type { KubeObject } from '../operator-manifest';
 import { clusterView, list, majorFromTag, rec, referenceTag, str } from './cluster-view';
 import { storageSize } from './cluster-config';
@@ -7,12 +8,10 @@ import { registerObjectRules } from './registry';
 import { compareQuantities, isZeroQuantity, parsePostgresQuantity, parseQuantity, type Quantity } from './quantity';
 import { Findings } from './rule';
 
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
 function checkName(object: KubeObject): Findings {
   const out = new Findings();
   const name = clusterView(object).name;
-  if (!DNS1035_LABEL.test(name) || name.length > 63) {
+  if (!DNS_1035_LABEL_PATTERN.test(name) || name.length > 63) {
     out.error(
       'cluster-name-not-dns1035',
       '.metadata.name',
@@ -325,15 +324,12 @@ function checkScheduling(object: KubeObject): Findings {
   return out;
 }
 
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
 /** `validateTolerations`, a copy of Kubernetes' own toleration validation. */
 function checkToleration(out: Findings, t: Record<string, unknown>, field: string): void {
   const key = str(t.key);
   const operator = str(t.operator);
   const effect = str(t.effect);
-  if (key !== '' && (!QUALIFIED_NAME.test(key) || key.split('/').pop()!.length > 63 || key.length > 316)) {
+  if (key !== '' && (!QUALIFIED_NAME_PATTERN.test(key) || key.split('/').pop()!.length > 63 || key.length > 316)) {
     out.error(
       'toleration-key-invalid',
       `${field}.key`,
@@ -362,7 +358,7 @@ function checkToleration(out: Findings, t: Record<string, unknown>, field: strin
   }
   if (operator === 'Equal' || operator === '') {
     const value = str(t.value);
-    if (!LABEL_VALUE.test(value) || value.length > 63)
+    if (!LABEL_VALUE_PATTERN.test(value) || value.length > 63)
       out.error(
         'toleration-value-invalid',
         `${field}.operator`,

@@ -7,7 +7,7 @@
 // rules hold for the plugin's store, and the library applies them to both.
 import { NO_PROBLEMS } from '../errors';
 import type { Finding } from '../findings';
-import { checkDnsSubdomain, DNS_SUBDOMAIN_PATTERN } from '../names';
+import { checkDnsSubdomain, DNS_SUBDOMAIN_MAX_LENGTH, isDnsSubdomain } from '../names';
 
 /** A key of a Kubernetes Secret in the object's namespace: `{ name, key }`. Credentials are only ever referenced. */
 export interface SecretKeyReference {
@@ -50,7 +50,7 @@ export function checkSecretKeyReference(field: string, ref: unknown): Finding[] 
     }
   }
   out.push(...checkDnsSubdomain(at(field, 'name'), ref.name, 'a Secret name'));
-  if (typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key) || ref.key.length > 253) {
+  if (typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key) || ref.key.length > DNS_SUBDOMAIN_MAX_LENGTH) {
     out.push({
       code: 'secret-key-invalid',
       field: at(field, 'key'),
@@ -69,10 +69,9 @@ function isCleanReference(ref: unknown): boolean {
   const { name, key } = ref;
   return (
     typeof name === 'string' &&
-    name.length <= 253 &&
-    DNS_SUBDOMAIN_PATTERN.test(name) &&
+    isDnsSubdomain(name) &&
     typeof key === 'string' &&
-    key.length <= 253 &&
+    key.length <= DNS_SUBDOMAIN_MAX_LENGTH &&
     SECRET_KEY.test(key)
   );
 }

@@ -6,6 +6,7 @@
 // pending_restart, which CNPG reads (pkg/management/postgres/probes.go) and answers with a restart of every
 // instance (internal/controller/cluster_upgrade.go, isInstanceNeedingRollout).
 import { CNPG_MANAGED_MODULES, managedModuleEnabled } from '../extension-catalog';
+import { GLOBAL_DEFAULT_SETTINGS } from '../parameters';
 import { cnpg } from './cite';
 import { fieldOf } from './diff';
 import { PG_SETTINGS, PG_SETTINGS_VERSION, type PgSetting, type PgSettingContext } from './pg-settings';
@@ -41,35 +42,10 @@ const PRELOAD_CITE: Citation[] = [
   cnpg('pkg/postgres/configuration.go', 851, 'func (p *PgConfiguration) setUserSharedPreloadLibraries(info ConfigurationInfo) {'),
 ];
 
-/**
- * CNPG's defaults for parameters the user does not set: `GlobalDefaultSettings` in cloudnative-pg v1.30.0
- * pkg/postgres/configuration.go (the live object shows them in `spec.postgresql.parameters`, a synthesized one
- * does not: both mean the same).
- */
-export const CNPG_DEFAULT_PARAMETERS: Readonly<Record<string, string>> = {
-  archive_timeout: '5min',
-  dynamic_shared_memory_type: 'posix',
-  full_page_writes: 'on',
-  logging_collector: 'on',
-  log_destination: 'csvlog',
-  log_directory: '/controller/log',
-  log_filename: 'postgres',
-  log_rotation_age: '0',
-  log_rotation_size: '0',
-  log_truncate_on_rotation: 'false',
-  max_parallel_workers: '32',
-  max_worker_processes: '32',
-  max_replication_slots: '32',
-  shared_memory_type: 'mmap',
-  ssl_max_protocol_version: 'TLSv1.3',
-  ssl_min_protocol_version: 'TLSv1.3',
-  wal_keep_size: '512MB',
-  wal_level: 'logical',
-  wal_log_hints: 'on',
-  wal_sender_timeout: '5s',
-  wal_receiver_timeout: '5s',
-  shared_preload_libraries: '',
-};
+/** CNPG's default of a parameter the user does not set ({@link GLOBAL_DEFAULT_SETTINGS}), or undefined. */
+function cnpgDefault(name: string): string | undefined {
+  return Object.hasOwn(GLOBAL_DEFAULT_SETTINGS, name) ? GLOBAL_DEFAULT_SETTINGS[name] : undefined;
+}
 
 /** Parameters whose decrease must reach the primary before the standbys (hot standby; probes.go). */
 export const HOT_STANDBY_SENSITIVE: readonly string[] = [
@@ -149,10 +125,10 @@ function contextEffect(context: PgSettingContext | undefined, name: string): { e
 
 /** The parameters as CNPG applies them: the user's, then CNPG's defaults for those not set. */
 export function effectiveParameters(user: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, string>> {
-  if (!user) return CNPG_DEFAULT_PARAMETERS;
+  if (!user) return GLOBAL_DEFAULT_SETTINGS;
   let out = EFFECTIVE.get(user);
   if (!out) {
-    const params: Record<string, string> = { ...CNPG_DEFAULT_PARAMETERS };
+    const params: Record<string, string> = { ...GLOBAL_DEFAULT_SETTINGS };
     for (const k in user) params[k] = String(user[k]);
     EFFECTIVE.set(user, params);
     out = params;
@@ -203,14 +179,14 @@ export function parameterChanges(
     out.push({
       code: setting ? `parameter-${setting[0]}` : 'parameter-unknown-context',
       field: fieldOf(['spec', 'postgresql', 'parameters', name]),
-      before: before && name in before ? before[name] : CNPG_DEFAULT_PARAMETERS[name],
-      after: after && name in after ? after[name] : CNPG_DEFAULT_PARAMETERS[name],
+      before: before && name in before ? before[name] : cnpgDefault(name),
+      after: after && name in after ? after[name] : cnpgDefault(name),
       effect,
       why: `${why}${fallback}${decrease ? `; it is lowered, so the primary restarts first, then the replicas (a standby needs at least the primary's value)` : ''}`,
       cite: [
         ...(effect === 'restart' ? PENDING_RESTART : RELOAD),
         ...(decrease ? DECREASE : []),
-        ...(name in CNPG_DEFAULT_PARAMETERS ? [CNPG_DEFAULTS_CITE] : []),
+        ...(cnpgDefault(name) !== undefined ? [CNPG_DEFAULTS_CITE] : []),
       ],
       ...(decrease ? { decrease } : {}),
       ...(severity ? { warning: true } : {}),

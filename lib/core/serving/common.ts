@@ -5,6 +5,7 @@ import type { ClusterModel } from '../cluster';
 import type { Problem } from '../errors';
 import { withFrontEndKeys } from '../keys';
 import { objectMetadata } from '../manifests';
+import { DNS_1035_LABEL_PATTERN } from '../names';
 
 /** A cluster that is not declared in this app: its name and namespace (`PostgresCluster.fromClusterName`). */
 export interface ClusterReference {
@@ -66,8 +67,7 @@ export function checkServingFeature(version: string, feature: keyof typeof SERVI
   return [];
 }
 
-/** A DNS-1035 label: what Kubernetes requires of a Service name (a letter first). */
-export const DNS_1035_LABEL_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export { DNS_1035_LABEL_PATTERN };
 
 /** A problem when `name` cannot name the Service (and Deployment) an object becomes. */
 export function checkServiceName(field: string, name: unknown, what: string): Problem[] {

@@ -6,7 +6,7 @@ import type { ImageCatalogModel } from '../image-catalog';
 import { checkKnownKeys, keysOf } from '../keys';
 import { CNPG_API_VERSION } from '../manifests';
 import type { KubeObject } from '../operator-manifest';
-import { checkDnsSubdomain } from '../names';
+import { checkDnsSubdomain, isDnsLabel } from '../names';
 import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
 import {
   checkSameNamespace,
@@ -329,7 +329,7 @@ export function buildPooler(path: string, cluster: ServedCluster, props: PoolerP
         fix: 'use "ImageCatalog" or "ClusterImageCatalog"',
       });
     problems.push(...checkDnsSubdomain('imageCatalogRef.name', ref.name, 'a catalog name'));
-    if (typeof ref.key !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ref.key) || ref.key.length > 63)
+    if (!isDnsLabel(ref.key))
       problems.push({
         code: 'catalog-component-key-invalid',
         field: 'imageCatalogRef.key',

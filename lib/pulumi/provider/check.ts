@@ -3,6 +3,7 @@
  * sent in Pulumi's wire form (`{ property, reason }`); values unknown during preview are skipped.
  */
 import type { Finding } from '../../core/findings';
+import { DNS_HOST_NAME_PATTERN, DNS_SUBDOMAIN_MAX_LENGTH } from '../../core/names';
 import { checkExtensionRequests, hasControlCharacters, identifierProblem } from '../../core/sql';
 import { unknownKeyFindings } from '../../core/suggest';
 import type { ConnectionInfo, PostgresExtensionsInputs } from './types';
@@ -28,7 +29,6 @@ const TOP_LEVEL_KEYS = [
 ];
 const CONNECTION_KEYS = ['host', 'port', 'user', 'password', 'sslMode', 'sslRootCert', 'tlsServerName'];
 const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
-const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 
 export function isUnknown(v: unknown): boolean {
@@ -125,7 +125,14 @@ function checkConnection(c: Record<string, unknown>): Finding[] {
       value: c.sslRootCert,
       fix: 'set it to the PEM text of the CA, e.g. ca.crt of the <cluster>-ca secret',
     });
-  if (known(c.tlsServerName) && !(typeof c.tlsServerName === 'string' && DNS_NAME.test(c.tlsServerName)))
+  if (
+    known(c.tlsServerName) &&
+    !(
+      typeof c.tlsServerName === 'string' &&
+      c.tlsServerName.length <= DNS_SUBDOMAIN_MAX_LENGTH &&
+      DNS_HOST_NAME_PATTERN.test(c.tlsServerName)
+    )
+  )
     out.push({
       code: 'connection-tls-server-name-invalid',
       field: field('tlsServerName'),
