@@ -1,9 +1,17 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { type BackupModel, type BackupProps, backupManifest, buildBackup, type KubeObject, type ScheduledBackupProps } from '../core';
+import {
+  type BackupModel,
+  type BackupProps,
+  backupManifest,
+  buildBackup,
+  CnpgValidationError,
+  type KubeObject,
+  type ScheduledBackupProps,
+} from '../core';
 import type { BarmanCloudPlugin } from './barman-cloud-plugin';
 import { isDeferred, promptOrUndefined } from './inputs';
-import { AWAIT_ANNOTATIONS, checkAgainstCrds, customResource, namespaceInput, validated } from './kube';
+import { AWAIT_ANNOTATIONS, CnpgResourceError, checkAgainstCrds, customResource, namespaceInput, validated } from './kube';
 import { PostgresCluster } from './postgres-cluster';
 
 /** What both backup components take besides the core props. */
@@ -52,8 +60,16 @@ function register(
     ),
   );
   if (timeoutSeconds !== undefined && (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)) {
-    throw new pulumi.ResourceError(
-      `Backup '${name}' is invalid: timeoutSeconds: must be a whole number of seconds (got ${timeoutSeconds}). Fix: use e.g. 3600`,
+    throw new CnpgResourceError(
+      new CnpgValidationError(name, kind, [
+        {
+          code: 'backup-timeout-invalid',
+          field: 'timeoutSeconds',
+          message: 'must be a whole number of seconds, at least 1',
+          value: timeoutSeconds,
+          fix: 'use e.g. 3600 (one hour)',
+        },
+      ]),
       resource,
     );
   }

@@ -11,7 +11,7 @@ import {
 } from '../core';
 import { catalogReference } from '../core/image-catalog';
 import { isDeferred, promptOrUndefined } from './inputs';
-import { namespaceInput, customResource, validated } from './kube';
+import { CnpgResourceError, customResource, namespaceInput, validated } from './kube';
 
 /** Args of the Pulumi {@link ImageCatalog}. */
 export interface ImageCatalogArgs extends Omit<ImageCatalogProps, 'namespace'> {
@@ -49,15 +49,18 @@ abstract class CatalogComponent extends pulumi.ComponentResource {
     const manifest = imageCatalogManifest(this.model);
     if (isDeferred(args.namespace)) {
       if (kind === 'ClusterImageCatalog') {
-        throw new CnpgValidationError(name, kind, [
-          {
-            code: 'catalog-cluster-scoped-namespace',
-            field: 'namespace',
-            message: 'a ClusterImageCatalog is cluster-scoped',
-            value: '<Output>',
-            fix: 'remove namespace, or use an ImageCatalog',
-          },
-        ]);
+        throw new CnpgResourceError(
+          new CnpgValidationError(name, kind, [
+            {
+              code: 'catalog-cluster-scoped-namespace',
+              field: 'namespace',
+              message: 'a ClusterImageCatalog is cluster-scoped',
+              value: '<Output>',
+              fix: 'remove namespace, or use an ImageCatalog',
+            },
+          ]),
+          this,
+        );
       }
       manifest.metadata.namespace = namespaceInput(this, `ImageCatalog '${name}'`, args.namespace) as unknown as string;
     }

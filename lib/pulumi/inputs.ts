@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { formatProblem, type Problem } from '../core';
+import { CnpgValidationError, type Problem } from '../core';
+import { CnpgResourceError } from './kube';
 
 /** Whether a value is only known later: an Output or a Promise (what `pulumi.Input` adds to a plain value). */
 export function isDeferred(v: unknown): boolean {
@@ -22,11 +23,22 @@ export function checkedWhenKnown<T>(
   value: pulumi.Input<T>,
   check: (field: string, value: T) => Problem[],
 ): pulumi.Output<T> {
-  return pulumi.output(value).apply((v) => {
-    const problems = check(field, v as T);
-    if (problems.length > 0) {
-      throw new pulumi.ResourceError(`${what} is invalid: ${problems.map(formatProblem).join('; ')}`, resource);
-    }
-    return v as T;
-  });
+  return pulumi.output(value).apply((v) => checkResolved(resource, what, field, v as T, check));
+}
+
+/** The check of {@link checkedWhenKnown} on the resolved value: the value, or a {@link CnpgResourceError} with its problems. */
+export function checkResolved<T>(
+  resource: pulumi.Resource,
+  what: string,
+  field: string,
+  value: T,
+  check: (field: string, value: T) => Problem[],
+): T {
+  const problems = check(field, value);
+  if (problems.length > 0) {
+    // `what` is `Kind 'name'`: the error reads as the components' own (`Kind at 'name' is invalid: ...`).
+    const m = /^(\S+) '(.*)'$/.exec(what);
+    throw new CnpgResourceError(new CnpgValidationError(m ? m[2] : what, m ? m[1] : 'resource', problems), resource);
+  }
+  return value;
 }

@@ -168,6 +168,7 @@ test('refusals name the resource, the field and the fix, as pulumi.ResourceError
     /ScheduledBackup at 'five2' is invalid: schedule: has five fields.*Fix: write six fields, seconds first: "0 0 2 \* \* \*"/,
   );
   expect(() => new pl.Backup('t', { cluster: 'prod', timeoutSeconds: 0 })).toThrow(/timeoutSeconds: must be a whole number/);
+  expect(() => new pl.Backup('t2', { cluster: 'prod', timeoutSeconds: 1.5 })).toThrow(pl.CnpgResourceError);
   expect(() => new pl.BarmanCloudPlugin('nothing')).toThrow(/manifest: is required to install the plugin/);
   // What only the CRD refuses, against the CRD of the plugin of this program.
   const plugin = new pl.BarmanCloudPlugin('barman2', { manifest: pl.BarmanCloudManifest.fromFile(TREE_MANIFEST) });

@@ -343,6 +343,22 @@ describe('Pulumi components', () => {
     expect((unsecret(ext.inputs.connection) as { password: string }).password).toBe('s3cr3t-from-cnpg');
   });
 
+  test('an Output that resolves to a bad value fails as the prompt checks do: a CnpgResourceError with its problems', async () => {
+    const { checkResolved } = await import('../../lib/pulumi/inputs');
+    const { checkStorageSize } = await import('../../lib/core/cluster');
+    const resource = new pulumi.ComponentResource('test:x:Late', 'late');
+    expect(checkResolved(resource, "PostgresCluster 'late'", 'storage.size', '5Gi', checkStorageSize)).toBe('5Gi');
+    let err: unknown;
+    try {
+      checkResolved(resource, "PostgresCluster 'late'", 'storage.size', '5 Gi', checkStorageSize);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(pl.CnpgResourceError);
+    expect((err as pl.CnpgResourceError).message).toMatch(/^PostgresCluster at 'late' is invalid: storage\.size: /);
+    expect((err as pl.CnpgResourceError).problems.map((p) => p.field)).toEqual(['storage.size']);
+  });
+
   test('namespace and storage may be Outputs of other resources; the Database follows the cluster into its namespace', async () => {
     const ns = pulumi.output('team-a');
     const cluster = new pl.PostgresCluster('team', {
