@@ -102,7 +102,7 @@ export class ExtensionDatabase extends pulumi.ComponentResource {
           field: 'connection',
           message: 'is required to activate extensions from Pulumi',
           value: undefined,
-          fix: 'pass connection: { host, port, user, password } (see the README), or manageExtensionsWith: "cnpg"',
+          fix: 'pass connection: { host, port, user, password } (docs/PULUMI.md, "How the connection reaches Postgres"), or manageExtensionsWith: "cnpg"',
         },
       ]);
     }

@@ -77,7 +77,7 @@ abstract class CatalogComponent extends pulumi.ComponentResource {
 /**
  * A namespaced CNPG `ImageCatalog`: per PostgreSQL major, the operand image and the extension images clusters of
  * the same namespace opt in to by name (CNPG 1.29+). Type token `cnpg-constructs:index:ImageCatalog`. (With
- * `clusterScoped: true` it emits a `ClusterImageCatalog`, as before {@link ClusterImageCatalog} existed.)
+ * `clusterScoped: true` it emits a `ClusterImageCatalog`; {@link ClusterImageCatalog} is the direct way.)
  */
 export class ImageCatalog extends CatalogComponent {
   constructor(name: string, args: ImageCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
