@@ -1,6 +1,7 @@
 import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CNPG_MANAGED_EXTENSIONS, managedModuleFix } from './extension-catalog';
 import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
+import { BoundedCache } from './memo';
 import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
@@ -421,8 +422,7 @@ function extensionItemKeyProblems(props: DatabaseProps): readonly Problem[] {
  * list made only of (immutable, shared) ExtensionImage values is computed once per such combination. Only
  * plans without problems are kept (problem messages name the cluster); the list is frozen, as it is shared.
  */
-const planMemo = new Map<string, readonly DatabaseExtension[]>();
-const PLAN_MEMO_LIMIT = 512;
+const planMemo = new BoundedCache<string, readonly DatabaseExtension[]>('database extension plans by images', 512);
 /** The ids of a frozen (shared) image list, joined once per list: clusters of memoized image steps share theirs. */
 const idsOfList = new WeakMap<readonly ExtensionImage[], string>();
 
@@ -454,7 +454,6 @@ function memoizedExtensionPlan(
   }
   const plan = extensionPlan(items, model, clusterName, dependencyOrder, allowUnknownExtensions);
   if (key !== undefined && plan.problems.length === 0) {
-    if (planMemo.size >= PLAN_MEMO_LIMIT) planMemo.clear();
     for (const e of plan.finalList) Object.freeze(e);
     planMemo.set(key, Object.freeze(plan.finalList));
   }

@@ -1,4 +1,5 @@
 import type { Problem } from './errors';
+import { BoundedCache } from './memo';
 
 /** A parsed OCI image reference: `[registry/]repository[:tag][@digest]`. */
 export interface ImageReference {
@@ -16,15 +17,14 @@ const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 
-// Platform repos mount the same few images in hundreds of clusters: parse each reference once.
-const parsed = new Map<string, ImageReference | undefined>();
-const PARSE_CACHE_LIMIT = 1024;
+// Platform repos mount the same few images in hundreds of clusters: parse each reference once (frozen: shared).
+const parsed = new BoundedCache<string, ImageReference | undefined>('parsed image references', 1024);
 
-/** Parses an image reference; returns undefined when it is not one. */
+/** Parses an image reference (frozen); returns undefined when it is not one. */
 export function parseImageReference(ref: string): ImageReference | undefined {
   if (parsed.has(ref)) return parsed.get(ref);
-  const result = parseUncached(ref);
-  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+  const found = parseUncached(ref);
+  const result = found && Object.freeze(found);
   parsed.set(ref, result);
   return result;
 }

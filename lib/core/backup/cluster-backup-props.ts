@@ -7,7 +7,7 @@ import type {
 } from '../../../imports/postgresql.cnpg.io.spec';
 import type { ClusterModel } from '../cluster';
 import { keysOf } from '../keys';
-import type { RuntimeType } from '../runtime-types';
+import { propsSchema } from '../props-schema';
 import type { SecretKeyReference } from './object-store-checks';
 import type { RecoveryTargetProps } from './recovery-target';
 
@@ -206,23 +206,14 @@ export interface ClusterBackupRecoveryProps {
   readonly plugins?: readonly ClusterSpecPlugins[];
 }
 
-/** @internal */
-export const CLUSTER_BACKUP_KEY_FLAGS = {
-  backup: true,
-  recovery: true,
-  replica: true,
-  externalClusters: true,
-  plugins: true,
-} as const satisfies { readonly [K in keyof Required<ClusterBackupRecoveryProps>]: true };
-
-/** @internal */
-export const CLUSTER_BACKUP_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** The keys and run-time types a PostgresCluster gains for backups, recovery and replica clusters. @internal */
+export const CLUSTER_BACKUP_SCHEMA = propsSchema<ClusterBackupRecoveryProps>()({
   backup: 'object',
   recovery: 'object',
   replica: 'object',
   externalClusters: 'array',
   plugins: 'array',
-};
+});
 
 export const BACKUP_KEYS = keysOf<ClusterBackupProps>()({
   objectStore: true,
