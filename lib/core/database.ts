@@ -1,8 +1,9 @@
 import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CNPG_MANAGED_EXTENSIONS, managedModuleFix } from './extension-catalog';
-import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
+import { checkKnownKeys, withFrontEndKeys } from './keys';
+import { propsSchema } from './props-schema';
 import { BoundedCache } from './memo';
-import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
+import { checkRuntimeTypes } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
 import { allProblems, NO_PROBLEMS, type Problem, throwIfProblems } from './errors';
@@ -10,13 +11,7 @@ import type { Finding } from './findings';
 import { ExtensionImage, imageId } from './extension-image';
 import { checkDnsLabel, checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
 import { stableDependencyOrder } from './sql';
-import {
-  checkDatabaseObjects,
-  DATABASE_OBJECT_KEYS,
-  DATABASE_OBJECT_TYPES,
-  type DatabaseObjectsProps,
-  databaseObjectsSpec,
-} from './serving/database-objects';
+import { checkDatabaseObjects, DATABASE_OBJECT_SCHEMA, type DatabaseObjectsProps, databaseObjectsSpec } from './serving/database-objects';
 
 /** Database names CNPG's CRD rejects. */
 export const RESERVED_DATABASE_NAMES: readonly string[] = ['postgres', 'template0', 'template1'];
@@ -109,38 +104,29 @@ export function expandExtensions(items: readonly (DatabaseExtension | ExtensionI
   return items.flatMap((x) => (x instanceof ExtensionImage ? x.databaseExtensions() : [x]));
 }
 
-/**
- * Validates database props against the cluster it lives in and builds the CNPG `Database` spec.
- * `cluster` may be just a name (a cluster managed elsewhere): then extension availability is not checked.
- */
-const DATABASE_KEYS = keysOf<DatabaseProps>()({
-  ...DATABASE_OBJECT_KEYS,
-  name: true,
-  owner: true,
-  extensions: true,
-  resourceName: true,
-  namespace: true,
-  ensure: true,
-  databaseReclaimPolicy: true,
-  dependencyOrder: true,
-  allowUnknownExtensions: true,
-});
-const DATABASE_EXTENSION_KEYS = keysOf<DatabaseExtension>()({ name: true, version: true, schema: true, ensure: true });
-
-/**
- * The validated model of a Database. `frontEndKeys` are the props a front end adds (e.g. `cluster`): every
- * other unknown key is a problem.
- */
-const DATABASE_TYPES: Readonly<Record<string, RuntimeType>> = {
-  ...DATABASE_OBJECT_TYPES,
+/** Keys and run-time types of {@link DatabaseProps}. */
+const DATABASE_SCHEMA = propsSchema<DatabaseProps>()({
+  ...DATABASE_OBJECT_SCHEMA.declaration,
   name: 'string',
   owner: 'string',
   extensions: 'array',
   resourceName: 'string',
   namespace: 'string',
+  // Enums with rules of their own (or passed to CNPG's CRD), whose messages name a wrong type too.
+  ensure: null,
+  databaseReclaimPolicy: null,
+  dependencyOrder: null,
   allowUnknownExtensions: 'boolean',
-};
+});
+/** Keys of the `{ name, ... }` entries of `extensions`; their values have rules of their own. */
+const DATABASE_EXTENSION_SCHEMA = propsSchema<DatabaseExtension>()({ name: null, version: null, schema: null, ensure: null });
 
+/**
+ * Validates database props against the cluster it lives in and builds the CNPG `Database` spec, throwing a
+ * {@link CnpgValidationError} that names `path`, each field and its fix. `cluster` may be just a name (a cluster
+ * managed elsewhere): then extension availability is not checked. `frontEndKeys` are the props a front end adds
+ * (e.g. `cluster`): every other unknown key is a problem.
+ */
 export function buildDatabase(
   path: string,
   cluster: ClusterModel | string,
@@ -148,7 +134,11 @@ export function buildDatabase(
   frontEndKeys: readonly string[] = [],
 ): DatabaseModel {
   // Every check's list, in order; allProblems allocates only when one found something (one Database per cluster).
-  throwIfProblems(path, 'ExtensionDatabase', allProblems(checkRuntimeTypes('', props, DATABASE_TYPES), extensionItemTypeProblems(props)));
+  throwIfProblems(
+    path,
+    'ExtensionDatabase',
+    allProblems(checkRuntimeTypes('', props, DATABASE_SCHEMA.types), extensionItemTypeProblems(props)),
+  );
   const clusterName = typeof cluster === 'string' ? cluster : cluster.name;
   const resourceName =
     props.resourceName ??
@@ -164,7 +154,7 @@ export function buildDatabase(
     path,
     'ExtensionDatabase',
     allProblems(
-      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(DATABASE_KEYS, frontEndKeys) : DATABASE_KEYS),
+      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(DATABASE_SCHEMA.keys, frontEndKeys) : DATABASE_SCHEMA.keys),
       extensionItemKeyProblems(props),
       checkPgIdentifier('name', props.name, 'database name'),
       RESERVED_DATABASE_NAMES.includes(props.name)
@@ -409,7 +399,7 @@ function extensionItemKeyProblems(props: DatabaseProps): readonly Problem[] {
   let out: Problem[] | undefined;
   list.forEach((x, i) => {
     if (x instanceof ExtensionImage) return;
-    const found = checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS);
+    const found = checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_SCHEMA.keys);
     if (found.length === 0) return;
     out ??= [];
     out.push(...found);

@@ -1,7 +1,7 @@
-// The props and options of ExtensionImage, with the compiler-checked key list and the runtime-type table its
-// validation uses.
+// The props and options of ExtensionImage, with the compiler-checked declaration of its keys and run-time types
+// (props-schema.ts) that its validation uses.
 import type { Distro } from './extension-catalog';
-import { keysOf } from './keys';
+import { propsSchema } from './props-schema';
 import type { RuntimeType } from './runtime-types';
 
 /** Kubernetes image pull policy of an ImageVolume. */
@@ -105,7 +105,8 @@ export interface ExtensionImageProps {
   readonly sqlVersion?: string;
 }
 
-export const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link ExtensionImageProps}, from one declaration. */
+const IMAGE_SCHEMA = propsSchema<ExtensionImageProps>()({
   name: 'string',
   reference: 'string',
   pullPolicy: 'string',
@@ -121,24 +122,12 @@ export const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = {
   parameters: 'stringMap',
   postgresMajor: 'int32',
   sqlVersion: 'string',
-};
-export const IMAGE_KEYS = keysOf<ExtensionImageProps>()({
-  name: true,
-  reference: true,
-  pullPolicy: true,
-  extensionControlPath: true,
-  dynamicLibraryPath: true,
-  ldLibraryPath: true,
-  binPath: true,
-  env: true,
-  sqlExtensions: true,
-  databaseExtensions: true,
-  sharedPreloadLibraries: true,
-  requiresImages: true,
-  parameters: true,
-  postgresMajor: true,
-  sqlVersion: true,
 });
+
+/** Run-time types of the keys of {@link ExtensionImageProps}. */
+export const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = IMAGE_SCHEMA.types;
+/** Every key of {@link ExtensionImageProps} (any other is an error). */
+export const IMAGE_KEYS: readonly string[] = IMAGE_SCHEMA.keys;
 
 /** Options of the catalog factories such as {@link ExtensionImage.pgvector}. */
 export interface CatalogImageOptions {
