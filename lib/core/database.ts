@@ -6,10 +6,11 @@ import { BoundedCache } from './memo';
 import { checkRuntimeTypes } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
+import { checkClusterName } from './cluster/name';
 import { allProblems, NO_PROBLEMS, type Problem, throwIfProblems } from './errors';
 import type { Finding } from './findings';
 import { ExtensionImage, imageId } from './extension-image';
-import { checkDnsLabel, checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
+import { checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
 import { stableDependencyOrder } from './sql';
 import { checkDatabaseObjects, DATABASE_OBJECT_SCHEMA, type DatabaseObjectsProps, databaseObjectsSpec } from './serving/database-objects';
 
@@ -89,9 +90,13 @@ export interface DatabaseProps extends DatabaseObjectsProps {
   readonly allowUnknownExtensions?: boolean;
 }
 
+/** A validated Database: its object name and namespace, its spec and its extensions in creation order. */
 export interface DatabaseModel {
+  /** Name of the `Database` object. */
   readonly resourceName: string;
+  /** Namespace of the `Database` object (the cluster's unless given). */
   readonly namespace?: string;
+  /** The CNPG `Database` spec. */
   readonly spec: DatabaseSpec;
   /** The extensions in the order they are created, after dependency sorting. */
   readonly extensions: readonly DatabaseExtension[];
@@ -217,11 +222,11 @@ export function buildDatabase(
 
 /**
  * A cluster named by a string: CNPG looks the Database's `spec.cluster.name` up as a Cluster in the Database's
- * namespace, and a Cluster's name is a DNS label (the name of its pods and services), so another string names no
- * cluster and the Database never reconciles.
+ * namespace, and a Cluster's name is a DNS-1035 label of at most 50 characters (cluster/name.ts), so another string
+ * names no cluster and the Database never reconciles.
  */
 function clusterReferenceProblems(name: string): readonly Problem[] {
-  const found = checkDnsLabel('cluster', name, 'the name of the cluster');
+  const found = checkClusterName('cluster', name, 'the name of the cluster');
   return found.length === 0
     ? NO_PROBLEMS
     : found.map((p) => ({
@@ -314,13 +319,16 @@ function extensionPlan(
           value: e.name,
           fix: `mount the image that provides it in the cluster's extensions (e.g. ExtensionImage.pgvector for "vector"), check the SQL name, or set allowUnknownExtensions if the operand image bundles it`,
         });
-      } else if (e.version !== undefined && a.version !== undefined && a.version !== e.version) {
+      } else if (e.version !== undefined && a.version !== undefined && a.version !== e.version && !a.versions?.includes(e.version)) {
+        // Any version the image can install is fine: one with an install script, or one an update path reaches from
+        // such a version (PostgreSQL's CREATE EXTENSION ... VERSION); the image says which (sqlVersions).
+        const installable = a.versions && a.versions.length > 0 ? a.versions : [a.version];
         problems.push({
           code: 'extension-version-not-provided',
           field: field(i, 'version'),
-          message: `the ${a.image} image mounted on cluster ${clusterName} provides ${e.name} ${a.version}`,
+          message: `the ${a.image} image mounted on cluster ${clusterName} provides ${e.name} ${installable.join(', ')}`,
           value: e.version,
-          fix: `mount the ${a.image} image of version ${e.version} first, or ask for version "${a.version}"`,
+          fix: `mount the ${a.image} image of version ${e.version} first, ask for ${installable.length > 1 ? 'one of those versions' : `version "${a.version}"`}, or list the versions the image can install in its sqlVersions (npx cnpg-constructs images inspect lists them)`,
         });
       }
     }

@@ -103,6 +103,13 @@ export interface ExtensionImageProps {
    * @default - none: the database creates the default version of the control file
    */
   readonly sqlVersion?: string;
+  /**
+   * Every version of the main SQL extension the image can install: one it has an install script for, or one an
+   * update path reaches from such a version (PostgreSQL's rule, src/backend/commands/extension.c). A Database may ask
+   * for any of them; `npx cnpg-constructs images inspect <reference>` lists them.
+   * @default - `sqlVersion` only
+   */
+  readonly sqlVersions?: readonly string[];
 }
 
 /** Keys and run-time types of {@link ExtensionImageProps}, from one declaration. */
@@ -122,6 +129,7 @@ const IMAGE_SCHEMA = propsSchema<ExtensionImageProps>()({
   parameters: 'stringMap',
   postgresMajor: 'int32',
   sqlVersion: 'string',
+  sqlVersions: 'stringArray',
 });
 
 /** Run-time types of the keys of {@link ExtensionImageProps}. */
@@ -166,6 +174,11 @@ export interface CatalogImageOptions {
    * @default - not emitted (Kubernetes default)
    */
   readonly pullPolicy?: ImagePullPolicy;
+  /**
+   * Every version of the main SQL extension the image can install (see {@link ExtensionImageProps.sqlVersions}).
+   * @default - the factory's version only
+   */
+  readonly sqlVersions?: readonly string[];
 }
 
 /** Options of {@link ExtensionImage.postgis}. */

@@ -179,6 +179,7 @@ export class ExtensionImage {
         parameters: entry.parameters,
         postgresMajor: major,
         sqlVersion: entry.sqlExtensions.length > 0 ? version : undefined,
+        ...(options.sqlVersions !== undefined ? { sqlVersions: options.sqlVersions } : {}),
         ...extra,
       },
       {
@@ -204,6 +205,8 @@ export class ExtensionImage {
   public readonly parameters: Readonly<Record<string, string>>;
   /** Version of the main SQL extension, when known. */
   public readonly sqlVersion?: string;
+  /** Every version of the main SQL extension the image can install, as far as known (`sqlVersion` at least). */
+  public readonly sqlVersions: readonly string[];
   /** The catalog entry, for images made by a factory. */
   public get catalogEntry(): CatalogImage | undefined {
     return this._catalogEntry;
@@ -250,6 +253,8 @@ export class ExtensionImage {
     this.requiresImages = Array.isArray(props.requiresImages) ? props.requiresImages : [];
     this.parameters = props.parameters !== null && typeof props.parameters === 'object' ? props.parameters : {};
     this.sqlVersion = props.sqlVersion;
+    const declared = Array.isArray(props.sqlVersions) ? props.sqlVersions : [];
+    this.sqlVersions = props.sqlVersion === undefined || declared.includes(props.sqlVersion) ? declared : [props.sqlVersion, ...declared];
   }
 
   /**
@@ -385,6 +390,17 @@ export class ExtensionImage {
         fix: 'use a version such as "0.8.1"',
       });
     }
+    (p.sqlVersions ?? []).forEach((v, i) => {
+      const problem = versionProblem(v);
+      if (problem)
+        out.push({
+          code: 'image-sql-version-invalid',
+          field: `sqlVersions[${i}]`,
+          message: problem,
+          value: v,
+          fix: 'use a version such as "0.8.1"',
+        });
+    });
     return out;
   }
 

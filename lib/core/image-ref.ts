@@ -46,6 +46,7 @@ function parseUncached(ref: string): ImageReference | undefined {
   return { registry, repository, tag, digest };
 }
 
+/** Problems of an OCI image reference (`field`: where it was given): missing, not a reference, a bad digest. */
 export function checkImageReference(field: string, ref: unknown): Problem[] {
   if (typeof ref !== 'string' || ref.length === 0) {
     return [
@@ -83,6 +84,7 @@ export interface ExtensionImageTag {
   readonly distro: string;
 }
 
+/** What the tag of a CNPG extension image says (`<version>[-<timestamp>]-<major>-<distro>`), or undefined. */
 export function parseExtensionImageTag(tag: string | undefined): ExtensionImageTag | undefined {
   if (!tag) return undefined;
   const m = /^(.+?)(?:-(\d{12}))?-(\d{2,})-([a-z][a-z0-9]*)$/.exec(tag);
@@ -98,6 +100,7 @@ export interface OperandImageTag {
   readonly flavour?: string;
 }
 
+/** What the tag of a CNPG operand image says (see {@link OperandImageTag}), or undefined when it does not start with a version. */
 export function parseOperandImageTag(tag: string | undefined): OperandImageTag | undefined {
   if (!tag) return undefined;
   const m = /^(\d+)(?:\.(\d+))?((?:[-_][A-Za-z0-9.]+)*)$/.exec(tag);

@@ -117,6 +117,7 @@ const KIND_SCHEMA = propsSchema<KindConfigProps>()({
   imageVolumes: 'boolean',
 });
 
+/** Checks kind config props (throwing a CnpgValidationError that names `path`) and builds the kind cluster config. */
 export function buildKindConfig(path: string, props: KindConfigProps = {}): KindClusterConfig {
   throwIfProblems(path, 'KindConfig', checkRuntimeTypes('', props, KIND_SCHEMA.types));
   const problems: Problem[] = [...checkKnownKeys('', props, KIND_SCHEMA.keys)];

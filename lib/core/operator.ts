@@ -126,6 +126,7 @@ const OPERATOR_SCHEMA = propsSchema<OperatorProps>()({
   logLevel: 'string',
 });
 
+/** Problems of operator props: run-time types, unknown keys, install mode, names, image, resources. */
 export function validateOperatorProps(props: OperatorProps): Problem[] {
   const typed = checkRuntimeTypes('', props, OPERATOR_SCHEMA.types);
   if (typed.length > 0) return typed;

@@ -2,6 +2,7 @@
 import type { Problem } from '../errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../names';
 import { checkResources } from '../resources';
+import { checkClusterName } from './name';
 import { type OperandInfo, operandInfoOf } from './operand';
 import type { PostgresClusterProps } from './props';
 import { checkStorage } from './storage';
@@ -18,7 +19,7 @@ export function checkBasics(
 } {
   const problems: Problem[] = [];
   const name = props.name ?? defaultName;
-  problems.push(...checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'));
+  problems.push(...checkClusterName(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'));
   if (props.namespace !== undefined) problems.push(...checkDnsLabel('namespace', props.namespace, 'the namespace'));
   const operand = operandInfoOf(props);
   problems.push(...operand.problems);

@@ -6,12 +6,12 @@ import { allProblems, NO_PROBLEMS, throwIfProblems } from '../errors';
 import { clusterExtensionEntries } from '../extension-image';
 import { errorsOf, warningsOf } from '../findings';
 import { checkKnownKeys, withFrontEndKeys } from '../keys';
-import { checkDnsLabel } from '../names';
 import { clusterResources } from '../resources';
 import { checkRuntimeTypes } from '../runtime-types';
 import { checkManagedRoles, managedWithRoles } from '../serving/roles';
 import { checkBasics } from './basics';
 import { imageSteps } from './image-steps';
+import { checkClusterName } from './name';
 import { checkUserParameters } from './parameters';
 import type { ClusterModel, PostgresClusterProps } from './props';
 import { recentCluster, rememberCluster } from './recent';
@@ -41,7 +41,7 @@ export function buildCluster(
       path,
       'PostgresCluster',
       allProblems(
-        checkDnsLabel(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'),
+        checkClusterName(props.name === undefined ? 'name (defaulted from the id)' : 'name', name, 'the cluster name'),
         checkManagedRoles('roles', props.roles),
       ),
     );

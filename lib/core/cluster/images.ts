@@ -100,7 +100,8 @@ export function checkImages(
           value: img.reference,
           fix: 'use the image built for PostgreSQL 18 (tag ...-18-<distro>)',
         });
-      } else if (operand.major !== undefined && m !== operand.major) {
+      } else if (operand.major !== undefined && operand.major >= 18 && m !== operand.major) {
+        // Below 18 extensions-need-pg18 says it all: an image of that major is no fix.
         problems.push({
           code: 'image-major-mismatch',
           field: `extensions[${i}].reference`,
@@ -163,7 +164,9 @@ export function sqlExtensionLookup(images: readonly ExtensionImage[]): (name: st
       const exts = img.sqlExtensions;
       for (let i = 0; i < exts.length; i++) {
         if (exts[i].name === name)
-          return { name, requires: exts[i].requires, image: img.name, version: i === 0 ? img.sqlVersion : undefined };
+          return i === 0
+            ? { name, requires: exts[i].requires, image: img.name, version: img.sqlVersion, versions: img.sqlVersions }
+            : { name, requires: exts[i].requires, image: img.name, version: undefined };
       }
     }
     return undefined;

@@ -10,6 +10,7 @@ import type {
 import type { ClusterBackupRecoveryProps } from '../backup/cluster-backup-props';
 import type { SqlExtensionInfo } from '../extension-catalog';
 import type { ExtensionImage } from '../extension-image';
+import type { ExtensionImageProps } from '../extension-image-props';
 import type { Finding } from '../findings';
 import type { CheckedCatalogReference } from '../image-catalog';
 import type { ResourceRequirements } from '../resources';
@@ -71,7 +72,8 @@ export interface PostgresClusterProps extends ClusterBackupRecoveryProps {
   /**
    * PostgreSQL operand image with a version tag, e.g. `ghcr.io/cloudnative-pg/postgresql:18-minimal-trixie`.
    * Use a `minimal` image with extension images: a bundled copy of an extension wins over the mounted one.
-   * Exactly one of `imageName` and `imageCatalogRef` is required.
+   * At most one of `imageName` and `imageCatalogRef`; with extension images, one of them is required.
+   * @default - CNPG's default image (`ghcr.io/cloudnative-pg/postgresql:18.4-system-trixie` for CNPG 1.30.0)
    */
   readonly imageName?: string;
   /**
@@ -81,7 +83,8 @@ export interface PostgresClusterProps extends ClusterBackupRecoveryProps {
    */
   readonly imageCatalogRef?: ImageCatalogReference | CheckedCatalogReference;
   /**
-   * PostgreSQL major of `imageName`, for tags that do not start with it (digest-only references).
+   * PostgreSQL major of `imageName`, for tags that do not start with it. (CNPG refuses an `imageName` with only a
+   * digest: give the version tag before it.)
    * @default - parsed from the tag of `imageName`
    */
   readonly postgresMajor?: number;
@@ -175,10 +178,15 @@ export interface PostgresClusterProps extends ClusterBackupRecoveryProps {
 
 /** A validated cluster: its object name, spec and what databases in it can use. */
 export interface ClusterModel {
+  /** Name of the `Cluster` object. */
   readonly name: string;
+  /** Namespace of the `Cluster` object, when given. */
   readonly namespace?: string;
+  /** Labels of the `Cluster` object. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the `Cluster` object. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** The CNPG `Cluster` spec (read-only: it may be shared with other clusters). */
   readonly spec: ClusterSpec;
   /** PostgreSQL major, when known. */
   readonly postgresMajor?: number;
@@ -199,6 +207,8 @@ export interface ClusterModel {
 export interface AvailableSqlExtension extends SqlExtensionInfo {
   /** CNPG extension name of the image, or undefined for the base image. */
   readonly image?: string;
-  /** Version the image provides, when known. */
+  /** Version the image provides, when known: what CREATE EXTENSION without VERSION installs. */
   readonly version?: string;
+  /** Every version the image can install, when known (see {@link ExtensionImageProps.sqlVersions}). */
+  readonly versions?: readonly string[];
 }

@@ -191,6 +191,7 @@ export function databaseRoleCertificate(model: DatabaseRoleModel): Credentials<C
 
 /** {@link databaseRolePassword} or {@link databaseRoleCertificate}, throwing (naming `path`) when the role has none. */
 export function requireDatabaseRoleCredentials(path: string, model: DatabaseRoleModel, kind: 'password'): Credentials<BasicAuthKey>;
+/** The role's client certificate Secret, throwing (naming `path`) when it has none. */
 export function requireDatabaseRoleCredentials(
   path: string,
   model: DatabaseRoleModel,
