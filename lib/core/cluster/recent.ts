@@ -34,7 +34,8 @@ export function rememberCluster(props: PostgresClusterProps, model: ClusterModel
   if (!memoizationEnabled() || (missesSinceHit > 16 && missesSinceHit % 16 !== 0)) return;
   const snapshot = propsSnapshot(props);
   if (snapshot === undefined) return;
-  // Frozen now, not when first shared: the caller holds the model already, and must not change what others get.
+  // Frozen when remembered, before another cluster shares it: the caller holds this model, and must not change
+  // what the clusters after it get.
   deepFreeze(model.spec);
   Object.freeze(model.warnings);
   recentClusters.unshift({ props: snapshot, model });
