@@ -1,21 +1,18 @@
 import type { DatabaseSpec, DatabaseSpecExtensions } from '../../imports/postgresql.cnpg.io.spec';
 import { CNPG_MANAGED_EXTENSIONS, managedModuleFix } from './extension-catalog';
-import { checkKnownKeys, keysOf, withFrontEndKeys } from './keys';
-import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
+import { checkKnownKeys, withFrontEndKeys } from './keys';
+import { propsSchema } from './props-schema';
+import { BoundedCache } from './memo';
+import { checkRuntimeTypes } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterModel } from './cluster';
+import { checkClusterName } from './cluster/name';
 import { allProblems, NO_PROBLEMS, type Problem, throwIfProblems } from './errors';
 import type { Finding } from './findings';
 import { ExtensionImage, imageId } from './extension-image';
-import { checkDnsLabel, checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
+import { checkDnsSubdomain, checkPgIdentifier, isPgIdentifier } from './names';
 import { stableDependencyOrder } from './sql';
-import {
-  checkDatabaseObjects,
-  DATABASE_OBJECT_KEYS,
-  DATABASE_OBJECT_TYPES,
-  type DatabaseObjectsProps,
-  databaseObjectsSpec,
-} from './serving/database-objects';
+import { checkDatabaseObjects, DATABASE_OBJECT_SCHEMA, type DatabaseObjectsProps, databaseObjectsSpec } from './serving/database-objects';
 
 /** Database names CNPG's CRD rejects. */
 export const RESERVED_DATABASE_NAMES: readonly string[] = ['postgres', 'template0', 'template1'];
@@ -93,9 +90,13 @@ export interface DatabaseProps extends DatabaseObjectsProps {
   readonly allowUnknownExtensions?: boolean;
 }
 
+/** A validated Database: its object name and namespace, its spec and its extensions in creation order. */
 export interface DatabaseModel {
+  /** Name of the `Database` object. */
   readonly resourceName: string;
+  /** Namespace of the `Database` object (the cluster's unless given). */
   readonly namespace?: string;
+  /** The CNPG `Database` spec. */
   readonly spec: DatabaseSpec;
   /** The extensions in the order they are created, after dependency sorting. */
   readonly extensions: readonly DatabaseExtension[];
@@ -108,38 +109,29 @@ export function expandExtensions(items: readonly (DatabaseExtension | ExtensionI
   return items.flatMap((x) => (x instanceof ExtensionImage ? x.databaseExtensions() : [x]));
 }
 
-/**
- * Validates database props against the cluster it lives in and builds the CNPG `Database` spec.
- * `cluster` may be just a name (a cluster managed elsewhere): then extension availability is not checked.
- */
-const DATABASE_KEYS = keysOf<DatabaseProps>()({
-  ...DATABASE_OBJECT_KEYS,
-  name: true,
-  owner: true,
-  extensions: true,
-  resourceName: true,
-  namespace: true,
-  ensure: true,
-  databaseReclaimPolicy: true,
-  dependencyOrder: true,
-  allowUnknownExtensions: true,
-});
-const DATABASE_EXTENSION_KEYS = keysOf<DatabaseExtension>()({ name: true, version: true, schema: true, ensure: true });
-
-/**
- * The validated model of a Database. `frontEndKeys` are the props a front end adds (e.g. `cluster`): every
- * other unknown key is a problem.
- */
-const DATABASE_TYPES: Readonly<Record<string, RuntimeType>> = {
-  ...DATABASE_OBJECT_TYPES,
+/** Keys and run-time types of {@link DatabaseProps}. */
+const DATABASE_SCHEMA = propsSchema<DatabaseProps>()({
+  ...DATABASE_OBJECT_SCHEMA.declaration,
   name: 'string',
   owner: 'string',
   extensions: 'array',
   resourceName: 'string',
   namespace: 'string',
+  // Enums with rules of their own (or passed to CNPG's CRD), whose messages name a wrong type too.
+  ensure: null,
+  databaseReclaimPolicy: null,
+  dependencyOrder: null,
   allowUnknownExtensions: 'boolean',
-};
+});
+/** Keys of the `{ name, ... }` entries of `extensions`; their values have rules of their own. */
+const DATABASE_EXTENSION_SCHEMA = propsSchema<DatabaseExtension>()({ name: null, version: null, schema: null, ensure: null });
 
+/**
+ * Validates database props against the cluster it lives in and builds the CNPG `Database` spec, throwing a
+ * {@link CnpgValidationError} that names `path`, each field and its fix. `cluster` may be just a name (a cluster
+ * managed elsewhere): then extension availability is not checked. `frontEndKeys` are the props a front end adds
+ * (e.g. `cluster`): every other unknown key is a problem.
+ */
 export function buildDatabase(
   path: string,
   cluster: ClusterModel | string,
@@ -147,7 +139,11 @@ export function buildDatabase(
   frontEndKeys: readonly string[] = [],
 ): DatabaseModel {
   // Every check's list, in order; allProblems allocates only when one found something (one Database per cluster).
-  throwIfProblems(path, 'ExtensionDatabase', allProblems(checkRuntimeTypes('', props, DATABASE_TYPES), extensionItemTypeProblems(props)));
+  throwIfProblems(
+    path,
+    'ExtensionDatabase',
+    allProblems(checkRuntimeTypes('', props, DATABASE_SCHEMA.types), extensionItemTypeProblems(props)),
+  );
   const clusterName = typeof cluster === 'string' ? cluster : cluster.name;
   const resourceName =
     props.resourceName ??
@@ -163,7 +159,7 @@ export function buildDatabase(
     path,
     'ExtensionDatabase',
     allProblems(
-      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(DATABASE_KEYS, frontEndKeys) : DATABASE_KEYS),
+      checkKnownKeys('', props, frontEndKeys.length ? withFrontEndKeys(DATABASE_SCHEMA.keys, frontEndKeys) : DATABASE_SCHEMA.keys),
       extensionItemKeyProblems(props),
       checkPgIdentifier('name', props.name, 'database name'),
       RESERVED_DATABASE_NAMES.includes(props.name)
@@ -226,11 +222,11 @@ export function buildDatabase(
 
 /**
  * A cluster named by a string: CNPG looks the Database's `spec.cluster.name` up as a Cluster in the Database's
- * namespace, and a Cluster's name is a DNS label (the name of its pods and services), so another string names no
- * cluster and the Database never reconciles.
+ * namespace, and a Cluster's name is a DNS-1035 label of at most 50 characters (cluster/name.ts), so another string
+ * names no cluster and the Database never reconciles.
  */
 function clusterReferenceProblems(name: string): readonly Problem[] {
-  const found = checkDnsLabel('cluster', name, 'the name of the cluster');
+  const found = checkClusterName('cluster', name, 'the name of the cluster');
   return found.length === 0
     ? NO_PROBLEMS
     : found.map((p) => ({
@@ -323,13 +319,16 @@ function extensionPlan(
           value: e.name,
           fix: `mount the image that provides it in the cluster's extensions (e.g. ExtensionImage.pgvector for "vector"), check the SQL name, or set allowUnknownExtensions if the operand image bundles it`,
         });
-      } else if (e.version !== undefined && a.version !== undefined && a.version !== e.version) {
+      } else if (e.version !== undefined && a.version !== undefined && a.version !== e.version && !a.versions?.includes(e.version)) {
+        // Any version the image can install is fine: one with an install script, or one an update path reaches from
+        // such a version (PostgreSQL's CREATE EXTENSION ... VERSION); the image says which (sqlVersions).
+        const installable = a.versions && a.versions.length > 0 ? a.versions : [a.version];
         problems.push({
           code: 'extension-version-not-provided',
           field: field(i, 'version'),
-          message: `the ${a.image} image mounted on cluster ${clusterName} provides ${e.name} ${a.version}`,
+          message: `the ${a.image} image mounted on cluster ${clusterName} provides ${e.name} ${installable.join(', ')}`,
           value: e.version,
-          fix: `mount the ${a.image} image of version ${e.version} first, or ask for version "${a.version}"`,
+          fix: `mount the ${a.image} image of version ${e.version} first, ask for ${installable.length > 1 ? 'one of those versions' : `version "${a.version}"`}, or list the versions the image can install in its sqlVersions (npx cnpg-constructs images inspect lists them)`,
         });
       }
     }
@@ -408,7 +407,7 @@ function extensionItemKeyProblems(props: DatabaseProps): readonly Problem[] {
   let out: Problem[] | undefined;
   list.forEach((x, i) => {
     if (x instanceof ExtensionImage) return;
-    const found = checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_KEYS);
+    const found = checkKnownKeys(`extensions[${i}]`, x, DATABASE_EXTENSION_SCHEMA.keys);
     if (found.length === 0) return;
     out ??= [];
     out.push(...found);
@@ -421,8 +420,7 @@ function extensionItemKeyProblems(props: DatabaseProps): readonly Problem[] {
  * list made only of (immutable, shared) ExtensionImage values is computed once per such combination. Only
  * plans without problems are kept (problem messages name the cluster); the list is frozen, as it is shared.
  */
-const planMemo = new Map<string, readonly DatabaseExtension[]>();
-const PLAN_MEMO_LIMIT = 512;
+const planMemo = new BoundedCache<string, readonly DatabaseExtension[]>('database extension plans by images', 512);
 /** The ids of a frozen (shared) image list, joined once per list: clusters of memoized image steps share theirs. */
 const idsOfList = new WeakMap<readonly ExtensionImage[], string>();
 
@@ -454,7 +452,6 @@ function memoizedExtensionPlan(
   }
   const plan = extensionPlan(items, model, clusterName, dependencyOrder, allowUnknownExtensions);
   if (key !== undefined && plan.problems.length === 0) {
-    if (planMemo.size >= PLAN_MEMO_LIMIT) planMemo.clear();
     for (const e of plan.finalList) Object.freeze(e);
     planMemo.set(key, Object.freeze(plan.finalList));
   }

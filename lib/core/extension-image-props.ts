@@ -1,7 +1,7 @@
-// The props and options of ExtensionImage, with the compiler-checked key list and the runtime-type table its
-// validation uses.
+// The props and options of ExtensionImage, with the compiler-checked declaration of its keys and run-time types
+// (props-schema.ts) that its validation uses.
 import type { Distro } from './extension-catalog';
-import { keysOf } from './keys';
+import { propsSchema } from './props-schema';
 import type { RuntimeType } from './runtime-types';
 
 /** Kubernetes image pull policy of an ImageVolume. */
@@ -103,9 +103,17 @@ export interface ExtensionImageProps {
    * @default - none: the database creates the default version of the control file
    */
   readonly sqlVersion?: string;
+  /**
+   * Every version of the main SQL extension the image can install: one it has an install script for, or one an
+   * update path reaches from such a version (PostgreSQL's rule, src/backend/commands/extension.c). A Database may ask
+   * for any of them; `npx cnpg-constructs images inspect <reference>` lists them.
+   * @default - `sqlVersion` only
+   */
+  readonly sqlVersions?: readonly string[];
 }
 
-export const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link ExtensionImageProps}, from one declaration. */
+const IMAGE_SCHEMA = propsSchema<ExtensionImageProps>()({
   name: 'string',
   reference: 'string',
   pullPolicy: 'string',
@@ -121,24 +129,13 @@ export const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = {
   parameters: 'stringMap',
   postgresMajor: 'int32',
   sqlVersion: 'string',
-};
-export const IMAGE_KEYS = keysOf<ExtensionImageProps>()({
-  name: true,
-  reference: true,
-  pullPolicy: true,
-  extensionControlPath: true,
-  dynamicLibraryPath: true,
-  ldLibraryPath: true,
-  binPath: true,
-  env: true,
-  sqlExtensions: true,
-  databaseExtensions: true,
-  sharedPreloadLibraries: true,
-  requiresImages: true,
-  parameters: true,
-  postgresMajor: true,
-  sqlVersion: true,
+  sqlVersions: 'stringArray',
 });
+
+/** Run-time types of the keys of {@link ExtensionImageProps}. */
+export const IMAGE_TYPES: Readonly<Record<string, RuntimeType>> = IMAGE_SCHEMA.types;
+/** Every key of {@link ExtensionImageProps} (any other is an error). */
+export const IMAGE_KEYS: readonly string[] = IMAGE_SCHEMA.keys;
 
 /** Options of the catalog factories such as {@link ExtensionImage.pgvector}. */
 export interface CatalogImageOptions {
@@ -177,6 +174,11 @@ export interface CatalogImageOptions {
    * @default - not emitted (Kubernetes default)
    */
   readonly pullPolicy?: ImagePullPolicy;
+  /**
+   * Every version of the main SQL extension the image can install (see {@link ExtensionImageProps.sqlVersions}).
+   * @default - the factory's version only
+   */
+  readonly sqlVersions?: readonly string[];
 }
 
 /** Options of {@link ExtensionImage.postgis}. */

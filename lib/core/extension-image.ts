@@ -12,14 +12,15 @@ import { checkKnownKeys } from './keys';
 import { checkRuntimeTypes } from './runtime-types';
 import { versionProblem } from './sql';
 import type { ClusterSpecPostgresqlExtensions } from '../../imports/postgresql.cnpg.io.spec';
-import { CATALOG, CNPG_REGISTRY, type CatalogImage, EXTENSION_IMAGE_DISTROS, type SqlExtensionInfo } from './extension-catalog';
+import { CATALOG, CNPG_REGISTRY, type CatalogImage, type SqlExtensionInfo } from './extension-catalog';
 import type { Problem } from './errors';
 import { checkImageReference, type ExtensionImageTag, parseExtensionImageTag, parseImageReference } from './image-ref';
 import { checkExtensionName, checkPgIdentifier, PULL_POLICIES } from './names';
-import { deepFreeze } from './freeze';
+import { BoundedCache } from './memo';
+import { catalogFactoryChecks } from './extension-image-factory';
 
-/** What a catalog image's version (the first part of its tag) looks like: `0.8.1`, `3.6.1`, `2.29.2`. */
-const VERSION_PATTERN = /^[0-9]+(?:[.-][0-9A-Za-z]+)*$/;
+export { clusterExtensionEntries, imageId } from './extension-image-entries';
+
 const NO_SQL_EXTENSIONS: readonly SqlExtensionInfo[] = Object.freeze([]);
 
 function isEmptyObject(o: object): boolean {
@@ -27,8 +28,7 @@ function isEmptyObject(o: object): boolean {
   return true;
 }
 /** Catalog images by factory arguments (see {@link ExtensionImage.fromCatalog}). */
-const SHARED_CATALOG_IMAGES = new Map<string, ExtensionImage>();
-const SHARED_CATALOG_IMAGES_LIMIT = 512;
+const SHARED_CATALOG_IMAGES = new BoundedCache<string, ExtensionImage>('catalog images by factory arguments', 512);
 
 /** What the factories pass to the constructor besides the props. @internal */
 export interface FactoryState {
@@ -143,7 +143,6 @@ export class ExtensionImage {
     const shared = SHARED_CATALOG_IMAGES.get(key);
     if (shared) return shared;
     const img = ExtensionImage.newFromCatalog(catalogName, version, options, extra, envWhenSupported);
-    if (SHARED_CATALOG_IMAGES.size >= SHARED_CATALOG_IMAGES_LIMIT) SHARED_CATALOG_IMAGES.clear();
     SHARED_CATALOG_IMAGES.set(key, img);
     return img;
   }
@@ -166,65 +165,7 @@ export class ExtensionImage {
     const tag = options.tag ?? `${version}-${major}-${distro}`;
     const registry = (options.registry ?? CNPG_REGISTRY).replace(/\/+$/, '');
     const reference = `${registry}/${entry.imageName}:${tag}${options.digest ? `@${options.digest}` : ''}`;
-    const tagged = options.tag !== undefined ? parseExtensionImageTag(options.tag) : undefined;
-    const factoryChecks: Problem[] = [
-      ...(tagged && tagged.postgresMajor !== major
-        ? [
-            {
-              code: 'image-tag-major-mismatch',
-              field: 'tag',
-              message: `says PostgreSQL ${tagged.postgresMajor}, but the image is for PostgreSQL ${major} (postgresMajor)`,
-              value: options.tag,
-              fix: `use a tag built for PostgreSQL ${major} ("...-${major}-${distro}"), or set postgresMajor: ${tagged.postgresMajor} on a cluster of that major`,
-            },
-          ]
-        : []),
-      ...(tagged && tagged.distro !== distro
-        ? [
-            {
-              code: 'image-tag-distro-mismatch',
-              field: 'tag',
-              message: `says ${tagged.distro}, but distro is ${distro}`,
-              value: options.tag,
-              fix: `set distro: "${tagged.distro}" or use a ${distro} tag`,
-            },
-          ]
-        : []),
-      ...(VERSION_PATTERN.test(version)
-        ? []
-        : [
-            {
-              code: 'image-version-invalid',
-              field: 'version',
-              message: 'is not a version',
-              value: version,
-              fix: `pass a version such as "${entry.knownVersions.at(-1)}"`,
-            },
-          ]),
-      ...(VERSION_PATTERN.test(version) && !entry.knownVersions.includes(version)
-        ? [
-            {
-              severity: 'warning' as const,
-              code: 'image-version-unknown',
-              field: 'version',
-              message: `is not a ${entry.name} version the library's catalog knows (${entry.knownVersions.join(', ')}), so the tag ${tag} may not exist`,
-              value: version,
-              fix: `use one of ${entry.knownVersions.join(', ')}, or check that ${registry}/${entry.imageName}:${tag} exists (npx cnpg-constructs images inspect ${registry}/${entry.imageName}:${tag})`,
-            },
-          ]
-        : []),
-      ...((EXTENSION_IMAGE_DISTROS as readonly string[]).includes(distro)
-        ? []
-        : [
-            {
-              code: 'image-distro-unknown',
-              field: 'distro',
-              message: `CNPG builds ${entry.name} only for ${EXTENSION_IMAGE_DISTROS.join(' and ')}`,
-              value: distro,
-              fix: 'use "trixie" or "bookworm"',
-            },
-          ]),
-    ];
+    const factoryChecks = catalogFactoryChecks(entry, version, options, { tag, major, distro, registry });
     return new ExtensionImage(
       {
         name: options.name ?? entry.name,
@@ -238,6 +179,7 @@ export class ExtensionImage {
         parameters: entry.parameters,
         postgresMajor: major,
         sqlVersion: entry.sqlExtensions.length > 0 ? version : undefined,
+        ...(options.sqlVersions !== undefined ? { sqlVersions: options.sqlVersions } : {}),
         ...extra,
       },
       {
@@ -263,6 +205,8 @@ export class ExtensionImage {
   public readonly parameters: Readonly<Record<string, string>>;
   /** Version of the main SQL extension, when known. */
   public readonly sqlVersion?: string;
+  /** Every version of the main SQL extension the image can install, as far as known (`sqlVersion` at least). */
+  public readonly sqlVersions: readonly string[];
   /** The catalog entry, for images made by a factory. */
   public get catalogEntry(): CatalogImage | undefined {
     return this._catalogEntry;
@@ -309,6 +253,8 @@ export class ExtensionImage {
     this.requiresImages = Array.isArray(props.requiresImages) ? props.requiresImages : [];
     this.parameters = props.parameters !== null && typeof props.parameters === 'object' ? props.parameters : {};
     this.sqlVersion = props.sqlVersion;
+    const declared = Array.isArray(props.sqlVersions) ? props.sqlVersions : [];
+    this.sqlVersions = props.sqlVersion === undefined || declared.includes(props.sqlVersion) ? declared : [props.sqlVersion, ...declared];
   }
 
   /**
@@ -444,6 +390,17 @@ export class ExtensionImage {
         fix: 'use a version such as "0.8.1"',
       });
     }
+    (p.sqlVersions ?? []).forEach((v, i) => {
+      const problem = versionProblem(v);
+      if (problem)
+        out.push({
+          code: 'image-sql-version-invalid',
+          field: `sqlVersions[${i}]`,
+          message: problem,
+          value: v,
+          fix: 'use a version such as "0.8.1"',
+        });
+    });
     return out;
   }
 
@@ -488,38 +445,4 @@ function frozenCopy<T>(value: T): T {
 
 function nonEmpty(xs: readonly string[] | undefined): string[] | undefined {
   return xs && xs.length > 0 ? [...xs] : undefined;
-}
-
-/** Distinct numbers for ExtensionImage instances (catalog factories share them): keys of the memos that
- * reuse work across the many clusters and databases that mount the same images. @internal */
-const imageIds = new WeakMap<ExtensionImage, number>();
-let nextImageId = 0;
-export function imageId(img: ExtensionImage): number {
-  let id = imageIds.get(img);
-  if (id === undefined) {
-    id = ++nextImageId;
-    imageIds.set(img, id);
-  }
-  return id;
-}
-
-const entriesMemo = new Map<string, readonly ClusterSpecPostgresqlExtensions[]>();
-
-/**
- * `spec.postgresql.extensions` for these images: one frozen array per combination of images (and whether the
- * operator applies extension env), shared by every cluster that mounts them, so it is also serialized once
- * (manifests.ts). @internal
- */
-export function clusterExtensionEntries(
-  images: readonly ExtensionImage[],
-  envSupported: boolean,
-): readonly ClusterSpecPostgresqlExtensions[] {
-  const key = `${images.map(imageId).join(',')}|${envSupported}`;
-  let entries = entriesMemo.get(key);
-  if (!entries) {
-    if (entriesMemo.size >= 512) entriesMemo.clear();
-    entries = Object.freeze(images.map((x) => deepFreeze(x.toClusterExtension(envSupported))));
-    entriesMemo.set(key, entries);
-  }
-  return entries;
 }

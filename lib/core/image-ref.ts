@@ -1,4 +1,5 @@
 import type { Problem } from './errors';
+import { BoundedCache } from './memo';
 
 /** A parsed OCI image reference: `[registry/]repository[:tag][@digest]`. */
 export interface ImageReference {
@@ -16,15 +17,14 @@ const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
 
-// Platform repos mount the same few images in hundreds of clusters: parse each reference once.
-const parsed = new Map<string, ImageReference | undefined>();
-const PARSE_CACHE_LIMIT = 1024;
+// Platform repos mount the same few images in hundreds of clusters: parse each reference once (frozen: shared).
+const parsed = new BoundedCache<string, ImageReference | undefined>('parsed image references', 1024);
 
-/** Parses an image reference; returns undefined when it is not one. */
+/** Parses an image reference (frozen); returns undefined when it is not one. */
 export function parseImageReference(ref: string): ImageReference | undefined {
   if (parsed.has(ref)) return parsed.get(ref);
-  const result = parseUncached(ref);
-  if (parsed.size >= PARSE_CACHE_LIMIT) parsed.clear();
+  const found = parseUncached(ref);
+  const result = found && Object.freeze(found);
   parsed.set(ref, result);
   return result;
 }
@@ -46,6 +46,7 @@ function parseUncached(ref: string): ImageReference | undefined {
   return { registry, repository, tag, digest };
 }
 
+/** Problems of an OCI image reference (`field`: where it was given): missing, not a reference, a bad digest. */
 export function checkImageReference(field: string, ref: unknown): Problem[] {
   if (typeof ref !== 'string' || ref.length === 0) {
     return [
@@ -83,6 +84,7 @@ export interface ExtensionImageTag {
   readonly distro: string;
 }
 
+/** What the tag of a CNPG extension image says (`<version>[-<timestamp>]-<major>-<distro>`), or undefined. */
 export function parseExtensionImageTag(tag: string | undefined): ExtensionImageTag | undefined {
   if (!tag) return undefined;
   const m = /^(.+?)(?:-(\d{12}))?-(\d{2,})-([a-z][a-z0-9]*)$/.exec(tag);
@@ -98,6 +100,7 @@ export interface OperandImageTag {
   readonly flavour?: string;
 }
 
+/** What the tag of a CNPG operand image says (see {@link OperandImageTag}), or undefined when it does not start with a version. */
 export function parseOperandImageTag(tag: string | undefined): OperandImageTag | undefined {
   if (!tag) return undefined;
   const m = /^(\d+)(?:\.(\d+))?((?:[-_][A-Za-z0-9.]+)*)$/.exec(tag);

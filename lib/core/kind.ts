@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
-import { checkKnownKeys, keysOf } from './keys';
-import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
+import { checkKnownKeys } from './keys';
+import { propsSchema } from './props-schema';
+import { checkRuntimeTypes } from './runtime-types';
 import { type Problem, throwIfProblems } from './errors';
 import { DNS_LABEL_PATTERN } from './names';
 
@@ -106,17 +107,8 @@ function minorOf(v: string): [number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
-const KIND_KEYS = keysOf<KindConfigProps>()({
-  kubernetesVersion: true,
-  kindRelease: true,
-  nodeImage: true,
-  name: true,
-  workers: true,
-  extraPortMappings: true,
-  imageVolumes: true,
-});
-
-const KIND_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link KindConfigProps}. */
+const KIND_SCHEMA = propsSchema<KindConfigProps>()({
   kubernetesVersion: 'string',
   kindRelease: 'string',
   nodeImage: 'string',
@@ -124,15 +116,15 @@ const KIND_TYPES: Readonly<Record<string, RuntimeType>> = {
   workers: 'int32',
   extraPortMappings: 'array',
   imageVolumes: 'boolean',
-};
+});
 
 /**
  * Checks the props (throwing a {@link CnpgValidationError} naming `path` with every problem) and builds the kind
  * config: the node image of the Kubernetes version for the kind release, the `ImageVolume` gate where it is needed.
  */
 export function buildKindConfig(path: string, props: KindConfigProps = {}): KindClusterConfig {
-  throwIfProblems(path, 'KindConfig', checkRuntimeTypes('', props, KIND_TYPES));
-  const problems: Problem[] = [...checkKnownKeys('', props, KIND_KEYS)];
+  throwIfProblems(path, 'KindConfig', checkRuntimeTypes('', props, KIND_SCHEMA.types));
+  const problems: Problem[] = [...checkKnownKeys('', props, KIND_SCHEMA.keys)];
   const release = props.kindRelease ?? DEFAULT_KIND_RELEASE;
   // Without kubernetesVersion, a node image's own version decides (the feature gate must match the node).
   const imageMinor = typeof props.nodeImage === 'string' ? /:v(\d+\.\d+)(?:\.\d+)?(?:@|$)/.exec(props.nodeImage)?.[1] : undefined;

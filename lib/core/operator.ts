@@ -3,8 +3,9 @@ import { type Problem, throwIfProblems } from './errors';
 import { checkImageReference } from './image-ref';
 import { type KubeObject, OperatorManifest } from './operator-manifest';
 import { checkDnsLabel, checkDnsSubdomain, PULL_POLICIES } from './names';
-import { checkKnownKeys, keysOf } from './keys';
-import { checkRuntimeTypes, type RuntimeType } from './runtime-types';
+import { checkKnownKeys } from './keys';
+import { propsSchema } from './props-schema';
+import { checkRuntimeTypes } from './runtime-types';
 import { checkResources, type ResourceRequirements } from './resources';
 
 /** What of the operator to emit. */
@@ -109,23 +110,10 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
 /** Namespace of the operator when none is given (CNPG's release manifest). */
 export const DEFAULT_OPERATOR_NAMESPACE = 'cnpg-system';
 
-const OPERATOR_KEYS = keysOf<OperatorProps>()({
-  version: true,
-  manifest: true,
-  install: true,
-  namespace: true,
-  image: true,
-  imagePullPolicy: true,
-  imagePullSecrets: true,
-  replicas: true,
-  resources: true,
-  nodeSelector: true,
-  tolerations: true,
-  logLevel: true,
-});
-
-const OPERATOR_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link OperatorProps}. */
+const OPERATOR_SCHEMA = propsSchema<OperatorProps>()({
   version: 'string',
+  manifest: null,
   install: 'string',
   namespace: 'string',
   image: 'string',
@@ -136,12 +124,13 @@ const OPERATOR_TYPES: Readonly<Record<string, RuntimeType>> = {
   nodeSelector: 'stringMap',
   tolerations: 'array',
   logLevel: 'string',
-};
+});
 
+/** Problems of operator props: run-time types, unknown keys, install mode, names, image, resources. */
 export function validateOperatorProps(props: OperatorProps): Problem[] {
-  const typed = checkRuntimeTypes('', props, OPERATOR_TYPES);
+  const typed = checkRuntimeTypes('', props, OPERATOR_SCHEMA.types);
   if (typed.length > 0) return typed;
-  const out: Problem[] = [...checkKnownKeys('', props, OPERATOR_KEYS)];
+  const out: Problem[] = [...checkKnownKeys('', props, OPERATOR_SCHEMA.keys)];
   if (props.install !== undefined && !['all', 'crds', 'none'].includes(props.install)) {
     out.push({
       code: 'operator-install-invalid',

@@ -153,7 +153,7 @@ describe('clusters that differ only by name share their checked model', () => {
   test('a shared model still checks the name, with the same problem a first build gives', () => {
     buildCluster('a', 'ok', props());
     const onHit = failure(() => buildCluster('p', 'x', { ...props(), name: 'Not_A_Label' }));
-    expect(onHit).toMatch(/^PostgresCluster at 'p' is invalid: name: the cluster name must be a lowercase RFC 1123 label/);
+    expect(onHit).toMatch(/^PostgresCluster at 'p' is invalid: name: the cluster name must be a lowercase DNS-1035 label/);
     const fresh = failure(() => buildCluster('p', 'x', { ...props(), instances: 2, name: 'Not_A_Label' }));
     expect(fresh).toBe(onHit);
     expect(failure(() => buildCluster('q', 'x', { ...props(), name: 7 as never }))).toMatch(/name: must be a string, not a number/);

@@ -3,10 +3,11 @@
 import { backupFindings, backupMethodFindings } from '../admission/backup-objects';
 import { DEFAULT_OPERATOR_VERSION } from '../compat';
 import { allProblems, NO_PROBLEMS, type Problem, throwIfProblems } from '../errors';
-import { checkKnownKeys, keysOf } from '../keys';
+import { checkKnownKeys } from '../keys';
+import { propsSchema } from '../props-schema';
 import { checkDnsLabel, checkDnsSubdomain } from '../names';
 import type { KubeObject } from '../operator-manifest';
-import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
+import { checkRuntimeTypes } from '../runtime-types';
 import type { ClusterSource } from './cluster-backup-props';
 import { BARMAN_CLOUD_PLUGIN } from './constants';
 import { metadataOf } from './object-store';
@@ -107,29 +108,11 @@ export interface BackupModel {
   readonly spec: Record<string, unknown>;
 }
 
-const BACKUP_KEYS = keysOf<BackupProps>()({
-  name: true,
-  namespace: true,
-  cluster: true,
-  method: true,
-  pluginConfiguration: true,
-  target: true,
-  online: true,
-  onlineConfiguration: true,
-  labels: true,
-  annotations: true,
-  operatorVersion: true,
-});
-const SCHEDULED_KEYS = keysOf<ScheduledBackupProps>()({
-  ...Object.fromEntries(BACKUP_KEYS.map((k) => [k, true])),
-  schedule: true,
-  immediate: true,
-  suspend: true,
-  backupOwnerReference: true,
-} as { readonly [K in keyof Required<ScheduledBackupProps>]: true });
-const TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link BackupProps} (`cluster` is checked where it is read). */
+const BACKUP_SCHEMA = propsSchema<BackupProps>()({
   name: 'string',
   namespace: 'string',
+  cluster: null,
   method: 'string',
   pluginConfiguration: 'object',
   target: 'string',
@@ -138,11 +121,15 @@ const TYPES: Readonly<Record<string, RuntimeType>> = {
   labels: 'stringMap',
   annotations: 'stringMap',
   operatorVersion: 'string',
+});
+/** Keys and run-time types of {@link ScheduledBackupProps}. */
+const SCHEDULED_SCHEMA = propsSchema<ScheduledBackupProps>()({
+  ...BACKUP_SCHEMA.declaration,
   schedule: 'string',
   immediate: 'boolean',
   suspend: 'boolean',
   backupOwnerReference: 'string',
-};
+});
 
 const PLUGIN_CONFIGURATION_KEYS = ['name', 'parameters'];
 const ONLINE_KEYS = ['waitForArchive', 'immediateCheckpoint'];
@@ -171,7 +158,7 @@ export function buildBackup(
   props: BackupProps | ScheduledBackupProps,
   frontEndKeys: readonly string[] = [],
 ): BackupModel {
-  throwIfProblems(path, kind, checkRuntimeTypes('', props, TYPES));
+  throwIfProblems(path, kind, checkRuntimeTypes('', props, SCHEDULED_SCHEMA.types));
   const name = props.name ?? defaultName;
   const cluster = props.cluster;
   const model = typeof cluster === 'object' && cluster !== null ? cluster.model : undefined;
@@ -196,7 +183,7 @@ export function buildBackup(
   if (props.online !== undefined) spec.online = props.online;
   if (props.onlineConfiguration !== undefined) spec.onlineConfiguration = { ...props.onlineConfiguration };
 
-  const keys = kind === 'ScheduledBackup' ? SCHEDULED_KEYS : BACKUP_KEYS;
+  const keys = kind === 'ScheduledBackup' ? SCHEDULED_SCHEMA.keys : BACKUP_SCHEMA.keys;
   // Checks that almost always find nothing: lists are joined only when one has something (allProblems).
   const lists: (readonly Problem[])[] = [
     checkKnownKeys('', props, frontEndKeys.length ? [...keys, ...frontEndKeys] : keys),

@@ -6,8 +6,7 @@ import type {
   ClusterSpecPlugins,
 } from '../../../imports/postgresql.cnpg.io.spec';
 import type { ClusterModel } from '../cluster';
-import { keysOf } from '../keys';
-import type { RuntimeType } from '../runtime-types';
+import { propsSchema } from '../props-schema';
 import type { SecretKeyReference } from './object-store-checks';
 import type { RecoveryTargetProps } from './recovery-target';
 
@@ -206,65 +205,61 @@ export interface ClusterBackupRecoveryProps {
   readonly plugins?: readonly ClusterSpecPlugins[];
 }
 
-/** @internal */
-export const CLUSTER_BACKUP_KEY_FLAGS = {
-  backup: true,
-  recovery: true,
-  replica: true,
-  externalClusters: true,
-  plugins: true,
-} as const satisfies { readonly [K in keyof Required<ClusterBackupRecoveryProps>]: true };
-
-/** @internal */
-export const CLUSTER_BACKUP_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** The keys and run-time types a PostgresCluster gains for backups, recovery and replica clusters. @internal */
+export const CLUSTER_BACKUP_SCHEMA = propsSchema<ClusterBackupRecoveryProps>()({
   backup: 'object',
   recovery: 'object',
   replica: 'object',
   externalClusters: 'array',
   plugins: 'array',
-};
+});
 
-export const BACKUP_KEYS = keysOf<ClusterBackupProps>()({
-  objectStore: true,
-  serverName: true,
-  walArchiver: true,
-  target: true,
-  volumeSnapshot: true,
+/** Keys and run-time types of {@link ClusterBackupProps}. @internal */
+export const BACKUP_SCHEMA = propsSchema<ClusterBackupProps>()({
+  objectStore: null,
+  serverName: 'string',
+  walArchiver: 'boolean',
+  target: 'string',
+  volumeSnapshot: 'object',
 });
-export const EXTERNAL_KEYS = keysOf<ExternalClusterProps>()({
-  name: true,
-  cluster: true,
-  objectStore: true,
-  serverName: true,
-  connectionParameters: true,
-  password: true,
-  sslCert: true,
-  sslKey: true,
-  sslRootCert: true,
+/** Keys and run-time types of {@link ExternalClusterProps}. @internal */
+export const EXTERNAL_SCHEMA = propsSchema<ExternalClusterProps>()({
+  name: 'string',
+  cluster: null,
+  objectStore: null,
+  serverName: 'string',
+  connectionParameters: 'stringMap',
+  password: null,
+  sslCert: null,
+  sslKey: null,
+  sslRootCert: null,
 });
-export const RECOVERY_KEYS = keysOf<ClusterRecoveryProps>()({
-  source: true,
-  volumeSnapshots: true,
-  recoveryTarget: true,
-  database: true,
-  owner: true,
-  secret: true,
+/** Keys and run-time types of {@link ClusterRecoveryProps}. @internal */
+export const RECOVERY_SCHEMA = propsSchema<ClusterRecoveryProps>()({
+  source: null,
+  volumeSnapshots: 'object',
+  recoveryTarget: 'object',
+  database: 'string',
+  owner: 'string',
+  secret: 'string',
 });
-export const REPLICA_KEYS = keysOf<ClusterReplicaProps>()({
-  source: true,
-  primary: true,
-  self: true,
-  enabled: true,
-  promotionToken: true,
-  minApplyDelay: true,
+/** Keys and run-time types of {@link ClusterReplicaProps}. @internal */
+export const REPLICA_SCHEMA = propsSchema<ClusterReplicaProps>()({
+  source: null,
+  primary: 'string',
+  self: 'string',
+  enabled: 'boolean',
+  promotionToken: 'string',
+  minApplyDelay: 'string',
 });
-export const RECOVERY_TARGET_KEYS = keysOf<RecoveryTargetProps>()({
-  backupID: true,
-  targetTLI: true,
-  targetXID: true,
-  targetName: true,
-  targetLSN: true,
-  targetTime: true,
-  targetImmediate: true,
-  exclusive: true,
+/** Keys and run-time types of {@link RecoveryTargetProps}. @internal */
+export const RECOVERY_TARGET_SCHEMA = propsSchema<RecoveryTargetProps>()({
+  backupID: 'string',
+  targetTLI: 'string',
+  targetXID: 'string',
+  targetName: 'string',
+  targetLSN: 'string',
+  targetTime: 'string',
+  targetImmediate: 'boolean',
+  exclusive: 'boolean',
 });

@@ -14,16 +14,16 @@ import { parseVersion } from '../compat';
 import { allProblems, NO_PROBLEMS, type Problem } from '../errors';
 import { checkKnownKeys } from '../keys';
 import { checkDnsSubdomain } from '../names';
-import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
+import { checkRuntimeTypes } from '../runtime-types';
 import {
-  BACKUP_KEYS,
+  BACKUP_SCHEMA,
   type ClusterBackupRecoveryProps,
-  EXTERNAL_KEYS,
+  EXTERNAL_SCHEMA,
   type ExternalClusterProps,
   type ObjectStoreTarget,
-  RECOVERY_KEYS,
-  RECOVERY_TARGET_KEYS,
-  REPLICA_KEYS,
+  RECOVERY_SCHEMA,
+  RECOVERY_TARGET_SCHEMA,
+  REPLICA_SCHEMA,
 } from './cluster-backup-props';
 import { BARMAN_CLOUD_PLUGIN } from './constants';
 import { checkSecretKeyReference } from './object-store-checks';
@@ -140,38 +140,7 @@ function resolveEntry(
   return { store, serverName, problems };
 }
 
-const BACKUP_TYPES: Readonly<Record<string, RuntimeType>> = {
-  serverName: 'string',
-  walArchiver: 'boolean',
-  target: 'string',
-  volumeSnapshot: 'object',
-};
-const RECOVERY_TYPES: Readonly<Record<string, RuntimeType>> = {
-  volumeSnapshots: 'object',
-  recoveryTarget: 'object',
-  database: 'string',
-  owner: 'string',
-  secret: 'string',
-};
-const TARGET_TYPES: Readonly<Record<string, RuntimeType>> = {
-  backupID: 'string',
-  targetTLI: 'string',
-  targetXID: 'string',
-  targetName: 'string',
-  targetLSN: 'string',
-  targetTime: 'string',
-  targetImmediate: 'boolean',
-  exclusive: 'boolean',
-};
-const REPLICA_TYPES: Readonly<Record<string, RuntimeType>> = {
-  primary: 'string',
-  self: 'string',
-  enabled: 'boolean',
-  promotionToken: 'string',
-  minApplyDelay: 'string',
-};
 // `cluster` is checked where it is read (a construct or component, not a plain object).
-const EXTERNAL_TYPES: Readonly<Record<string, RuntimeType>> = { name: 'string', serverName: 'string', connectionParameters: 'stringMap' };
 
 /** Problems of the props' shapes: runtime types, unknown keys, names, secret references (nothing allocated when clean). */
 function shapeProblems(props: ClusterBackupRecoveryProps, namespace: string | undefined): readonly Problem[] {
@@ -179,8 +148,8 @@ function shapeProblems(props: ClusterBackupRecoveryProps, namespace: string | un
   const b = props.backup;
   if (b) {
     lists.push(
-      checkKnownKeys('backup', b, BACKUP_KEYS),
-      checkRuntimeTypes('backup', b, BACKUP_TYPES),
+      checkKnownKeys('backup', b, BACKUP_SCHEMA.keys),
+      checkRuntimeTypes('backup', b, BACKUP_SCHEMA.types),
       checkStoreTarget('backup.objectStore', b.objectStore, namespace),
     );
     if (b.target !== undefined && b.target !== 'primary' && b.target !== 'prefer-standby') {
@@ -198,19 +167,22 @@ function shapeProblems(props: ClusterBackupRecoveryProps, namespace: string | un
   const r = props.recovery;
   if (r) {
     lists.push(
-      checkKnownKeys('recovery', r, RECOVERY_KEYS),
-      checkRuntimeTypes('recovery', r, RECOVERY_TYPES),
-      checkKnownKeys('recovery.recoveryTarget', r.recoveryTarget, RECOVERY_TARGET_KEYS),
-      checkRuntimeTypes('recovery.recoveryTarget', r.recoveryTarget, TARGET_TYPES),
+      checkKnownKeys('recovery', r, RECOVERY_SCHEMA.keys),
+      checkRuntimeTypes('recovery', r, RECOVERY_SCHEMA.types),
+      checkKnownKeys('recovery.recoveryTarget', r.recoveryTarget, RECOVERY_TARGET_SCHEMA.keys),
+      checkRuntimeTypes('recovery.recoveryTarget', r.recoveryTarget, RECOVERY_TARGET_SCHEMA.types),
     );
   }
   if (props.replica)
-    lists.push(checkKnownKeys('replica', props.replica, REPLICA_KEYS), checkRuntimeTypes('replica', props.replica, REPLICA_TYPES));
+    lists.push(
+      checkKnownKeys('replica', props.replica, REPLICA_SCHEMA.keys),
+      checkRuntimeTypes('replica', props.replica, REPLICA_SCHEMA.types),
+    );
   if (props.externalClusters !== undefined || isObject(r?.source) || isObject(props.replica?.source)) {
     for (const { entry, field } of externalEntries(props)) {
       lists.push(
-        checkKnownKeys(field, entry, EXTERNAL_KEYS),
-        checkRuntimeTypes(field, entry, EXTERNAL_TYPES),
+        checkKnownKeys(field, entry, EXTERNAL_SCHEMA.keys),
+        checkRuntimeTypes(field, entry, EXTERNAL_SCHEMA.types),
         checkStoreTarget(`${field}.objectStore`, entry.objectStore, namespace),
       );
       for (const k of ['password', 'sslCert', 'sslKey', 'sslRootCert'] as const)

@@ -1,6 +1,6 @@
 // The props of a Barman Cloud plugin `ObjectStore` (plugin-barman-cloud v0.14.0 api/v1/objectstore_types.go; its
 // `configuration` is barman-cloud's BarmanObjectStoreConfiguration), with their key lists and runtime types.
-import { keysOf } from '../keys';
+import { propsSchema } from '../props-schema';
 import type { ResourceRequirements } from '../resources';
 import type { RuntimeType } from '../runtime-types';
 import type { SecretKeyReference } from './object-store-checks';
@@ -265,64 +265,8 @@ export interface ObjectStoreProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-/** @internal */
-export const OBJECT_STORE_KEYS = keysOf<ObjectStoreProps>()({
-  name: true,
-  namespace: true,
-  destinationPath: true,
-  endpointURL: true,
-  endpointCA: true,
-  s3Credentials: true,
-  azureCredentials: true,
-  googleCredentials: true,
-  wal: true,
-  data: true,
-  tags: true,
-  historyTags: true,
-  retentionPolicy: true,
-  instanceSidecarConfiguration: true,
-  labels: true,
-  annotations: true,
-});
-export const S3_KEYS = keysOf<S3CredentialsProps>()({
-  accessKeyId: true,
-  secretAccessKey: true,
-  sessionToken: true,
-  region: true,
-  inheritFromIAMRole: true,
-});
-export const AZURE_KEYS = keysOf<AzureCredentialsProps>()({
-  connectionString: true,
-  storageAccount: true,
-  storageKey: true,
-  storageSasToken: true,
-  inheritFromAzureAD: true,
-  useDefaultAzureCredentials: true,
-});
-export const GOOGLE_KEYS = keysOf<GoogleCredentialsProps>()({ applicationCredentials: true, gkeEnvironment: true });
-export const WAL_KEYS = keysOf<WalArchiveProps>()({
-  compression: true,
-  encryption: true,
-  maxParallel: true,
-  archiveAdditionalCommandArgs: true,
-  restoreAdditionalCommandArgs: true,
-});
-export const DATA_KEYS = keysOf<DataBackupProps>()({
-  compression: true,
-  encryption: true,
-  jobs: true,
-  immediateCheckpoint: true,
-  additionalCommandArgs: true,
-  restoreAdditionalCommandArgs: true,
-});
-export const SIDECAR_KEYS = keysOf<InstanceSidecarProps>()({
-  resources: true,
-  env: true,
-  retentionPolicyIntervalSeconds: true,
-  logLevel: true,
-  additionalContainerArgs: true,
-});
-export const OBJECT_STORE_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link ObjectStoreProps}. @internal */
+export const OBJECT_STORE_SCHEMA = propsSchema<ObjectStoreProps>()({
   name: 'string',
   namespace: 'string',
   destinationPath: 'string',
@@ -339,40 +283,83 @@ export const OBJECT_STORE_TYPES: Readonly<Record<string, RuntimeType>> = {
   instanceSidecarConfiguration: 'object',
   labels: 'stringMap',
   annotations: 'stringMap',
-};
+});
+/** Every key of {@link ObjectStoreProps}. @internal */
+export const OBJECT_STORE_KEYS: readonly string[] = OBJECT_STORE_SCHEMA.keys;
+
+/** Keys and run-time types of {@link S3CredentialsProps}. @internal */
+export const S3_SCHEMA = propsSchema<S3CredentialsProps>()({
+  accessKeyId: null,
+  secretAccessKey: null,
+  sessionToken: null,
+  region: null,
+  inheritFromIAMRole: 'boolean',
+});
+/** Every key of {@link S3CredentialsProps}. @internal */
+export const S3_KEYS: readonly string[] = S3_SCHEMA.keys;
+
+/** Keys and run-time types of {@link AzureCredentialsProps}. @internal */
+export const AZURE_SCHEMA = propsSchema<AzureCredentialsProps>()({
+  connectionString: null,
+  storageAccount: null,
+  storageKey: null,
+  storageSasToken: null,
+  inheritFromAzureAD: 'boolean',
+  useDefaultAzureCredentials: 'boolean',
+});
+/** Every key of {@link AzureCredentialsProps}. @internal */
+export const AZURE_KEYS: readonly string[] = AZURE_SCHEMA.keys;
+
+/** Keys and run-time types of {@link GoogleCredentialsProps}. @internal */
+export const GOOGLE_SCHEMA = propsSchema<GoogleCredentialsProps>()({
+  applicationCredentials: null,
+  gkeEnvironment: 'boolean',
+});
+/** Every key of {@link GoogleCredentialsProps}. @internal */
+export const GOOGLE_KEYS: readonly string[] = GOOGLE_SCHEMA.keys;
+
+/** Keys and run-time types of {@link WalArchiveProps}. @internal */
+export const WAL_SCHEMA = propsSchema<WalArchiveProps>()({
+  compression: 'string',
+  encryption: 'string',
+  maxParallel: 'int32',
+  archiveAdditionalCommandArgs: 'stringArray',
+  restoreAdditionalCommandArgs: 'stringArray',
+});
+/** Every key of {@link WalArchiveProps}. @internal */
+export const WAL_KEYS: readonly string[] = WAL_SCHEMA.keys;
+
+/** Keys and run-time types of {@link DataBackupProps}. @internal */
+export const DATA_SCHEMA = propsSchema<DataBackupProps>()({
+  compression: 'string',
+  encryption: 'string',
+  jobs: 'int32',
+  immediateCheckpoint: 'boolean',
+  additionalCommandArgs: 'stringArray',
+  restoreAdditionalCommandArgs: 'stringArray',
+});
+/** Every key of {@link DataBackupProps}. @internal */
+export const DATA_KEYS: readonly string[] = DATA_SCHEMA.keys;
+
+/** Keys and run-time types of {@link InstanceSidecarProps}. @internal */
+export const SIDECAR_SCHEMA = propsSchema<InstanceSidecarProps>()({
+  resources: 'object',
+  env: 'array',
+  retentionPolicyIntervalSeconds: 'int32',
+  logLevel: 'string',
+  additionalContainerArgs: 'stringArray',
+});
+/** Every key of {@link InstanceSidecarProps}. @internal */
+export const SIDECAR_KEYS: readonly string[] = SIDECAR_SCHEMA.keys;
+
+/** Run-time types of {@link ObjectStoreProps}. @internal */
+export const OBJECT_STORE_TYPES: Readonly<Record<string, RuntimeType>> = OBJECT_STORE_SCHEMA.types;
+/** Run-time types of the nested props of {@link ObjectStoreProps}, by key. @internal */
 export const NESTED_TYPES: readonly [string, Readonly<Record<string, RuntimeType>>][] = [
-  ['s3Credentials', { inheritFromIAMRole: 'boolean' }],
-  ['azureCredentials', { inheritFromAzureAD: 'boolean', useDefaultAzureCredentials: 'boolean' }],
-  ['googleCredentials', { gkeEnvironment: 'boolean' }],
-  [
-    'wal',
-    {
-      compression: 'string',
-      encryption: 'string',
-      maxParallel: 'int32',
-      archiveAdditionalCommandArgs: 'stringArray',
-      restoreAdditionalCommandArgs: 'stringArray',
-    },
-  ],
-  [
-    'data',
-    {
-      compression: 'string',
-      encryption: 'string',
-      jobs: 'int32',
-      immediateCheckpoint: 'boolean',
-      additionalCommandArgs: 'stringArray',
-      restoreAdditionalCommandArgs: 'stringArray',
-    },
-  ],
-  [
-    'instanceSidecarConfiguration',
-    {
-      resources: 'object',
-      env: 'array',
-      retentionPolicyIntervalSeconds: 'int32',
-      logLevel: 'string',
-      additionalContainerArgs: 'stringArray',
-    },
-  ],
+  ['s3Credentials', S3_SCHEMA.types],
+  ['azureCredentials', AZURE_SCHEMA.types],
+  ['googleCredentials', GOOGLE_SCHEMA.types],
+  ['wal', WAL_SCHEMA.types],
+  ['data', DATA_SCHEMA.types],
+  ['instanceSidecarConfiguration', SIDECAR_SCHEMA.types],
 ];

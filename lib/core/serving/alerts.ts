@@ -4,9 +4,10 @@
 // here from the cluster's model: alerts about standbys only for clusters that have some, thresholds as props.
 import { allProblems, type Problem, throwIfProblems } from '../errors';
 import { checkKnownKeys, keysOf } from '../keys';
+import { propsSchema } from '../props-schema';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
-import { checkRuntimeTypes, isPlainObject, type RuntimeType } from '../runtime-types';
+import { checkRuntimeTypes, isPlainObject } from '../runtime-types';
 import { isClusterModel, type ServedCluster, servingMetadata, keysWith } from './common';
 import { checkDuration, MONITORING_API_VERSION } from './monitoring';
 
@@ -113,15 +114,16 @@ export interface AlertRulesProps {
   readonly instances?: number;
 }
 
-const ALERT_RULES_KEYS = keysOf<AlertRulesProps>()({
-  name: true,
-  namespace: true,
-  labels: true,
-  alertLabels: true,
-  thresholds: true,
-  exclude: true,
-  runbookBaseUrl: true,
-  instances: true,
+/** Keys and run-time types of {@link AlertRulesProps}. */
+const ALERT_RULES_SCHEMA = propsSchema<AlertRulesProps>()({
+  name: 'string',
+  namespace: 'string',
+  labels: 'stringMap',
+  alertLabels: 'stringMap',
+  thresholds: 'object',
+  exclude: 'stringArray',
+  runbookBaseUrl: 'string',
+  instances: 'int32',
 });
 const THRESHOLD_KEYS = keysOf<AlertThresholds>()({
   connectionsWarningPercent: true,
@@ -133,16 +135,6 @@ const THRESHOLD_KEYS = keysOf<AlertThresholds>()({
   standbysWarningBelow: true,
   for: true,
 });
-const ALERT_RULES_TYPES: Readonly<Record<string, RuntimeType>> = {
-  name: 'string',
-  namespace: 'string',
-  labels: 'stringMap',
-  alertLabels: 'stringMap',
-  thresholds: 'object',
-  exclude: 'stringArray',
-  runbookBaseUrl: 'string',
-  instances: 'int32',
-};
 
 const CHART_RUNBOOKS = 'https://github.com/cloudnative-pg/charts/blob/main/charts/cluster/docs/runbooks';
 
@@ -227,14 +219,14 @@ export function buildAlertRules(
   props: AlertRulesProps = {},
   frontEndKeys: readonly string[] = [],
 ): AlertRulesModel {
-  throwIfProblems(path, 'PrometheusRule', checkRuntimeTypes('', props, ALERT_RULES_TYPES));
+  throwIfProblems(path, 'PrometheusRule', checkRuntimeTypes('', props, ALERT_RULES_SCHEMA.types));
   const name = props.name ?? `${cluster.name}-alerts`;
   const unknownAlerts = (props.exclude ?? []).filter((a) => !(CLUSTER_ALERTS as readonly string[]).includes(a));
   throwIfProblems(
     path,
     'PrometheusRule',
     allProblems(
-      checkKnownKeys('', props, keysWith(ALERT_RULES_KEYS, frontEndKeys)),
+      checkKnownKeys('', props, keysWith(ALERT_RULES_SCHEMA.keys, frontEndKeys)),
       checkDnsSubdomain(props.name === undefined ? 'name (defaulted to <cluster>-alerts)' : 'name', name, 'the PrometheusRule name'),
       checkThresholds(props.thresholds),
       unknownAlerts.map((a) => ({

@@ -5,7 +5,8 @@ import type { DatabaseSpec } from '../../../imports/postgresql.cnpg.io.spec';
 import { NO_PROBLEMS, type Problem } from '../errors';
 import { checkKnownKeys, keysOf } from '../keys';
 import { checkPgIdentifier } from '../names';
-import { isPlainObject, type RuntimeType } from '../runtime-types';
+import { propsSchema } from '../props-schema';
+import { isPlainObject } from '../runtime-types';
 import { checkServingFeature } from './common';
 
 /** Whether an object of the database is created (`present`) or dropped (`absent`). */
@@ -174,29 +175,8 @@ export interface DatabaseObjectsProps {
   readonly tablespace?: string;
 }
 
-/** Every key of {@link DatabaseObjectsProps}, for the Database builder's known keys. @internal */
-export const DATABASE_OBJECT_KEYS: { readonly [K in keyof Required<DatabaseObjectsProps>]: true } = {
-  schemas: true,
-  fdws: true,
-  servers: true,
-  template: true,
-  encoding: true,
-  locale: true,
-  localeProvider: true,
-  localeCollate: true,
-  localeCType: true,
-  icuLocale: true,
-  icuRules: true,
-  builtinLocale: true,
-  collationVersion: true,
-  isTemplate: true,
-  allowConnections: true,
-  connectionLimit: true,
-  tablespace: true,
-};
-
-/** Runtime types of {@link DatabaseObjectsProps}. @internal */
-export const DATABASE_OBJECT_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link DatabaseObjectsProps}, for the Database builder. @internal */
+export const DATABASE_OBJECT_SCHEMA = propsSchema<DatabaseObjectsProps>()({
   schemas: 'array',
   fdws: 'array',
   servers: 'array',
@@ -214,7 +194,7 @@ export const DATABASE_OBJECT_TYPES: Readonly<Record<string, RuntimeType>> = {
   allowConnections: 'boolean',
   connectionLimit: 'int32',
   tablespace: 'string',
-};
+});
 
 const SCHEMA_KEYS = keysOf<DatabaseSchema>()({ name: true, owner: true, ensure: true });
 const OPTION_KEYS = keysOf<ObjectOption>()({ name: true, value: true, ensure: true });
@@ -408,7 +388,7 @@ export function checkDatabaseObjects(props: DatabaseObjectsProps, operatorVersio
 /** The part of a Database's spec the objects and options make, only what is set (copies: the user's lists stay theirs). */
 export function databaseObjectsSpec(props: DatabaseObjectsProps): Partial<DatabaseSpec> {
   const out: Record<string, unknown> = {};
-  for (const k in DATABASE_OBJECT_KEYS) {
+  for (const k of DATABASE_OBJECT_SCHEMA.keys) {
     const v = (props as Record<string, unknown>)[k];
     if (v !== undefined) out[k] = copy(v);
   }

@@ -2,10 +2,10 @@
 // client certificate (cloudnative-pg v1.30.0 `api/v1/databaserole_types.go`).
 import { CNPG_API_VERSION } from '../manifests';
 import { allProblems, CnpgValidationError, type Problem, throwIfProblems } from '../errors';
-import { keysOf } from '../keys';
+import { propsSchema } from '../props-schema';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain } from '../names';
-import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
+import { checkRuntimeTypes } from '../runtime-types';
 import {
   checkSameNamespace,
   checkServingFeature,
@@ -16,7 +16,7 @@ import {
   keysWith,
 } from './common';
 import { CLIENT_CERTIFICATE_KEYS, type ClientCertificateKey, type Credentials, roleCredentials, type BasicAuthKey } from './endpoints';
-import { checkRole, ROLE_KEYS, ROLE_TYPES, type RoleProps, roleToWire } from './roles';
+import { checkRole, ROLE_SCHEMA, type RoleProps, roleToWire } from './roles';
 
 /** Props of a `DatabaseRole`, shared by the cdk8s construct and the Pulumi component. */
 export interface DatabaseRoleProps extends RoleProps {
@@ -59,26 +59,18 @@ export interface DatabaseRoleProps extends RoleProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-const DATABASE_ROLE_KEYS = keysOf<DatabaseRoleProps>()({
-  ...(Object.fromEntries(ROLE_KEYS.map((k) => [k, true])) as { [K in keyof Required<RoleProps>]: true }),
-  resourceName: true,
-  namespace: true,
-  databaseRoleReclaimPolicy: true,
-  clientCertificate: true,
-  operatorVersion: true,
-  labels: true,
-  annotations: true,
-});
-const ENSURE_KEY: readonly string[] = ['ensure'];
-const DATABASE_ROLE_TYPES: Readonly<Record<string, RuntimeType>> = {
-  ...ROLE_TYPES,
+/** Keys and run-time types of {@link DatabaseRoleProps}. */
+const DATABASE_ROLE_SCHEMA = propsSchema<DatabaseRoleProps>()({
+  ...ROLE_SCHEMA.declaration,
   resourceName: 'string',
   namespace: 'string',
+  databaseRoleReclaimPolicy: null,
   clientCertificate: 'boolean',
   operatorVersion: 'string',
   labels: 'stringMap',
   annotations: 'stringMap',
-};
+});
+const ENSURE_KEY: readonly string[] = ['ensure'];
 
 /** A checked DatabaseRole. */
 export interface DatabaseRoleModel {
@@ -106,8 +98,8 @@ export function buildDatabaseRole(
   props: DatabaseRoleProps,
   frontEndKeys: readonly string[] = [],
 ): DatabaseRoleModel {
-  throwIfProblems(path, 'DatabaseRole', checkRuntimeTypes('', props, DATABASE_ROLE_TYPES));
-  const keys = keysWith(DATABASE_ROLE_KEYS, frontEndKeys);
+  throwIfProblems(path, 'DatabaseRole', checkRuntimeTypes('', props, DATABASE_ROLE_SCHEMA.types));
+  const keys = keysWith(DATABASE_ROLE_SCHEMA.keys, frontEndKeys);
   const own = props as DatabaseRoleProps & { ensure?: unknown };
   const resourceName = props.resourceName ?? derivedName(cluster.name, String(props.name));
   const problems: Problem[] = [];
@@ -199,6 +191,7 @@ export function databaseRoleCertificate(model: DatabaseRoleModel): Credentials<C
 
 /** {@link databaseRolePassword} or {@link databaseRoleCertificate}, throwing (naming `path`) when the role has none. */
 export function requireDatabaseRoleCredentials(path: string, model: DatabaseRoleModel, kind: 'password'): Credentials<BasicAuthKey>;
+/** The role's client certificate Secret, throwing (naming `path`) when it has none. */
 export function requireDatabaseRoleCredentials(
   path: string,
   model: DatabaseRoleModel,

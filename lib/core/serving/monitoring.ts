@@ -4,9 +4,10 @@
 // own `pkg/specs/podmonitor.go` and `pkg/specs/pgbouncer/podmonitor.go` for the selectors).
 import { allProblems, type Problem, throwIfProblems } from '../errors';
 import { checkKnownKeys, keysOf } from '../keys';
+import { propsSchema } from '../props-schema';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain, checkDnsLabel } from '../names';
-import { checkRuntimeTypes, isPlainObject, type RuntimeType } from '../runtime-types';
+import { checkRuntimeTypes, isPlainObject } from '../runtime-types';
 import { isClusterModel, keysWith, type ServedCluster } from './common';
 import type { PoolerModel } from './pooler';
 
@@ -106,18 +107,8 @@ export interface PodMonitorProps {
   readonly tls?: boolean;
 }
 
-const POD_MONITOR_KEYS = keysOf<PodMonitorProps>()({
-  name: true,
-  namespace: true,
-  labels: true,
-  annotations: true,
-  interval: true,
-  scrapeTimeout: true,
-  relabelings: true,
-  metricRelabelings: true,
-  tls: true,
-});
-const POD_MONITOR_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link PodMonitorProps}. */
+const POD_MONITOR_SCHEMA = propsSchema<PodMonitorProps>()({
   name: 'string',
   namespace: 'string',
   labels: 'stringMap',
@@ -127,7 +118,7 @@ const POD_MONITOR_TYPES: Readonly<Record<string, RuntimeType>> = {
   relabelings: 'array',
   metricRelabelings: 'array',
   tls: 'boolean',
-};
+});
 
 /** What a PodMonitor scrapes: a cluster's instances or a pooler's pods. */
 export type MonitorTarget = { readonly cluster: ServedCluster } | { readonly pooler: PoolerModel };
@@ -195,7 +186,7 @@ export function buildPodMonitor(
   props: PodMonitorProps = {},
   frontEndKeys: readonly string[] = [],
 ): PodMonitorModel {
-  throwIfProblems(path, 'PodMonitor', checkRuntimeTypes('', props, POD_MONITOR_TYPES));
+  throwIfProblems(path, 'PodMonitor', checkRuntimeTypes('', props, POD_MONITOR_SCHEMA.types));
   const pooler = 'pooler' in target ? target.pooler : undefined;
   const cluster = pooler ? pooler.cluster : (target as { cluster: ServedCluster }).cluster;
   const ownNamespace = pooler ? pooler.namespace : cluster.namespace;
@@ -205,7 +196,7 @@ export function buildPodMonitor(
     path,
     'PodMonitor',
     allProblems(
-      checkKnownKeys('', props, keysWith(POD_MONITOR_KEYS, frontEndKeys)),
+      checkKnownKeys('', props, keysWith(POD_MONITOR_SCHEMA.keys, frontEndKeys)),
       checkDnsSubdomain(props.name === undefined ? 'name (defaulted to the target name)' : 'name', name, 'the PodMonitor name'),
       props.namespace !== undefined ? checkDnsLabel('namespace', props.namespace, 'the namespace') : [],
       checkDuration('interval', props.interval),

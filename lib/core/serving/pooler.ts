@@ -4,10 +4,11 @@ import { allProblems, type Problem, throwIfProblems } from '../errors';
 import { checkImageReference } from '../image-ref';
 import type { ImageCatalogModel } from '../image-catalog';
 import { checkKnownKeys, keysOf } from '../keys';
+import { propsSchema } from '../props-schema';
 import { CNPG_API_VERSION } from '../manifests';
 import type { KubeObject } from '../operator-manifest';
 import { checkDnsSubdomain, isDnsLabel } from '../names';
-import { checkRuntimeTypes, type RuntimeType } from '../runtime-types';
+import { checkRuntimeTypes } from '../runtime-types';
 import {
   checkSameNamespace,
   checkServiceName,
@@ -176,34 +177,8 @@ export interface PoolerProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-const POOLER_KEYS = keysOf<PoolerProps>()({
-  name: true,
-  namespace: true,
-  type: true,
-  instances: true,
-  poolMode: true,
-  parameters: true,
-  pgHba: true,
-  paused: true,
-  authQuery: true,
-  authQuerySecret: true,
-  serverTLSSecret: true,
-  serverCASecret: true,
-  clientTLSSecret: true,
-  clientCASecret: true,
-  image: true,
-  imageCatalogRef: true,
-  metricsTls: true,
-  serviceAccountName: true,
-  template: true,
-  serviceTemplate: true,
-  deploymentStrategy: true,
-  operatorVersion: true,
-  labels: true,
-  annotations: true,
-});
-const CATALOG_REF_KEYS = keysOf<PoolerImageCatalogRef>()({ kind: true, name: true, key: true });
-const POOLER_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link PoolerProps}. */
+const POOLER_SCHEMA = propsSchema<PoolerProps>()({
   name: 'string',
   namespace: 'string',
   type: 'string',
@@ -228,7 +203,8 @@ const POOLER_TYPES: Readonly<Record<string, RuntimeType>> = {
   operatorVersion: 'string',
   labels: 'stringMap',
   annotations: 'stringMap',
-};
+});
+const CATALOG_REF_KEYS = keysOf<PoolerImageCatalogRef>()({ kind: true, name: true, key: true });
 
 /** A checked pooler. */
 export interface PoolerModel {
@@ -255,7 +231,7 @@ export function buildPooler(path: string, cluster: ServedCluster, props: PoolerP
     path,
     'Pooler',
     allProblems(
-      checkRuntimeTypes('', props, POOLER_TYPES),
+      checkRuntimeTypes('', props, POOLER_SCHEMA.types),
       checkRuntimeTypes('imageCatalogRef', props?.imageCatalogRef, { kind: 'string', name: 'string', key: 'string' }),
     ),
   );
@@ -357,7 +333,7 @@ export function buildPooler(path: string, cluster: ServedCluster, props: PoolerP
     path,
     'Pooler',
     allProblems(
-      checkKnownKeys('', props, keysWith(POOLER_KEYS, frontEndKeys)),
+      checkKnownKeys('', props, keysWith(POOLER_SCHEMA.keys, frontEndKeys)),
       problems,
       checkPgBouncerParameters('parameters', props.parameters),
       checkSameNamespace('Pooler', props.namespace, cluster),

@@ -2,9 +2,10 @@
 // both the `RoleConfiguration` of cloudnative-pg v1.30.0 `api/v1/cluster_types.go`. Passwords come from Secrets only.
 import type { ClusterSpecManagedRoles } from '../../../imports/postgresql.cnpg.io.spec';
 import { NO_PROBLEMS, type Problem } from '../errors';
-import { checkKnownKeys, keysOf } from '../keys';
+import { checkKnownKeys } from '../keys';
+import { propsSchema } from '../props-schema';
 import { checkDnsSubdomain, checkPgIdentifier } from '../names';
-import { checkRuntimeTypes, isPlainObject, type RuntimeType } from '../runtime-types';
+import { checkRuntimeTypes, isPlainObject } from '../runtime-types';
 
 /**
  * A PostgreSQL role (CNPG's `RoleConfiguration`). Omitted attributes are not emitted: CNPG applies `CREATE ROLE`'s
@@ -92,29 +93,8 @@ export interface ManagedRoleProps extends RoleProps {
   readonly ensure?: 'present' | 'absent';
 }
 
-/** @internal */
-export const ROLE_KEYS = keysOf<RoleProps>()({
-  name: true,
-  comment: true,
-  login: true,
-  inherit: true,
-  connectionLimit: true,
-  inRoles: true,
-  passwordSecret: true,
-  disablePassword: true,
-  validUntil: true,
-  superuser: true,
-  createdb: true,
-  createrole: true,
-  replication: true,
-  bypassrls: true,
-});
-const MANAGED_ROLE_KEYS = keysOf<ManagedRoleProps>()({ ...Object.fromEntries(ROLE_KEYS.map((k) => [k, true])), ensure: true } as {
-  [K in keyof Required<ManagedRoleProps>]: true;
-});
-
-/** @internal */
-export const ROLE_TYPES: Readonly<Record<string, RuntimeType>> = {
+/** Keys and run-time types of {@link RoleProps} (`validUntil` has a rule of its own). @internal */
+export const ROLE_SCHEMA = propsSchema<RoleProps>()({
   name: 'string',
   comment: 'string',
   login: 'boolean',
@@ -123,12 +103,16 @@ export const ROLE_TYPES: Readonly<Record<string, RuntimeType>> = {
   inRoles: 'stringArray',
   passwordSecret: 'string',
   disablePassword: 'boolean',
+  validUntil: null,
   superuser: 'boolean',
   createdb: 'boolean',
   createrole: 'boolean',
   replication: 'boolean',
   bypassrls: 'boolean',
-};
+});
+const MANAGED_ROLE_KEYS = propsSchema<ManagedRoleProps>()({ ...ROLE_SCHEMA.declaration, ensure: null }).keys;
+
+/** @internal */
 
 /**
  * Roles CNPG and PostgreSQL keep for themselves (cloudnative-pg v1.30.0 `pkg/postgres/roles.go`, `IsRoleReserved`,
@@ -142,7 +126,7 @@ export function isReservedRole(name: string): boolean {
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** The problems of one role's props; `field` is where it is (`roles[0]`, or '' for a DatabaseRole). */
-export function checkRole(field: string, role: unknown, keys: readonly string[] = ROLE_KEYS): readonly Problem[] {
+export function checkRole(field: string, role: unknown, keys: readonly string[] = ROLE_SCHEMA.keys): readonly Problem[] {
   const at = (f: string) => (field ? `${field}.${f}` : f);
   if (!isPlainObject(role))
     return [
@@ -161,7 +145,7 @@ export function checkRole(field: string, role: unknown, keys: readonly string[] 
     out ??= [];
     out.push(...ps);
   };
-  add(...checkRuntimeTypes(field, r, ROLE_TYPES));
+  add(...checkRuntimeTypes(field, r, ROLE_SCHEMA.types));
   if ('password' in r)
     // The value is a secret: never shown.
     add({
