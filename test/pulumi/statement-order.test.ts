@@ -91,6 +91,12 @@ const EXAMPLES: [Sample][] = [
   example(['cx_clash2', 'cx_clash1'], { cx_clash1: {} }, { cx_clash2: {} }),
   // Update the requirement before creating what requires it, listed first.
   example(['cx_follow', 'cx_base'], { cx_base: { version: '1.0' } }, { cx_follow: {}, cx_base: { version: '1.1', schema: 's1' } }),
+  // A version without an install script is created from one that has one, through the updates: 2.0 requires cx_base,
+  // the 1.0 it starts from cx_old, and both go first (seed 798843534), whether the list needs reordering or not.
+  example(['cx_swap', 'cx_base', 'cx_old'], {}, { cx_swap: { version: '2.0' }, cx_base: {}, cx_old: {} }),
+  example(['cx_base', 'cx_swap', 'cx_old'], {}, { cx_swap: { version: '2.0' }, cx_base: {}, cx_old: {} }),
+  // ... and the extension only the start version requires is dropped after the create.
+  example(['cx_swap', 'cx_base', 'cx_old'], { cx_old: {} }, { cx_swap: { version: '2.0' }, cx_base: {} }),
 ];
 
 const request = (name: string, w: NonNullable<Wanted>) => ({
@@ -184,6 +190,12 @@ async function applyAndCompare(
   return undefined;
 }
 
+/**
+ * The seed of the property: fixed, so that a run fails only on a case someone chose (EXAMPLES, or this seed's
+ * cases). Set FC_SEED to explore other cases; a counterexample found that way goes to EXAMPLES.
+ */
+const SEED = Number(process.env.FC_SEED ?? 798843534);
+
 test('whenever some order of the statements succeeds in one transaction, the apply succeeds in one, and reaches the same state', async () => {
   let reached = 0;
   await fc.assert(
@@ -196,7 +208,7 @@ test('whenever some order of the statements succeeds in one transaction, the app
       const done = await applyAndCompare(db, first, listOf(sample, 'end'));
       if (done) reached++;
     }),
-    { numRuns: 60, examples: EXAMPLES },
+    { numRuns: 60, examples: EXAMPLES, seed: SEED },
   );
   expect(reached).toBeGreaterThan(20);
 });

@@ -57,6 +57,12 @@ export interface StepFacts {
   requiresNow(name: string): readonly string[];
   /** Requirements of the version it will have after the apply; none when it is dropped. */
   requiresAfter(name: string): readonly string[];
+  /**
+   * Requirements its create or update checks while it runs: those of every version the statement passes through
+   * (for a create, of every version it may start from, see planExtensions); none when it neither is created nor
+   * updated.
+   */
+  requiresDuring(name: string): readonly string[];
   /** Whether the installed version is relocatable (`pg_extension.extrelocatable`). */
   relocatableNow(name: string): boolean;
 }
@@ -68,14 +74,17 @@ const RANK: Record<StepAction, number> = { drop: 0, update: 1, 'set-schema': 2, 
  * Whether statement `a` must run before `b`, by what PostgreSQL 18 checks when it runs them
  * (src/backend/commands/extension.c):
  * - `CreateExtensionInternal` and `ApplyExtensionUpdates` refuse a version whose `requires` are not installed
- *   (`get_required_extension`): a requirement is created before the extension that (after the apply) requires it,
- *   whether that one is created or updated;
+ *   (`get_required_extension`), for every version the statement passes through: a create without an install script
+ *   for its version installs a start version (`find_install_path`) and applies the updates from there, an update
+ *   applies each version of its update path. A requirement of any of them is created before the statement that
+ *   passes through it, whether that one creates or updates;
  * - `AlterExtensionNamespace` refuses to move an extension that an installed one lists in `no_relocate`, and a
  *   create or update script resolves `@extschema:<required>@` once: a requirement is moved (and updated) before
  *   what requires it is created or updated;
  * - an extension that is dropped goes before anything it requires changes (its objects depend on them:
- *   dependency.c `findDependentObjects`), and an update that stops requiring an extension goes before that
- *   extension's drop (ApplyExtensionUpdates replaces the extension's dependencies on others with the new version's);
+ *   dependency.c `findDependentObjects`); a create or update that passes through a version requiring an extension
+ *   that is dropped, or that stops requiring it, goes before that extension's drop (ApplyExtensionUpdates replaces
+ *   the extension's dependencies on others with each new version's);
  * - `ALTER EXTENSION ... SET SCHEMA` needs the version installed at that moment to be relocatable: the move goes
  *   first when the installed version is, the update first otherwise.
  */
@@ -89,12 +98,15 @@ function before(a: { action: StepAction; extension: string }, b: { action: StepA
   }
   switch (a.action) {
     case 'create':
-      return (b.action === 'create' || b.action === 'update') && f.requiresAfter(y).includes(x);
+      if (b.action === 'drop') return f.requiresDuring(x).includes(y) && !f.requiresAfter(x).includes(y);
+      return (b.action === 'create' || b.action === 'update') && f.requiresDuring(y).includes(x);
     case 'update':
-      if (b.action === 'drop') return f.requiresNow(x).includes(y) && !f.requiresAfter(x).includes(y);
-      return (b.action === 'create' || b.action === 'update') && f.requiresAfter(y).includes(x);
+      if (b.action === 'drop') {
+        return (f.requiresNow(x).includes(y) || f.requiresDuring(x).includes(y)) && !f.requiresAfter(x).includes(y);
+      }
+      return (b.action === 'create' || b.action === 'update') && f.requiresDuring(y).includes(x);
     case 'set-schema':
-      return (b.action === 'create' || b.action === 'update') && f.requiresAfter(y).includes(x);
+      return (b.action === 'create' || b.action === 'update') && f.requiresDuring(y).includes(x);
     case 'drop':
       return b.action !== 'create' && f.requiresNow(x).includes(y);
   }

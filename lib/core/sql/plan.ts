@@ -41,8 +41,13 @@ export interface PlanInput {
   readonly managed: readonly string[];
   readonly installed: ReadonlyMap<string, InstalledExtension>;
   readonly available: readonly AvailableVersion[];
-  /** `source -> target` pairs that have an update path, for the extensions to update. */
-  readonly updatePaths: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Update paths by extension, keyed `source->target`: the versions of the path PostgreSQL takes, source first
+   * (`pg_extension_update_paths`). For an extension to update, the paths from its installed version; for one to
+   * create, the paths to the version asked for (else the default one), when another of its versions has
+   * requirements that version lacks (see `liveStateSql`).
+   */
+  readonly updatePaths: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   readonly existingSchemas: ReadonlySet<string>;
   readonly dropCascade: boolean;
   /** What goes with the extensions that may be dropped (see `dependentsSql`). */
@@ -95,20 +100,68 @@ export function planExtensions(input: PlanInput): Plan {
     return v === undefined ? (rows.find((r) => r.isDefault) ?? rows[0]) : rows.find((r) => r.version === v);
   };
   const desiredByName = new Map(input.desired.map((d) => [d.name, d]));
+  const requiresOf = (name: string, versions: readonly string[]) => [...new Set(versions.flatMap((v) => rowOf(name, v)?.requires ?? []))];
+  /**
+   * The versions a create or update of `name` passes through, each checked for its `requires`
+   * (extension.c `get_required_extension`). An update (`ExecAlterExtensionStmt`, `identify_update_path`) applies
+   * each version after the installed one on its update path. A create runs the install script of its version, or,
+   * when there is none, installs the start version `find_install_path` picks and applies the updates from there
+   * (`CreateExtensionInternal`). Which versions have an install script is not in the catalogs, so for a create these
+   * are its version and every version from which an update path leads to it: the start version and the path are
+   * among them.
+   */
+  const passesThrough = (name: string): readonly string[] => {
+    const d = desiredByName.get(name);
+    const inst = input.installed.get(name);
+    if (!d) return [];
+    if (inst) {
+      if (d.version === undefined || d.version === inst.version) return [];
+      return (input.updatePaths.get(name)?.get(`${inst.version}->${d.version}`) ?? [inst.version, d.version]).slice(1);
+    }
+    const target = targetRow(d)?.version;
+    if (target === undefined) return [];
+    const versions = [target];
+    for (const path of input.updatePaths.get(name)?.values() ?? []) if (path[path.length - 1] === target) versions.push(...path);
+    return [...new Set(versions)];
+  };
+  const during = new Map<string, readonly string[]>();
   const facts = {
     requiresNow: (name: string) => rowOf(name, input.installed.get(name)?.version)?.requires ?? [],
     requiresAfter: (name: string) => {
       const d = desiredByName.get(name);
       return d ? (targetRow(d)?.requires ?? []) : [];
     },
+    requiresDuring: (name: string) => {
+      let r = during.get(name);
+      if (r === undefined) {
+        r = requiresOf(name, passesThrough(name));
+        during.set(name, r);
+      }
+      return r;
+    },
     relocatableNow: (name: string) => rowOf(name, input.installed.get(name)?.version)?.relocatable ?? false,
   };
+  const missing = (r: string) => !desiredNames.has(r) && !input.installed.has(r);
+  const never = '(this provider never creates extensions implicitly)';
+  // A create's own version is the one it surely checks (the others it may start from are not known for sure).
   const missingRequirements = (d: ExtensionRequest, what: string) => {
     for (const r of targetRow(d)?.requires ?? []) {
-      if (!desiredNames.has(r) && !input.installed.has(r)) {
-        errors.push(
-          `${what} requires "${r}", which is neither installed nor in the list; add { name: "${r}" } (this provider never creates extensions implicitly)`,
-        );
+      if (missing(r)) errors.push(`${what} requires "${r}", which is neither installed nor in the list; add { name: "${r}" } ${never}`);
+    }
+  };
+  // An update checks every version of its path.
+  const missingOnUpdatePath = (d: ExtensionRequest & { version: string }, from: string) => {
+    const path = input.updatePaths.get(d.name)?.get(`${from}->${d.version}`) ?? [from, d.version];
+    const reported = new Set<string>();
+    for (const v of path.slice(1)) {
+      for (const r of rowOf(d.name, v)?.requires ?? []) {
+        if (!missing(r) || reported.has(r)) continue;
+        reported.add(r);
+        const what =
+          v === d.version
+            ? `version "${v}" of extension "${d.name}"`
+            : `version "${v}" of extension "${d.name}", on its update path ${path.join(' -> ')},`;
+        errors.push(`${what} requires "${r}", which is neither installed nor in the list; add { name: "${r}" } ${never}`);
       }
     }
   };
@@ -157,11 +210,11 @@ export function planExtensions(input: PlanInput): Plan {
         );
       } else if (!input.updatePaths.get(d.name)?.has(`${inst.version}->${d.version}`)) {
         errors.push(
-          `extension "${d.name}" has no update path from "${inst.version}" to "${d.version}" (downgrades and skipped scripts are not possible). Reachable from ${inst.version}: ${listNames([...(input.updatePaths.get(d.name) ?? [])].filter((p) => p.startsWith(`${inst.version}->`)).map((p) => p.split('->')[1]))}`,
+          `extension "${d.name}" has no update path from "${inst.version}" to "${d.version}" (downgrades and skipped scripts are not possible). Reachable from ${inst.version}: ${listNames([...(input.updatePaths.get(d.name)?.values() ?? [])].filter((p) => p[0] === inst.version).map((p) => p[p.length - 1]))}`,
         );
       } else {
         // ApplyExtensionUpdates: each version's `requires` must be installed (get_required_extension).
-        missingRequirements(d, `version "${d.version}" of extension "${d.name}"`);
+        missingOnUpdatePath({ ...d, version: d.version }, inst.version);
         updating = true;
         steps.push({
           action: 'update',

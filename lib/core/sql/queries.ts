@@ -48,8 +48,9 @@ export const NOT_FRESH_MESSAGE = 'cnpg-constructs: not a fresh create';
 /**
  * A create in one round trip. Its guard checks in the database, before any statement runs, what the plan would
  * check from the live state: none of `desired` is installed yet, each is available at the requested (else
- * default) version, each requirement of that version is installed or earlier in the list, each requested schema
- * exists and is the one the control file fixes, if it fixes one. When all hold, the plan would be exactly these `CREATE EXTENSION`s in this order (the plan keeps an order
+ * default) version, each requirement of that version, and of every version from which an update path leads to it
+ * (the create may start from one of them: see {@link otherVersionsRequire}), is installed or earlier in the list,
+ * each requested schema exists and is the one the control file fixes, if it fixes one. When all hold, the plan would be exactly these `CREATE EXTENSION`s in this order (the plan keeps an order
  * that already satisfies the requirements), so they run here, then the managed extensions are read back and the
  * transaction commits. When any does not hold, the guard raises {@link NOT_FRESH_MESSAGE} and nothing has run: the
  * provider rolls back and plans from the live state as usual (adoption, reordering, the pre-flight messages).
@@ -61,13 +62,18 @@ export function freshCreateSql(desired: readonly ExtensionRequest[], statementTi
     `SELECT * FROM unnest(${textArray(names)}, ${textArray(desired.map((d) => d.version ?? ''))}, ${textArray(desired.map((d) => d.schema ?? ''))}) ` +
     'WITH ORDINALITY AS w(name, version, schema, i)';
   const target =
-    'SELECT w.name, w.i, v.requires, w.schema AS wanted, v.schema::text AS fixed FROM w JOIN pg_catalog.pg_available_extension_versions v ON v.name = w.name AND v.version = ' +
+    'SELECT w.name, w.i, v.version, v.requires, w.schema AS wanted, v.schema::text AS fixed FROM w JOIN pg_catalog.pg_available_extension_versions v ON v.name = w.name AND v.version = ' +
     "coalesce(NULLIF(w.version, ''), (SELECT a.default_version FROM pg_catalog.pg_available_extensions a WHERE a.name = w.name))";
+  // A requirement that is neither installed nor earlier in the list.
+  const notBefore =
+    'r.req NOT IN (SELECT extname FROM pg_catalog.pg_extension) AND NOT EXISTS (SELECT 1 FROM w AS e WHERE e.name = r.req::text AND e.i < t.i)';
   const notFresh = [
     `EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = ANY(${textArray(names)}))`,
     `(SELECT count(*) FROM t) < ${names.length}`,
-    "EXISTS (SELECT 1 FROM t CROSS JOIN LATERAL unnest(coalesce(t.requires, '{}'::name[])) r(req) WHERE r.req NOT IN (SELECT extname FROM pg_catalog.pg_extension) " +
-      'AND NOT EXISTS (SELECT 1 FROM w AS e WHERE e.name = r.req::text AND e.i < t.i))',
+    `EXISTS (SELECT 1 FROM t CROSS JOIN LATERAL unnest(coalesce(t.requires, '{}'::name[])) r(req) WHERE ${notBefore})`,
+    `EXISTS (SELECT 1 FROM t JOIN pg_catalog.pg_available_extension_versions o ON ${otherVersionsRequire('o', 't.name', 't.version', 't.requires')} ` +
+      `CROSS JOIN LATERAL unnest(o.requires) r(req) WHERE ${notBefore} AND EXISTS (SELECT 1 FROM pg_catalog.pg_extension_update_paths(t.name) p ` +
+      'WHERE p.source = o.version AND p.target = t.version AND p.path IS NOT NULL))',
     "EXISTS (SELECT 1 FROM w WHERE w.schema <> '' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = w.schema))",
     "EXISTS (SELECT 1 FROM t WHERE t.wanted <> '' AND t.fixed IS NOT NULL AND t.wanted <> t.fixed)",
   ].join(' OR ');
@@ -82,11 +88,33 @@ export function freshCreateSql(desired: readonly ExtensionRequest[], statementTi
 }
 
 /**
- * Everything an apply needs to plan, as one multi-statement simple query (one round trip): begin, take
- * the lock, then identity, installed, available, schemas, update paths (of `updatable`), and what depends on
- * the extensions that may be dropped (`droppable`). Results come back in that order (see the provider).
+ * The condition on a row `o` of `pg_available_extension_versions`: another version of extension `name` than
+ * `version` (whose requirements are `requires`), requiring an extension that `version` does not. A create of
+ * `version` may pass through such a version: without an install script of its own, CREATE EXTENSION installs a
+ * start version and applies the updates from there (extension.c `CreateExtensionInternal`, `find_install_path`),
+ * checking the requirements of each (`get_required_extension`); which versions have an install script is not in the
+ * catalogs. Only then does a create need the update paths to its version.
  */
-export function liveStateSql(updatable: readonly string[], droppable: readonly string[], statementTimeoutMs: number): string {
+function otherVersionsRequire(o: string, name: string, version: string, requires: string): string {
+  return (
+    `${o}.name = ${name} AND ${o}.version <> ${version} AND ${o}.requires IS NOT NULL ` +
+    `AND NOT (${o}.requires <@ coalesce(${requires}, '{}'::name[]))`
+  );
+}
+
+/**
+ * Everything an apply needs to plan, as one multi-statement simple query (one round trip): begin, take
+ * the lock, then identity, installed, available, schemas, update paths (of `desired`: from the installed version of
+ * those to update; to the version asked for of those to create that another version's requirements concern, see
+ * {@link otherVersionsRequire}), and what depends on the extensions that may be dropped (`droppable`). Results come
+ * back in that order (see the provider).
+ */
+export function liveStateSql(
+  desired: readonly Pick<ExtensionRequest, 'name' | 'version'>[],
+  droppable: readonly string[],
+  statementTimeoutMs: number,
+): string {
+  const wanted = `SELECT * FROM unnest(${textArray(desired.map((d) => d.name))}, ${textArray(desired.map((d) => d.version ?? ''))}) AS w(name, version)`;
   return [
     ...applyPrelude(statementTimeoutMs),
     IDENTITY_SQL,
@@ -96,9 +124,13 @@ export function liveStateSql(updatable: readonly string[], droppable: readonly s
     'SELECT nspname FROM pg_catalog.pg_namespace',
     // OFFSET 0 keeps the filter below the function call: pg_extension_update_paths fails for an extension
     // whose control file is gone (an unmounted image), and such an extension is reported by the plan instead.
-    'SELECT e.extname AS name, p.source, p.target FROM (SELECT extname, extversion FROM pg_catalog.pg_extension ' +
-      `WHERE extname = ANY(${textArray(updatable)}) AND extname IN (SELECT name FROM pg_catalog.pg_available_extensions) OFFSET 0) e ` +
-      'CROSS JOIN LATERAL pg_catalog.pg_extension_update_paths(e.extname) p WHERE p.source = e.extversion AND p.path IS NOT NULL',
+    `WITH w AS (${wanted}), e AS (SELECT w.name, x.extversion AS installed, coalesce(NULLIF(w.version, ''), a.default_version) AS target ` +
+      'FROM w JOIN pg_catalog.pg_available_extensions a ON a.name = w.name LEFT JOIN pg_catalog.pg_extension x ON x.extname = w.name ' +
+      "WHERE CASE WHEN x.extversion IS NOT NULL THEN w.version NOT IN ('', x.extversion) ELSE EXISTS (SELECT 1 FROM pg_catalog.pg_available_extension_versions t " +
+      "JOIN pg_catalog.pg_available_extension_versions o ON o.name = t.name WHERE t.name = w.name AND t.version = coalesce(NULLIF(w.version, ''), a.default_version) " +
+      `AND ${otherVersionsRequire('o', 't.name', 't.version', 't.requires')}) END OFFSET 0) ` +
+      'SELECT e.name, p.source, p.target, p.path FROM e CROSS JOIN LATERAL pg_catalog.pg_extension_update_paths(e.name) p ' +
+      'WHERE p.path IS NOT NULL AND CASE WHEN e.installed IS NOT NULL THEN p.source = e.installed ELSE p.target = e.target END',
     dependentsSql(droppable),
   ].join(';\n');
 }

@@ -15,7 +15,7 @@ export interface LiveState {
   installed: Map<string, InstalledExtension>;
   available: AvailableVersion[];
   schemas: Set<string>;
-  updatePaths: Map<string, Set<string>>;
+  updatePaths: Map<string, Map<string, string[]>>;
   dependents: DependentObject[];
 }
 
@@ -40,12 +40,11 @@ export async function liveState(
   rollbackFirst = false,
 ): Promise<LiveState> {
   const desired = new Set(inputs.extensions.map((e) => e.name));
-  const updatable = inputs.extensions.filter((e) => e.version !== undefined).map((e) => e.name);
   const droppable = managed.filter((m) => !desired.has(m));
   let results: Rows;
   try {
     // After a create that could not take the one-round-trip path, its failed transaction ends in the same message.
-    const sql = liveStateSql(updatable, droppable, inputs.statementTimeoutMs ?? 60_000);
+    const sql = liveStateSql(inputs.extensions, droppable, inputs.statementTimeoutMs ?? 60_000);
     results = (await client.query(rollbackFirst ? `ROLLBACK;\n${sql}` : sql)) as unknown as Rows;
     if (rollbackFirst) results = results.slice(1);
   } catch (err) {
@@ -55,11 +54,12 @@ export async function liveState(
     fail(`cannot read the extensions of ${target(inputs)}: ${pgSaid(e, 'Nothing was changed')}`);
   }
   const [, , , , , identity, installed, available, schemas, paths, dependents] = results;
-  const updatePaths = new Map<string, Set<string>>();
+  // A path reads `source--v2--target`: version names never hold "--" (extension.c check_valid_version_name).
+  const updatePaths = new Map<string, Map<string, string[]>>();
   for (const r of paths.rows) {
-    const set = updatePaths.get(r.name as string) ?? new Set<string>();
-    set.add(`${r.source}->${r.target}`);
-    updatePaths.set(r.name as string, set);
+    const byPair = updatePaths.get(r.name as string) ?? new Map<string, string[]>();
+    byPair.set(`${r.source}->${r.target}`, (r.path as string).split('--'));
+    updatePaths.set(r.name as string, byPair);
   }
   return {
     identity: identity.rows[0] as unknown as Identity,
