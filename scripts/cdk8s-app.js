@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The app of this repository's cdk8s.yaml: what `cdk8s synth` (and `npm run synth`) runs.
-//  1. Compiles the project first (tsc), so it never runs stale build/ code (the operator manifest is the one the
-//     package ships in data/, unless CNPG_OPERATOR_MANIFEST names another file).
+//  1. Compiles the project first (scripts/compile.js: tsc, each file written atomically), so it never runs stale
+//     build/ code (the operator manifest is the one the package ships in data/, unless CNPG_OPERATOR_MANIFEST
+//     names another file).
 //  2. Synthesizes examples/cdk8s into a fresh directory and replaces dist/ with it only when all of it
 //     succeeded: a failed synth leaves the last good dist/ as it was. (cdk8s-cli empties its own output
 //     directory before it runs an app, which is why cdk8s.yaml's `output` is a staging directory and
@@ -25,7 +26,7 @@ function fail(message) {
   process.exit(1);
 }
 
-const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
+const tsc = spawnSync(process.execPath, [path.join(root, 'scripts', 'compile.js'), path.join(root, 'tsconfig.json')], {
   cwd: root,
   encoding: 'utf8',
 });

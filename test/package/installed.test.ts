@@ -410,7 +410,7 @@ new PostgresCluster('bad', { namespace: pulumi.output('Team_A'), imageName: 'ghc
 `;
       fs.writeFileSync(path.join(dir, 'bad-namespace.js'), bad);
       expect(() => run(process.execPath, ['bad-namespace.js'], { cwd: dir })).toThrow(
-        /PostgresCluster 'bad' is invalid: namespace: the namespace must be a lowercase RFC 1123 label of at most 63 characters \(got "Team_A"\)\. Fix: use lowercase letters/,
+        /PostgresCluster at 'bad' is invalid: namespace: the namespace must be a lowercase RFC 1123 label of at most 63 characters \(got "Team_A"\)\. Fix: use lowercase letters/,
       );
     });
 
