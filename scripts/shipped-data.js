@@ -14,7 +14,7 @@ const root = path.resolve(__dirname, '..');
 const build = path.join(root, 'build', 'lib', 'core');
 const { SHIPPED_OPERATOR_RELEASES } = require(path.join(build, 'operator-manifest.js'));
 const { SHIPPED_CRDS } = require(path.join(build, 'crds.js'));
-const { compress, dataDirectory, parseObjects } = require(path.join(build, 'shipped.js'));
+const { compress, dataDirectory, parseObjects, parsedFormBytes, readParsedForm } = require(path.join(build, 'shipped.js'));
 
 /** Where ../shared keeps the upstream copy of each shipped file (for --from). */
 const SHARED = {
@@ -57,13 +57,13 @@ for (const f of files) {
   const parsed = path.join(data, `${f.name}.json.br`);
   let current = false;
   try {
-    current = JSON.parse(zlib.brotliDecompressSync(fs.readFileSync(parsed)).toString('utf8')).sha256 === f.sha256;
+    current = readParsedForm(zlib.brotliDecompressSync(fs.readFileSync(parsed)), f.sha256).state === 'current';
   } catch {
     current = false;
   }
   if (current) continue;
   const objects = parseObjects(text.toString('utf8'), `data/${f.name}.yaml.br`);
   const tmp = `${parsed}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, compress(JSON.stringify({ sha256: f.sha256, objects })));
+  fs.writeFileSync(tmp, compress(parsedFormBytes(f.sha256, objects)));
   fs.renameSync(tmp, parsed);
 }

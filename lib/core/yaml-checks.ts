@@ -10,12 +10,18 @@ export type SemanticFinding = ObjectFinding;
 
 type ClusterExt = { name: string; image?: { reference?: string } };
 
+/** The SQL extensions of each catalog image, by image name (the last part of its repository). */
+let catalogByImage: ReadonlyMap<string, readonly string[]> | undefined;
+/** The SQL extensions of the minimal operand image. */
+let baseExtensions: ReadonlySet<string> | undefined;
+
 /** Which SQL extensions an extension image provides, when the image is one the catalog knows (by repository). */
 function catalogSqlExtensions(reference: string | undefined): readonly string[] | undefined {
   if (!reference) return undefined;
   const repo = parseImageReference(reference)?.repository.split('/').pop();
-  const entry = Object.values(CATALOG).find((e) => e.imageName === repo);
-  return entry ? entry.sqlExtensions.map((s) => s.name) : undefined;
+  if (repo === undefined) return undefined;
+  catalogByImage ??= new Map(Object.values(CATALOG).map((e) => [e.imageName, e.sqlExtensions.map((x) => x.name)]));
+  return catalogByImage.get(repo);
 }
 
 function tagOf(reference: string | undefined): string | undefined {
@@ -86,9 +92,11 @@ export function semanticFindings(objects: readonly KubeObject[]): SemanticFindin
       catalogSqlExtensions(x?.image?.reference),
     );
     if (mounted.some((m) => m === undefined)) continue; // an image the catalog does not know: cannot tell
-    const provided = new Set<string>([...Object.keys(BASE_IMAGE_EXTENSIONS), ...(mounted.flat() as string[])]);
+    baseExtensions ??= new Set(Object.keys(BASE_IMAGE_EXTENSIONS));
+    const base = baseExtensions;
+    const provided = (name: string) => base.has(name) || mounted.some((m) => (m as readonly string[]).includes(name));
     exts.forEach((e, i) => {
-      if (typeof e?.name === 'string' && e.ensure !== 'absent' && !provided.has(e.name) && !CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
+      if (typeof e?.name === 'string' && e.ensure !== 'absent' && !provided(e.name) && !CNPG_MANAGED_EXTENSIONS.includes(e.name)) {
         out.push({
           code: 'extension-not-provided',
           object: o,

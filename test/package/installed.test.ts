@@ -146,6 +146,17 @@ describe('npm pack', () => {
         cwd: dir,
         env: cleanEnv({ CNPG_OPERATOR_MANIFEST: '' }),
       });
+    // Loading reads the parsed form the build made from the checked text, against the digest it records: a damaged
+    // parsed form is an error; without one, the text is read and checked against its sha256.
+    const parsed = path.join(damaged, 'data', 'cnpg-1.30.0.json.br');
+    const good = fs.readFileSync(parsed);
+    const json = zlib.brotliDecompressSync(good).toString('utf8');
+    expect(json.split('\n')[0]).toMatch(/^\{"sha256":"f8bede43[0-9a-f]{56}","digest":"[0-9a-f]{64}"\}$/);
+    fs.writeFileSync(parsed, zlib.brotliCompressSync(json.replace('"replicas":1', '"replicas":9')));
+    expect(() => load('cnpg-constructs-damaged')).toThrow(
+      /OperatorManifestError: .*cnpg-1\.30\.0\.json\.br \(the parsed form of cloudnative-pg v1\.30\.0 releases\/cnpg-1\.30\.0\.yaml\) does not match the sha256 it records: the package is damaged\. Fix: reinstall cnpg-constructs/,
+    );
+    fs.rmSync(parsed);
     expect(() => load('cnpg-constructs-damaged')).toThrow(
       /OperatorManifestError: .*cnpg-1\.30\.0\.yaml\.br holds a text of sha256 .* the package is damaged\. Fix: reinstall cnpg-constructs/,
     );

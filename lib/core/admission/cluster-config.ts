@@ -67,7 +67,9 @@ function checkConfiguration(object: KubeObject): Findings {
       'use a PostgreSQL 13+ image (extension images need 18)',
     );
   }
-  for (const key in v.defaulted) {
+  // The user's parameters only: a key they do not set has CNPG's own value in both maps (GLOBAL_DEFAULT_SETTINGS,
+  // archive_mode), a valid name and nothing to refuse.
+  for (const key in v.parameters) {
     if (!PARAMETER_NAME_PATTERN.test(key)) {
       out.error(
         'parameter-name-invalid',

@@ -15,6 +15,9 @@ export function reservedEnvironmentVariable(name: string): boolean {
 
 /** `FindUnknownPlaceholders` (pkg/postgres/environment.go): `${name}` other than `${image_root}`, `$${...}` escaped. */
 export function unknownPlaceholders(value: string): string[] {
+  // Without a "${" other than in "${image_root}" there is no unknown placeholder (an X of "${X}" holds no "}", so no
+  // "${image_root}" removed here is part of one): the common case, an image's env, skips the regular expression.
+  if (!value.replaceAll('${image_root}', '').includes('${')) return [];
   const out: string[] = [];
   for (const m of value.matchAll(/(\$+)\{([^}]+)\}/g)) if (m[1].length % 2 === 1 && m[2] !== 'image_root') out.push(`\${${m[2]}}`);
   return out;

@@ -76,14 +76,15 @@ export function admissionFindings(objects: readonly KubeObject[], options: Admis
     const slash = apiVersion.indexOf('/');
     const rules = rulesOf(slash < 0 ? '' : apiVersion.slice(0, slash), object.kind);
     if (rules.length === 0) continue;
-    const where = objectId(object);
     const old = previous?.get(objectKey(object));
     const context = old ? { ...base, previous: old } : base;
-    const webhook = BYPASSABLE.has(object.kind) ? validationAnnotation(object, where, out) : true;
+    const webhook = BYPASSABLE.has(object.kind) ? validationAnnotation(object, out) : true;
+    let where: string | undefined; // worked out for the first finding (most objects have none)
     for (const rule of rules) {
       if (rule.on === 'update' && !old) continue;
       if (!webhook && (rule.source ?? 'webhook') === 'webhook') continue;
       const found = rule.check(object, context);
+      if (found.length > 0) where ??= objectId(object);
       for (let i = 0; i < found.length; i++)
         out.push(
           options.cite
@@ -104,9 +105,10 @@ export function admissionFindings(objects: readonly KubeObject[], options: Admis
  * `cnpg.io/validation` (internal/webhook/v1/common.go, `isValidationEnabled`): `disabled` turns the webhook off with a
  * warning; a value other than enabled/disabled is warned about and validation goes on. Whether the webhook runs.
  */
-function validationAnnotation(object: KubeObject, where: string, out: ObjectFinding[]): boolean {
+function validationAnnotation(object: KubeObject, out: ObjectFinding[]): boolean {
   const value = (object.metadata?.annotations as Record<string, unknown> | undefined)?.['cnpg.io/validation'];
   if (value === undefined || value === '' || value === 'enabled') return true;
+  const where = objectId(object);
   const field = '.metadata.annotations.cnpg.io/validation';
   if (value === 'disabled') {
     out.push({

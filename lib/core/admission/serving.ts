@@ -138,31 +138,46 @@ function clusterNotInSet(o: KubeObject, code: string): ObjectFinding {
   });
 }
 
-/** The objects of a set, indexed once per check. */
+/** The Service names CNPG creates for a cluster (and the cluster's own name): a pooler may take none of them. */
+const CLUSTER_NAME_SUFFIXES = ['', '-rw', '-ro', '-r', '-any'] as const;
+
+/** The objects of a set, indexed once per check (every lookup below is by key: the rule stays linear in the set). */
 function index(objects: readonly KubeObject[]) {
   const clusters = new Map<string, KubeObject>();
   const poolers = new Map<string, KubeObject>();
   const roles: KubeObject[] = [];
+  /** `namespace/name` of a cluster or of a Service CNPG creates for it, to the clusters that take it. */
+  const taken = new Map<string, KubeObject[]>();
+  /** The DatabaseRoles of a cluster (`namespace/cluster`), in set order. */
+  const rolesOf = new Map<string, KubeObject[]>();
+  const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
+    const l = m.get(k);
+    if (l) l.push(v);
+    else m.set(k, [v]);
+  };
   for (const o of objects) {
     if (typeof o !== 'object' || o === null) continue;
-    if (isCnpg(o, 'Cluster')) clusters.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
-    else if (isCnpg(o, 'Pooler')) poolers.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
-    else if (isCnpg(o, 'DatabaseRole')) roles.push(o);
+    if (isCnpg(o, 'Cluster')) {
+      clusters.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
+      for (const suffix of CLUSTER_NAME_SUFFIXES) push(taken, nsKey(o.metadata?.namespace, `${o.metadata?.name}${suffix}`), o);
+    } else if (isCnpg(o, 'Pooler')) poolers.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
+    else if (isCnpg(o, 'DatabaseRole')) {
+      roles.push(o);
+      push(rolesOf, nsKey(o.metadata?.namespace, specOf(o).cluster?.name), o);
+    }
   }
-  return { clusters, poolers, roles };
+  return { clusters, poolers, roles, taken, rolesOf };
 }
 
 /** What a cluster's roles are known to be: the names, and whether others may exist that the set cannot show. */
-function knownRoles(cluster: KubeObject, databaseRoles: readonly KubeObject[]): { names: Set<string>; complete: boolean } {
+function knownRoles(cluster: KubeObject, clusterRoles: readonly KubeObject[]): { names: Set<string>; complete: boolean } {
   const spec = specOf(cluster);
   const b = (spec.bootstrap ?? {}) as Spec;
   // cluster_defaults.go: initdb by default, database "app", owner = database.
   const method = (b.recovery ?? b.pgBasebackup ?? b.initdb ?? {}) as Spec;
   const names = new Set<string>(['postgres', method.owner || method.database || 'app']);
   for (const r of (spec.managed?.roles ?? []) as Spec[]) if (r?.ensure !== 'absent' && typeof r?.name === 'string') names.add(r.name);
-  for (const r of databaseRoles)
-    if (specOf(r).cluster?.name === cluster.metadata?.name && r.metadata?.namespace === cluster.metadata?.namespace)
-      names.add(specOf(r).name);
+  for (const r of clusterRoles) names.add(specOf(r).name);
   // A recovery or base backup brings the source's roles; SQL run at initdb, or a monolith import, may create others.
   const sql = [
     'postInitSql',
@@ -182,7 +197,7 @@ const REFERENCES: SetRule = {
     'api/v1/databaserole_funcs.go MustHaveManagedResourceExclusivity, docs/src/declarative_role_management.md "Coexistence and precedence", ' +
     'docs/src/connection_pooling.md ("the pooler name can\'t be the same as any cluster name in the same namespace")',
   check(ctx: AdmissionContext) {
-    const { clusters, poolers, roles } = index(ctx.objects);
+    const { clusters, poolers, taken, rolesOf } = index(ctx.objects);
     const out: ObjectFinding[] = [];
     for (const o of ctx.objects) {
       if (typeof o !== 'object' || o === null) continue;
@@ -190,18 +205,17 @@ const REFERENCES: SetRule = {
       const ns = o.metadata?.namespace;
       if (isCnpg(o, 'Pooler')) {
         const cluster = clusters.get(nsKey(ns, spec.cluster?.name));
-        for (const c of clusters.values()) {
+        for (const c of taken.get(nsKey(ns, o.metadata?.name)) ?? []) {
           const n = c.metadata?.name;
-          if (c.metadata?.namespace !== ns || n === spec.cluster?.name) continue;
-          if ([n, `${n}-rw`, `${n}-ro`, `${n}-r`, `${n}-any`].includes(o.metadata?.name as string))
-            out.push({
-              object: o,
-              code: 'pooler-name-taken',
-              field: '.metadata.name',
-              message: `is the name of cluster ${n} or of a Service CNPG creates for it, in the same namespace`,
-              value: o.metadata?.name,
-              fix: 'give the pooler a name no cluster of the namespace (or its -rw, -ro, -r, -any Service) has',
-            });
+          if (n === spec.cluster?.name) continue;
+          out.push({
+            object: o,
+            code: 'pooler-name-taken',
+            field: '.metadata.name',
+            message: `is the name of cluster ${n} or of a Service CNPG creates for it, in the same namespace`,
+            value: o.metadata?.name,
+            fix: 'give the pooler a name no cluster of the namespace (or its -rw, -ro, -r, -any Service) has',
+          });
         }
         if (!cluster) {
           out.push(clusterNotInSet(o, 'pooler-cluster-not-in-set'));
@@ -255,10 +269,10 @@ const REFERENCES: SetRule = {
           );
       } else if (isCnpg(o, 'DatabaseRole')) {
         const cluster = clusters.get(nsKey(ns, spec.cluster?.name));
-        const twin = roles.find(
-          (r) => r !== o && r.metadata?.namespace === ns && specOf(r).cluster?.name === spec.cluster?.name && specOf(r).name === spec.name,
-        );
-        if (twin && roles.indexOf(twin) < roles.indexOf(o))
+        // The first DatabaseRole of the cluster with this role name, when it comes before this one.
+        const siblings = rolesOf.get(nsKey(ns, spec.cluster?.name)) ?? [];
+        const twin = siblings.find((r) => r !== o && specOf(r).name === spec.name);
+        if (twin && siblings.indexOf(twin) < siblings.indexOf(o))
           out.push({
             object: o,
             code: 'database-role-duplicate',
@@ -300,7 +314,7 @@ const REFERENCES: SetRule = {
           );
           continue;
         }
-        const known = knownRoles(cluster, roles);
+        const known = knownRoles(cluster, rolesOf.get(nsKey(cluster.metadata?.namespace, cluster.metadata?.name)) ?? []);
         const names = known.names;
         // Part of a set (a Pulumi component): a DatabaseRole elsewhere in the program may create the owner.
         const complete = known.complete && !ctx.partial;
