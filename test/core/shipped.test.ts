@@ -2,6 +2,7 @@
 // no file is named) and the CRDs of other projects' kinds, which the validator then checks objects against.
 import { type KubeObject, MANIFEST_ENV, OperatorManifest, SHIPPED_CRDS, validateObject } from '../../lib/core';
 import { hasCrdFor } from '../../lib/core/crds';
+import { parsedFormBytes, readParsedForm } from '../../lib/core/shipped';
 
 function withoutManifestFile<T>(f: () => T): T {
   const saved = process.env[MANIFEST_ENV];
@@ -73,5 +74,25 @@ describe('the shipped CRDs of other kinds', () => {
     expect(validateObject({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Nothing', metadata: { name: 'x' } }, manifest)).toEqual([
       { path: '.kind', message: 'CNPG 1.30.0 has no CRD for postgresql.cnpg.io/v1 Nothing' },
     ]);
+  });
+});
+
+describe('the parsed form the build writes beside a shipped text', () => {
+  const text = 'f'.repeat(64);
+  const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }];
+
+  test('is current for the text it was made from, stale for another text or the older format', () => {
+    const bytes = parsedFormBytes(text, objects);
+    expect(readParsedForm(bytes, text)).toEqual({ state: 'current', objects });
+    expect(readParsedForm(bytes, 'e'.repeat(64))).toEqual({ state: 'stale' });
+    // The format before the header line: one JSON object with the text's sha256 and the objects.
+    expect(readParsedForm(Buffer.from(JSON.stringify({ sha256: text, objects })), text)).toEqual({ state: 'stale' });
+  });
+
+  test('is damaged when its JSON does not match the digest its header records, or the header is not JSON', () => {
+    const bytes = parsedFormBytes(text, objects);
+    const changed = Buffer.from(bytes.toString('utf8').replace('"name":"a"', '"name":"b"'));
+    expect(readParsedForm(changed, text)).toEqual({ state: 'damaged' });
+    expect(readParsedForm(Buffer.from(`{not json\n[]`), text)).toEqual({ state: 'damaged' });
   });
 });
