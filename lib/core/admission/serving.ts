@@ -145,7 +145,6 @@ const CLUSTER_NAME_SUFFIXES = ['', '-rw', '-ro', '-r', '-any'] as const;
 function index(objects: readonly KubeObject[]) {
   const clusters = new Map<string, KubeObject>();
   const poolers = new Map<string, KubeObject>();
-  const roles: KubeObject[] = [];
   /** `namespace/name` of a cluster or of a Service CNPG creates for it, to the clusters that take it. */
   const taken = new Map<string, KubeObject[]>();
   /** The DatabaseRoles of a cluster (`namespace/cluster`), in set order. */
@@ -161,12 +160,9 @@ function index(objects: readonly KubeObject[]) {
       clusters.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
       for (const suffix of CLUSTER_NAME_SUFFIXES) push(taken, nsKey(o.metadata?.namespace, `${o.metadata?.name}${suffix}`), o);
     } else if (isCnpg(o, 'Pooler')) poolers.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
-    else if (isCnpg(o, 'DatabaseRole')) {
-      roles.push(o);
-      push(rolesOf, nsKey(o.metadata?.namespace, specOf(o).cluster?.name), o);
-    }
+    else if (isCnpg(o, 'DatabaseRole')) push(rolesOf, nsKey(o.metadata?.namespace, specOf(o).cluster?.name), o);
   }
-  return { clusters, poolers, roles, taken, rolesOf };
+  return { clusters, poolers, taken, rolesOf };
 }
 
 /** What a cluster's roles are known to be: the names, and whether others may exist that the set cannot show. */
