@@ -19,6 +19,9 @@ const REFERENCE = new RegExp(`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COM
 
 // Platform repos mount the same few images in hundreds of clusters: parse each reference once (frozen: shared).
 const parsed = new BoundedCache<string, ImageReference | undefined>('parsed image references', 1024);
+// The checks read the tags of the same few images once per cluster: each is parsed once (frozen: shared).
+const extensionTags = new BoundedCache<string, ExtensionImageTag | undefined>('parsed extension image tags', 1024);
+const operandTags = new BoundedCache<string, OperandImageTag | undefined>('parsed operand image tags', 1024);
 
 /** Parses an image reference (frozen); returns undefined when it is not one. */
 export function parseImageReference(ref: string): ImageReference | undefined {
@@ -87,6 +90,14 @@ export interface ExtensionImageTag {
 /** What the tag of a CNPG extension image says (`<version>[-<timestamp>]-<major>-<distro>`), or undefined. */
 export function parseExtensionImageTag(tag: string | undefined): ExtensionImageTag | undefined {
   if (!tag) return undefined;
+  if (extensionTags.has(tag)) return extensionTags.get(tag);
+  const found = parseExtensionTagUncached(tag);
+  const result = found && Object.freeze(found);
+  extensionTags.set(tag, result);
+  return result;
+}
+
+function parseExtensionTagUncached(tag: string): ExtensionImageTag | undefined {
   const m = /^(.+?)(?:-(\d{12}))?-(\d{2,})-([a-z][a-z0-9]*)$/.exec(tag);
   if (!m) return undefined;
   return { version: m[1], timestamp: m[2], postgresMajor: Number(m[3]), distro: m[4] };
@@ -103,6 +114,14 @@ export interface OperandImageTag {
 /** What the tag of a CNPG operand image says (see {@link OperandImageTag}), or undefined when it does not start with a version. */
 export function parseOperandImageTag(tag: string | undefined): OperandImageTag | undefined {
   if (!tag) return undefined;
+  if (operandTags.has(tag)) return operandTags.get(tag);
+  const found = parseOperandTagUncached(tag);
+  const result = found && Object.freeze(found);
+  operandTags.set(tag, result);
+  return result;
+}
+
+function parseOperandTagUncached(tag: string): OperandImageTag | undefined {
   const m = /^(\d+)(?:\.(\d+))?((?:[-_][A-Za-z0-9.]+)*)$/.exec(tag);
   if (!m) return undefined;
   const parts = m[3].split(/[-_]/).filter(Boolean);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { buildCluster, type ClusterModel, type PostgresClusterProps } from '../../lib/core/cluster';
 import { buildDatabase } from '../../lib/core/database';
 import { ExtensionImage } from '../../lib/core/extension-image';
-import { parseImageReference } from '../../lib/core/image-ref';
+import { parseExtensionImageTag, parseImageReference, parseOperandImageTag } from '../../lib/core/image-ref';
 import { memoizationEnabled, setMemoization } from '../../lib/core/memo';
 import { synthModule } from '../support/synth';
 
@@ -163,5 +163,18 @@ describe('a memoized result is not shared mutably', () => {
       first.tag = 'scribbled';
     }).toThrow(TypeError);
     expect(parseImageReference(ref)?.tag).toBe('0.8.1-18-trixie');
+  });
+
+  test.each([
+    ['an extension image tag', () => parseExtensionImageTag('0.8.1-18-trixie') as { distro?: string }],
+    ['an operand image tag', () => parseOperandImageTag('18.4-minimal-trixie') as { distro?: string }],
+  ])('changing %s as parsed changes nothing the next parse sees', (_what, parse) => {
+    const first = parse();
+    expect(() => {
+      first.distro = 'scribbled';
+    }).toThrow(TypeError);
+    expect(parse().distro).toBe('trixie');
+    setMemoization(false);
+    expect(parse()).toEqual(first);
   });
 });

@@ -4,15 +4,15 @@ import type { KubeObject } from '../operator-manifest';
 import { BARMAN_CLOUD_API_VERSION } from '../backup/constants';
 import { type ArchiveTarget, archiveTarget, clusterBackupFindings, sourceEntries, sourceTarget } from './backup-cluster';
 import { backupFindings, backupMethodFindings, objectStoreFindings } from './backup-objects';
-import type { ObjectFinding, ObjectRule, SetRule } from './rule';
+import { ofKind, ofKinds } from './kinds';
+import type { AdmissionContext, ObjectFinding, ObjectRule, SetRule } from './rule';
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = (v: unknown): Obj => (isObject(v) ? v : {});
 const ns = (o: KubeObject) => o.metadata?.namespace ?? '';
 const BARMAN_GROUP = BARMAN_CLOUD_API_VERSION.split('/')[0];
-const isKind = (o: unknown, group: string, kind: string): o is KubeObject =>
-  isObject(o) && (o as KubeObject).kind === kind && String((o as KubeObject).apiVersion ?? '').split('/')[0] === group;
+const CNPG_GROUP = 'postgresql.cnpg.io';
 
 /** @internal */
 export const BACKUP_OBJECT_RULES: readonly ObjectRule[] = [
@@ -49,13 +49,12 @@ function describe(t: ArchiveTarget, key: string): string {
 }
 
 /** Two clusters archiving to one destination and server name; a cluster archiving into a source it reads. */
-function archiveCollisions(objects: readonly KubeObject[]): ObjectFinding[] {
+function archiveCollisions(ctx: AdmissionContext): ObjectFinding[] {
   const stores = new Map<string, KubeObject>();
-  for (const o of objects) if (isKind(o, BARMAN_GROUP, 'ObjectStore')) stores.set(`${ns(o)}/${o.metadata?.name}`, o);
+  for (const o of ofKind(ctx, BARMAN_GROUP, 'ObjectStore')) stores.set(`${ns(o)}/${o.metadata?.name}`, o);
   const writers = new Map<string, { cluster: KubeObject; field: string }>();
   const out: ObjectFinding[] = [];
-  for (const o of objects) {
-    if (!isKind(o, 'postgresql.cnpg.io', 'Cluster')) continue;
+  for (const o of ofKind(ctx, CNPG_GROUP, 'Cluster')) {
     const spec = obj(o.spec);
     const name = String(o.metadata?.name ?? '');
     const archive = archiveTarget(spec, name);
@@ -106,18 +105,16 @@ function referencedStores(spec: Obj, name: string): { store: string; field: stri
 }
 
 /** An ObjectStore that the set holds only in another namespace than the cluster using it. */
-function storeNamespaces(objects: readonly KubeObject[]): ObjectFinding[] {
+function storeNamespaces(ctx: AdmissionContext): ObjectFinding[] {
   const byName = new Map<string, Set<string>>();
-  for (const o of objects) {
-    if (!isKind(o, BARMAN_GROUP, 'ObjectStore')) continue;
+  for (const o of ofKind(ctx, BARMAN_GROUP, 'ObjectStore')) {
     const n = String(o.metadata?.name);
     if (!byName.has(n)) byName.set(n, new Set());
     byName.get(n)?.add(ns(o));
   }
   if (byName.size === 0) return [];
   const out: ObjectFinding[] = [];
-  for (const o of objects) {
-    if (!isKind(o, 'postgresql.cnpg.io', 'Cluster')) continue;
+  for (const o of ofKind(ctx, CNPG_GROUP, 'Cluster')) {
     for (const { store, field } of referencedStores(obj(o.spec), String(o.metadata?.name ?? ''))) {
       const where = byName.get(store);
       if (!where || where.has(ns(o))) continue;
@@ -135,13 +132,15 @@ function storeNamespaces(objects: readonly KubeObject[]): ObjectFinding[] {
 }
 
 /** Backups and scheduled backups of a cluster that cannot take them, or that is in another namespace. */
-function backupClusters(objects: readonly KubeObject[]): ObjectFinding[] {
+function backupClusters(ctx: AdmissionContext): ObjectFinding[] {
   const clusters = new Map<string, KubeObject>();
-  for (const o of objects) if (isKind(o, 'postgresql.cnpg.io', 'Cluster')) clusters.set(`${ns(o)}/${o.metadata?.name}`, o);
+  for (const o of ofKind(ctx, CNPG_GROUP, 'Cluster')) clusters.set(`${ns(o)}/${o.metadata?.name}`, o);
   if (clusters.size === 0) return [];
   const out: ObjectFinding[] = [];
-  for (const o of objects) {
-    if (!isKind(o, 'postgresql.cnpg.io', 'Backup') && !isKind(o, 'postgresql.cnpg.io', 'ScheduledBackup')) continue;
+  for (const o of ofKinds(ctx, [
+    [CNPG_GROUP, 'Backup'],
+    [CNPG_GROUP, 'ScheduledBackup'],
+  ])) {
     const spec = obj(o.spec);
     const clusterName = obj(spec.cluster).name;
     if (typeof clusterName !== 'string') continue;
@@ -169,14 +168,14 @@ function backupClusters(objects: readonly KubeObject[]): ObjectFinding[] {
 export const BACKUP_SET_RULES: readonly SetRule[] = [
   {
     cite: "the library's rule: two clusters archiving to one destination and server name overwrite each other's WAL (barman-cloud keeps one folder per server name)",
-    check: (ctx) => archiveCollisions(ctx.objects),
+    check: archiveCollisions,
   },
   {
     cite: "plugin-barman-cloud v0.14.0 internal/cnpgi/operator/config/config.go, GetBarmanObjectKey: the store is looked up in the cluster's namespace",
-    check: (ctx) => storeNamespaces(ctx.objects),
+    check: storeNamespaces,
   },
   {
     cite: 'cloudnative-pg v1.30.0 internal/controller/backup_controller.go: "cannot proceed with the backup as the cluster has no ..."',
-    check: (ctx) => backupClusters(ctx.objects),
+    check: backupClusters,
   },
 ];

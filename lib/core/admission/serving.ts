@@ -4,12 +4,14 @@ import type { Finding } from '../findings';
 import type { KubeObject } from '../operator-manifest';
 import { isReservedRole } from '../serving/roles';
 import { checkPgBouncerParameters, checkPoolerAuthentication } from '../serving/pooler-rules';
+import { ofKind, ofKinds } from './kinds';
 import type { AdmissionContext, ObjectFinding, ObjectRule, SetRule } from './rule';
 
 // biome-ignore lint/suspicious/noExplicitAny: the objects come from any YAML and are read defensively
 type Spec = Record<string, any>;
 const specOf = (o: KubeObject): Spec => (o.spec ?? {}) as Spec;
 const nsKey = (ns: unknown, name: unknown) => `${typeof ns === 'string' ? ns : ''}/${String(name)}`;
+const CNPG_GROUP = 'postgresql.cnpg.io';
 const isCnpg = (o: KubeObject, kind: string) => o?.kind === kind && String(o.apiVersion ?? '').startsWith('postgresql.cnpg.io/');
 const warning = (f: ObjectFinding): ObjectFinding => ({ ...f, severity: 'warning' });
 
@@ -141,11 +143,19 @@ function clusterNotInSet(o: KubeObject, code: string): ObjectFinding {
 /** The Service names CNPG creates for a cluster (and the cluster's own name): a pooler may take none of them. */
 const CLUSTER_NAME_SUFFIXES = ['', '-rw', '-ro', '-r', '-any'] as const;
 
+/** The kinds the set rule below reads (besides clusters), in the order of the set. */
+const SERVED_KINDS = [
+  [CNPG_GROUP, 'Pooler'],
+  ['monitoring.coreos.com', 'PodMonitor'],
+  [CNPG_GROUP, 'DatabaseRole'],
+  [CNPG_GROUP, 'Database'],
+] as const;
+
 /** The objects of a set, indexed once per check (every lookup below is by key: the rule stays linear in the set). */
-function index(objects: readonly KubeObject[]) {
+function index(ctx: AdmissionContext) {
   const clusters = new Map<string, KubeObject>();
   const poolers = new Map<string, KubeObject>();
-  /** `namespace/name` of a cluster or of a Service CNPG creates for it, to the clusters that take it. */
+  /** `namespace/name` of a cluster or of a Service CNPG creates for it, to the clusters that take it (read for poolers only). */
   const taken = new Map<string, KubeObject[]>();
   /** The DatabaseRoles of a cluster (`namespace/cluster`), in set order. */
   const rolesOf = new Map<string, KubeObject[]>();
@@ -154,14 +164,14 @@ function index(objects: readonly KubeObject[]) {
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  for (const o of objects) {
-    if (typeof o !== 'object' || o === null) continue;
-    if (isCnpg(o, 'Cluster')) {
-      clusters.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
+  const pooled = ofKind(ctx, CNPG_GROUP, 'Pooler');
+  for (const o of ofKind(ctx, CNPG_GROUP, 'Cluster')) {
+    clusters.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
+    if (pooled.length > 0)
       for (const suffix of CLUSTER_NAME_SUFFIXES) push(taken, nsKey(o.metadata?.namespace, `${o.metadata?.name}${suffix}`), o);
-    } else if (isCnpg(o, 'Pooler')) poolers.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
-    else if (isCnpg(o, 'DatabaseRole')) push(rolesOf, nsKey(o.metadata?.namespace, specOf(o).cluster?.name), o);
   }
+  for (const o of pooled) poolers.set(nsKey(o.metadata?.namespace, o.metadata?.name), o);
+  for (const o of ofKind(ctx, CNPG_GROUP, 'DatabaseRole')) push(rolesOf, nsKey(o.metadata?.namespace, specOf(o).cluster?.name), o);
   return { clusters, poolers, taken, rolesOf };
 }
 
@@ -193,10 +203,11 @@ const REFERENCES: SetRule = {
     'api/v1/databaserole_funcs.go MustHaveManagedResourceExclusivity, docs/src/declarative_role_management.md "Coexistence and precedence", ' +
     'docs/src/connection_pooling.md ("the pooler name can\'t be the same as any cluster name in the same namespace")',
   check(ctx: AdmissionContext) {
-    const { clusters, poolers, taken, rolesOf } = index(ctx.objects);
+    const served = ofKinds(ctx, SERVED_KINDS);
+    if (served.length === 0) return [];
+    const { clusters, poolers, taken, rolesOf } = index(ctx);
     const out: ObjectFinding[] = [];
-    for (const o of ctx.objects) {
-      if (typeof o !== 'object' || o === null) continue;
+    for (const o of served) {
       const spec = specOf(o);
       const ns = o.metadata?.namespace;
       if (isCnpg(o, 'Pooler')) {
