@@ -563,14 +563,14 @@ path raw does not have (the first 100 pairs cost about 10 ms against raw's 1): a
 separately the same day (7 fresh processes each), the all-different case is 2.05x (128 against 62 ms) and the
 repeating one 1.47x, so what exceeds 2x at 1000 pairs is mostly that warm-up. Profiled at the end, the largest
 allocations of the all-different case are cdk8s' own (ApiObject, Node, Construct: raw pays them too), then the
-Database and Cluster builders' results; no single cost is left to remove. The whole-process rows, where
-construction is 5-8% of the time, meet their goal with room.
+Database and Cluster builders' results; no single cost is left to remove. In the whole-process rows
+construction is 5-8% of the time.
 
-Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) stays about 1.3x of \`require('cdk8s')\`. The
-row's note gives this package's own part with cdk8s already loaded: about 12 ms for 38 compiled files, of which
-V8's compiling of them is the largest share (profiled: \`wrapSafe\`), then resolving and reading 38 files; the
-generated serializers are 3–3.5 ms of it. 1.1x leaves about 3 ms. What each way there measures
-(own part, medians of 11–15 fresh processes, same machine, 2026-11-25; prototypes, not shipped):
+Not reached: **load** (\`require('cnpg-constructs/cdk8s')\`) is about 2x of \`require('cdk8s')\`. The row's note
+gives this package's own part with cdk8s already loaded, for its 138 compiled files; V8's compiling of them is the
+largest share (profiled: \`wrapSafe\`), then resolving and reading them. On 2026-11-25, when the entry
+loaded 38 files, it was about 12 ms and 1.3x; what each way to 1.1x measured then (own part, medians of 11–15 fresh
+processes; prototypes, not shipped):
 
 | own part of \`require('cnpg-constructs/cdk8s')\` | ms | ratio it gives |
 |---|---|---|
@@ -584,7 +584,7 @@ later runs it from there (Node 20 has no \`module.enableCompileCache\`; Node 22'
 not by a library, for that reason) or ships V8-version-bound bytecode in the package. That is a product decision,
 not a performance fix; the package ships neither it nor the bundle alone (4–5 ms per process, at the cost of stack
 traces into one 160 KB file instead of the library's modules). Lazy-loading core would only move the cost to the first construct:
-the whole-process rows above are what a synth pays, and they meet their goals.
+the whole-process rows above are what a synth pays (see "Every check in app.synth()" for why they miss their goals).
 
 ## Every check in app.synth()
 
@@ -612,31 +612,48 @@ keeps them cheap:
    sha256 of the text it was parsed from and of its own JSON; synth decompresses it and checks that digest (about 10
    ms). The 1.2 MB release text, whose decompressing and hashing takes about 19 ms more, is read and checked against
    its sha256 only where there is no parsed form.
-7. **Set rules index the set.** The serving rule over Poolers, DatabaseRoles and Databases looks names up in maps
-   built once per check; comparing every pooler with every cluster instead takes 86 of 137 ms over 3,000 objects.
+7. **Set rules index the set.** The set rules read the objects of the kinds they are about from one index per
+   check (\`lib/core/admission/kinds.ts\`) instead of each filtering the whole set, and look names up in maps built
+   once: comparing every pooler with every cluster took 86 of 137 ms over 3,000 objects, and filtering the set once
+   per rule and kind made the first admission pass over the backup case's 3,000 objects 104 ms instead of 81 (old
+   and new builds interleaved, 9 fresh processes each).
+8. **Image tags parsed once.** Operand and extension image tags, like image references, are parsed once per
+   distinct string: a platform's clusters mount a handful of images.
 
-Not reached, measured on a quiet machine (2026-12-02, load under 1): the whole-process goals with every check on.
-The raw processes do not load the library, so its load cost (about 55 ms CPU) is part of the library's side.
-What the library's process spends beyond raw's, at 1000 clusters (CPU of all threads, median of a few runs, from an
-instrumented build):
+Not reached: the whole-process goals (CPU within 1.2x of raw for synth pairs, 1.15x for backups and for serving)
+with every check on. The raw processes do not load the library, so its load cost is part of the library's side.
+What the checks cost, measured by switching them off in an instrumented build (7 interleaved fresh processes per
+variant, 1000 clusters, CPU of all threads, 2026-12-02):
 
-| share | synth pairs | backup | serving |
+| variant | synth pairs | backup | serving |
 |---|---|---|---|
-| loading the library (\`require('cnpg-constructs/cdk8s')\`, 137 files) | ~55 ms | ~55 ms | ~55 ms |
-| construction (props checked, models, wire specs) | ~25 ms | ~45 ms | ~35 ms |
-| release manifest (parsed form, digest) | ~10–20 ms | ~10–25 ms | ~10–20 ms |
-| CRD schema and CEL rules | ~40–50 ms | ~70–100 ms | ~55–110 ms |
-| admission rules | ~140 ms | ~100 ms | ~85 ms |
+| every check on (what ships) | 1.26 | 1.41 | 1.35 |
+| CRD schema and admission rules off | 1.08 | 1.24 | 1.23 |
+| every check off (also the release manifest, names claimed twice, the props' warnings) | 1.12 | 1.07 | 1.16 |
 
-With the checks turned off the same processes measure about 1.01 (synth), 1.15 (backup) and 1.10 (serving). The
-admission rules cost about 8 us an object once V8 has optimized them (a second pass over the same objects: 16 ms
-for 2000), but 40 us in the one pass a synth makes, most of it before the rule functions are optimized, and V8's
-compiler and garbage collector threads add about 70% CPU on top of that wall time. Making every check cheaper
-will not close that; what would is not running a rule whose answer is already known (a cluster whose props were
-checked and whose wire spec is shared with another, a rule the builder already applied to its props), which needs
-each rule to declare what it reads. Loading only the modules an app uses (lazy entry points) was prototyped: load
-drops to a few milliseconds, but the whole-process rows barely move, since a synth then loads the same modules
-when its checks first run.
+The run-to-run spread on this machine is about ±0.05 (the synth row's "every check off" above "schema and
+admission off" is that noise). In the backup process, of about 1,230 ms CPU: loading the library (137 files)
+about 60 ms (a process requiring cdk8s alone against one requiring cdk8s and the library), construction about 55
+ms more than raw, the release manifest 15–30 ms, finding and collecting the checked objects and the props'
+findings and claims 30–60 ms, the CRD schema walk about 65 ms and the admission rules about 125 ms (each
+measured alone over the same 3,000 objects in a fresh process). Tried or estimated, and not shipped:
+
+- **Memoizing the schema walk by value** (each \`.spec.<field>\` subtree keyed by its JSON): 38 → 67 ms over the
+  backup set. The walk is cheap per node; building the keys costs more than the walk they save.
+- **Memoizing admission rules by what they read** (estimated from per-rule timings, not built): the rules that
+  cost most read what differs per cluster (the object store's destination, the store a cluster names, the cluster
+  a backup names), so their keys never repeat in these sets; the rules whose inputs do repeat take about two
+  fifths of the rules' time, and each would have to declare what it reads.
+- **Loading only the modules an app uses** (lazy entry points): load drops to a few milliseconds, but the
+  whole-process rows barely move, since a synth then loads the same modules when its checks first run.
+
+The admission rules cost about 8 us an object once V8 has optimized them, but 40 us in the one pass a synth
+makes, most of it before the rule functions are optimized, and V8's compiler and garbage collector threads add
+about 70% CPU on top of that wall time. So even free checks would leave backups at about 1.07 and serving at
+about 1.16, and the checks in \`app.synth()\` (every object against its CRD and CNPG's webhook rules before
+anything is written) cost 0.15–0.25 of raw on top. Meeting 1.15x with them means a check result cache on disk
+across synths (keyed by each object's content, the library's version and the operator's manifest digest) or
+fewer checks in synth; both are product decisions, and the package ships neither.
 `;
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs', 'BENCHMARKS.md'), doc);
