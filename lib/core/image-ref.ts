@@ -87,7 +87,7 @@ export interface ExtensionImageTag {
   readonly distro: string;
 }
 
-/** What the tag of a CNPG extension image says (`<version>[-<timestamp>]-<major>-<distro>`), or undefined. */
+/** What the tag of a CNPG extension image says (`<version>[-<timestamp>]-<major>-<distro>`, frozen), or undefined. */
 export function parseExtensionImageTag(tag: string | undefined): ExtensionImageTag | undefined {
   if (!tag) return undefined;
   if (extensionTags.has(tag)) return extensionTags.get(tag);
@@ -111,7 +111,7 @@ export interface OperandImageTag {
   readonly flavour?: string;
 }
 
-/** What the tag of a CNPG operand image says (see {@link OperandImageTag}), or undefined when it does not start with a version. */
+/** What the tag of a CNPG operand image says (see {@link OperandImageTag}; frozen), or undefined when it does not start with a version. */
 export function parseOperandImageTag(tag: string | undefined): OperandImageTag | undefined {
   if (!tag) return undefined;
   if (operandTags.has(tag)) return operandTags.get(tag);
