@@ -25,11 +25,7 @@ const operandTags = new BoundedCache<string, OperandImageTag | undefined>('parse
 
 /** Parses an image reference (frozen); returns undefined when it is not one. */
 export function parseImageReference(ref: string): ImageReference | undefined {
-  if (parsed.has(ref)) return parsed.get(ref);
-  const found = parseUncached(ref);
-  const result = found && Object.freeze(found);
-  parsed.set(ref, result);
-  return result;
+  return parsed.getOrSet(ref, parseUncached);
 }
 
 function parseUncached(ref: string): ImageReference | undefined {
@@ -46,7 +42,7 @@ function parseUncached(ref: string): ImageReference | undefined {
   }
   if (`${registry ? `${registry}/` : ''}${repository}`.length > 255) return undefined;
   if (digest?.startsWith('sha256:') && !/^sha256:[0-9a-f]{64}$/.test(digest)) return undefined;
-  return { registry, repository, tag, digest };
+  return Object.freeze({ registry, repository, tag, digest });
 }
 
 /** Problems of an OCI image reference (`field`: where it was given): missing, not a reference, a bad digest. */
@@ -89,18 +85,13 @@ export interface ExtensionImageTag {
 
 /** What the tag of a CNPG extension image says (`<version>[-<timestamp>]-<major>-<distro>`, frozen), or undefined. */
 export function parseExtensionImageTag(tag: string | undefined): ExtensionImageTag | undefined {
-  if (!tag) return undefined;
-  if (extensionTags.has(tag)) return extensionTags.get(tag);
-  const found = parseExtensionTagUncached(tag);
-  const result = found && Object.freeze(found);
-  extensionTags.set(tag, result);
-  return result;
+  return tag ? extensionTags.getOrSet(tag, parseExtensionTagUncached) : undefined;
 }
 
 function parseExtensionTagUncached(tag: string): ExtensionImageTag | undefined {
   const m = /^(.+?)(?:-(\d{12}))?-(\d{2,})-([a-z][a-z0-9]*)$/.exec(tag);
   if (!m) return undefined;
-  return { version: m[1], timestamp: m[2], postgresMajor: Number(m[3]), distro: m[4] };
+  return Object.freeze({ version: m[1], timestamp: m[2], postgresMajor: Number(m[3]), distro: m[4] });
 }
 
 /** What the tag of a CNPG operand image says: `18`, `18.4`, `18-minimal-trixie`, `18.6-202608170814-minimal-trixie`. */
@@ -113,12 +104,7 @@ export interface OperandImageTag {
 
 /** What the tag of a CNPG operand image says (see {@link OperandImageTag}; frozen), or undefined when it does not start with a version. */
 export function parseOperandImageTag(tag: string | undefined): OperandImageTag | undefined {
-  if (!tag) return undefined;
-  if (operandTags.has(tag)) return operandTags.get(tag);
-  const found = parseOperandTagUncached(tag);
-  const result = found && Object.freeze(found);
-  operandTags.set(tag, result);
-  return result;
+  return tag ? operandTags.getOrSet(tag, parseOperandTagUncached) : undefined;
 }
 
 function parseOperandTagUncached(tag: string): OperandImageTag | undefined {
@@ -127,5 +113,5 @@ function parseOperandTagUncached(tag: string): OperandImageTag | undefined {
   const parts = m[3].split(/[-_]/).filter(Boolean);
   const distro = parts.find((p) => (KNOWN_DISTROS as readonly string[]).includes(p));
   const flavour = parts.find((p) => p === 'minimal' || p === 'standard' || p === 'system');
-  return { postgresMajor: Number(m[1]), minor: m[2] === undefined ? undefined : Number(m[2]), distro, flavour };
+  return Object.freeze({ postgresMajor: Number(m[1]), minor: m[2] === undefined ? undefined : Number(m[2]), distro, flavour });
 }

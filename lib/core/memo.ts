@@ -76,6 +76,14 @@ export class BoundedCache<K, V> {
     this.entries.set(key, value);
   }
 
+  /** The value kept for `key`; else `make(key)`, kept (a result of `undefined` too) and returned. */
+  public getOrSet(key: K, make: (key: K) => V): V {
+    if (this.has(key)) return this.entries.get(key) as V;
+    const value = make(key);
+    this.set(key, value);
+    return value;
+  }
+
   /** How many entries are kept. */
   public get size(): number {
     return this.entries.size;
