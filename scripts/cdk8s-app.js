@@ -32,9 +32,11 @@ const tsc = spawnSync(process.execPath, [path.join(root, 'scripts', 'compile.js'
 });
 if (tsc.status !== 0) fail(`the project does not compile:\n${tsc.stdout}${tsc.stderr}`);
 
-// Created as mkdir(1) creates a directory, 0777 less the umask (0755 typically), because the rename below makes it
-// dist/ and keeps its mode: mkdtemp would make dist/ 0700, readable by its owner only.
-const tmp = path.join(root, `.dist-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+// Created beside the output directory, so the rename below stays on one filesystem and two synths into different
+// directories never see each other's staging; and as mkdir(1) creates a directory, 0777 less the umask (0755
+// typically), because the rename makes it the output and keeps its mode: mkdtemp would make it 0700.
+const tmp = path.join(path.dirname(out), `.${path.basename(out)}-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.mkdirSync(tmp);
 process.env.CDK8S_OUTDIR = tmp;
 try {

@@ -278,5 +278,5 @@ test('cdk8s synth (scripts/cdk8s-app.js) creates the output directory and its fi
   const files = fs.readdirSync(out);
   expect(files.length).toBeGreaterThan(0);
   for (const f of files) expect((fs.statSync(path.join(out, f)).mode & 0o777).toString(8)).toBe('640');
-  expect(fs.readdirSync(REPO).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+  expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith('.dist-'))).toEqual([]);
 });

@@ -555,6 +555,7 @@ describe("this repository's `cdk8s synth` (what cdk8s.yaml says; `npm run synth`
     expect(r.stderr).not.toMatch(/^\s*\^+\s*$/m); // Node's code frame
     expect(r.stderr).not.toMatch(/^\s+at .*(build\/lib|scripts\/cdk8s-app)/m);
     expect(fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f), 'utf8')])).toEqual(before);
-    expect(fs.readdirSync(REPO).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+    // Its staging directory is made beside the output and removed.
+    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.startsWith(`.${path.basename(out)}-`))).toEqual([]);
   });
 });
