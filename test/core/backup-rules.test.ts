@@ -137,6 +137,24 @@ const scheduled = (spec: Record<string, unknown>, namespace = 'db'): KubeObject 
 const codes = (objects: KubeObject[], operatorVersion?: string) =>
   admissionFindings(objects, { operatorVersion }).map((f) => `${f.severity ?? 'error'} ${f.code} ${f.where} ${f.field}`);
 
+test('the fix of a shared archive names a server name other than the one in conflict', () => {
+  const fixes = (objects: KubeObject[]) =>
+    admissionFindings(objects)
+      .filter((f) => f.code === 'archive-destination-shared')
+      .map((f) => /e\.g\. "([^"]+)"/.exec(f.fix ?? '')?.[1]);
+  // Two clusters "pg" in two namespaces, one bucket, the default server name (the cluster's name).
+  expect(
+    fixes([
+      store('s', 's3://bucket/pg', 'staging'),
+      cluster('pg', archiving('s'), 'staging'),
+      store('s', 's3://bucket/pg', 'prod'),
+      cluster('pg', archiving('s'), 'prod'),
+    ]),
+  ).toEqual(['pg-prod']);
+  // Two clusters with one explicit server name: the second's own name is free.
+  expect(fixes([store('s1', 's3://bucket/pg'), cluster('a', archiving('s1', 'x')), cluster('b', archiving('s1', 'x'))])).toEqual(['b']);
+});
+
 describe('backup admission rules over objects', () => {
   test('a production-shaped set is clean', () => {
     const objects = [

@@ -48,6 +48,15 @@ function describe(t: ArchiveTarget, key: string): string {
   return t.store ? `ObjectStore ${t.store} (${key})` : key;
 }
 
+/**
+ * A server name to suggest instead of `taken`: the cluster's own name when it archives under another one, else its
+ * name and namespace (two clusters of one name in two namespaces are the usual way to collide).
+ */
+function otherServerName(taken: string, cluster: string, namespace: string): string {
+  if (cluster && cluster !== taken) return cluster;
+  return namespace ? `${cluster}-${namespace}` : `${cluster}-2`;
+}
+
 /** Two clusters archiving to one destination and server name; a cluster archiving into a source it reads. */
 function archiveCollisions(ctx: AdmissionContext): ObjectFinding[] {
   const stores = new Map<string, KubeObject>();
@@ -69,7 +78,7 @@ function archiveCollisions(ctx: AdmissionContext): ObjectFinding[] {
         field: archive.field,
         message: `archives to ${describe(archive, dest)} under server name "${archive.serverName}", as cluster ${first.cluster.metadata?.namespace ? `${first.cluster.metadata.namespace}/` : ''}${first.cluster.metadata?.name} does: they would overwrite each other's WAL and backups`,
         value: archive.serverName,
-        fix: `give one of them another server name (backup.serverName / parameters.serverName, e.g. "${name}") or another destination`,
+        fix: `give one of them another server name (backup.serverName / parameters.serverName, e.g. "${otherServerName(archive.serverName, name, ns(o))}") or another destination`,
       });
     } else writers.set(key, { cluster: o, field: archive.field });
     // The same store by name is the object rule's (backup-overwrites-source); two stores with one path are this one's.
